@@ -1,0 +1,24 @@
+"""API authentication: the browser session (with CSRF on writes) or a personal bearer token."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja.security import HttpBearer, django_auth
+
+from dudao.people.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        try:
+            api_token = ApiToken.objects.select_related("user").get(key_hash=ApiToken.hash_key(token))
+        except ApiToken.DoesNotExist:
+            return None
+        if not api_token.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        request.user = api_token.user
+        return api_token.user
+
+
+AUTH = [django_auth, TokenAuth()]

@@ -1,0 +1,49 @@
+"""`dudao demo`: migrate, load regions, build the 长沙市 demo, print accounts, optionally serve."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+def start_worker_thread() -> threading.Thread:
+    """The task worker as a thread of the one demo process (design.md: embedded default)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(queue_names=["default"], interval=0.5, batch=False, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="demo-thread", excluded_queue_names=[])
+    thread = threading.Thread(target=worker.run, name="dudao-task-worker", daemon=True)
+    thread.start()
+    return thread
+
+
+class Command(BaseCommand):
+    help = "准备演示环境：迁移数据库、加载行政区划、生成长沙市演示数据并打印演示账号"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--serve", action="store_true", help="准备完成后启动网站（含后台任务线程）")
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args, serve=False, addr="127.0.0.1:8000", **options):
+        from dudao.demo.build import demo_accounts_table, demo_build
+        from dudao.regions.models import Region
+        from dudao.system.services import dictionaries_install_builtin
+
+        started = time.monotonic()
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Region.objects.filter(code="430182").exists():
+            self.stdout.write("加载全国行政区划……")
+            call_command("load_regions", stdout=self.stdout)
+        dictionaries_install_builtin()
+        self.stdout.write("生成长沙市演示数据……")
+        schools, year_rows, accounts = demo_build()
+        self.stdout.write(self.style.SUCCESS(
+            f"演示数据就绪：长沙市 {schools} 所学校，{year_rows} 条年度基础数据（用时 {time.monotonic() - started:.0f} 秒）"
+        ))
+        self.stdout.write("\n演示账号（网址 http://%s ）：\n%s\n" % (addr, demo_accounts_table(accounts)))
+        if serve:
+            start_worker_thread()
+            call_command("runserver", addr, use_reloader=False, use_threading=True)

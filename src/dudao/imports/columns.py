@@ -1,0 +1,161 @@
+"""Column specifications and cell parsing with Chinese error messages.
+
+A parser takes the raw cell (str, int, float, bool, date or None from calamine/CSV) and returns
+the clean value or raises `CellError(message)`. Parsers are plain functions: fast on 100k rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+
+class CellError(ValueError):
+    pass
+
+
+def _text(raw) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def _refuse_formula_like(text: str) -> str:
+    # Text such as "=HYPERLINK(...)" would run as a formula when the data is exported again.
+    if text[:1] in {"=", "+", "@"} or text[:1] == "-" and len(text) > 1 and not text[1:2].isdigit():
+        raise CellError("内容不能以 = + - @ 开头（疑似公式）")
+    return text
+
+
+def text(max_length: int) -> Callable:
+    def parse(raw) -> str:
+        value = _refuse_formula_like(_text(raw))
+        if len(value) > max_length:
+            raise CellError(f"长度不能超过 {max_length} 个字符（现为 {len(value)}）")
+        return value
+
+    return parse
+
+
+def digits(length: int) -> Callable:
+    def parse(raw) -> str:
+        value = _text(raw)
+        if isinstance(raw, float) and not raw.is_integer():
+            raise CellError(f"应为 {length} 位数字，单元格被存成了小数，请把该列设为“文本”格式")
+        if not (value.isdigit() and len(value) == length):
+            raise CellError(f"应为 {length} 位数字（现为“{value}”）")
+        return value
+
+    return parse
+
+
+def region_code(raw) -> str:
+    value = _text(raw)
+    if not (value.isdigit() and len(value) in (6, 9, 12)):
+        raise CellError(f"应为 6 位县级或 9 位乡镇区划代码（现为“{value}”）")
+    return value
+
+
+def integer(*, minimum: int = 0, maximum: int = 10_000_000) -> Callable:
+    def parse(raw) -> int:
+        if isinstance(raw, bool):
+            raise CellError("应为整数")
+        if isinstance(raw, int):
+            value = raw
+        elif isinstance(raw, float):
+            if not raw.is_integer():
+                raise CellError(f"应为整数（现为 {raw}）")
+            value = int(raw)
+        else:
+            s = _text(raw).replace(",", "")
+            if not s:
+                return 0
+            try:
+                value = int(s)
+            except ValueError:
+                try:
+                    f = float(s)
+                except ValueError:
+                    raise CellError(f"应为整数（现为“{s}”）") from None
+                if not f.is_integer():
+                    raise CellError(f"应为整数（现为 {s}）") from None
+                value = int(f)
+        if value < minimum or value > maximum:
+            raise CellError(f"应在 {minimum}～{maximum} 之间（现为 {value}）")
+        return value
+
+    return parse
+
+
+def decimal(*, minimum: float = 0, maximum: float = 1e10, places: int = 2) -> Callable:
+    quantum = Decimal(1).scaleb(-places)
+
+    def parse(raw) -> Decimal:
+        if isinstance(raw, bool):
+            raise CellError("应为数字")
+        if raw is None or raw == "":
+            return Decimal(0)
+        try:
+            value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(_text(raw).replace(",", ""))
+        except InvalidOperation:
+            raise CellError(f"应为数字（现为“{_text(raw)}”）") from None
+        if not value.is_finite() or value < minimum or value > maximum:
+            raise CellError(f"应在 {minimum:g}～{maximum:g} 之间（现为 {_text(raw)}）")
+        return value.quantize(quantum)
+
+    return parse
+
+
+def optional_decimal(*, minimum: float, maximum: float, places: int = 6) -> Callable:
+    inner = decimal(minimum=minimum, maximum=maximum, places=places)
+
+    def parse(raw) -> Decimal | None:
+        return None if raw is None or _text(raw) == "" else inner(raw)
+
+    return parse
+
+
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "有"}
+FALSE_WORDS = {"否", "n", "no", "false", "0", "", "无"}
+
+
+def boolean(raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    value = _text(raw).lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise CellError(f"应填“是”或“否”（现为“{value}”）")
+
+
+def choice(options: dict[str, str]) -> Callable:
+    """Accept the Chinese label (as in the template) or the internal value."""
+    lookup = {**{label: value for value, label in options.items()}, **{v: v for v in options}}
+
+    def parse(raw) -> str:
+        value = _text(raw)
+        if value in lookup:
+            return lookup[value]
+        raise CellError(f"应为以下之一：{'、'.join(options.values())}（现为“{value}”）")
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    parse: Callable
+    required: bool = False
+    help: str = ""
+    example: str = ""
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+
+
+def is_blank(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())

@@ -1,0 +1,76 @@
+"""Import jobs: one uploaded file, its validation errors and its progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dudao.core.models import BaseModel
+
+
+class ImportKind(models.TextChoices):
+    SCHOOLS = "schools", _("学校名录")
+    YEAR_DATA = "year_data", _("学校年度基础数据")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    VALIDATING = "validating", _("校验中")
+    WRITING = "writing", _("写入中")
+    SUCCEEDED = "succeeded", _("导入成功")
+    FAILED = "failed", _("导入失败")
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportJobQuerySet:
+        """Admins see every job; everyone else sees the jobs they started."""
+        from dudao.people.scope import is_system_admin
+
+        if is_system_admin(user):
+            return self
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(created_by=user)
+
+
+class ImportJob(BaseModel):
+    kind = models.CharField(_("导入类型"), max_length=20, choices=ImportKind.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("文件大小"), default=0)
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    message = models.CharField(_("结果说明"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.SUCCEEDED:
+            return 100
+        if not self.total_rows:
+            return 0
+        # Validation is the first 80 %, writing the last 20 %.
+        share = 80 if self.status != ImportStatus.WRITING else 95
+        return min(99, int(self.processed_rows * share / self.total_rows))

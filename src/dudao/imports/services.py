@@ -1,0 +1,249 @@
+"""The import engine: validate every row, then write all of them or nothing.
+
+Flow: `import_job_create` stores the upload (size, type and content checked) → small files run at
+once, large ones are enqueued (`imports.tasks.import_job_run_task`) → `import_job_run` reads the
+table row by row, reports every error by row and column in Chinese, and only when there is none
+writes everything inside one transaction. Progress is saved every few thousand rows outside that
+transaction, so the progress bar moves while the worker validates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from dudao.imports import columns as c
+from dudao.imports.models import ImportJob, ImportKind, ImportStatus
+from dudao.imports.reader import FileProblem, check_upload, read_table
+
+if TYPE_CHECKING:
+    from dudao.people.models import User
+
+logger = logging.getLogger(__name__)
+MAX_REPORTED_ERRORS = 1000
+PROGRESS_EVERY = 5000
+
+
+def importer_for(kind: str):
+    from dudao.schools.importers import IMPORTERS
+
+    try:
+        return IMPORTERS[kind]
+    except KeyError:
+        raise FileProblem("未知的导入类型。") from None
+
+
+def import_job_create(*, user: User, kind: str, upload: UploadedFile) -> ImportJob:
+    """Check the upload and store it; raises FileProblem (Chinese message) when it is unusable."""
+    if kind not in ImportKind.values:
+        raise FileProblem("未知的导入类型。")
+    check_upload(upload.name or "", upload.size or 0, settings.DUDAO_MAX_UPLOAD_BYTES)
+    job = ImportJob(kind=kind, original_name=Path(upload.name or "upload").name[:255], file_size=upload.size, created_by=user)
+    job.file.save(f"{kind}{Path(upload.name or '').suffix.lower()}", upload, save=False)
+    job.save()
+    return job
+
+
+def import_job_start(*, job: ImportJob) -> ImportJob:
+    """Run small files now; enqueue large ones for the worker (the page shows progress)."""
+    try:
+        estimated = _estimate_rows(job)
+    except FileProblem as exc:
+        _fail(job, str(exc))
+        return job
+    job.total_rows = estimated
+    job.save(update_fields=["total_rows"])
+    if estimated <= settings.DUDAO_IMPORT_INLINE_MAX_ROWS:
+        import_job_run(job_id=job.pk)
+        job.refresh_from_db()
+    else:
+        from dudao.imports.tasks import import_job_run_task
+
+        transaction.on_commit(lambda: import_job_run_task.enqueue(job_id=job.pk))
+    return job
+
+
+def _estimate_rows(job: ImportJob) -> int:
+    return read_table(job.file.path, job.original_name).row_count
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Validate then write. Safe to call twice: a finished or running job is left alone."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
+        status=ImportStatus.VALIDATING, started_at=timezone.now()
+    )
+    if not claimed:
+        return  # another worker got there first, or the job already ran
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    try:
+        _run(job)
+    except FileProblem as exc:
+        _fail(job, str(exc))
+    except Exception:
+        logger.exception("import job %s crashed", job_id)
+        _fail(job, "导入时发生系统错误，未写入任何数据。请稍后重试或联系管理员。")
+
+
+def _fail(job: ImportJob, message: str, errors: list | None = None, error_count: int | None = None) -> None:
+    job.status = ImportStatus.FAILED
+    job.message = message[:500]
+    if errors is not None:
+        job.errors = errors
+        job.error_count = error_count if error_count is not None else len(errors)
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def map_header(header: Sequence[str], columns: Sequence[c.Column]) -> tuple[dict[str, int], list[dict]]:
+    """Column key -> index in the file; errors for missing required or repeated columns."""
+    positions: dict[str, int] = {}
+    errors: list[dict] = []
+    names = {col.title: col for col in columns}
+    for col in columns:
+        names.setdefault(col.key, col)
+        for alias in col.aliases:
+            names.setdefault(alias, col)
+    for index, title in enumerate(header):
+        col = names.get(title) or names.get(title.split("(")[0].split("（")[0])
+        if col is None:
+            continue
+        if col.key in positions:
+            errors.append({"row": 1, "column": title, "message": "列名重复"})
+            continue
+        positions[col.key] = index
+    missing = [col.title for col in columns if col.required and col.key not in positions]
+    for title in missing:
+        errors.append({"row": 1, "column": title, "message": "缺少必填列：请使用下载的模板，不要修改表头"})
+    return positions, errors
+
+
+def _run(job: ImportJob) -> None:
+    importer_cls = importer_for(job.kind)
+    table = read_table(job.file.path, job.original_name)
+    columns = importer_cls.columns
+    positions, errors = map_header(table.header, columns)
+    if errors:
+        _fail(job, "表头与模板不一致，未写入任何数据。", errors)
+        return
+    importer = importer_cls(job.created_by)
+    importer.prepare()
+    plan = [(col, positions[col.key]) for col in columns if col.key in positions]
+    absent = [col for col in columns if col.key not in positions]
+    error_count = 0
+    rows_seen = 0
+    job.total_rows = max(job.total_rows, table.row_count)
+    for rownum, raw in enumerate(table.rows, start=2):
+        if not raw or all(c.is_blank(v) for v in raw):
+            continue
+        rows_seen += 1
+        values: dict = {}
+        row_errors: list[tuple[str, str]] = []
+        width = len(raw)
+        for col, index in plan:
+            cell = raw[index] if index < width else None
+            if c.is_blank(cell):
+                if col.required:
+                    row_errors.append((col.title, "必填项为空"))
+                    continue
+                cell = None
+            try:
+                values[col.key] = col.parse(cell)
+            except c.CellError as exc:
+                row_errors.append((col.title, str(exc)))
+        for col in absent:
+            values[col.key] = col.parse(None)
+        if not row_errors:
+            row_errors = importer.check(values, rownum)
+        for column, message in row_errors:
+            error_count += 1
+            if len(errors) < MAX_REPORTED_ERRORS:
+                errors.append({"row": rownum, "column": column, "message": message})
+        if rows_seen % PROGRESS_EVERY == 0:
+            ImportJob.objects.filter(pk=job.pk).update(processed_rows=rows_seen, error_count=error_count)
+    job.processed_rows = rows_seen
+    job.total_rows = rows_seen
+    if rows_seen == 0:
+        _fail(job, "文件中没有数据行：请在表头下方填写数据。")
+        return
+    if error_count:
+        more = f"（仅列出前 {MAX_REPORTED_ERRORS} 个）" if error_count > MAX_REPORTED_ERRORS else ""
+        _fail(job, f"发现 {error_count} 处错误{more}，未写入任何数据。请修改后重新上传。", errors, error_count)
+        return
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING, processed_rows=rows_seen, total_rows=rows_seen)
+    with transaction.atomic():
+        created, updated = importer.write()
+    job.status = ImportStatus.SUCCEEDED
+    job.created_count, job.updated_count = created, updated
+    job.error_count = 0
+    job.errors = []
+    job.message = f"导入成功：新增 {created} 条，更新 {updated} 条。"
+    job.finished_at = timezone.now()
+    job.save()
+    _after_import(job)
+
+
+def _after_import(job: ImportJob) -> None:
+    """Hook for later issues (e.g. recompute monitoring aggregates when base data changes)."""
+    return None
+
+
+def import_template_rows(kind: str, user: User) -> tuple[list[str], list[list[str]], list[str], list[tuple[str, str]]]:
+    """Headers, one example row, notes and the region codes the user may import into."""
+    from dudao.regions.models import Region
+    from dudao.schools.importers import _region_write_q
+
+    importer_cls = importer_for(kind)
+    headers = [("*" if col.required else "") + col.title for col in importer_cls.columns]
+    example = [col.example for col in importer_cls.columns]
+    notes = [
+        "填写说明：",
+        "1. 带 * 的列为必填；请不要修改、删除或调换表头。",
+        "2. 学校标识码为 10 位数字，请将该列单元格格式设为“文本”，避免被 Excel 转成科学计数法。",
+        "3. 导入是“全部成功或全部不写入”：只要有一处错误，系统会列出所有错误的行号和列名，且不写入任何数据。",
+        "4. 已存在的学校（按学校标识码）或同一学校、学年、学段的数据会被更新。",
+        "5. 支持 .xlsx、.xls、.csv（UTF-8 或 GBK 编码）；单个文件不超过 20 MB；请勿使用公式。",
+        "",
+        "各列说明：",
+    ] + [f"{col.title}：{col.help}" for col in importer_cls.columns if col.help]
+    regions = list(Region.objects.filter(_region_write_q(user)).filter(level__in=["county", "township"]).values_list("code", "name")[:5000])
+    return headers, [example], notes, regions
+
+
+def import_template_write(path: str, kind: str, user: User) -> None:
+    import xlsxwriter
+
+    headers, examples, notes, regions = import_template_rows(kind, user)
+    importer_cls = importer_for(kind)
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet(importer_cls.sheet_name)
+    text = wb.add_format({"num_format": "@"})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "num_format": "@"})
+    required = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "num_format": "@"})
+    ws.set_row(0, 36)
+    for col, title in enumerate(headers):
+        ws.write_string(0, col, title, required if title.startswith("*") else head)
+        ws.set_column(col, col, max(12, min(30, len(title) * 2)), text if col == 0 else None)
+    for r, row in enumerate(examples, start=1):
+        for col, value in enumerate(row):
+            ws.write_string(r, col, value, text)
+    ws.freeze_panes(1, 1)
+    info = wb.add_worksheet("填写说明")
+    info.set_column(0, 0, 110)
+    for i, note in enumerate(notes):
+        info.write_string(i, 0, note)
+    info.write_string(len(notes) + 1, 0, "注意：第一个工作表中的示例行请删除或改为真实数据后再导入。")
+    codes = wb.add_worksheet("区划代码")
+    codes.write_row(0, 0, ["区划代码", "名称"], head)
+    codes.set_column(0, 0, 14, text)
+    codes.set_column(1, 1, 24)
+    for i, (code, name) in enumerate(regions, start=1):
+        codes.write_string(i, 0, code, text)
+        codes.write_string(i, 1, name)
+    wb.close()

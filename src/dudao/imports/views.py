@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import tempfile
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from dudao.core.access import get_visible_or_404
+from dudao.core.excel import xlsx_response
+from dudao.imports.forms import ImportUploadForm
+from dudao.imports.models import ImportJob, ImportKind
+from dudao.imports.reader import FileProblem
+from dudao.imports.services import import_job_create, import_job_start, import_template_write
+from dudao.people.scope import can_write_anything
+
+
+def _require_writer(request: HttpRequest) -> None:
+    if not can_write_anything(request.user):
+        raise PermissionDenied
+
+
+def access_import_job(user, pk: int) -> ImportJob:
+    return get_visible_or_404(ImportJob.objects.visible_to(user).select_related("created_by"), pk=pk)
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
+    page = Paginator(ImportJob.objects.visible_to(request.user).select_related("created_by"), 20).get_page(request.GET.get("page"))
+    return render(request, "imports/import_list.html", {"page": page, "kinds": ImportKind.choices})
+
+
+@login_required
+def job_new(request: HttpRequest) -> HttpResponse:
+    _require_writer(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", ImportKind.SCHOOLS)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])
+        except FileProblem as exc:
+            form.add_error("file", str(exc))
+        else:
+            import_job_start(job=job)
+            return redirect("imports:detail", pk=job.pk)
+    return render(request, "imports/import_new.html", {"form": form, "kinds": ImportKind.choices}, status=400 if form.errors else 200)
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access_import_job(request.user, pk)
+    template = "imports/import_detail.html#progress" if request.htmx else "imports/import_detail.html"
+    return render(request, template, {"job": job, "errors": job.errors[:200]})
+
+
+@login_required
+def job_errors_export(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access_import_job(request.user, pk)
+    rows = ([e["row"], e["column"], e["message"]] for e in job.errors)
+    return xlsx_response(f"导入错误-{job.pk}", "错误明细", ["行号", "列", "错误说明"], rows)
+
+
+@login_required
+def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    _require_writer(request)
+    if kind not in ImportKind.values:
+        raise PermissionDenied
+    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+    import_template_write(tmp.name, kind, request.user)
+    tmp.seek(0)
+    name = f"{ImportKind(kind).label}导入模板.xlsx"
+    response = FileResponse(tmp, as_attachment=True, filename=name,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+

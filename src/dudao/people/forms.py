@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dudao.people.models import Role, User
+from dudao.regions.models import Office
+from dudao.schools.models import School
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(
+        label=_("用户名"), max_length=150, regex=r"^[\w.@+-]+$",
+        error_messages={"invalid": _("用户名只能包含字母、数字和 @/./+/-/_。")},
+    )
+    full_name = forms.CharField(label=_("姓名"), max_length=64)
+    phone = forms.RegexField(label=_("手机号"), regex=r"^1\d{10}$", required=False,
+                             error_messages={"invalid": _("请输入11位手机号。")})
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput(render_value=True), min_length=8)
+
+
+class UserEditForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "email", "is_active"]
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, min_length=8)
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    office = forms.ModelChoiceField(label=_("所属督导室"), queryset=Office.objects.select_related("region"), required=False)
+    school_codes = forms.CharField(
+        label=_("学校标识码"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("学校用户填一个，评估机构或督学可填多个，用逗号或换行分隔。"),
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=200)
+
+    def clean_school_codes(self) -> list[School]:
+        raw = self.cleaned_data.get("school_codes", "")
+        codes = [c.strip() for c in raw.replace("，", ",").replace("\n", ",").split(",") if c.strip()]
+        schools = list(School.objects.filter(code__in=codes))
+        missing = sorted(set(codes) - {s.code for s in schools})
+        if missing:
+            raise forms.ValidationError(_("以下学校标识码不存在：%(codes)s") % {"codes": "、".join(missing)})
+        return schools

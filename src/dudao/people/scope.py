@@ -1,0 +1,180 @@
+"""The one scope mechanism: what a person may see and change.
+
+Every query that shows data to a person is filtered through `School.objects.visible_to(user)`,
+`Region.objects.visible_to(user)` and friends, which are built from the Q objects below. No view
+or API filters by hand; `access_*` helpers (in each app's selectors) build on the same querysets.
+
+A user may hold several roles. Their scope is the union of what each grant gives, computed grant
+by grant: a supervisor who is also office staff of county A sees county A plus their own schools,
+never "county A applied to the supervisor role" or the widest role applied to another's region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from dudao.people.models import REGION_ROLES, WRITE_ROLES, Role, RoleGrant
+
+if TYPE_CHECKING:
+    from dudao.people.models import User
+
+# role -> function(user, grants of that role) -> school ids. Issue [2] registers the supervisor's
+# rule (currently assigned schools) from the zones app; nothing else has to change.
+SchoolScopeRule = Callable[["User", list[RoleGrant]], Iterable[int]]
+_SCHOOL_RULES: dict[str, SchoolScopeRule] = {}
+
+
+def register_school_scope(role: str, rule: SchoolScopeRule) -> None:
+    _SCHOOL_RULES[role] = rule
+
+
+def _listed_schools(user: User, grants: list[RoleGrant]) -> Iterable[int]:
+    return RoleGrant.schools.through.objects.filter(rolegrant__in=grants).values_list("school_id", flat=True)
+
+
+for _role in (Role.SUPERVISOR, Role.SCHOOL_USER, Role.EVALUATOR):
+    register_school_scope(_role, _listed_schools)
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    write_everything: bool = False
+    region_codes: tuple[str, ...] = ()
+    write_region_codes: tuple[str, ...] = ()
+    school_ids: frozenset[int] = field(default_factory=frozenset)
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.region_codes or self.school_ids)
+
+
+def _collapse(codes: Iterable[str]) -> tuple[str, ...]:
+    """Drop codes already covered by a shorter prefix: ('43', '4301') -> ('43',)."""
+    kept: list[str] = []
+    for code in sorted(set(codes), key=lambda c: (len(c), c)):
+        if not any(code.startswith(k) for k in kept):
+            kept.append(code)
+    return tuple(sorted(kept))
+
+
+def get_scope(user: User) -> Scope:
+    """Compute (once per user object, i.e. once per request) what the user's grants give."""
+    cached = getattr(user, "_dudao_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    try:
+        user._dudao_scope = scope
+    except AttributeError:  # AnonymousUser
+        pass
+    return scope
+
+
+def clear_scope_cache(user: User) -> None:
+    if hasattr(user, "_dudao_scope"):
+        del user._dudao_scope
+
+
+def _compute_scope(user: User) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    grants = list(RoleGrant.objects.filter(user=user).select_related("office__region"))
+    roles = frozenset(g.role for g in grants)
+    if user.is_superuser or Role.SYSTEM_ADMIN in roles:
+        return Scope(everything=True, write_everything=True, roles=roles | {Role.SYSTEM_ADMIN})
+    region_codes: list[str] = []
+    write_codes: list[str] = []
+    for grant in grants:
+        if grant.role in REGION_ROLES and grant.office_id:
+            region_codes.append(grant.office.region.code)
+            if grant.role in WRITE_ROLES:
+                write_codes.append(grant.office.region.code)
+    school_ids: set[int] = set()
+    by_role: dict[str, list[RoleGrant]] = {}
+    for grant in grants:
+        if grant.role in _SCHOOL_RULES:
+            by_role.setdefault(grant.role, []).append(grant)
+    for role, role_grants in by_role.items():
+        school_ids.update(_SCHOOL_RULES[role](user, role_grants))
+    return Scope(
+        region_codes=_collapse(region_codes),
+        write_region_codes=_collapse(write_codes),
+        school_ids=frozenset(school_ids),
+        roles=roles,
+    )
+
+
+def _nothing(prefix: str) -> Q:
+    return Q(**{f"{prefix}pk__in": []})
+
+
+def school_q(user: User, *, prefix: str = "", write: bool = False) -> Q:
+    """Q over School (or over a model reaching School through `prefix`, e.g. "school__")."""
+    scope = get_scope(user)
+    if scope.write_everything if write else scope.everything:
+        return Q()
+    codes = scope.write_region_codes if write else scope.region_codes
+    parts = [Q(**{f"{prefix}region_code__startswith": code}) for code in codes]
+    if scope.school_ids and not write:
+        parts.append(Q(**{f"{prefix}pk__in": sorted(scope.school_ids)}))
+    return reduce(or_, parts) if parts else _nothing(prefix)
+
+
+def _school_region_codes(scope: Scope) -> set[str]:
+    """Region codes of the user's listed schools and all their ancestors."""
+    if not scope.school_ids:
+        return set()
+    from dudao.schools.models import School
+
+    codes: set[str] = set()
+    for code in School.objects.filter(pk__in=scope.school_ids).values_list("region_code", flat=True):
+        codes.update(ancestor_codes(code))
+    return codes
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """'430182101' -> ['43', '4301', '430182', '430182101'] (widths 2, 4, 6, 9, 12)."""
+    return [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+
+
+def region_q(user: User, *, prefix: str = "") -> Q:
+    """Q over Region: the subtrees of the user's offices, plus the regions of their schools."""
+    scope = get_scope(user)
+    if scope.everything:
+        return Q()
+    parts = [Q(**{f"{prefix}code__startswith": code}) for code in scope.region_codes]
+    school_codes = _school_region_codes(scope)
+    if school_codes:
+        parts.append(Q(**{f"{prefix}code__in": sorted(school_codes)}))
+    return reduce(or_, parts) if parts else _nothing(prefix)
+
+
+def office_q(user: User) -> Q:
+    return region_q(user, prefix="region__")
+
+
+def user_q(user: User) -> Q:
+    """Only system admins manage other accounts; everyone else sees themselves."""
+    scope = get_scope(user)
+    if scope.everything:
+        return Q()
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return Q(pk=user.pk)
+
+
+def is_system_admin(user: User) -> bool:
+    return get_scope(user).everything
+
+
+def can_write_anything(user: User) -> bool:
+    scope = get_scope(user)
+    return scope.write_everything or bool(scope.write_region_codes)

@@ -1,0 +1,72 @@
+"""Writes on accounts and roles. Callers are system admins (checked in the views)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dudao.people.models import REGION_ROLES, Role, RoleGrant, User
+from dudao.people.scope import clear_scope_cache
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str, full_name: str = "", phone: str = "", email: str = "") -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("用户名已存在。")})
+    user = User(username=username, full_name=full_name, phone=phone, email=email)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def role_grant_add(*, user: User, role: str, office=None, schools: Iterable = (), note: str = "") -> RoleGrant:
+    """Give a user one more role. Region roles need an office; school roles need schools."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("未知角色。")})
+    schools = list(schools)
+    if role in REGION_ROLES and office is None:
+        raise ValidationError({"office": _("该角色必须指定所属督导室。")})
+    if role == Role.SCHOOL_USER and len(schools) != 1:
+        raise ValidationError({"schools": _("学校用户必须且只能关联一所学校。")})
+    if role == Role.EVALUATOR and not schools:
+        raise ValidationError({"schools": _("第三方评估机构必须至少指定一所学校。")})
+    if role == Role.SYSTEM_ADMIN:
+        office, schools = None, []
+    grant = RoleGrant.objects.create(user=user, role=role, office=office, note=note)
+    if schools:
+        grant.schools.set(schools)
+    clear_scope_cache(user)
+    return grant
+
+
+@transaction.atomic
+def role_grant_remove(*, grant: RoleGrant) -> None:
+    user = grant.user
+    grant.delete()
+    clear_scope_cache(user)
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str) -> None:
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool) -> None:
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+
+
+def user_unlock(*, user: User) -> int:
+    """Lift a failed-login lockout (django-axes) for this user name."""
+    from axes.utils import reset
+
+    return reset(username=user.username)

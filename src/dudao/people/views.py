@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dudao.core.access import get_visible_or_404
+from dudao.core.excel import xlsx_response
+from dudao.people import services
+from dudao.people.forms import PasswordForm, RoleGrantForm, UserCreateForm, UserEditForm
+from dudao.people.models import RoleGrant, User
+from dudao.people.scope import is_system_admin
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not is_system_admin(request.user):
+        raise PermissionDenied
+
+
+def access_user(user: User, pk: int) -> User:
+    return get_visible_or_404(User.objects.visible_to(user), pk=pk)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error("password" if "password" in form.fields else None, exc.messages)
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(user=request.user, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            form.add_error("password", exc.messages)
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("密码已修改。"))
+            return redirect("people:me")
+    grants = request.user.role_grants.select_related("office").prefetch_related("schools")
+    return render(request, "people/me.html", {"form": form, "grants": grants})
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    users = User.objects.visible_to(request.user).prefetch_related("role_grants__office")
+    q = request.GET.get("q", "").strip()
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(phone__contains=q))
+    role = request.GET.get("role", "")
+    if role:
+        users = users.filter(role_grants__role=role).distinct()
+    if request.GET.get("export"):
+        rows = (
+            [u.username, u.full_name, u.phone, "是" if u.is_active else "否",
+             "；".join(str(g) for g in u.role_grants.all()), u.last_login and u.last_login.strftime("%Y-%m-%d %H:%M")]
+            for u in users
+        )
+        return xlsx_response("用户列表", "用户", ["用户名", "姓名", "手机号", "启用", "角色", "最近登录"], rows)
+    page = Paginator(users.order_by("username"), 30).get_page(request.GET.get("page"))
+    from dudao.people.models import Role
+
+    return render(request, "people/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices})
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(**form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("用户 %(name)s 已创建，请为其分配角色。") % {"name": user.username})
+            return redirect("people:user_detail", pk=user.pk)
+    return render(request, "people/user_form.html", {"form": form, "title": _("新建用户")})
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    target = access_user(request.user, pk)
+    edit_form = UserEditForm(request.POST or None, instance=target, prefix="edit")
+    grant_form = RoleGrantForm(prefix="grant")
+    if request.method == "POST" and edit_form.is_valid():
+        edit_form.save()
+        messages.success(request, _("已保存。"))
+        return redirect("people:user_detail", pk=target.pk)
+    return render(request, "people/user_detail.html", _detail_context(target, edit_form, grant_form))
+
+
+def _detail_context(target: User, edit_form, grant_form) -> dict:
+    grants = target.role_grants.select_related("office").prefetch_related("schools")
+    return {"target": target, "edit_form": edit_form, "grant_form": grant_form, "grants": grants, "password_form": PasswordForm()}
+
+
+@login_required
+@require_POST
+def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    target = access_user(request.user, pk)
+    form = RoleGrantForm(request.POST, prefix="grant")
+    if form.is_valid():
+        try:
+            services.role_grant_add(
+                user=target, role=form.cleaned_data["role"], office=form.cleaned_data["office"],
+                schools=form.cleaned_data["school_codes"], note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("角色已添加。"))
+            return redirect("people:user_detail", pk=target.pk)
+    return render(request, "people/user_detail.html", _detail_context(target, UserEditForm(instance=target, prefix="edit"), form), status=400)
+
+
+@login_required
+@require_POST
+def grant_remove(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+    _require_admin(request)
+    target = access_user(request.user, pk)
+    grant = get_visible_or_404(RoleGrant.objects.filter(user=target), pk=grant_pk)
+    services.role_grant_remove(grant=grant)
+    messages.success(request, _("角色已移除。"))
+    return redirect("people:user_detail", pk=target.pk)
+
+
+@login_required
+@require_POST
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    target = access_user(request.user, pk)
+    form = PasswordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_password(user=target, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("密码已重置。"))
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("people:user_detail", pk=target.pk)
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    target = access_user(request.user, pk)
+    services.user_unlock(user=target)
+    messages.success(request, _("已解除登录锁定。"))
+    return redirect("people:user_detail", pk=target.pk)

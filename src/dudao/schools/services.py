@@ -1,0 +1,70 @@
+"""Writes and shaped reads of schools. Callers authorise first (access_school / visible_to)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+
+from dudao.schools.models import YEAR_DATA_FIELDS, School, SchoolYearData, Stage
+
+SCHOOL_EXPORT_COLUMNS: list[tuple[str, str]] = [
+    ("code", "学校标识码"),
+    ("name", "学校名称"),
+    ("kind", "办学类型"),
+    ("ownership", "举办者"),
+    ("locality", "城乡类型"),
+    ("region_code", "区划代码"),
+    ("region", "所在区划"),
+    ("address", "地址"),
+    ("longitude", "经度"),
+    ("latitude", "纬度"),
+    ("head_name", "校长（园长）"),
+    ("phone", "联系电话"),
+    ("is_boarding", "寄宿制"),
+    ("is_city_direct", "市直学校"),
+]
+
+
+def school_export_rows(schools: Iterable[School]) -> tuple[list[str], Iterator[Sequence]]:
+    headers = [title for _f, title in SCHOOL_EXPORT_COLUMNS]
+
+    def rows() -> Iterator[Sequence]:
+        for s in schools.iterator(chunk_size=2000) if hasattr(schools, "iterator") else schools:
+            yield [
+                s.code, s.name, s.get_kind_display(), s.get_ownership_display(), s.get_locality_display(),
+                s.region_code, s.region.name, s.address,
+                float(s.longitude) if s.longitude is not None else None,
+                float(s.latitude) if s.latitude is not None else None,
+                s.head_name, s.phone, s.is_boarding, s.is_city_direct,
+            ]
+
+    return headers, rows()
+
+
+def _plain(value) -> int | float:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def year_data_table(rows: Sequence[SchoolYearData]) -> dict:
+    """Yearly data pivoted for reading: one column per (year, stage), one row per field."""
+    columns = [{"title": f"{r.year} {r.get_stage_display()}", "year": r.year, "stage": r.stage} for r in rows]
+    table_rows = []
+    for name in YEAR_DATA_FIELDS:
+        field = SchoolYearData._meta.get_field(name)
+        table_rows.append({"name": name, "label": str(field.verbose_name), "values": [_plain(getattr(r, name)) for r in rows]})
+    for label, fn in (("平均班额", lambda r: r.average_class_size), ("大班额班级数(≥56人)", lambda r: r.large_classes)):
+        table_rows.append({"name": "", "label": label, "values": [fn(r) for r in rows]})
+    return {"columns": columns, "rows": table_rows}
+
+
+@transaction.atomic
+def school_year_data_upsert(*, school: School, year: int, stage: str, values: dict) -> SchoolYearData:
+    """Create or replace one stage section's figures for a year (single-row edit path)."""
+    if stage not in Stage.values:
+        raise ValueError(stage)
+    obj, _created = SchoolYearData.objects.update_or_create(school=school, year=year, stage=stage, defaults=values)
+    return obj

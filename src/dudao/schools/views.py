@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dudao.core.excel import xlsx_response
+from dudao.regions.models import Region
+from dudao.schools.models import Locality, Ownership, SchoolKind, SchoolYearData, Stage
+from dudao.schools.selectors import SchoolFilters, access_school, school_list, school_year_data
+from dudao.schools.services import school_export_rows, year_data_table
+
+PAGE_SIZE = 20
+
+
+@login_required
+def school_list_view(request: HttpRequest) -> HttpResponse:
+    filters = SchoolFilters.from_params(request.GET)
+    page = Paginator(school_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": filters.as_query(),
+        "kinds": SchoolKind.choices,
+        "ownerships": Ownership.choices,
+        "localities": Locality.choices,
+        "stages": Stage.choices,
+        "regions": Region.objects.visible_to(request.user).filter(level__in=["city", "county"]).order_by("code")[:200],
+    }
+    template = "schools/school_list.html#results" if request.htmx else "schools/school_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def school_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list, exactly as shown, as Excel (same selector, same scope)."""
+    filters = SchoolFilters.from_params(request.GET)
+    headers, rows = school_export_rows(school_list(user=request.user, filters=filters))
+    return xlsx_response("学校名录", "学校名录", headers, rows)
+
+
+@login_required
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    school = access_school(request.user, pk)
+    years = list(school_year_data(school=school))
+    return render(
+        request,
+        "schools/school_detail.html",
+        {"school": school, "table": year_data_table(years), "year_count": len({y.year for y in years})},
+    )
+
+
+@login_required
+def school_year_export(request: HttpRequest, pk: int) -> HttpResponse:
+    school = access_school(request.user, pk)
+    table = year_data_table(list(school_year_data(school=school)))
+    headers = ["指标"] + [col["title"] for col in table["columns"]]
+    rows = [[row["label"], *row["values"]] for row in table["rows"]]
+    return xlsx_response(f"{school.name}-年度基础数据", "年度基础数据", headers, rows)
+
+
+__all__ = ["SchoolYearData"]

@@ -1,0 +1,63 @@
+"""Built-in code lists, shipped as data with their sources (editable by admins)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from dudao.system.models import DictionaryItem
+
+DICTIONARY_TYPES: dict[str, str] = {
+    "school_kind": "办学类型",
+    "stage": "学段",
+    "locality": "城乡类型",
+    "supervision_item": "挂牌督导事项",
+    "visit_method": "督导方式",
+    "supervisor_background": "督学来源背景",
+    "teacher_title": "教师职称",
+}
+
+# (dict_type, code, label, label_en, source)
+BUILTIN_ITEMS: list[tuple[str, str, str, str, str]] = [
+    # 挂牌办法 Art 4 (domain-rules §2.3): the eight routine-supervision items.
+    ("supervision_item", "1", "校务管理和制度执行情况", "School affairs management and execution of rules", "挂牌办法 第4条"),
+    ("supervision_item", "2", "招生、收费、择校情况", "Enrolment, fees, school choice", "挂牌办法 第4条"),
+    ("supervision_item", "3", "课程开设和课堂教学情况", "Curriculum provision and classroom teaching", "挂牌办法 第4条"),
+    ("supervision_item", "4", "学生学习、体育锻炼和课业负担情况", "Learning, physical exercise and workload", "挂牌办法 第4条"),
+    ("supervision_item", "5", "教师师德和专业发展情况", "Teachers' ethics and professional development", "挂牌办法 第4条"),
+    ("supervision_item", "6", "校园及周边安全情况，学生交通安全情况", "Campus and surrounding safety; traffic safety", "挂牌办法 第4条"),
+    ("supervision_item", "7", "食堂、食品、饮水及宿舍卫生情况", "Canteen, food, drinking water and dormitory hygiene", "挂牌办法 第4条"),
+    ("supervision_item", "8", "校风、教风、学风建设情况", "School, teaching and study ethos", "挂牌办法 第4条"),
+    # 挂牌办法 Art 6 and seed 001 (domain-rules §2.4).
+    ("visit_method", "class_observation", "随机听课/推门听课", "Walk-in class observation", "挂牌办法 第6条；湖南（种子001）"),
+    ("visit_method", "document_review", "查阅资料", "Document review", "挂牌办法 第6条"),
+    ("visit_method", "meeting", "列席会议", "Attending meetings", "挂牌办法 第6条"),
+    ("visit_method", "interview", "座谈走访", "Forums and visits", "挂牌办法 第6条"),
+    ("visit_method", "questionnaire", "问卷调查", "Questionnaire", "挂牌办法 第6条"),
+    ("visit_method", "patrol", "校园巡视", "Campus patrol", "挂牌办法 第6条"),
+    ("supervisor_background", "principal", "原校长（园长）", "Former principal", "挂牌办法 第2条"),
+    ("supervisor_background", "teacher", "教师", "Teacher", "挂牌办法 第2条"),
+    ("supervisor_background", "researcher", "教研员", "Teaching researcher", "挂牌办法 第2条"),
+    ("supervisor_background", "administrator", "教育行政人员", "Administrator", "挂牌办法 第2条"),
+    ("supervisor_background", "finance", "财务人员", "Finance", "种子002"),
+    ("teacher_title", "senior", "高级", "Senior", "中小学教师职称制度"),
+    ("teacher_title", "mid", "中级（一级）", "Intermediate", "中小学教师职称制度"),
+    ("teacher_title", "junior", "初级及以下", "Junior or below", "中小学教师职称制度"),
+]
+
+
+@transaction.atomic
+def dictionaries_install_builtin() -> int:
+    """Insert missing built-in entries; never overwrite what an office has edited."""
+    from dudao.schools.models import Locality, SchoolKind, Stage
+
+    items = list(BUILTIN_ITEMS)
+    for enum, dict_type in ((SchoolKind, "school_kind"), (Stage, "stage"), (Locality, "locality")):
+        items += [(dict_type, c.value, str(c.label), c.value.replace("_", " "), "domain-rules §9.1") for c in enum]
+    existing = set(DictionaryItem.objects.values_list("dict_type", "code"))
+    new = [
+        DictionaryItem(dict_type=t, code=c, label=label, label_en=en, source=src, order=i, is_builtin=True)
+        for i, (t, c, label, en, src) in enumerate(items)
+        if (t, c) not in existing
+    ]
+    DictionaryItem.objects.bulk_create(new)
+    return len(new)

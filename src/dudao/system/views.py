@@ -1,0 +1,82 @@
+"""System administration pages: code lists, operation log and login log (admins only)."""
+
+from __future__ import annotations
+
+from axes.models import AccessFailureLog, AccessLog
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dudao.core.excel import xlsx_response
+from dudao.people.scope import is_system_admin
+from dudao.system.forms import DictionaryItemForm
+from dudao.system.models import DictionaryItem
+from dudao.system.services import DICTIONARY_TYPES
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not is_system_admin(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def dictionary_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    dict_type = request.GET.get("type", "")
+    items = DictionaryItem.objects.all()
+    if dict_type:
+        items = items.filter(dict_type=dict_type)
+    types = dict(DictionaryItem.objects.values_list("dict_type").annotate(n=Count("id")))
+    type_rows = [(t, DICTIONARY_TYPES.get(t, t), n) for t, n in sorted(types.items())]
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "system/dictionary_list.html", {"page": page, "dict_type": dict_type, "types": type_rows, "labels": DICTIONARY_TYPES})
+
+
+@login_required
+def dictionary_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require_admin(request)
+    item = get_object_or_404(DictionaryItem, pk=pk) if pk else None
+    initial = {"dict_type": request.GET.get("type", "")} if item is None else None
+    form = DictionaryItemForm(request.POST or None, instance=item, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("已保存。"))
+        return redirect(f"{reverse('system:dictionary_list')}?type={saved.dict_type}")
+    return render(request, "system/dictionary_form.html", {"form": form, "item": item})
+
+
+@login_required
+def operation_log(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    actor = request.GET.get("actor", "").strip()
+    if actor:
+        entries = entries.filter(actor__username__icontains=actor)
+    if request.GET.get("export"):
+        rows = ([e.timestamp.strftime("%Y-%m-%d %H:%M:%S"), str(e.actor or "系统"), e.get_action_display(),
+                 e.content_type.name if e.content_type else "", e.object_repr, e.remote_addr or ""] for e in entries[:50000])
+        return xlsx_response("操作日志", "操作日志", ["时间", "操作人", "操作", "对象类型", "对象", "IP"], rows)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "system/operation_log.html", {"page": page, "actor": actor})
+
+
+@login_required
+def login_log(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    show = request.GET.get("show", "success")
+    if show == "failure":
+        entries = AccessFailureLog.objects.order_by("-attempt_time")
+    else:
+        entries = AccessLog.objects.order_by("-attempt_time")
+    username = request.GET.get("username", "").strip()
+    if username:
+        entries = entries.filter(username__icontains=username)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "system/login_log.html", {"page": page, "show": show, "username": username})

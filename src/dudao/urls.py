@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from dudao.api.main import api
+from dudao.core import views as core_views
+
+urlpatterns = [
+    path("", include(([path("", core_views.home, name="home")], "core"))),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("regions/", include("dudao.regions.urls")),
+    path("schools/", include("dudao.schools.urls")),
+    path("people/", include("dudao.people.urls")),
+    path("imports/", include("dudao.imports.urls")),
+    path("system/", include("dudao.system.urls")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
