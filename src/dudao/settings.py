@@ -7,6 +7,7 @@ Production: set DATABASE_URL=postgres://..., DUDAO_SECRET_KEY, DUDAO_ALLOWED_HOS
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -30,7 +31,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 # DEBUG stays off unless the demo (or a developer) turns it on explicitly.
 DEBUG = env_bool("DUDAO_DEBUG", False)
 DEMO = env_bool("DUDAO_DEMO", False)
-TESTING = env_bool("DUDAO_TESTING", False)
+# Under pytest the test settings apply whether or not DUDAO_TESTING was exported.
+TESTING = env_bool("DUDAO_TESTING", False) or "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("DUDAO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -117,8 +119,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    if TESTING:
-        DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-dudao.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -192,8 +192,10 @@ STORAGES = {
 if DEBUG or DEMO or TESTING:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = DEBUG or DEMO or TESTING
+if WHITENOISE_USE_FINDERS:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("DUDAO_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("DUDAO_MEDIA_ROOT", VAR_DIR / ("test-media" if TESTING else "media")))
 
 # Uploads: spreadsheets up to 20 MB; Django keeps anything over 2.5 MB in a temporary file.
 DUDAO_MAX_UPLOAD_BYTES = int(os.environ.get("DUDAO_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))

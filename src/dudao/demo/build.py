@@ -17,7 +17,15 @@ from django.utils import timezone
 from dudao.people.models import Role, RoleGrant, User
 from dudao.regions.models import Region
 from dudao.regions.services import office_ensure
-from dudao.schools.models import STAGES_OF_KIND, YEAR_DATA_FIELDS, Locality, Ownership, School, SchoolKind, SchoolYearData
+from dudao.schools.models import (
+    STAGES_OF_KIND,
+    YEAR_DATA_FIELDS,
+    Locality,
+    Ownership,
+    School,
+    SchoolKind,
+    SchoolYearData,
+)
 from dudao.schools.pinyin import initials
 
 CITY = "4301"

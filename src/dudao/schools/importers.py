@@ -235,7 +235,8 @@ def _copy_upsert_year_rows(rows: list[tuple]) -> None:
     cols = ["school_id", "year", "stage", *YEAR_DATA_FIELDS]
     col_sql = ", ".join(cols)
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE tmp_year_import (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
+        # Only the imported columns, with their types and no constraints (id/created_at are filled below).
+        cursor.execute(f"CREATE TEMP TABLE tmp_year_import ON COMMIT DROP AS SELECT {col_sql} FROM {table} WITH NO DATA")
         raw = cursor.cursor  # the psycopg cursor underneath Django's wrapper
         with raw.copy(f"COPY tmp_year_import ({col_sql}) FROM STDIN") as copy:
             for r in rows:

@@ -48,11 +48,14 @@ BUILTIN_ITEMS: list[tuple[str, str, str, str, str]] = [
 @transaction.atomic
 def dictionaries_install_builtin() -> int:
     """Insert missing built-in entries; never overwrite what an office has edited."""
+    from django.utils import translation
+
     from dudao.schools.models import Locality, SchoolKind, Stage
 
     items = list(BUILTIN_ITEMS)
     for enum, dict_type in ((SchoolKind, "school_kind"), (Stage, "stage"), (Locality, "locality")):
-        items += [(dict_type, c.value, str(c.label), c.value.replace("_", " "), "domain-rules §9.1") for c in enum]
+        with translation.override("zh-hans"):  # labels are stored in Chinese whatever the active language
+            items += [(dict_type, c.value, str(c.label), c.value.replace("_", " "), "domain-rules §9.1") for c in enum]
     existing = set(DictionaryItem.objects.values_list("dict_type", "code"))
     new = [
         DictionaryItem(dict_type=t, code=c, label=label, label_en=en, source=src, order=i, is_builtin=True)

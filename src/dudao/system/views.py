@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from axes.models import AccessFailureLog, AccessLog
 from auditlog.models import LogEntry
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

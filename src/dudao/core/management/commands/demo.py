@@ -43,7 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：长沙市 {schools} 所学校，{year_rows} 条年度基础数据（用时 {time.monotonic() - started:.0f} 秒）"
         ))
-        self.stdout.write("\n演示账号（网址 http://%s ）：\n%s\n" % (addr, demo_accounts_table(accounts)))
+        self.stdout.write(f"\n演示账号（网址 http://{addr} ）：\n{demo_accounts_table(accounts)}\n")
         if serve:
             start_worker_thread()
             call_command("runserver", addr, use_reloader=False, use_threading=True)

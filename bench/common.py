@@ -1,0 +1,50 @@
+"""Shared by bench/run.py and bench/import_once.py: environment, paths and percentile figures.
+
+`configure()` must run before `django.setup()`: the settings module reads the environment once,
+when it is imported.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT_DIR = ROOT / "var" / "bench"
+BENCH_DB = "dudao_bench"
+# The server (no database name); the bench creates and drops BENCH_DB on it.
+PG_SERVER_URL = os.environ.get("DUDAO_BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+
+
+def configure() -> None:
+    """Point Django at the bench database with DEBUG off (DEBUG records every query)."""
+    os.environ["DATABASE_URL"] = f"{PG_SERVER_URL}/{BENCH_DB}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "dudao.settings"
+    # TESTING gives the built-in secret key, plain static storage, a cheap password hasher and the
+    # immediate tasks backend; none of it is on the measured paths. DEBUG and DEMO stay off.
+    os.environ["DUDAO_TESTING"] = "1"
+    os.environ["DUDAO_DEBUG"] = "0"
+    os.environ["DUDAO_DEMO"] = "0"
+    # django.test.Client sends SERVER_NAME "testserver".
+    os.environ["DUDAO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+    # Uploaded files go to a folder of their own, not the tests' media folder.
+    os.environ["DUDAO_MEDIA_ROOT"] = str(OUT_DIR / "media")
+    os.environ.setdefault("DUDAO_LOG_LEVEL", "WARNING")
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least p % of the values at or below it."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summarise_ms(seconds: list[float]) -> dict[str, float]:
+    ms = [s * 1000 for s in seconds]
+    return {
+        "n": len(ms),
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p95_ms": round(percentile(ms, 95), 1),
+        "max_ms": round(max(ms), 1),
+    }

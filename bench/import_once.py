@@ -1,0 +1,65 @@
+"""Run one stored import job, as the task worker does, and report its time and peak memory.
+
+bench/run.py starts this process *before* it loads Django and the dataset, then sends the job id
+on stdin once the job exists. Linux carries a process's peak RSS (ru_maxrss) over fork and exec,
+so a worker forked later from the big parent would report the parent's peak, not its own.
+By hand: `python bench/import_once.py JOB_ID [--profile]` (with the environment of common.py).
+
+Prints one JSON line on stdout. With --profile the run is wrapped in cProfile, the statistics are
+saved to var/bench/import.prof and the hot spots are printed to stderr (cProfile inflates the
+time: use it to see where the time goes, not for the figure itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+
+from common import OUT_DIR, configure
+
+
+def peak_rss_mb() -> float:
+    # Linux reports ru_maxrss in kilobytes.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("job_id", type=int, nargs="?", help="read from stdin when absent")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+
+    configure()
+    import django
+
+    django.setup()
+    from dudao.imports.services import import_job_run
+
+    if args.job_id is None:
+        line = sys.stdin.readline().strip()
+        if not line:
+            return  # the parent gave up before the import
+        args.job_id = int(line)
+    baseline = peak_rss_mb()  # Python + Django loaded, before the import touches the file
+    started = time.perf_counter()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(import_job_run, job_id=args.job_id)
+        profiler.dump_stats(OUT_DIR / "import.prof")
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(20)
+    else:
+        import_job_run(job_id=args.job_id)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": round(peak_rss_mb(), 1),
+                      "baseline_rss_mb": round(baseline, 1)}))
+
+
+if __name__ == "__main__":
+    main()

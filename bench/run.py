@@ -1,0 +1,330 @@
+"""Province-scale benchmarks on PostgreSQL (`make bench`): pages and a 100,000-row import.
+
+1. Drops and recreates the database `dudao_bench`, migrates it, loads the region tree with
+   townships and generates every school of Hunan and Hubei (> 20,000) with two years of data.
+2. Times the school pages with django.test.Client as a Hunan province office staff member.
+3. Writes a 100,000-row yearly-data .xlsx, stores it as an import job and runs that job in a
+   separate process (bench/import_once.py) for its own time and peak memory.
+4. Prints a summary and writes every figure to var/bench/results.json.
+
+Exit status 1 when a target is missed. Never part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+from psycopg import sql
+
+from common import BENCH_DB, OUT_DIR, PG_SERVER_URL, ROOT, configure, summarise_ms
+
+WARMUP = 5
+IMPORT_ROWS = 100_000
+IMPORT_LAST_YEAR = 2025
+TARGETS = {"page_p95_ms": 150.0, "import_seconds": 10.0, "import_peak_rss_mb": 500.0}
+
+
+@contextmanager
+def stopwatch(figures: dict, key: str, label: str) -> Iterator[None]:
+    print(f"… {label}", flush=True)
+    started = time.perf_counter()
+    yield
+    figures[key] = round(time.perf_counter() - started, 2)
+    print(f"  {label}: {figures[key]:.2f} s", flush=True)
+
+
+def recreate_database() -> None:
+    with psycopg.connect(f"{PG_SERVER_URL}/postgres", autocommit=True) as conn:
+        name = sql.Identifier(BENCH_DB)
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+# --- dataset ---------------------------------------------------------------------------------------
+def build_dataset(figures: dict) -> tuple[list, list]:
+    from django.core.management import call_command
+
+    from dudao.regions.services import default_town_file, regions_load
+    from province_data import create_schools, create_year_data, sections_of
+
+    if not default_town_file().exists():
+        sys.exit(f"{default_town_file()} is missing: run `make assets` first.")
+    started = time.perf_counter()
+    with stopwatch(figures, "migrate_s", "migrations"):
+        call_command("migrate", verbosity=0, interactive=False)
+    with stopwatch(figures, "regions_s", "regions with townships"):
+        loaded = regions_load(with_towns=True)
+    with stopwatch(figures, "schools_s", "schools"):
+        schools = create_schools()
+    sections = sections_of(schools)
+    with stopwatch(figures, "year_data_s", "yearly data (COPY)"):
+        year_rows = create_year_data(sections)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give a live database
+    figures["generation_s"] = round(time.perf_counter() - started, 2)
+    figures.update(regions=loaded.created, townships=loaded.townships, schools=len(schools),
+                   stage_sections=len(sections), year_data_rows=year_rows)
+    if len(schools) < 20_000:
+        sys.exit(f"only {len(schools)} schools generated: the bench needs at least 20,000")
+    print(f"  {len(schools)} schools, {len(sections)} stage sections, {year_rows} yearly rows, "
+          f"{loaded.created} regions — generated in {figures['generation_s']:.1f} s", flush=True)
+    return schools, sections
+
+
+def province_staff():
+    from dudao.people.models import Role, User
+    from dudao.people.services import role_grant_add
+    from dudao.regions.models import Region
+    from dudao.regions.services import office_ensure
+
+    user = User.objects.create_user(username="bench_hn_office", password="Bench-only-2026!", full_name="湖南省督导室·基准测试")
+    office = office_ensure(region=Region.objects.get(code="43"))
+    role_grant_add(user=user, role=Role.OFFICE_STAFF, office=office)
+    return user
+
+
+# --- pages -----------------------------------------------------------------------------------------
+def bench_pages(user, requests: int) -> dict[str, dict]:
+    from django.test import Client
+
+    from dudao.schools.models import School
+    from dudao.schools.views import PAGE_SIZE
+
+    visible = School.objects.visible_to(user)
+    pks = list(visible.values_list("pk", flat=True))
+    later_page = max(2, len(pks) // PAGE_SIZE // 2)
+    rng = random.Random(7)
+    cases: dict[str, tuple[list[str], int | None]] = {
+        "list, first page": (["/schools/"], len(pks)),
+        f"list, page {later_page}": ([f"/schools/?page={later_page}"], len(pks)),
+        "search 中心小学": ([f"/schools/?q={quote('中心小学')}"], visible.search("中心小学").count()),
+        "search zxxx (pinyin)": (["/schools/?q=zxxx"], visible.search("zxxx").count()),
+        "school detail (random)": ([f"/schools/{pk}/" for pk in rng.sample(pks, WARMUP + requests)], None),
+    }
+    client = Client()
+    client.force_login(user)
+    results: dict[str, dict] = {}
+    for name, (urls, matches) in cases.items():
+        timings: list[float] = []
+        for i in range(WARMUP + requests):
+            url = urls[i % len(urls)]
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200:
+                raise SystemExit(f"GET {url} answered {response.status_code}")
+            if i >= WARMUP:
+                timings.append(elapsed)
+        results[name] = summarise_ms(timings) | ({"matches": matches} if matches is not None else {})
+        print(f"  {name:<26} p50 {results[name]['p50_ms']:>7.1f} ms   p95 {results[name]['p95_ms']:>7.1f} ms"
+              f"   max {results[name]['max_ms']:>7.1f} ms", flush=True)
+    return results
+
+
+# --- import ----------------------------------------------------------------------------------------
+def write_import_file(path: Path, sections: list) -> tuple[int, dict[tuple[str, int, str], int]]:
+    """The 100k-row file: every Hunan stage section for 2025, 2024, … until IMPORT_ROWS rows.
+
+    2023 and 2024 are already stored (those rows are updates), the other years are new. Returns
+    the row count and the students of a sample of rows, to check what was written.
+    """
+    import xlsxwriter
+
+    from dudao.schools.importers import YearDataImporter
+    from dudao.schools.models import YEAR_DATA_FIELDS, Stage
+    from province_data import stage_counts, year_values
+
+    hunan = [s for s in sections if s.code.startswith("43")]
+    per_school = stage_counts(hunan)
+    labels = {stage.value: str(stage.label) for stage in Stage}
+    columns = YearDataImporter.columns
+    rng = random.Random(2028)
+    sample: dict[tuple[str, int, str], int] = {}
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet(YearDataImporter.sheet_name)
+    # As in the downloaded template: required columns carry a "*".
+    sheet.write_row(0, 0, [("*" if col.required else "") + col.title for col in columns])
+    rownum = 0
+    year = IMPORT_LAST_YEAR
+    while rownum < IMPORT_ROWS:
+        for section in hunan:
+            if rownum == IMPORT_ROWS:
+                break
+            values = dict(zip(YEAR_DATA_FIELDS, year_values(rng, section, per_school[section.school_id]), strict=True))
+            row = {"code": section.code, "year": year, "stage": labels[section.stage], **values}
+            rownum += 1
+            sheet.write_row(rownum, 0, [_cell(row[col.key]) for col in columns])
+            if rownum % 997 == 0:
+                sample[(section.code, year, section.stage)] = values["students"]
+        year -= 1
+    workbook.close()
+    return rownum, sample
+
+
+def _cell(value):
+    # Decimals are written as numbers, as Excel stores them; codes and stages stay text.
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def start_import_worker(profile: bool) -> subprocess.Popen:
+    """bench/import_once.py, started while this process is still small (see its docstring)."""
+    command = [sys.executable, str(ROOT / "bench" / "import_once.py")] + (["--profile"] if profile else [])
+    return subprocess.Popen(command, env=os.environ.copy(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def bench_import(user, sections: list, worker: subprocess.Popen, profile: bool) -> dict:
+    from django.conf import settings
+    from django.core.files.uploadedfile import UploadedFile
+    from django.test import override_settings
+
+    from dudao.imports.models import ImportJob, ImportKind, ImportStatus
+    from dudao.imports.services import import_job_create
+    from dudao.schools.models import SchoolYearData
+
+    figures: dict = {}
+    path = OUT_DIR / "year_data_100k.xlsx"
+    with stopwatch(figures, "file_write_s", f"writing the {IMPORT_ROWS:,}-row .xlsx (xlsxwriter, constant_memory)"):
+        rows, sample = write_import_file(path, sections)
+    size = path.stat().st_size
+    figures.update(rows=rows, file_mb=round(size / 1048576, 1))
+    print(f"  {path.relative_to(ROOT)}: {figures['file_mb']} MB", flush=True)
+    limit = settings.DUDAO_MAX_UPLOAD_BYTES
+    if size > limit:
+        print(f"  NOTE: file is above DUDAO_MAX_UPLOAD_BYTES ({limit / 1048576:.0f} MB): limit raised for the bench")
+        figures["upload_limit_raised"] = True
+    # The web request's part: check and store the upload (an UploadedFile over the file on disk,
+    # as Django's TemporaryUploadedFile is for anything above 2.5 MB).
+    with open(path, "rb") as fh, override_settings(DUDAO_MAX_UPLOAD_BYTES=max(limit, size)):
+        upload = UploadedFile(file=fh, name="年度基础数据.xlsx", size=size,
+                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        job = import_job_create(user=user, kind=ImportKind.YEAR_DATA, upload=upload)
+    # The worker's part, in a fresh process: validate and write.
+    print("… import_job_run in a separate process", flush=True)
+    stdout, stderr = worker.communicate(f"{job.pk}\n", timeout=1800)
+    job = ImportJob.objects.get(pk=job.pk)
+    if profile or worker.returncode or job.status != ImportStatus.SUCCEEDED:
+        sys.stderr.write(stderr)
+    if worker.returncode:
+        raise SystemExit(f"import_once.py failed with status {worker.returncode}")
+    figures.update(json.loads(stdout.strip().splitlines()[-1]))
+    figures.update(status=job.status, created=job.created_count, updated=job.updated_count, message=job.message)
+    print(f"  {job.message}  {figures['seconds']:.2f} s, peak RSS {figures['peak_rss_mb']:.0f} MB "
+          f"(after Django setup {figures['baseline_rss_mb']:.0f} MB)", flush=True)
+    # Correctness: the job succeeded and every row was written by this import.
+    if job.status != ImportStatus.SUCCEEDED:
+        raise SystemExit(f"import failed: {job.message} {job.errors[:5]}")
+    written = SchoolYearData.objects.filter(updated_at__gte=job.started_at).count()
+    figures["rows_written"] = written
+    if job.created_count + job.updated_count != rows or written != rows:
+        raise SystemExit(f"expected {rows} rows written, job says {job.created_count}+{job.updated_count}, table {written}")
+    for (code, year, stage), students in sample.items():
+        stored = SchoolYearData.objects.get(school__code=code, year=year, stage=stage).students
+        if stored != students:
+            raise SystemExit(f"{code} {year} {stage}: {stored} students stored, {students} in the file")
+    return figures
+
+
+# --- report ----------------------------------------------------------------------------------------
+def environment() -> dict:
+    from django import get_version
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False)
+    return {"when": datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),
+            "django": get_version(), "postgresql": pg_version, "cpus": os.cpu_count(),
+            "machine": platform.machine(), "commit": commit.stdout.strip()}
+
+
+def check_targets(results: dict) -> list[str]:
+    missed = []
+    for name, stats in results["pages"].items():
+        if not name.startswith("school detail") and stats["p95_ms"] >= TARGETS["page_p95_ms"]:
+            missed.append(f"{name}: p95 {stats['p95_ms']} ms ≥ {TARGETS['page_p95_ms']:.0f} ms")
+    imp = results["import"]
+    if imp["seconds"] >= TARGETS["import_seconds"]:
+        missed.append(f"import: {imp['seconds']} s ≥ {TARGETS['import_seconds']:.0f} s")
+    if imp["peak_rss_mb"] >= TARGETS["import_peak_rss_mb"]:
+        missed.append(f"import: peak {imp['peak_rss_mb']} MB ≥ {TARGETS['import_peak_rss_mb']:.0f} MB")
+    return missed
+
+
+def print_summary(results: dict, missed: list[str]) -> None:
+    data, imp = results["dataset"], results["import"]
+    print("\n" + "=" * 78)
+    print(f"Dudao benchmark — PostgreSQL {results['environment']['postgresql']}, {results['environment']['cpus']} CPUs")
+    print("=" * 78)
+    print(f"dataset     {data['schools']:,} schools, {data['stage_sections']:,} stage sections, "
+          f"{data['year_data_rows']:,} yearly rows, {data['regions']:,} regions")
+    print(f"generation  {data['generation_s']:.1f} s (migrate {data['migrate_s']:.1f}, regions {data['regions_s']:.1f}, "
+          f"schools {data['schools_s']:.1f}, yearly data {data['year_data_s']:.1f})")
+    print(f"\n{'page (as Hunan province office staff)':<40}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'matches':>10}")
+    for name, stats in results["pages"].items():
+        print(f"{name:<40}{stats['p50_ms']:>9.1f}{stats['p95_ms']:>9.1f}{stats['max_ms']:>9.1f}{stats.get('matches', ''):>10}")
+    print(f"target: list/search p95 < {TARGETS['page_p95_ms']:.0f} ms, {results['pages_requests']} requests each after {WARMUP} warm-up")
+    print(f"\nimport      {imp['rows']:,} rows, {imp['file_mb']} MB .xlsx (written in {imp['file_write_s']:.1f} s)")
+    print(f"            import_job_run {imp['seconds']:.2f} s (target < {TARGETS['import_seconds']:.0f} s), "
+          f"peak RSS {imp['peak_rss_mb']:.0f} MB (target < {TARGETS['import_peak_rss_mb']:.0f} MB; "
+          f"{imp['baseline_rss_mb']:.0f} MB after Django setup)")
+    print(f"            {imp['status']}: created {imp['created']:,}, updated {imp['updated']:,}, verified {imp['rows_written']:,}")
+    print("\n" + ("all targets met" if not missed else "TARGETS MISSED:\n  " + "\n  ".join(missed)))
+    print(f"figures: {(OUT_DIR / 'results.json').relative_to(ROOT)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=100, help="measured requests per page (default 100)")
+    parser.add_argument("--profile-import", action="store_true", help="run the import under cProfile and print the hot spots")
+    args = parser.parse_args()
+
+    configure()
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    worker = start_import_worker(args.profile_import)
+    try:
+        return run(args, worker)
+    finally:
+        if worker.poll() is None:  # stopped early: the worker reads end-of-file and exits
+            worker.communicate("", timeout=60)
+
+
+def run(args: argparse.Namespace, worker: subprocess.Popen) -> int:
+    print(f"… recreating database {BENCH_DB}", flush=True)
+    recreate_database()
+    import django
+
+    django.setup()
+    results: dict = {"environment": environment(), "dataset": {}, "pages_requests": args.requests}
+    _schools, sections = build_dataset(results["dataset"])
+    user = province_staff()
+    print(f"… pages ({args.requests} requests each after {WARMUP} warm-up)", flush=True)
+    results["pages"] = bench_pages(user, args.requests)
+    results["import"] = bench_import(user, sections, worker, args.profile_import)
+    missed = check_targets(results)
+    results["targets"] = TARGETS
+    results["missed"] = missed
+    (OUT_DIR / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print_summary(results, missed)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The demo city: realistic, deterministic, and every printed account works as described."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Sum
+
+from dudao.demo.build import DEMO_PASSWORD, demo_build
+from dudao.people.models import User
+from dudao.schools.models import School, SchoolKind, SchoolYearData
+
+
+def test_demo_builds_changsha_with_every_kind_and_realistic_data(db):
+    schools, year_rows, accounts = demo_build()
+    assert 500 <= schools <= 800
+    kinds = set(School.objects.filter(region_code__startswith="4301").values_list("kind", flat=True))
+    assert kinds == set(SchoolKind.values)
+    latest = SchoolYearData.objects.filter(year=2025)
+    # some crowded urban schools with large classes (大班额), some small under-resourced rural ones
+    assert latest.aggregate(n=Sum("classes_56_65"))["n"] > 0
+    assert latest.filter(school__locality="rural", students__lt=100).exists()
+    assert latest.filter(school__locality="rural", music_teachers=0).exists()
+    assert not latest.exclude(classes=F("classes_upto_45") + F("classes_46_55") + F("classes_56_65") + F("classes_66_plus")).exists()
+    nx = School.objects.filter(region_code__startswith="430182").values("region_code").annotate(n=Count("id"))
+    assert len({r["region_code"][:9] for r in nx if len(r["region_code"]) == 9}) >= 25  # schools in most of 29 townships
+    assert {a.username for a in accounts} >= {"admin", "nx_office", "nx_leader", "nx_supervisor", "ly_supervisor",
+                                              "nx_school", "evaluator"}
+
+
+def test_demo_accounts_see_what_the_readme_says(db):
+    demo_build()
+    nx_total = School.objects.filter(region_code__startswith="430182").count()
+    expected = {"nx_office": nx_total, "nx_leader": nx_total, "nx_supervisor": 5, "ly_supervisor": 4, "nx_school": 1,
+                "evaluator": 3}
+    for username, count in expected.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD) and user.is_active, username
+        visible = School.objects.visible_to(user)
+        assert visible.count() == count, username
+        if username != "ly_supervisor":
+            assert not visible.exclude(region_code__startswith="4301").exists()
+    ly = School.objects.visible_to(User.objects.get(username="ly_supervisor"))
+    assert not ly.filter(region_code__startswith="430182").exists()
+
+
+def test_demo_is_repeatable(db):
+    first = demo_build()[0]
+    again = demo_build()[0]
+    assert first == again
+
+
+def test_cli_maps_dashes_to_commands(monkeypatch):
+    from dudao import cli
+
+    seen = []
+    monkeypatch.setattr("django.core.management.execute_from_command_line", lambda argv: seen.append(argv))
+    cli.main(["dudao", "load-regions", "--no-towns"])
+    assert seen == [["dudao", "load_regions", "--no-towns"]]
