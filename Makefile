@@ -21,7 +21,8 @@ $(STAMP):
 	@mkdir -p $(STAMP)
 
 # --- system packages (Debian): fonts for Chinese PDFs, Chromium for browser tests, gettext ----------
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei fonts-lxgw-wenkai gettext poppler-utils
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-wqy-zenhei fonts-lxgw-wenkai gettext poppler-utils \
+                   libpango-1.0-0 libpangoft2-1.0-0 zbar-tools
 system-deps: $(STAMP)/system
 $(STAMP)/system: | $(STAMP)
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

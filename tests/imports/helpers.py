@@ -48,3 +48,19 @@ def csv_bytes(header, rows, encoding="utf-8") -> bytes:
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def xls_bytes(header, rows) -> bytes:
+    """A real BIFF8 .xls, as older Excel and WPS versions still save."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("学校")
+    for c, title in enumerate(header):
+        sheet.write(0, c, title)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from dudao.imports.models import ImportJob
 from dudao.schools.models import School
-from tests.imports.helpers import SCHOOL_HEADER, csv_bytes, school_row, upload, xlsx_bytes
+from tests.imports.helpers import SCHOOL_HEADER, csv_bytes, school_row, upload, xls_bytes, xlsx_bytes
 
 
 def post(client, name, content, kind="schools"):
@@ -40,6 +40,14 @@ def test_gbk_csv_is_detected(cast, client):
     post(client, "学校.csv", csv_bytes(SCHOOL_HEADER, [school_row(name="宁乡市GBK编码小学")], encoding="gbk"))
     assert last_job().status == "succeeded"
     assert School.objects.filter(name="宁乡市GBK编码小学").exists()
+
+
+def test_old_xls_is_read(cast, client):
+    client.force_login(cast.county_staff)
+    post(client, "学校.xls", xls_bytes(SCHOOL_HEADER, [school_row(name="宁乡市XLS小学")]))
+    job = last_job()
+    assert job.status == "succeeded", job.errors
+    assert School.objects.get(name="宁乡市XLS小学").code == "3143077001"
 
 
 def test_utf8_bom_csv_is_read(cast, client):
