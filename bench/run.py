@@ -13,6 +13,7 @@ Exit status 1 when a target is missed. Never part of `make test`.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -20,17 +21,23 @@ import random
 import subprocess
 import sys
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import psycopg
 from psycopg import sql
 
 from common import BENCH_DB, OUT_DIR, PG_SERVER_URL, ROOT, configure, summarise_ms
+
+if TYPE_CHECKING:
+    from dudao.people.models import User
+    from province_data import Section
 
 WARMUP = 5
 IMPORT_ROWS = 100_000
@@ -55,7 +62,7 @@ def recreate_database() -> None:
 
 
 # --- dataset ---------------------------------------------------------------------------------------
-def build_dataset(figures: dict) -> tuple[list, list]:
+def build_dataset(figures: dict) -> list[Section]:
     from django.core.management import call_command
 
     from dudao.regions.services import default_town_file, regions_load
@@ -84,10 +91,10 @@ def build_dataset(figures: dict) -> tuple[list, list]:
         sys.exit(f"only {len(schools)} schools generated: the bench needs at least 20,000")
     print(f"  {len(schools)} schools, {len(sections)} stage sections, {year_rows} yearly rows, "
           f"{loaded.created} regions — generated in {figures['generation_s']:.1f} s", flush=True)
-    return schools, sections
+    return sections
 
 
-def province_staff():
+def province_staff() -> User:
     from dudao.people.models import Role, User
     from dudao.people.services import role_grant_add
     from dudao.regions.models import Region
@@ -100,7 +107,7 @@ def province_staff():
 
 
 # --- pages -----------------------------------------------------------------------------------------
-def bench_pages(user, requests: int) -> dict[str, dict]:
+def bench_pages(user: User, requests: int) -> dict[str, dict]:
     from django.test import Client
 
     from dudao.schools.models import School
@@ -132,13 +139,13 @@ def bench_pages(user, requests: int) -> dict[str, dict]:
             if i >= WARMUP:
                 timings.append(elapsed)
         results[name] = summarise_ms(timings) | ({"matches": matches} if matches is not None else {})
-        print(f"  {name:<26} p50 {results[name]['p50_ms']:>7.1f} ms   p95 {results[name]['p95_ms']:>7.1f} ms"
+        print(f"  {pad(name, 26)} p50 {results[name]['p50_ms']:>7.1f} ms   p95 {results[name]['p95_ms']:>7.1f} ms"
               f"   max {results[name]['max_ms']:>7.1f} ms", flush=True)
     return results
 
 
 # --- import ----------------------------------------------------------------------------------------
-def write_import_file(path: Path, sections: list) -> tuple[int, dict[tuple[str, int, str], int]]:
+def write_import_file(path: Path, sections: list[Section]) -> tuple[int, dict[tuple[str, int, str], int]]:
     """The 100k-row file: every Hunan stage section for 2025, 2024, … until IMPORT_ROWS rows.
 
     2023 and 2024 are already stored (those rows are updates), the other years are new. Returns
@@ -189,7 +196,7 @@ def start_import_worker(profile: bool) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, cwd=ROOT)
 
 
-def bench_import(user, sections: list, worker: subprocess.Popen, profile: bool) -> dict:
+def bench_import(user: User, sections: list[Section], worker: subprocess.Popen, profile: bool) -> dict:
     from django.conf import settings
     from django.core.files.uploadedfile import UploadedFile
     from django.test import override_settings
@@ -224,7 +231,7 @@ def bench_import(user, sections: list, worker: subprocess.Popen, profile: bool) 
     if worker.returncode:
         raise SystemExit(f"import_once.py failed with status {worker.returncode}")
     figures.update(json.loads(stdout.strip().splitlines()[-1]))
-    figures.update(status=job.status, created=job.created_count, updated=job.updated_count, message=job.message)
+    figures.update(profiled=profile, status=job.status, created=job.created_count, updated=job.updated_count, message=job.message)
     print(f"  {job.message}  {figures['seconds']:.2f} s, peak RSS {figures['peak_rss_mb']:.0f} MB "
           f"(after Django setup {figures['baseline_rss_mb']:.0f} MB)", flush=True)
     # Correctness: the job succeeded and every row was written by this import.
@@ -261,11 +268,18 @@ def check_targets(results: dict) -> list[str]:
         if not name.startswith("school detail") and stats["p95_ms"] >= TARGETS["page_p95_ms"]:
             missed.append(f"{name}: p95 {stats['p95_ms']} ms ≥ {TARGETS['page_p95_ms']:.0f} ms")
     imp = results["import"]
-    if imp["seconds"] >= TARGETS["import_seconds"]:
+    # cProfile roughly doubles the run time: a profiled run says where the time goes, not how much.
+    if not imp["profiled"] and imp["seconds"] >= TARGETS["import_seconds"]:
         missed.append(f"import: {imp['seconds']} s ≥ {TARGETS['import_seconds']:.0f} s")
     if imp["peak_rss_mb"] >= TARGETS["import_peak_rss_mb"]:
         missed.append(f"import: peak {imp['peak_rss_mb']} MB ≥ {TARGETS['import_peak_rss_mb']:.0f} MB")
     return missed
+
+
+def pad(text: str, width: int) -> str:
+    """Left-justify for a terminal, where CJK characters take two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - shown)
 
 
 def print_summary(results: dict, missed: list[str]) -> None:
@@ -279,12 +293,12 @@ def print_summary(results: dict, missed: list[str]) -> None:
           f"schools {data['schools_s']:.1f}, yearly data {data['year_data_s']:.1f})")
     print(f"\n{'page (as Hunan province office staff)':<40}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'matches':>10}")
     for name, stats in results["pages"].items():
-        print(f"{name:<40}{stats['p50_ms']:>9.1f}{stats['p95_ms']:>9.1f}{stats['max_ms']:>9.1f}{stats.get('matches', ''):>10}")
+        print(f"{pad(name, 40)}{stats['p50_ms']:>9.1f}{stats['p95_ms']:>9.1f}{stats['max_ms']:>9.1f}{stats.get('matches', ''):>10}")
     print(f"target: list/search p95 < {TARGETS['page_p95_ms']:.0f} ms, {results['pages_requests']} requests each after {WARMUP} warm-up")
     print(f"\nimport      {imp['rows']:,} rows, {imp['file_mb']} MB .xlsx (written in {imp['file_write_s']:.1f} s)")
     print(f"            import_job_run {imp['seconds']:.2f} s (target < {TARGETS['import_seconds']:.0f} s), "
           f"peak RSS {imp['peak_rss_mb']:.0f} MB (target < {TARGETS['import_peak_rss_mb']:.0f} MB; "
-          f"{imp['baseline_rss_mb']:.0f} MB after Django setup)")
+          f"{imp['baseline_rss_mb']:.0f} MB after Django setup)" + (" — under cProfile" if imp["profiled"] else ""))
     print(f"            {imp['status']}: created {imp['created']:,}, updated {imp['updated']:,}, verified {imp['rows_written']:,}")
     print("\n" + ("all targets met" if not missed else "TARGETS MISSED:\n  " + "\n  ".join(missed)))
     print(f"figures: {(OUT_DIR / 'results.json').relative_to(ROOT)}")
@@ -313,8 +327,10 @@ def run(args: argparse.Namespace, worker: subprocess.Popen) -> int:
 
     django.setup()
     results: dict = {"environment": environment(), "dataset": {}, "pages_requests": args.requests}
-    _schools, sections = build_dataset(results["dataset"])
+    sections = build_dataset(results["dataset"])
     user = province_staff()
+    # Collect the generator's garbage now, not during a measured request.
+    gc.collect()
     print(f"… pages ({args.requests} requests each after {WARMUP} warm-up)", flush=True)
     results["pages"] = bench_pages(user, args.requests)
     results["import"] = bench_import(user, sections, worker, args.profile_import)
