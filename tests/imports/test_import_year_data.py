@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from dudao.imports.models import ImportJob
@@ -107,3 +108,14 @@ def test_errors_download_lists_every_error(cast, client):
     rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))).get_sheet_by_index(0).to_python()
     assert rows[0] == ["行号", "列", "错误说明"]
     assert [(int(r[0]), r[1]) for r in rows[1:]] == [(2, "学校标识码"), (3, "学年")]
+
+
+def test_large_upload_goes_to_the_worker_without_being_read_in_the_request(cast, client, monkeypatch,
+                                                                           django_capture_on_commit_callbacks):
+    monkeypatch.setattr("dudao.imports.services.INLINE_MAX_BYTES", 10)
+    monkeypatch.setattr("dudao.imports.services._estimate_rows", lambda job: pytest.fail("read in the request"))
+    client.force_login(cast.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, "年度.csv", csv_bytes(HEADER, [row(cast.A1.code)]))
+    job = ImportJob.objects.get()
+    assert job.status == "succeeded" and job.total_rows == 1
