@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "dudao.regions",
     "dudao.people",
     "dudao.schools",
+    "dudao.supervisors",
+    "dudao.zones",
     "dudao.imports",
     "dudao.system",
     "dudao.api",
@@ -245,4 +247,6 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 EMAIL_BACKEND = os.environ.get("DUDAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 NINJA_PAGINATION_PER_PAGE = 50
+# The address printed in plaque QR codes: the public page of a school is {this}/s/<学校标识码>/.
+DUDAO_PUBLIC_BASE_URL = os.environ.get("DUDAO_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 DUDAO_NAV_TITLE = _("督导")

@@ -66,6 +66,12 @@ COVERAGE = {
     "api-1:get_school": "api_school",
     "api-1:get_school_years": "api_school",
 }
+# Later apps keep their entries in tests/scope/coverage_<app>.py; kind "own" means the app's own
+# scope test (named in that module's OWN_TESTS) walks those URLs as every persona.
+from tests.scope import coverage_plaques, coverage_supervisors, coverage_zones  # noqa: E402
+
+for _module in (coverage_supervisors, coverage_zones, coverage_plaques):
+    COVERAGE.update(_module.COVERAGE)
 WRITER_PERSONAS = {"admin", "province_staff", "city_staff", "county_staff", "multi"}
 
 
@@ -85,6 +91,18 @@ def test_every_url_is_covered():
     missing = sorted(names - set(COVERAGE))
     assert not missing, f"URLs without a scope check: {missing}"
     assert not set(COVERAGE) - names, "COVERAGE names URLs that no longer exist"
+
+
+def test_own_scope_tests_exist_and_name_their_urls():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for module in (coverage_supervisors, coverage_zones, coverage_plaques):
+        own = [name for name, kind in module.COVERAGE.items() if kind == "own"]
+        if not own:
+            continue
+        text = (root / module.OWN_TESTS).read_text()
+        assert [n for n in own if f'"{n}"' not in text] == [], module.OWN_TESTS
 
 
 def _names_of(cast, keys):

@@ -178,3 +178,45 @@ def is_system_admin(user: User) -> bool:
 def can_write_anything(user: User) -> bool:
     scope = get_scope(user)
     return scope.write_everything or bool(scope.write_region_codes)
+
+
+def _office_region_q(user: User, path: str, *, write: bool) -> Q | None:
+    """Q over `path` (an Office relation) for the user's region grants; None = everything."""
+    scope = get_scope(user)
+    if scope.write_everything if write else scope.everything:
+        return None
+    codes = scope.write_region_codes if write else scope.region_codes
+    parts = [Q(**{f"{path}region__code__startswith": code}) for code in codes]
+    return reduce(or_, parts) if parts else _nothing(path)
+
+
+def supervisor_q(user: User, *, write: bool = False) -> Q:
+    """Supervisors of offices in the user's region subtrees; a supervisor also sees their own record."""
+    office_part = _office_region_q(user, "office__", write=write)
+    if office_part is None:
+        return Q()
+    if not write and getattr(user, "is_authenticated", False):
+        office_part |= Q(user=user)
+    return office_part
+
+
+def zone_q(user: User, *, write: bool = False) -> Q:
+    """Zones of offices in the user's subtrees; supervisors also see the zones they work in (read-only)."""
+    office_part = _office_region_q(user, "office__", write=write)
+    if office_part is None:
+        return Q()
+    if not write and getattr(user, "is_authenticated", False):
+        office_part |= Q(head__user=user) | Q(members__user=user)
+    return office_part
+
+
+def can_manage_office(user: User, office) -> bool:
+    """Office staff (not leaders) of the office's region or above, and admins, manage its team and zones."""
+    scope = get_scope(user)
+    return scope.write_everything or any(office.region.code.startswith(c) for c in scope.write_region_codes)
+
+
+def sees_office_details(user: User, office) -> bool:
+    """Full phone numbers and the like: the office (staff and leaders) and those above it."""
+    scope = get_scope(user)
+    return scope.everything or any(office.region.code.startswith(c) for c in scope.region_codes)

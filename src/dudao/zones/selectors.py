@@ -1,0 +1,53 @@
+"""Reads of zones and assignments: who is responsible where, and on which date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from dudao.core.access import get_visible_or_404
+from dudao.zones.models import Assignment, PlaqueBatch, Zone, ZoneSchool
+
+if TYPE_CHECKING:
+    from dudao.people.models import RoleGrant, User
+    from dudao.schools.models import School
+    from dudao.supervisors.models import Supervisor
+
+
+def supervisor_scope_school_ids(user: User, grants: list[RoleGrant]) -> Iterable[int]:
+    """The supervisor role's scope: schools listed on the grant, schools currently assigned to the
+    user's supervisor record, and (read-only) the schools of the zones they head or belong to."""
+    from dudao.people.models import RoleGrant as Grant
+
+    ids = set(Grant.schools.through.objects.filter(rolegrant__in=grants).values_list("school_id", flat=True))
+    ids.update(Assignment.objects.current().filter(supervisor__user=user).values_list("school_id", flat=True))
+    ids.update(
+        ZoneSchool.objects.filter(Q(zone__head__user=user) | Q(zone__members__user=user)).values_list("school_id", flat=True)
+    )
+    return ids
+
+
+def access_zone(user: User, pk: int) -> Zone:
+    return get_visible_or_404(Zone.objects.visible_to(user).select_related("office__region", "head").distinct(), pk=pk)
+
+
+def access_plaque_batch(user: User, pk: int) -> PlaqueBatch:
+    return get_visible_or_404(PlaqueBatch.objects.visible_to(user), pk=pk)
+
+
+def responsible_on(*, school: School, day: date) -> list[Supervisor]:
+    """Who was the school's responsible supervisor on `day` (for visits and findings of that day)."""
+    return [a.supervisor for a in Assignment.objects.current(day).filter(school=school).select_related("supervisor")]
+
+
+def assignments_of_school(*, school: School) -> QuerySet[Assignment]:
+    return school.assignments.select_related("supervisor", "created_by").order_by("-starts_on", "-id")
+
+
+def zone_schools(*, zone: Zone) -> QuerySet[School]:
+    from dudao.schools.models import School
+
+    return School.objects.filter(zone_memberships__zone=zone).select_related("region").order_by("region_code", "code")
