@@ -5,7 +5,8 @@
 2. Times the school pages with django.test.Client as a Hunan province office staff member.
 3. Writes a 100,000-row yearly-data .xlsx, stores it as an import job and runs that job in a
    separate process (bench/import_once.py) for its own time and peak memory.
-4. Prints a summary and writes every figure to var/bench/results.json.
+4. Renders the plaques (督导公示牌) of 1,000 schools in one batch (bench/plaques.py).
+5. Prints a summary and writes every figure to var/bench/results.json.
 
 Exit status 1 when a target is missed. Never part of `make test`.
 """
@@ -34,6 +35,8 @@ import psycopg
 from psycopg import sql
 
 from common import BENCH_DB, OUT_DIR, PG_SERVER_URL, ROOT, configure, summarise_ms
+from plaques import TARGET_SECONDS as PLAQUES_TARGET_SECONDS
+from plaques import bench_plaques
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -42,7 +45,8 @@ if TYPE_CHECKING:
 WARMUP = 5
 IMPORT_ROWS = 100_000
 IMPORT_LAST_YEAR = 2025
-TARGETS = {"page_p95_ms": 150.0, "import_seconds": 10.0, "import_peak_rss_mb": 500.0}
+TARGETS = {"page_p95_ms": 150.0, "import_seconds": 10.0, "import_peak_rss_mb": 500.0,
+           "plaques_seconds": PLAQUES_TARGET_SECONDS}
 
 
 @contextmanager
@@ -273,6 +277,9 @@ def check_targets(results: dict) -> list[str]:
         missed.append(f"import: {imp['seconds']} s ≥ {TARGETS['import_seconds']:.0f} s")
     if imp["peak_rss_mb"] >= TARGETS["import_peak_rss_mb"]:
         missed.append(f"import: peak {imp['peak_rss_mb']} MB ≥ {TARGETS['import_peak_rss_mb']:.0f} MB")
+    plaques = results["plaques"]
+    if not plaques["profiled"] and plaques["seconds"] >= TARGETS["plaques_seconds"]:
+        missed.append(f"plaques: {plaques['seconds']} s ≥ {TARGETS['plaques_seconds']:.0f} s")
     return missed
 
 
@@ -300,6 +307,10 @@ def print_summary(results: dict, missed: list[str]) -> None:
           f"peak RSS {imp['peak_rss_mb']:.0f} MB (target < {TARGETS['import_peak_rss_mb']:.0f} MB; "
           f"{imp['baseline_rss_mb']:.0f} MB after Django setup)" + (" — under cProfile" if imp["profiled"] else ""))
     print(f"            {imp['status']}: created {imp['created']:,}, updated {imp['updated']:,}, verified {imp['rows_written']:,}")
+    plaques = results["plaques"]
+    print(f"\nplaques     {plaques['pages']:,} pages (one per school) in {plaques['seconds']:.2f} s "
+          f"(target < {TARGETS['plaques_seconds']:.0f} s), {plaques['pages_per_second']:.1f} pages/s, "
+          f"{plaques['file_mb']} MB PDF" + (" — under cProfile" if plaques["profiled"] else ""))
     print("\n" + ("all targets met" if not missed else "TARGETS MISSED:\n  " + "\n  ".join(missed)))
     print(f"figures: {(OUT_DIR / 'results.json').relative_to(ROOT)}")
 
@@ -308,6 +319,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100, help="measured requests per page (default 100)")
     parser.add_argument("--profile-import", action="store_true", help="run the import under cProfile and print the hot spots")
+    parser.add_argument("--profile-plaques", action="store_true", help="render the plaques under cProfile, hot spots on stderr")
     args = parser.parse_args()
 
     configure()
@@ -334,6 +346,7 @@ def run(args: argparse.Namespace, worker: subprocess.Popen) -> int:
     print(f"… pages ({args.requests} requests each after {WARMUP} warm-up)", flush=True)
     results["pages"] = bench_pages(user, args.requests)
     results["import"] = bench_import(user, sections, worker, args.profile_import)
+    results["plaques"] = bench_plaques(user, profile=args.profile_plaques)
     missed = check_targets(results)
     results["targets"] = TARGETS
     results["missed"] = missed

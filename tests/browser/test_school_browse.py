@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.support import screenshot
 from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.browser

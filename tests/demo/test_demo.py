@@ -29,8 +29,15 @@ def test_demo_builds_changsha_with_every_kind_and_realistic_data(db):
 def test_demo_accounts_see_what_the_readme_says(db):
     demo_build()
     nx_total = School.objects.filter(region_code__startswith="430182").count()
-    expected = {"nx_office": nx_total, "nx_leader": nx_total, "nx_supervisor": 5, "ly_supervisor": 4, "nx_school": 1,
-                "evaluator": 3}
+    from dudao.zones.models import Assignment, ZoneSchool
+
+    nx = User.objects.get(username="nx_supervisor")
+    own = set(Assignment.objects.current().filter(supervisor__user=nx).values_list("school_id", flat=True))
+    zone = set(ZoneSchool.objects.filter(zone__members__user=nx).values_list("school_id", flat=True)) | set(
+        ZoneSchool.objects.filter(zone__head__user=nx).values_list("school_id", flat=True))
+    assert own and own <= (own | zone)
+    expected = {"nx_office": nx_total, "nx_leader": nx_total, "nx_supervisor": len(own | zone), "ly_supervisor": 4,
+                "nx_school": 1, "evaluator": 3}
     for username, count in expected.items():
         user = User.objects.get(username=username)
         assert user.check_password(DEMO_PASSWORD) and user.is_active, username

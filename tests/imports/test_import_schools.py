@@ -35,6 +35,14 @@ def test_good_xlsx_creates_and_updates_schools(cast, client):
     assert "导入成功：新增 0 条，更新 1 条。" in page
 
 
+def test_blank_optional_choices_take_their_defaults(cast, client):
+    client.force_login(cast.county_staff)
+    post(client, "学校.xlsx", xlsx_bytes(SCHOOL_HEADER, [school_row(举办者="", 城乡类型="")]))
+    assert last_job().status == "succeeded", last_job().errors
+    school = School.objects.get(code="3143077001")
+    assert (school.ownership, school.locality) == ("public", "urban")
+
+
 def test_gbk_csv_is_detected(cast, client):
     client.force_login(cast.county_staff)
     post(client, "学校.csv", csv_bytes(SCHOOL_HEADER, [school_row(name="宁乡市GBK编码小学")], encoding="gbk"))

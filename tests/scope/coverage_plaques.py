@@ -1,4 +1,12 @@
 """Scope coverage of the plaques URLs (see tests/scope/test_every_url_every_role.py)."""
 
 OWN_TESTS = "tests/plaques/test_scope.py"
-COVERAGE: dict[str, str] = {}
+COVERAGE: dict[str, str] = {
+    "zones:plaque_school": "own",
+    "zones:plaque_zone": "own",
+    "zones:plaque_office": "own",
+    "zones:plaque_batch": "own",
+    "zones:plaque_batch_download": "own",
+    # The QR code's target: no login, public fields only (zones/public_views.py).
+    "public:school": "open",
+}

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 
-from dudao.api import regions, schools
+from dudao.api import regions, schools, supervisors, zones
 from dudao.api.auth import AUTH
 
 api = NinjaAPI(
@@ -20,6 +20,8 @@ api = NinjaAPI(
 )
 api.add_router("/v1/regions", regions.router)
 api.add_router("/v1/schools", schools.router)
+api.add_router("/v1/supervisors", supervisors.router)
+api.add_router("/v1", zones.router)
 
 
 @api.exception_handler(Http404)

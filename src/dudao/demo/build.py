@@ -295,7 +295,6 @@ class DemoBuilder:
         nx.head_name, nx.complaint_phone = "李命均", "0731-87822110"
         nx.save()
         nx_schools = list(School.objects.filter(region_code__startswith="430182", kind__in=[SchoolKind.PRIMARY, SchoolKind.JUNIOR]).order_by("code"))
-        ly_schools = list(School.objects.filter(region_code__startswith="430181", kind=SchoolKind.PRIMARY).order_by("code"))
         wc_schools = list(School.objects.filter(region_code__startswith="430112").order_by("code"))
         plan = [
             ("admin", "系统管理员", Role.SYSTEM_ADMIN, None, [], "全部数据"),
@@ -303,8 +302,8 @@ class DemoBuilder:
             ("cs_office", "长沙市督导室·刘建华", Role.OFFICE_STAFF, city_office, [], "长沙市及所辖区县"),
             ("nx_office", "宁乡市督导室·李命均", Role.OFFICE_STAFF, nx, [], "宁乡市"),
             ("nx_leader", "宁乡市教育局·戴晓成", Role.OFFICE_LEADER, nx, [], "宁乡市（只读）"),
-            ("nx_supervisor", "宁乡市责任督学·谢彩飞", Role.SUPERVISOR, None, nx_schools[:5], "宁乡市 5 所挂牌学校"),
-            ("ly_supervisor", "浏阳市责任督学·高阳", Role.SUPERVISOR, None, ly_schools[:4], "浏阳市 4 所学校（宁乡以外）"),
+            ("nx_supervisor", "宁乡市责任督学·谢彩飞", Role.SUPERVISOR, nx, [], "宁乡市挂牌学校及所在责任区（只读）"),
+            ("ly_supervisor", "浏阳市责任督学·高阳", Role.SUPERVISOR, offices["430181"], [], "浏阳市 4 所挂牌学校（宁乡以外）"),
             ("nx_school", "学校用户·" + nx_schools[0].name, Role.SCHOOL_USER, None, nx_schools[:1], nx_schools[0].name),
             ("evaluator", "第三方评估机构·湘评教育咨询", Role.EVALUATOR, None, wc_schools[:3], "望城区 3 所学校"),
         ]
@@ -335,6 +334,10 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
         builder.build_schools()
         SchoolYearData.objects.bulk_create(builder.year_rows(), batch_size=1000)
     accounts = builder.build_accounts()
+    from dudao.demo.team import build_ningxiang_team, link_demo_supervisor_accounts
+
+    build_ningxiang_team()
+    link_demo_supervisor_accounts()
     return (
         School.objects.filter(region_code__startswith=CITY).count(),
         SchoolYearData.objects.filter(school__region_code__startswith=CITY).count(),

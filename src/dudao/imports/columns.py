@@ -6,6 +6,8 @@ the clean value or raises `CellError(message)`. Parsers are plain functions: fas
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -141,9 +143,53 @@ def choice(options: dict[str, str]) -> Callable:
         value = _text(raw)
         if value in lookup:
             return lookup[value]
+        if not value:
+            return ""  # optional and blank: the importer applies its default (required columns never get here)
         raise CellError(f"应为以下之一：{'、'.join(options.values())}（现为“{value}”）")
 
     return parse
+
+
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+DATE_HINT = "应为日期，如 1975-03-02、1975/3/2 或 1975年3月2日"
+
+
+def date(raw) -> dt.date | None:
+    """A date cell: an Excel date (calamine gives date/datetime), a date serial number, or text
+    such as 1975-03-02, 1975/3/2, 1975.3.2, 1975年3月2日 or 19750302. Blank gives None."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, (bool, dt.time, dt.timedelta)):
+        raise CellError(f"{DATE_HINT}（现为“{raw}”）")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not raw.is_integer():
+            raise CellError(f"{DATE_HINT}（现为 {raw}）")
+        number = int(raw)
+        if 10_000 <= number < 80_000:  # an Excel serial (1927–2118) in a cell not formatted as a date
+            return _EXCEL_EPOCH + dt.timedelta(days=number)
+        value = str(number)
+    else:
+        value = _text(raw)
+    if value.isdigit() and len(value) == 8:
+        parts = (value[:4], value[4:6], value[6:])
+    else:
+        match = _DATE_TEXT.match(value)
+        if not match:
+            raise CellError(f"{DATE_HINT}（现为“{value}”）")
+        parts = match.groups()
+    year, month, day = (int(p) for p in parts)
+    try:
+        result = dt.date(year, month, day)
+    except ValueError:
+        raise CellError(f"日期不存在（现为“{value}”）") from None
+    if not 1900 <= result.year <= 2100:
+        raise CellError(f"年份应在 1900～2100 之间（现为“{value}”）")
+    return result
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dudao.core.models import BaseModel
 class ImportKind(models.TextChoices):
     SCHOOLS = "schools", _("学校名录")
     YEAR_DATA = "year_data", _("学校年度基础数据")
+    SUPERVISORS = "supervisors", _("督学名册")
 
 
 class ImportStatus(models.TextChoices):

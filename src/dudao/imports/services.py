@@ -33,10 +33,10 @@ INLINE_MAX_BYTES = 512 * 1024
 
 
 def importer_for(kind: str):
-    from dudao.schools.importers import IMPORTERS
+    from dudao.imports.registry import importers
 
     try:
-        return IMPORTERS[kind]
+        return importers()[kind]
     except KeyError:
         raise FileProblem("未知的导入类型。") from None
 
@@ -116,6 +116,7 @@ def map_header(header: Sequence[str], columns: Sequence[c.Column]) -> tuple[dict
         for alias in col.aliases:
             names.setdefault(alias, col)
     for index, title in enumerate(header):
+        title = title.strip("*")  # "*姓名" as in the template, or "姓名*" as people also write it
         col = names.get(title) or names.get(title.split("(")[0].split("（")[0])
         if col is None:
             continue
@@ -208,7 +209,7 @@ def import_template_rows(kind: str, user: User) -> tuple[list[str], list[list[st
     importer_cls = importer_for(kind)
     headers = [("*" if col.required else "") + col.title for col in importer_cls.columns]
     example = [col.example for col in importer_cls.columns]
-    notes = [
+    notes = list(getattr(importer_cls, "notes", None) or [
         "填写说明：",
         "1. 带 * 的列为必填；请不要修改、删除或调换表头。",
         "2. 学校标识码为 10 位数字，请将该列单元格格式设为“文本”，避免被 Excel 转成科学计数法。",
@@ -217,7 +218,9 @@ def import_template_rows(kind: str, user: User) -> tuple[list[str], list[list[st
         "5. 支持 .xlsx、.xls、.csv（UTF-8 或 GBK 编码）；单个文件不超过 20 MB；请勿使用公式。",
         "",
         "各列说明：",
-    ] + [f"{col.title}：{col.help}" for col in importer_cls.columns if col.help]
+    ]) + [f"{col.title}：{col.help}" for col in importer_cls.columns if col.help]
+    if hasattr(importer_cls, "template_codes"):  # e.g. supervisors: the offices the user manages
+        return headers, [example], notes, importer_cls.template_codes(user)
     regions = list(Region.objects.filter(_region_write_q(user)).filter(level__in=["county", "township"]).values_list("code", "name")[:5000])
     return headers, [example], notes, regions
 
@@ -235,7 +238,8 @@ def import_template_write(path: str, kind: str, user: User) -> None:
     ws.set_row(0, 36)
     for col, title in enumerate(headers):
         ws.write_string(0, col, title, required if title.startswith("*") else head)
-        ws.set_column(col, col, max(12, min(30, len(title) * 2)), text if col == 0 else None)
+        as_text = col == 0 or title.lstrip("*") in getattr(importer_cls, "text_columns", ())
+        ws.set_column(col, col, max(12, min(30, len(title) * 2)), text if as_text else None)
     for r, row in enumerate(examples, start=1):
         for col, value in enumerate(row):
             ws.write_string(r, col, value, text)
@@ -245,7 +249,7 @@ def import_template_write(path: str, kind: str, user: User) -> None:
     for i, note in enumerate(notes):
         info.write_string(i, 0, note)
     info.write_string(len(notes) + 1, 0, "注意：第一个工作表中的示例行请删除或改为真实数据后再导入。")
-    codes = wb.add_worksheet("区划代码")
+    codes = wb.add_worksheet(getattr(importer_cls, "codes_sheet", "区划代码"))
     codes.write_row(0, 0, ["区划代码", "名称"], head)
     codes.set_column(0, 0, 14, text)
     codes.set_column(1, 1, 24)

@@ -42,12 +42,17 @@ def school_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.utils import timezone
+
+    from dudao.zones.selectors import responsible_on
+
     school = access_school(request.user, pk)
     years = list(school_year_data(school=school))
     return render(
         request,
         "schools/school_detail.html",
-        {"school": school, "table": year_data_table(years), "year_count": len({y.year for y in years})},
+        {"school": school, "table": year_data_table(years), "year_count": len({y.year for y in years}),
+         "responsible": responsible_on(school=school, day=timezone.localdate())},
     )
 
 

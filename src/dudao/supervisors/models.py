@@ -168,9 +168,18 @@ class TrainingMode(models.TextChoices):
 
 class TrainingSessionQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> TrainingSessionQuerySet:
-        from dudao.people.scope import office_q
+        """Sessions of offices whose team the user sees (the office and those above it), plus the
+        sessions a supervisor attended. Schools and evaluators see none."""
+        from dudao.people.scope import is_system_admin
+        from dudao.supervisors.selectors import team_offices
 
-        return self.filter(office_q(user, prefix="office__"))
+        if is_system_admin(user):
+            return self.all()
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        office_ids = [o.pk for o in team_offices(user)]
+        attended = self.filter(attendance__supervisor__user=user).values("pk")
+        return self.filter(models.Q(office_id__in=office_ids) | models.Q(pk__in=attended))
 
 
 class TrainingSession(BaseModel):

@@ -62,11 +62,16 @@ def supervisor_ensure_role(*, supervisor: Supervisor) -> None:
 
 @transaction.atomic
 def supervisor_update(*, supervisor: Supervisor, by: User | None, **fields) -> Supervisor:
+    """Change the record; a new photo replaces the old file once the change is committed."""
     status = fields.pop("status", None)
+    old_photo = supervisor.photo.name if fields.get("photo") else ""
     for name, value in fields.items():
         setattr(supervisor, name, value)
     supervisor.full_clean(exclude=["user", "photo"])
     supervisor.save()
+    if old_photo and old_photo != supervisor.photo.name:
+        storage = supervisor.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
     if status and status != supervisor.status:
         supervisor_change_status(supervisor=supervisor, status=status, effective_on=timezone.localdate(), reason="", by=by)
     if supervisor.user_id:

@@ -39,6 +39,8 @@ BUILTIN_ITEMS: list[tuple[str, str, str, str, str]] = [
     ("supervisor_background", "researcher", "教研员", "Teaching researcher", "挂牌办法 第2条"),
     ("supervisor_background", "administrator", "教育行政人员", "Administrator", "挂牌办法 第2条"),
     ("supervisor_background", "finance", "财务人员", "Finance", "种子002"),
+    ("supervisor_background", "zone_head", "原督学责任区主任", "Former zone head", "种子002"),
+    ("supervisor_background", "zone_supervisor", "原责任区专职督学", "Former zone supervisor", "种子002"),
     ("teacher_title", "senior", "高级", "Senior", "中小学教师职称制度"),
     ("teacher_title", "mid", "中级（一级）", "Intermediate", "中小学教师职称制度"),
     ("teacher_title", "junior", "初级及以下", "Junior or below", "中小学教师职称制度"),

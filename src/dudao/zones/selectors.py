@@ -13,6 +13,7 @@ from dudao.zones.models import Assignment, PlaqueBatch, Zone, ZoneSchool
 
 if TYPE_CHECKING:
     from dudao.people.models import RoleGrant, User
+    from dudao.regions.models import Office
     from dudao.schools.models import School
     from dudao.supervisors.models import Supervisor
 
@@ -51,3 +52,24 @@ def zone_schools(*, zone: Zone) -> QuerySet[School]:
     from dudao.schools.models import School
 
     return School.objects.filter(zone_memberships__zone=zone).select_related("region").order_by("region_code", "code")
+
+
+def zone_offices(user: User) -> QuerySet:
+    """City and county offices the user can see: the ones that own zones."""
+    from dudao.regions.models import Office, RegionLevel
+
+    return Office.objects.visible_to(user).filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).select_related("region")
+
+
+def access_office(user: User, pk) -> Office:
+    return get_visible_or_404(zone_offices(user), pk=pk)
+
+
+def covering_offices(school: School) -> list[Office]:
+    """The office whose zones must cover this school: its county's, or its city's for city-level schools."""
+    from dudao.regions.models import Office
+    from dudao.zones.coverage import zone_level_of
+    from dudao.zones.models import ZoneLevel
+
+    code = school.region_code[:6] if zone_level_of(school) == ZoneLevel.COUNTY else school.region_code[:4]
+    return list(Office.objects.filter(region__code=code).select_related("region"))

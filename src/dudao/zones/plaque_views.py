@@ -1,0 +1,109 @@
+"""Plaques (督导公示牌): one school's PDF at once; a zone's or an office's schools as a batch with a
+progress page. The plaque carries supervisors' full phone numbers (挂牌办法 Art 2), so printing is
+for the office and those above it, and for the school's own supervisor and account.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dudao.core.access import get_visible_or_404
+from dudao.people.scope import sees_office_details
+from dudao.regions.models import Office
+from dudao.schools.models import School
+from dudao.zones.coverage import schools_for_office
+from dudao.zones.models import PlaqueBatchStatus
+from dudao.zones.plaques import (
+    PLAQUE_TITLE,
+    access_school_plaque,
+    plaque_batch_create,
+    plaque_batch_start,
+    plaque_pdf,
+)
+from dudao.zones.selectors import access_plaque_batch, access_zone, zone_schools
+
+
+def _attachment(response: HttpResponse, name: str) -> HttpResponse:
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name, safe='')}"
+    return response
+
+
+@login_required
+@require_GET
+def plaque_school(request: HttpRequest, pk: int) -> HttpResponse:
+    """One school's plaque, rendered in the request.
+
+    Who may download it: anyone who sees the school (`access_school`, else 404) AND is one of
+    - staff or leader of the plaque's office or an office above it, or an admin (`sees_office_details`);
+    - the school's current responsible supervisor (an open assignment);
+    - a supervisor or school account whose role grant lists the school.
+    Others who see the school (evaluators, zone colleagues) get 403: the plaque has full phone numbers.
+    """
+    school = access_school_plaque(request.user, pk)
+    response = HttpResponse(plaque_pdf([school]), content_type="application/pdf")
+    return _attachment(response, f"{school.name}-{PLAQUE_TITLE}.pdf")
+
+
+def _start_batch(request: HttpRequest, *, title: str, schools: QuerySet[School], back: str) -> HttpResponse:
+    try:
+        batch = plaque_batch_create(by=request.user, title=title, schools=schools)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(back)
+    plaque_batch_start(batch=batch)
+    return redirect("zones:plaque_batch", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def plaque_zone(request: HttpRequest, pk: int) -> HttpResponse:
+    """Plaques of a zone's active schools: for the zone's office and those above it (staff, leaders,
+    admins). Zone heads and members see the zone but print only their own schools' plaques."""
+    zone = access_zone(request.user, pk)
+    if not sees_office_details(request.user, zone.office):
+        raise PermissionDenied
+    schools = zone_schools(zone=zone).filter(is_active=True)
+    title = _("%(office)s %(zone)s 公示牌") % {"office": zone.office.name, "zone": zone.name}
+    return _start_batch(request, title=title, schools=schools, back=reverse("zones:detail", args=[zone.pk]))
+
+
+@login_required
+@require_POST
+def plaque_office(request: HttpRequest, pk: int) -> HttpResponse:
+    """Plaques of every school an office's zones cover (coverage.schools_for_office): for the office
+    and those above it (staff, leaders, admins)."""
+    office = get_visible_or_404(Office.objects.visible_to(request.user).select_related("region"), pk=pk)
+    if not sees_office_details(request.user, office):
+        raise PermissionDenied
+    schools = schools_for_office(office).order_by("region_code", "code")
+    title = _("%(office)s 全部学校公示牌") % {"office": office.name}
+    return _start_batch(request, title=title, schools=schools, back=reverse("zones:index") + f"?office={office.pk}")
+
+
+@login_required
+@require_GET
+def plaque_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress of a batch (polled by HTMX every second until it finishes), then its download link."""
+    batch = access_plaque_batch(request.user, pk)
+    template = "zones/plaque_batch.html#progress" if request.htmx else "zones/plaque_batch.html"
+    return render(request, template, {"batch": batch})
+
+
+@login_required
+@require_GET
+def plaque_batch_download(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = access_plaque_batch(request.user, pk)
+    if batch.status != PlaqueBatchStatus.SUCCEEDED or not batch.file:
+        raise Http404
+    response = FileResponse(batch.file.open("rb"), content_type="application/pdf")
+    return _attachment(response, f"{batch.title}.pdf")
