@@ -16,7 +16,8 @@ def pie_chart(title: str, items: Sequence[tuple[str, int]]) -> dict:
                 "radius": ["35%", "62%"],
                 "center": ["50%", "48%"],
                 "data": [{"name": str(name), "value": value} for name, value in items],
-                "label": {"formatter": "{b}\n{c}"},
+                "label": {"formatter": "{b}\n{c}", "overflow": "none"},
+                "minShowLabelAngle": 3,
             }
         ],
     }
