@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "dudao.schools",
     "dudao.supervisors",
     "dudao.zones",
+    "dudao.visits",
+    "dudao.notifications",
     "dudao.imports",
     "dudao.system",
     "dudao.api",
@@ -245,6 +247,9 @@ LOGGING = {
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 EMAIL_BACKEND = os.environ.get("DUDAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DUDAO_FROM_EMAIL", "dudao@localhost")
+# Notifications are also e-mailed when this is on and the recipient has an address.
+DUDAO_EMAIL_NOTIFICATIONS = env_bool("DUDAO_EMAIL_NOTIFICATIONS", False)
 
 NINJA_PAGINATION_PER_PAGE = 50
 # The address printed in plaque QR codes: the public page of a school is {this}/s/<学校标识码>/.

@@ -18,6 +18,8 @@ urlpatterns = [
     path("supervisors/", include("dudao.supervisors.urls")),
     path("zones/", include("dudao.zones.urls")),
     path("s/", include("dudao.zones.public_urls")),
+    path("visits/", include("dudao.visits.urls")),
+    path("notifications/", include("dudao.notifications.urls")),
     path("system/", include("dudao.system.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

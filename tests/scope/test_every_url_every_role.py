@@ -68,9 +68,16 @@ COVERAGE = {
 }
 # Later apps keep their entries in tests/scope/coverage_<app>.py; kind "own" means the app's own
 # scope test (named in that module's OWN_TESTS) walks those URLs as every persona.
-from tests.scope import coverage_plaques, coverage_supervisors, coverage_zones  # noqa: E402
+from tests.scope import (  # noqa: E402
+    coverage_notifications,
+    coverage_plaques,
+    coverage_supervisors,
+    coverage_visits,
+    coverage_zones,
+)
 
-for _module in (coverage_supervisors, coverage_zones, coverage_plaques):
+APP_COVERAGE = (coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications)
+for _module in APP_COVERAGE:
     COVERAGE.update(_module.COVERAGE)
 WRITER_PERSONAS = {"admin", "province_staff", "city_staff", "county_staff", "multi"}
 
@@ -97,7 +104,7 @@ def test_own_scope_tests_exist_and_name_their_urls():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    for module in (coverage_supervisors, coverage_zones, coverage_plaques):
+    for module in APP_COVERAGE:
         own = [name for name, kind in module.COVERAGE.items() if kind == "own"]
         if not own:
             continue

@@ -1,0 +1,287 @@
+"""Recording visits. Every write is keyed by a client-generated id, so a double tap, a retry after
+a dropped connection or a replayed offline draft never makes two records (issue [3])."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dudao.visits.geo import distance_m
+from dudao.visits.models import (
+    METHOD_DICTIONARY,
+    PROBLEM_CATEGORY_DICTIONARY,
+    TOPIC_DICTIONARIES,
+    LocationStatus,
+    Visit,
+    VisitMode,
+    VisitPhoto,
+    VisitProblem,
+    VisitStatus,
+)
+
+if TYPE_CHECKING:
+    from dudao.people.models import User
+    from dudao.schools.models import School
+    from dudao.supervisors.models import Supervisor
+
+MAX_PHOTO_BYTES = 15 * 1024 * 1024
+PHOTO_LONG_SIDE = 1600
+MAX_PROBLEMS = 30
+
+
+@dataclass
+class ProblemInput:
+    category: str
+    description: str
+    requirement: str
+    deadline: date
+
+
+@dataclass
+class VisitInput:
+    client_id: uuid.UUID
+    school: School
+    mode: str = VisitMode.ANNOUNCED
+    device_started_at: datetime | None = None
+    device_ended_at: datetime | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    location_accuracy_m: int | None = None
+    location_status: str = LocationStatus.NONE
+    methods: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    narrative: str = ""
+    opinions: str = ""
+    refused: bool = False
+    refusal_note: str = ""
+    problems: list[ProblemInput] = field(default_factory=list)
+
+
+def supervisor_of(user: User) -> Supervisor:
+    """The signed-in user's supervisor record, if they are an active supervisor."""
+    from dudao.supervisors.models import Supervisor, SupervisorStatus
+
+    supervisor = Supervisor.objects.filter(user=user).select_related("office__region").first()
+    if supervisor is None or supervisor.status != SupervisorStatus.ACTIVE:
+        raise PermissionDenied(_("只有在岗的责任督学可以填写督导记录。"))
+    return supervisor
+
+
+def visitable_schools(supervisor: Supervisor, day: date | None = None):
+    """The schools a supervisor may record a visit at: those assigned to them on that day (挂牌)."""
+    from dudao.schools.models import School
+    from dudao.zones.models import Assignment
+
+    assigned = Assignment.objects.current(day).filter(supervisor=supervisor).values("school_id")
+    return School.objects.filter(pk__in=assigned).order_by("name")
+
+
+def _active_codes(dict_types: tuple[str, ...] | str) -> set[str]:
+    from dudao.system.models import DictionaryItem
+
+    types = (dict_types,) if isinstance(dict_types, str) else dict_types
+    return {f"{t}:{c}" if len(types) > 1 else c
+            for t, c in DictionaryItem.objects.filter(dict_type__in=types, is_active=True).values_list("dict_type", "code")}
+
+
+def _validate(data: VisitInput, *, submitting: bool) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    bad_methods = set(data.methods) - _active_codes(METHOD_DICTIONARY)
+    if bad_methods:
+        errors.setdefault("methods", []).append(_("未知的督导方法：%(codes)s") % {"codes": "、".join(sorted(bad_methods))})
+    bad_topics = set(data.topics) - _active_codes(TOPIC_DICTIONARIES)
+    if bad_topics:
+        errors.setdefault("topics", []).append(_("未知的督导内容：%(codes)s") % {"codes": "、".join(sorted(bad_topics))})
+    if data.mode not in VisitMode.values:
+        errors.setdefault("mode", []).append(_("请选择明查或暗访。"))
+    if len(data.problems) > MAX_PROBLEMS:
+        errors.setdefault("problems", []).append(_("一次督导最多记录 %(n)s 个问题。") % {"n": MAX_PROBLEMS})
+    categories = _active_codes(PROBLEM_CATEGORY_DICTIONARY)
+    for i, p in enumerate(data.problems, start=1):
+        for name, value, label in (("description", p.description, _("问题描述")), ("requirement", p.requirement, _("整改要求"))):
+            if not value.strip():
+                errors.setdefault("problems", []).append(_("第 %(i)s 个问题：请填写%(label)s。") % {"i": i, "label": label})
+        if p.category not in categories:
+            errors.setdefault("problems", []).append(_("第 %(i)s 个问题：请选择问题类别。") % {"i": i})
+        if p.deadline is None or p.deadline < timezone.localdate():
+            errors.setdefault("problems", []).append(_("第 %(i)s 个问题：整改期限不能早于今天。") % {"i": i})
+    if data.refused and not data.refusal_note.strip():
+        errors.setdefault("refusal_note", []).append(_("请说明拒绝、阻挠或提供虚假材料的情况。"))
+    if submitting:
+        if not data.methods:
+            errors.setdefault("methods", []).append(_("请至少选择一种督导方法。"))
+        if not data.topics:
+            errors.setdefault("topics", []).append(_("请至少选择一项督导内容。"))
+        if not data.narrative.strip():
+            errors.setdefault("narrative", []).append(_("请填写督导情况。"))
+    return errors
+
+
+@transaction.atomic
+def visit_save(*, by: User, data: VisitInput, submit: bool = False) -> tuple[Visit, bool]:
+    """Create or update the visit with this client id (a draft, or the submission).
+
+    Returns (visit, created). A submitted visit is final: saving it again returns it unchanged,
+    which is what a retried request must see."""
+    supervisor = supervisor_of(by)
+    existing = Visit.objects.select_for_update().filter(client_id=data.client_id).first()
+    if existing is not None:
+        if existing.created_by_id != by.pk:
+            raise PermissionDenied(_("这不是您的督导记录。"))
+        if existing.status == VisitStatus.SUBMITTED:
+            return existing, False
+    now = timezone.now()
+    day = timezone.localdate(existing.started_at) if existing else timezone.localdate(now)
+    if not visitable_schools(supervisor, day).filter(pk=data.school.pk).exists():
+        raise ValidationError({"school": [_("%(school)s 不是您当天的挂牌学校，不能填写督导记录。") % {"school": data.school.name}]})
+    errors = _validate(data, submitting=submit)
+    if errors:
+        raise ValidationError(errors)
+    visit = existing or Visit(client_id=data.client_id, supervisor=supervisor, created_by=by, started_at=now, visit_date=day)
+    visit.school = data.school
+    for name in ("mode", "device_started_at", "device_ended_at", "location_accuracy_m", "location_status", "methods", "topics",
+                 "narrative", "opinions", "refused", "refusal_note"):
+        setattr(visit, name, getattr(data, name))
+    visit.latitude, visit.longitude = data.latitude, data.longitude
+    if data.latitude is not None and data.longitude is not None:
+        visit.location_status = LocationStatus.OK
+        school = data.school
+        visit.distance_m = (distance_m(float(data.latitude), float(data.longitude), float(school.latitude), float(school.longitude))
+                            if school.latitude is not None and school.longitude is not None else None)
+    else:
+        visit.distance_m = None
+    if submit:
+        visit.status = VisitStatus.SUBMITTED
+        visit.ended_at = visit.ended_at or now
+        visit.submitted_at = now
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError:
+        # Two requests with the same client id raced: the other one saved it first.
+        return Visit.objects.get(client_id=data.client_id), False
+    visit.problems.all().delete()
+    VisitProblem.objects.bulk_create([
+        VisitProblem(visit=visit, category=p.category, description=p.description.strip(), requirement=p.requirement.strip(),
+                     deadline=p.deadline) for p in data.problems
+    ])
+    if submit and visit.refused:
+        transaction.on_commit(lambda: _escalate_refusal(visit.pk))
+    return visit, existing is None
+
+
+def _escalate_refusal(visit_id: int) -> None:
+    """Seed 001: refusal, concealment or false material is recorded and escalated to the office."""
+    from dudao.notifications.models import NotificationLevel
+    from dudao.notifications.services import notify
+    from dudao.people.models import Role, RoleGrant
+
+    visit = Visit.objects.select_related("school", "supervisor__office__region").get(pk=visit_id)
+    office = visit.supervisor.office
+    staff = RoleGrant.objects.filter(role__in=[Role.OFFICE_STAFF, Role.OFFICE_LEADER], office=office).select_related("user")
+    for grant in staff:
+        notify(recipient=grant.user, level=NotificationLevel.URGENT, title=_("%(school)s 拒绝或阻挠督导") % {"school": visit.school.name},
+               body=visit.refusal_note, url=f"/visits/{visit.pk}/", dedupe_key=f"refusal:{visit.pk}")
+
+
+@dataclass
+class PhotoFacts:
+    content: bytes
+    width: int
+    height: int
+    taken_at: datetime | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+def _exif_facts(image) -> tuple[datetime | None, Decimal | None, Decimal | None]:
+    """Read the shooting time and GPS position from EXIF, ignoring anything malformed."""
+    taken_at = lat = lng = None
+    try:
+        exif = image.getexif()
+        sub = exif.get_ifd(0x8769)
+        raw = sub.get(36867) or exif.get(306)
+        if raw:
+            taken_at = timezone.make_aware(datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S"))
+        gps = exif.get_ifd(0x8825)
+        if gps and 2 in gps and 4 in gps:
+            def degrees(values) -> float:
+                d, m, s = (float(v) for v in values)
+                return d + m / 60 + s / 3600
+
+            lat_value, lng_value = degrees(gps[2]), degrees(gps[4])
+            if gps.get(1) == "S":
+                lat_value = -lat_value
+            if gps.get(3) == "W":
+                lng_value = -lng_value
+            if -90 <= lat_value <= 90 and -180 <= lng_value <= 180:
+                lat, lng = Decimal(f"{lat_value:.6f}"), Decimal(f"{lng_value:.6f}")
+    except (ValueError, TypeError, KeyError, ZeroDivisionError, AttributeError, OverflowError):
+        return None, None, None
+    return taken_at, lat, lng
+
+
+def photo_facts(raw: bytes) -> PhotoFacts:
+    """Check that `raw` is a real JPEG/PNG/WebP photo, read EXIF, and shrink it for storage."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if len(raw) > MAX_PHOTO_BYTES:
+        raise ValidationError(_("照片过大（%(mb).1f MB），单张不超过 15 MB。") % {"mb": len(raw) / 1048576})
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            probe.verify()
+        image = Image.open(io.BytesIO(raw))
+        if image.format not in {"JPEG", "PNG", "WEBP"}:
+            raise ValidationError(_("只支持 JPG、PNG、WebP 格式的照片（HEIC 请在手机相机设置中选择“兼容性最佳”）。"))
+        if image.width * image.height > 60_000_000:
+            raise ValidationError(_("照片像素过大，请压缩后再上传。"))
+        taken_at, lat, lng = _exif_facts(image)
+        image = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ValidationError(_("文件不是有效的图片。")) from exc
+    image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=82, optimize=True)  # EXIF is not copied: no location leaks
+    return PhotoFacts(out.getvalue(), image.width, image.height, taken_at, lat, lng)
+
+
+@transaction.atomic
+def photo_add(*, by: User, visit: Visit, client_id: uuid.UUID, raw: bytes, caption: str = "") -> tuple[VisitPhoto, bool]:
+    """Attach a photo; retrying the same upload (same client id or same content) adds nothing."""
+    if visit.created_by_id != by.pk:
+        raise PermissionDenied(_("只能为自己的督导记录上传照片。"))
+    done = VisitPhoto.objects.filter(client_id=client_id).first()
+    if done is not None:
+        if done.visit_id != visit.pk:
+            raise PermissionDenied
+        return done, False
+    digest = hashlib.sha256(raw).hexdigest()
+    same = visit.photos.filter(content_hash=digest).first()
+    if same is not None:
+        return same, False
+    facts = photo_facts(raw)
+    photo = VisitPhoto(visit=visit, client_id=client_id, content_hash=digest, width=facts.width, height=facts.height,
+                       original_bytes=len(raw), taken_at=facts.taken_at, exif_latitude=facts.latitude,
+                       exif_longitude=facts.longitude, caption=caption[:200])
+    photo.image.save(f"{visit.client_id}-{digest[:12]}.jpg", ContentFile(facts.content), save=False)
+    photo.save()
+    return photo, True
+
+
+@transaction.atomic
+def photo_remove(*, by: User, photo: VisitPhoto) -> None:
+    if photo.visit.created_by_id != by.pk or photo.visit.status == VisitStatus.SUBMITTED:
+        raise PermissionDenied
+    photo.image.delete(save=False)
+    photo.delete()
