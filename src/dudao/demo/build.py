@@ -338,6 +338,11 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
 
     build_ningxiang_team()
     link_demo_supervisor_accounts()
+    from dudao.demo.visits import build_ningxiang_visits
+    from dudao.visits.quota import quota_rules_install_defaults
+
+    quota_rules_install_defaults()
+    build_ningxiang_visits()
     return (
         School.objects.filter(region_code__startswith=CITY).count(),
         SchoolYearData.objects.filter(school__region_code__startswith=CITY).count(),

@@ -17,11 +17,12 @@ Checks per rule metric (domain-rules §9.4 f, seed 001):
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from dudao.regions.models import Office, RegionLevel
@@ -29,7 +30,6 @@ from dudao.schools.models import School
 from dudao.supervisors.models import Supervisor, SupervisorStatus
 from dudao.visits.models import QuotaMetric, QuotaRule, Visit, VisitStatus
 from dudao.visits.periods import Period, elapsed_share, period_of
-from dudao.visits.quota import rules_for
 from dudao.zones.coverage import schools_for_office
 from dudao.zones.models import Assignment, ZoneSchool
 
@@ -110,30 +110,65 @@ class ComplianceReport:
         return [(zone, n, visited) for zone, (n, visited) in sorted(totals.items())]
 
 
+def _scope_of(office: Office):
+    """Supervisors and schools a report covers: a county office its own zones; a city or province
+    office everything under it (its own zones and those of the offices below)."""
+    if office.level == RegionLevel.COUNTY:
+        return Supervisor.objects.filter(office=office), schools_for_office(office)
+    supervisors = Supervisor.objects.filter(office__region__code__startswith=office.region.code)
+    schools = School.objects.filter(is_active=True).under(office.region.code)
+    return supervisors, schools
+
+
+class _Rules:
+    """All quota rules in force on a day, resolved per office and supervisor kind in memory."""
+
+    def __init__(self, period_start: date, kind: str):
+        self.kind = kind
+        self.rules = [r for r in QuotaRule.objects.filter(valid_from__lte=period_start)
+                      .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period_start)) if r.period == kind]
+        self.offices = {o.region.code: o for o in Office.objects.select_related("region")}
+        self._cache: dict[tuple, list[QuotaRule]] = {}
+
+    def chain(self, code: str) -> list[int | None]:
+        codes = [code[:n] for n in (12, 9, 6, 4, 2) if n <= len(code)]
+        return [self.offices[c].pk for c in codes if c in self.offices] + [None]
+
+    def for_(self, office_code: str, zone_level: str, supervisor_kind: str = "") -> list[QuotaRule]:
+        key = (office_code, zone_level, supervisor_kind)
+        if key not in self._cache:
+            chosen: dict[str, QuotaRule] = {}
+            for owner in self.chain(office_code):
+                mine = [r for r in self.rules if r.office_id == owner and r.zone_level == zone_level]
+                for rule in sorted(mine, key=lambda r: r.supervisor_kind == ""):
+                    if rule.supervisor_kind in ("", supervisor_kind):
+                        chosen.setdefault(rule.metric, rule)
+            self._cache[key] = sorted(chosen.values(), key=lambda r: r.metric)
+        return self._cache[key]
+
+
 def compliance_report(*, office: Office, kind: str, day: date, today: date | None = None) -> ComplianceReport:
-    """Compliance of `office`'s supervisors and schools for the `kind` period containing `day`."""
+    """Compliance of the supervisors and schools under `office` for the `kind` period containing `day`."""
     today = today or timezone.localdate()
     period = period_of(kind, day)
     reference = min(period.end, today) if period.start <= today else period.end
-    zone_level = "county" if office.level == RegionLevel.COUNTY else "city"
-    rules = [r for r in rules_for(office=office, zone_level=zone_level, period_start=period.start) if r.period == kind]
-
-    supervisors = list(
-        Supervisor.objects.filter(office=office, status=SupervisorStatus.ACTIVE, appointed_on__lte=reference)
-        | Supervisor.objects.filter(office=office, status=SupervisorStatus.ACTIVE, appointed_on__isnull=True)
-    )
-    schools = list(schools_for_office(office).select_related("region").order_by("region_code", "code"))
-    school_ids = [s.pk for s in schools]
+    resolver = _Rules(period.start, kind)
+    supervisor_qs, school_qs = _scope_of(office)
+    supervisors = list(supervisor_qs.filter(status=SupervisorStatus.ACTIVE)
+                       .filter(Q(appointed_on__lte=reference) | Q(appointed_on__isnull=True)).select_related("office__region"))
+    schools = list(school_qs.select_related("region").order_by("region_code", "code"))
     visits = Visit.objects.filter(status=VisitStatus.SUBMITTED, visit_date__gte=period.start, visit_date__lte=period.end)
+    office_filter = Q(supervisor__office=office) if office.level == RegionLevel.COUNTY else Q(
+        supervisor__office__region__code__startswith=office.region.code)
+    mine = visits.filter(office_filter)
+    school_filter = Q(school__in=school_qs)
 
-    by_supervisor = dict(visits.filter(supervisor__office=office).values_list("supervisor_id").annotate(n=Count("id")))
-    by_school = dict(visits.filter(school_id__in=school_ids).values_list("school_id").annotate(n=Count("id")))
-    last_visit = dict(
-        Visit.objects.filter(status=VisitStatus.SUBMITTED, school_id__in=school_ids, visit_date__lte=period.end)
-        .values_list("school_id").annotate(d=Max("visit_date"))
-    )
-    # responsible on the reference day: what each supervisor answers for
-    current = list(Assignment.objects.current(reference).filter(supervisor__office=office)
+    by_supervisor = dict(mine.values_list("supervisor_id").annotate(n=Count("id")))
+    by_school = dict(visits.filter(school_filter).values_list("school_id").annotate(n=Count("id")))
+    last_visit = dict(Visit.objects.filter(school_filter, status=VisitStatus.SUBMITTED, visit_date__lte=period.end)
+                      .values_list("school_id").annotate(d=Max("visit_date")))
+    # what each supervisor answers for on the reference day
+    current = list(Assignment.objects.current(reference).filter(Q(supervisor__in=supervisor_qs))
                    .values_list("supervisor_id", "school_id", "school__region_code", "school__is_city_direct"))
     held: dict[int, list[int]] = defaultdict(list)
     responsible_names: dict[int, list[str]] = defaultdict(list)
@@ -142,66 +177,68 @@ def compliance_report(*, office: Office, kind: str, day: date, today: date | Non
         held[supervisor_id].append(school_id)
         if supervisor_id in names:
             responsible_names[school_id].append(names[supervisor_id])
-    # visits made by the school's responsible supervisor of the day (handover keeps earlier visits)
-    responsible_visits = _visits_by_responsible(visits, office)
-    zone_of = dict(ZoneSchool.objects.filter(school_id__in=school_ids, level=zone_level).values_list("school_id", "zone__name"))
+    # visits made by the school's responsible supervisor of the visit day (a handover keeps earlier visits)
+    responsible = Assignment.objects.filter(school_id=OuterRef("school_id"), supervisor_id=OuterRef("supervisor_id"),
+                                            starts_on__lte=OuterRef("visit_date")).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("visit_date")))
+    responsible_visits = dict(mine.filter(Exists(responsible)).values_list("school_id").annotate(n=Count("id")))
+    zone_of = dict(ZoneSchool.objects.filter(school__in=school_qs).values_list("school_id", "zone__name"))
 
-    school_rules = [r for r in rules if r.metric in SCHOOL_METRICS]
-    required_per_school = max((r.required for r in school_rules), default=1)
+    def school_required(school: School) -> int:
+        city_level = school.is_city_direct or school.kind in _senior_kinds()
+        code = school.region_code[:4] if city_level else school.region_code[:6]
+        rules = resolver.for_(code, "city" if city_level else "county")
+        return max((r.required for r in rules if r.metric in SCHOOL_METRICS), default=1)
+
     school_rows = [
-        SchoolRow(school=s, visits=by_school.get(s.pk, 0), last_visit=last_visit.get(s.pk), required=required_per_school,
+        SchoolRow(school=s, visits=by_school.get(s.pk, 0), last_visit=last_visit.get(s.pk), required=school_required(s),
                   zone=zone_of.get(s.pk, ""), responsible=responsible_names.get(s.pk, []))
         for s in schools
     ]
 
-    county_visits: Counter = Counter()
-    direct_visits: Counter = Counter()
-    if any(r.metric in {QuotaMetric.VISITS_PER_COUNTY, QuotaMetric.VISITS_TO_CITY_DIRECT} for r in rules):
-        for supervisor_id, code, direct in visits.filter(supervisor__office=office).values_list(
-                "supervisor_id", "school__region_code", "school__is_city_direct"):
-            county_visits[(supervisor_id, code[:6])] += 1
-            direct_visits[supervisor_id] += bool(direct)
+    county_visits: dict[tuple[int, str], int] = {}
+    direct_visits: dict[int, int] = {}
+    if any(r.metric in {QuotaMetric.VISITS_PER_COUNTY, QuotaMetric.VISITS_TO_CITY_DIRECT} for r in resolver.rules):
+        city_mine = mine.filter(supervisor__office__level=RegionLevel.CITY)
+        for supervisor_id, county, n in city_mine.annotate(county=Substr("school__region_code", 1, 6)).values_list(
+                "supervisor_id", "county").annotate(n=Count("id")).values_list("supervisor_id", "county", "n"):
+            county_visits[(supervisor_id, county)] = n
+        direct_visits = dict(city_mine.filter(school__is_city_direct=True).values_list("supervisor_id").annotate(n=Count("id")))
     counties_held: dict[int, set[str]] = defaultdict(set)
     for supervisor_id, _school_id, code, direct in current:
         if not direct:
             counties_held[supervisor_id].add(code[:6])
 
     rows = []
+    applied: dict[int, QuotaRule] = {}
     for s in supervisors:
         row = SupervisorRow(supervisor=s, visits=by_supervisor.get(s.pk, 0), schools=len(held.get(s.pk, [])))
-        for rule in rules:
-            if rule.supervisor_kind and rule.supervisor_kind != s.kind:
-                continue
+        level = "county" if s.office.level == RegionLevel.COUNTY else "city"
+        for rule in resolver.for_(s.office.region.code, level, s.kind):
+            applied[rule.pk] = rule
             if rule.metric == QuotaMetric.VISITS_PER_SUPERVISOR:
                 row.checks.append(Check(rule, row.visits, rule.required))
             elif rule.metric == QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL:
-                mine = held.get(s.pk, [])
-                met = sum(1 for school_id in mine if responsible_visits.get(school_id, 0) >= rule.required)
-                row.checks.append(Check(rule, met, len(mine), detail="所挂牌学校中达标的学校数"))
+                mine_ids = held.get(s.pk, [])
+                met = sum(1 for school_id in mine_ids if responsible_visits.get(school_id, 0) >= rule.required)
+                row.checks.append(Check(rule, met, len(mine_ids), detail="所挂牌学校中达标的学校数"))
             elif rule.metric == QuotaMetric.VISITS_PER_COUNTY:
                 counties = counties_held.get(s.pk, set())
-                met = sum(1 for c in counties if county_visits[(s.pk, c)] >= rule.required)
+                met = sum(1 for c in counties if county_visits.get((s.pk, c), 0) >= rule.required)
                 row.checks.append(Check(rule, met, len(counties), detail="所负责县市区中达标的个数"))
             elif rule.metric == QuotaMetric.VISITS_TO_CITY_DIRECT:
-                row.checks.append(Check(rule, direct_visits[s.pk], rule.required))
+                row.checks.append(Check(rule, direct_visits.get(s.pk, 0), rule.required))
         rows.append(row)
     rows.sort(key=lambda r: (not r.behind, r.supervisor.name))
+    zone_level = "county" if office.level == RegionLevel.COUNTY else "city"
+    for rule in resolver.for_(office.region.code, zone_level):
+        applied.setdefault(rule.pk, rule)
     return ComplianceReport(office=office, period=period, reference_day=reference, elapsed=elapsed_share(period, today),
-                            rules=rules, supervisors=rows, schools=school_rows)
+                            rules=sorted(applied.values(), key=lambda r: (r.metric, r.supervisor_kind, r.office_id or 0)),
+                            supervisors=rows, schools=school_rows)
 
 
-def _visits_by_responsible(visits, office: Office) -> dict[int, int]:
-    """Per school: visits made by a supervisor who was responsible for it on the visit day."""
-    pairs = list(visits.filter(supervisor__office=office).values_list("school_id", "supervisor_id", "visit_date"))
-    if not pairs:
-        return {}
-    schools = {p[0] for p in pairs}
-    spans: dict[tuple[int, int], list[tuple[date, date | None]]] = defaultdict(list)
-    for supervisor_id, school_id, start, end in Assignment.objects.filter(school_id__in=schools).values_list(
-            "supervisor_id", "school_id", "starts_on", "ends_on"):
-        spans[(school_id, supervisor_id)].append((start, end))
-    counts: Counter = Counter()
-    for school_id, supervisor_id, day in pairs:
-        if any(start <= day and (end is None or day <= end) for start, end in spans.get((school_id, supervisor_id), ())):
-            counts[school_id] += 1
-    return dict(counts)
+def _senior_kinds():
+    from dudao.zones.rules import SENIOR_STAGE_KINDS
+
+    return SENIOR_STAGE_KINDS

@@ -60,7 +60,7 @@ def quota_rule_change(*, rule: QuotaRule, required: int, valid_from: date, sourc
     from django.core.exceptions import ValidationError
 
     if valid_from <= rule.valid_from:
-        raise ValidationError({"valid_from": "新版本的生效日期必须晚于当前版本（%s）。" % rule.valid_from})
+        raise ValidationError({"valid_from": f"新版本的生效日期必须晚于当前版本（{rule.valid_from}）。"})
     rule.valid_to = valid_from.fromordinal(valid_from.toordinal() - 1)
     rule.save(update_fields=["valid_to", "updated_at"])
     return QuotaRule.objects.create(office=rule.office, zone_level=rule.zone_level, supervisor_kind=rule.supervisor_kind,
@@ -88,14 +88,18 @@ def office_chain(office: Office) -> list[Office]:
     return [found[c] for c in codes if c in found]
 
 
-def rules_for(*, office: Office, zone_level: str, period_start: date) -> list[QuotaRule]:
-    """The rules that apply to an office's supervisors of a zone level for a period starting then."""
-    in_force = QuotaRule.objects.filter(zone_level=zone_level, valid_from__lte=period_start).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=period_start))
-    chain = office_chain(office)
-    chosen: dict[tuple[str, str, str], QuotaRule] = {}
-    # nearest office first, then national: the first rule found for a key wins
-    for owner in [*chain, None]:
-        for rule in in_force.filter(office=owner):
-            chosen.setdefault((rule.metric, rule.period, rule.supervisor_kind), rule)
-    return sorted(chosen.values(), key=lambda r: (r.metric, r.period, r.supervisor_kind))
+def rules_for(*, office: Office, zone_level: str, period_start: date, supervisor_kind: str = "") -> list[QuotaRule]:
+    """The rules that apply, for a period starting on `period_start`, to the office's supervisors
+    of a zone level — of one kind (专职/兼职) when given, else the rules for everyone.
+
+    For each (metric, period) the nearest office wins; within one office a rule for the
+    supervisor's kind wins over a rule for everyone; without any, the national default applies."""
+    in_force = list(QuotaRule.objects.filter(zone_level=zone_level, valid_from__lte=period_start).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=period_start)).select_related("office__region"))
+    chosen: dict[tuple[str, str], QuotaRule] = {}
+    for owner in [*office_chain(office), None]:
+        mine = [r for r in in_force if r.office_id == (owner.pk if owner else None)]
+        for rule in sorted(mine, key=lambda r: r.supervisor_kind == ""):  # kind-specific first
+            if rule.supervisor_kind in ("", supervisor_kind):
+                chosen.setdefault((rule.metric, rule.period), rule)
+    return sorted(chosen.values(), key=lambda r: (r.metric, r.period))

@@ -109,7 +109,7 @@ def _validate(data: VisitInput, *, submitting: bool) -> dict[str, list[str]]:
         errors.setdefault("problems", []).append(_("一次督导最多记录 %(n)s 个问题。") % {"n": MAX_PROBLEMS})
     categories = _active_codes(PROBLEM_CATEGORY_DICTIONARY)
     for i, p in enumerate(data.problems, start=1):
-        for name, value, label in (("description", p.description, _("问题描述")), ("requirement", p.requirement, _("整改要求"))):
+        for _field, value, label in (("description", p.description, _("问题描述")), ("requirement", p.requirement, _("整改要求"))):
             if not value.strip():
                 errors.setdefault("problems", []).append(_("第 %(i)s 个问题：请填写%(label)s。") % {"i": i, "label": label})
         if p.category not in categories:

@@ -40,6 +40,9 @@ class Command(BaseCommand):
         dictionaries_install_builtin()
         self.stdout.write("生成长沙市演示数据……")
         schools, year_rows, accounts = demo_build()
+        from dudao.visits.quota import quota_rules_install_defaults
+
+        quota_rules_install_defaults()
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：长沙市 {schools} 所学校，{year_rows} 条年度基础数据（用时 {time.monotonic() - started:.0f} 秒）"
         ))

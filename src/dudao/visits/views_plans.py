@@ -1,0 +1,79 @@
+"""Monthly visit plans: the supervisor's own (with a suggestion that meets the quotas), and the
+office's overview of every plan in its scope."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dudao.schools.models import School
+from dudao.visits.models import VisitPlan
+from dudao.visits.periods import period_of
+from dudao.visits.plans import plan_save, plan_suggest
+from dudao.visits.services import supervisor_of, visitable_schools
+
+
+def _month(request: HttpRequest) -> date:
+    raw = request.GET.get("month") or request.POST.get("month") or ""
+    try:
+        year, month = (int(x) for x in raw.split("-")[:2])
+        return date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@login_required
+def my_plan(request: HttpRequest) -> HttpResponse:
+    """The supervisor's plan for a month; "生成建议" fills it with a plan that meets the quotas."""
+    supervisor = supervisor_of(request.user)
+    month = _month(request)
+    plan = VisitPlan.objects.filter(supervisor=supervisor, month=month).prefetch_related("items__school").first()
+    suggestion = plan_suggest(supervisor=supervisor, month=month) if request.GET.get("suggest") else []
+    if request.method == "POST":
+        schools = {s.pk: s for s in visitable_schools(supervisor, period_of("month", month).start)
+                   | visitable_schools(supervisor, period_of("month", month).end)}
+        items = []
+        for school_id, day, reason in zip(request.POST.getlist("school"), request.POST.getlist("planned_on"),
+                                          request.POST.getlist("reason"), strict=False):
+            try:
+                school = schools.get(int(school_id)) or School.objects.get(pk=int(school_id))
+                items.append((school, date.fromisoformat(day), reason))
+            except (ValueError, School.DoesNotExist):
+                messages.error(request, _("计划中有无效的学校或日期，请检查。"))
+                return redirect(f"{request.path}?month={month:%Y-%m}")
+        try:
+            plan_save(supervisor=supervisor, month=month, items=items)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("%(month)s 督导计划已保存（%(n)s 次）。") % {"month": f"{month:%Y年%m月}", "n": len(items)})
+        return redirect(f"{request.path}?month={month:%Y-%m}")
+    rows = [(s.school, s.planned_on, s.reason) for s in suggestion] or (
+        [(i.school, i.planned_on, i.reason) for i in plan.items.all()] if plan else [])
+    prev_month = (month.replace(day=1) - date.resolution).replace(day=1)
+    next_month = (month.replace(day=28) + (date.resolution * 4)).replace(day=1)
+    return render(request, "visits/plan_mine.html", {
+        "supervisor": supervisor, "month": month, "plan": plan, "rows": rows, "suggested": bool(suggestion),
+        "prev_month": prev_month, "next_month": next_month,
+    })
+
+
+@login_required
+def office_plans(request: HttpRequest) -> HttpResponse:
+    """Every plan of the month in the user's scope (supervisors see only their own)."""
+    from dudao.people.scope import get_scope
+
+    scope = get_scope(request.user)
+    if not (scope.everything or scope.region_codes):
+        raise PermissionDenied
+    month = _month(request)
+    plans = (VisitPlan.objects.visible_to(request.user).filter(month=month)
+             .select_related("supervisor__office__region").prefetch_related("items__school").order_by("supervisor__name"))
+    return render(request, "visits/plan_office.html", {"plans": plans, "month": month})
