@@ -37,6 +37,8 @@ from psycopg import sql
 from common import BENCH_DB, OUT_DIR, PG_SERVER_URL, ROOT, configure, summarise_ms
 from plaques import TARGET_SECONDS as PLAQUES_TARGET_SECONDS
 from plaques import bench_plaques
+from visits import TARGET_SECONDS as COMPLIANCE_TARGET_SECONDS
+from visits import bench_compliance
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -46,7 +48,7 @@ WARMUP = 5
 IMPORT_ROWS = 100_000
 IMPORT_LAST_YEAR = 2025
 TARGETS = {"page_p95_ms": 150.0, "import_seconds": 10.0, "import_peak_rss_mb": 500.0,
-           "plaques_seconds": PLAQUES_TARGET_SECONDS}
+           "plaques_seconds": PLAQUES_TARGET_SECONDS, "compliance_seconds": COMPLIANCE_TARGET_SECONDS}
 
 
 @contextmanager
@@ -277,6 +279,10 @@ def check_targets(results: dict) -> list[str]:
         missed.append(f"import: {imp['seconds']} s ≥ {TARGETS['import_seconds']:.0f} s")
     if imp["peak_rss_mb"] >= TARGETS["import_peak_rss_mb"]:
         missed.append(f"import: peak {imp['peak_rss_mb']} MB ≥ {TARGETS['import_peak_rss_mb']:.0f} MB")
+    for kind in ("month", "year"):
+        seconds = results["compliance"][kind]["median_s"]
+        if seconds >= TARGETS["compliance_seconds"]:
+            missed.append(f"compliance {kind}: {seconds} s ≥ {TARGETS['compliance_seconds']:.0f} s")
     plaques = results["plaques"]
     if not plaques["profiled"] and plaques["seconds"] >= TARGETS["plaques_seconds"]:
         missed.append(f"plaques: {plaques['seconds']} s ≥ {TARGETS['plaques_seconds']:.0f} s")
@@ -308,6 +314,10 @@ def print_summary(results: dict, missed: list[str]) -> None:
           f"{imp['baseline_rss_mb']:.0f} MB after Django setup)" + (" — under cProfile" if imp["profiled"] else ""))
     print(f"            {imp['status']}: created {imp['created']:,}, updated {imp['updated']:,}, verified {imp['rows_written']:,}")
     plaques = results["plaques"]
+    comp = results["compliance"]
+    print(f"\ncompliance  {comp['dataset']['supervisors']:,} supervisors, {comp['dataset']['schools']:,} schools, "
+          f"{comp['dataset']['visits']:,} visits: month {comp['month']['median_s']} s, year {comp['year']['median_s']} s "
+          f"(target < {TARGETS['compliance_seconds']:.0f} s each)")
     print(f"\nplaques     {plaques['pages']:,} pages (one per school) in {plaques['seconds']:.2f} s "
           f"(target < {TARGETS['plaques_seconds']:.0f} s), {plaques['pages_per_second']:.1f} pages/s, "
           f"{plaques['file_mb']} MB PDF" + (" — under cProfile" if plaques["profiled"] else ""))
@@ -347,6 +357,7 @@ def run(args: argparse.Namespace, worker: subprocess.Popen) -> int:
     results["pages"] = bench_pages(user, args.requests)
     results["import"] = bench_import(user, sections, worker, args.profile_import)
     results["plaques"] = bench_plaques(user, profile=args.profile_plaques)
+    results["compliance"] = bench_compliance()
     missed = check_targets(results)
     results["targets"] = TARGETS
     results["missed"] = missed
