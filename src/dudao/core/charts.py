@@ -32,3 +32,42 @@ def bar_chart(title: str, items: Sequence[tuple[str, int]], series_name: str = "
         "yAxis": {"type": "value"},
         "series": [{"type": "bar", "name": str(series_name), "data": [v for _n, v in items], "barMaxWidth": 36}],
     }
+
+
+def stacked_bar_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *,
+                      stacked: bool = True, colors: Sequence[str] = ()) -> dict:
+    """Bars per category, one series per (name, values); stacked shows parts of a whole (visited + not)."""
+    option = {
+        "title": {"text": str(title), "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 40, "right": 16, "bottom": 90, "top": 40},
+        "xAxis": {"type": "category", "data": [str(c) for c in categories], "axisLabel": {"rotate": 35, "interval": 0}},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {"type": "bar", "name": str(name), "data": list(values), "barMaxWidth": 36, **({"stack": "total"} if stacked else {})}
+            for name, values in series
+        ],
+    }
+    if colors:
+        option["color"] = list(colors)
+    if len(categories) > 15:
+        option["dataZoom"] = [{"type": "slider", "bottom": 28, "height": 14, "startValue": 0, "endValue": 14}]
+        option["grid"]["bottom"] = 110
+    return option
+
+
+def calendar_heatmap(title: str, year: int, items: Sequence[tuple[str, int]], series_name: str = "") -> dict:
+    """A year's calendar coloured by a count per day (ECharts calendar + heatmap); `items` are
+    ("YYYY-MM-DD", n). Clicking a day is handled by charts.js (data-chart-link)."""
+    top = max((n for _d, n in items), default=0)
+    return {
+        "title": {"text": str(title), "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {},
+        "visualMap": {"min": 0, "max": max(top, 1), "calculable": False, "orient": "horizontal", "left": "center",
+                      "bottom": 0, "inRange": {"color": ["#e8f1fb", "#1d6fce"]}},
+        "calendar": {"range": str(year), "top": 60, "left": 30, "right": 10, "cellSize": ["auto", 15],
+                     "yearLabel": {"show": False}, "dayLabel": {"firstDay": 1, "nameMap": "ZH"}, "monthLabel": {"nameMap": "ZH"}},
+        "series": [{"type": "heatmap", "name": str(series_name), "coordinateSystem": "calendar",
+                    "data": [[d, n] for d, n in items]}],
+    }

@@ -114,7 +114,9 @@ def _validate(data: VisitInput, *, submitting: bool) -> dict[str, list[str]]:
                 errors.setdefault("problems", []).append(_("第 %(i)s 个问题：请填写%(label)s。") % {"i": i, "label": label})
         if p.category not in categories:
             errors.setdefault("problems", []).append(_("第 %(i)s 个问题：请选择问题类别。") % {"i": i})
-        if p.deadline is None or p.deadline < timezone.localdate():
+        if p.deadline is None:
+            errors.setdefault("problems", []).append(_("第 %(i)s 个问题：请填写整改期限。") % {"i": i})
+        elif p.deadline < timezone.localdate():
             errors.setdefault("problems", []).append(_("第 %(i)s 个问题：整改期限不能早于今天。") % {"i": i})
     if data.refused and not data.refusal_note.strip():
         errors.setdefault("refusal_note", []).append(_("请说明拒绝、阻挠或提供虚假材料的情况。"))
@@ -181,6 +183,17 @@ def visit_save(*, by: User, data: VisitInput, submit: bool = False) -> tuple[Vis
     return visit, existing is None
 
 
+@transaction.atomic
+def visit_draft_discard(*, by: User, visit: Visit) -> None:
+    """Delete one of the supervisor's own drafts (a visit opened by mistake); submitted visits stay."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.created_by_id != by.pk or visit.status != VisitStatus.DRAFT:
+        raise PermissionDenied(_("只能删除自己尚未提交的草稿。"))
+    files = [(photo.image.storage, photo.image.name) for photo in visit.photos.all() if photo.image]
+    visit.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
 def _escalate_refusal(visit_id: int) -> None:
     """Seed 001: refusal, concealment or false material is recorded and escalated to the office."""
     from dudao.notifications.models import NotificationLevel
@@ -242,13 +255,13 @@ def photo_facts(raw: bytes) -> PhotoFacts:
         with Image.open(io.BytesIO(raw)) as probe:
             probe.verify()
         image = Image.open(io.BytesIO(raw))
-        if image.format not in {"JPEG", "PNG", "WEBP"}:
+        if image.format not in {"JPEG", "MPO", "PNG", "WEBP"}:  # MPO: JPEGs from many phone cameras
             raise ValidationError(_("只支持 JPG、PNG、WebP 格式的照片（HEIC 请在手机相机设置中选择“兼容性最佳”）。"))
         if image.width * image.height > 60_000_000:
             raise ValidationError(_("照片像素过大，请压缩后再上传。"))
         taken_at, lat, lng = _exif_facts(image)
         image = ImageOps.exif_transpose(image).convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(_("文件不是有效的图片。")) from exc
     image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
     out = io.BytesIO()
@@ -270,6 +283,8 @@ def photo_add(*, by: User, visit: Visit, client_id: uuid.UUID, raw: bytes, capti
     same = visit.photos.filter(content_hash=digest).first()
     if same is not None:
         return same, False
+    if visit.status == VisitStatus.SUBMITTED:
+        raise PermissionDenied(_("督导记录已提交，不能再添加照片。"))
     facts = photo_facts(raw)
     photo = VisitPhoto(visit=visit, client_id=client_id, content_hash=digest, width=facts.width, height=facts.height,
                        original_bytes=len(raw), taken_at=facts.taken_at, exif_latitude=facts.latitude,

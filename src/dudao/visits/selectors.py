@@ -1,0 +1,398 @@
+"""Reads of visits for pages, exports and the API; all through `Visit.objects.visible_to(user)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from dudao.core.access import get_visible_or_404
+from dudao.visits.models import (
+    METHOD_DICTIONARY,
+    PROBLEM_CATEGORY_DICTIONARY,
+    TOPIC_DICTIONARIES,
+    LocationStatus,
+    QuotaRule,
+    Visit,
+    VisitMode,
+    VisitStatus,
+)
+
+if TYPE_CHECKING:
+    from dudao.people.models import User
+    from dudao.regions.models import Office
+
+
+def access_visit(user: User, pk) -> Visit:
+    """A visit the user may see: at a school in their scope, and submitted — a draft is seen only
+    by the supervisor who is writing it. Outside: 404 (existence is not disclosed)."""
+    visible = Visit.objects.visible_to(user).filter(Q(status=VisitStatus.SUBMITTED) | Q(created_by_id=user.pk))
+    return get_visible_or_404(visible.select_related("school__region", "supervisor__office"), pk=pk)
+
+
+# --- the office's pages ------------------------------------------------------------------------------
+
+
+def report_offices(user: User) -> list[Office]:
+    """City and county offices whose reports the user may read: staff and leaders of the office's
+    region or above, and admins (`sees_office_details`). Supervisors and schools have none."""
+    from dudao.people.scope import sees_office_details
+    from dudao.zones.selectors import zone_offices
+
+    return [o for o in zone_offices(user).order_by("region__code") if sees_office_details(user, o)]
+
+
+def access_report_office(user: User, pk) -> Office:
+    """An office whose reports the user reads: 404 outside the scope, 403 when visible but not the
+    user's office or below (a supervisor sees their county office, not its reports)."""
+    from dudao.people.scope import sees_office_details
+    from dudao.zones.selectors import access_office
+
+    office = access_office(user, pk)
+    if not sees_office_details(user, office):
+        raise PermissionDenied(_("只有督导室工作人员、领导和管理员可以查看督导室的统计。"))
+    return office
+
+
+def code_labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Labels of visit methods, topics and problem categories, inactive codes included (old
+    records keep their words). Topics are stored as "<dictionary>:<code>" (visits/services.py)."""
+    from dudao.system.models import DictionaryItem
+
+    methods: dict[str, str] = {}
+    topics: dict[str, str] = {}
+    categories: dict[str, str] = {}
+    wanted = (METHOD_DICTIONARY, PROBLEM_CATEGORY_DICTIONARY, *TOPIC_DICTIONARIES)
+    for dict_type, code, label in DictionaryItem.objects.filter(dict_type__in=wanted).values_list("dict_type", "code", "label"):
+        if dict_type == METHOD_DICTIONARY:
+            methods[code] = label
+        elif dict_type == PROBLEM_CATEGORY_DICTIONARY:
+            categories[code] = label
+        else:
+            topics[f"{dict_type}:{code}"] = label
+    return methods, topics, categories
+
+
+def labels_of(codes: list[str], labels: dict[str, str]) -> list[str]:
+    return [labels.get(code, code) for code in codes or []]
+
+
+@dataclass(frozen=True)
+class VisitLogFilters:
+    """The filters of the 督导记录台账; `who="mine"` keeps a supervisor's own visits (their default)."""
+
+    start: date | None = None
+    end: date | None = None
+    school: str = ""  # name, 学校标识码 or pinyin initials
+    supervisor: str = ""  # part of a name
+    supervisor_id: int | None = None  # exact, from links on the compliance page
+    zone: int | None = None
+    region: str = ""  # region code prefix
+    mode: str = ""
+    refused: str = ""  # "1" yes, "0" no, "" either
+    problems: str = ""  # "1" with problems, "0" without, "" either
+    who: str = ""  # "mine" or "all"
+
+    @classmethod
+    def from_params(cls, params, *, is_supervisor: bool = False) -> VisitLogFilters:
+        def text(name: str) -> str:
+            return (params.get(name) or "").strip()[:100]
+
+        def number(name: str) -> int | None:
+            value = text(name)
+            return int(value) if value.isdigit() and len(value) < 12 else None
+
+        def day(name: str) -> date | None:
+            try:
+                return parse_date(text(name))
+            except ValueError:
+                return None
+
+        who = text("who")
+        if who not in {"mine", "all"}:
+            who = "mine" if is_supervisor else ""
+        region = text("region")
+        return cls(
+            start=day("start"), end=day("end"), school=text("school"), supervisor=text("supervisor"),
+            supervisor_id=number("supervisor_id"), zone=number("zone"), region=region if region.isdigit() else "",
+            mode=text("mode") if text("mode") in VisitMode.values else "",
+            refused=text("refused") if text("refused") in {"0", "1"} else "",
+            problems=text("problems") if text("problems") in {"0", "1"} else "",
+            who=who,
+        )
+
+    def as_query(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+def visit_log(*, user: User, filters: VisitLogFilters) -> QuerySet[Visit]:
+    """Submitted visits in the user's scope, newest first, with their number of problems."""
+    from dudao.schools.models import School
+    from dudao.zones.models import ZoneSchool
+
+    qs = Visit.objects.visible_to(user).submitted()
+    if filters.who == "mine":
+        qs = qs.filter(supervisor__user=user) if user.is_authenticated else qs.none()
+    if filters.start:
+        qs = qs.filter(visit_date__gte=filters.start)
+    if filters.end:
+        qs = qs.filter(visit_date__lte=filters.end)
+    if filters.school:
+        qs = qs.filter(school__in=School.objects.search(filters.school).values("pk"))
+    if filters.supervisor:
+        qs = qs.filter(supervisor__name__icontains=filters.supervisor)
+    if filters.supervisor_id:
+        qs = qs.filter(supervisor_id=filters.supervisor_id)
+    if filters.zone:
+        qs = qs.filter(school__in=ZoneSchool.objects.filter(zone_id=filters.zone).values("school_id"))
+    if filters.region:
+        qs = qs.filter(school__region_code__startswith=filters.region)
+    if filters.mode:
+        qs = qs.filter(mode=filters.mode)
+    if filters.refused:
+        qs = qs.filter(refused=filters.refused == "1")
+    qs = qs.annotate(problem_count=Count("problems"))
+    if filters.problems == "1":
+        qs = qs.filter(problem_count__gt=0)
+    elif filters.problems == "0":
+        qs = qs.filter(problem_count=0)
+    return qs.select_related("school", "supervisor").order_by("-visit_date", "-started_at", "-id")
+
+
+LOG_HEADERS = ["日期", "学校", "督学", "方式", "督导方法", "督导内容", "发现问题数", "是否拒绝阻挠", "定位距离（米）"]
+
+
+def visit_log_rows(visits: QuerySet[Visit]):
+    """The ledger's rows for Excel (streamed: constant memory for a province's year)."""
+    methods, topics, _categories = code_labels()
+    modes = dict(VisitMode.choices)
+    location = dict(LocationStatus.choices)
+    for v in visits.iterator(chunk_size=2000):
+        yield [
+            v.visit_date.isoformat(), v.school.name, v.supervisor.name, str(modes.get(v.mode, v.mode)),
+            "、".join(labels_of(v.methods, methods)), "、".join(labels_of(v.topics, topics)), v.problem_count, v.refused,
+            v.distance_m if v.distance_m is not None else str(location.get(v.location_status, "")),
+        ]
+
+
+def visit_calendar(*, user: User, office: Office, year: int) -> list[tuple[date, int]]:
+    """Submitted visits per day of `year` at schools in the office's area (its region subtree)."""
+    rows = (Visit.objects.visible_to(user).submitted()
+            .filter(school__region_code__startswith=office.region.code,
+                    visit_date__gte=date(year, 1, 1), visit_date__lte=date(year, 12, 31))
+            .values_list("visit_date").annotate(n=Count("id")).order_by("visit_date"))
+    return list(rows)
+
+
+def zone_level_for(office: Office) -> str:
+    from dudao.regions.models import RegionLevel
+
+    return "county" if office.level == RegionLevel.COUNTY else "city"
+
+
+def rule_levels(office: Office) -> list[str]:
+    """Zone levels an office sets rules for: a county its own; a city its own and its counties'."""
+    return ["county"] if zone_level_for(office) == "county" else ["city", "county"]
+
+
+def rules_in_force(*, office: Office, zone_level: str, day: date) -> list[QuotaRule]:
+    """The rules a period starting on `day` would use, for everyone and for each supervisor kind."""
+    from dudao.visits.quota import rules_for
+
+    found: dict[int, QuotaRule] = {}
+    for kind in ("", "full_time", "part_time"):
+        for rule in rules_for(office=office, zone_level=zone_level, period_start=day, supervisor_kind=kind):
+            found.setdefault(rule.pk, rule)
+    return sorted(found.values(), key=lambda r: (r.metric, r.period, r.supervisor_kind))
+
+
+def rule_history(*, office: Office, zone_levels: list[str]) -> QuerySet[QuotaRule]:
+    """Every version of every rule that can reach the office: its own, those of the offices above
+    it, and the national defaults — the newest version of each first."""
+    from dudao.visits.quota import office_chain
+
+    return (QuotaRule.objects.filter(Q(office__in=office_chain(office)) | Q(office__isnull=True), zone_level__in=zone_levels)
+            .select_related("office").order_by("zone_level", "metric", "period", "supervisor_kind", "-valid_from"))
+
+
+# --- the supervisor's phone pages (views_field.py, api/visits.py) ----------------------------------
+
+if TYPE_CHECKING:
+    from dudao.schools.models import School
+    from dudao.supervisors.models import Supervisor
+    from dudao.visits.models import VisitPhoto
+
+
+def readable_visits(user: User) -> QuerySet[Visit]:
+    """What `access_visit` reads from: submitted visits in the user's scope, and their own drafts."""
+    return Visit.objects.visible_to(user).filter(Q(status=VisitStatus.SUBMITTED) | Q(created_by_id=user.pk))
+
+
+def sees_full_visit(user: User, visit: Visit) -> bool:
+    """The office (staff and leaders of the school's region or above, admins) and the visit's own
+    supervisor read everything: location, narrative, photos, refusal. Everyone else whose scope
+    holds the school — the school itself — reads the feedback: methods, topics, opinions, problems."""
+    from dudao.people.scope import get_scope
+
+    if user.is_authenticated and visit.created_by_id == user.pk:
+        return True
+    scope = get_scope(user)
+    return scope.everything or any(visit.school.region_code.startswith(code) for code in scope.region_codes)
+
+
+def access_own_visit(user: User, client_id) -> Visit:
+    """One of the user's own visits by its client id (photos, resuming a draft); 404 otherwise."""
+    own = Visit.objects.visible_to(user).filter(created_by_id=user.pk).select_related("school")
+    return get_visible_or_404(own, client_id=client_id)
+
+
+def access_visit_photo(user: User, pk) -> VisitPhoto:
+    """A photo, for those who read the whole visit (the school does not get its photos)."""
+    from django.http import Http404
+
+    from dudao.visits.models import VisitPhoto
+
+    photo = get_visible_or_404(VisitPhoto.objects.filter(visit__in=readable_visits(user)).select_related("visit__school"), pk=pk)
+    if not sees_full_visit(user, photo.visit):
+        raise Http404
+    return photo
+
+
+def access_own_photo(user: User, client_id) -> VisitPhoto:
+    from dudao.visits.models import VisitPhoto
+
+    own = VisitPhoto.objects.filter(visit__in=Visit.objects.visible_to(user).filter(created_by_id=user.pk))
+    return get_visible_or_404(own.select_related("visit"), client_id=client_id)
+
+
+def _label(item) -> str:
+    from django.utils.translation import get_language
+
+    return item.label_en if item.label_en and (get_language() or "").startswith("en") else item.label
+
+
+def visit_form_choices() -> dict[str, list]:
+    """Active codes for the visit form, in the office's order: methods, topics ("<dictionary>:<code>",
+    the 8 挂牌 items first, then the office's focus topics) and problem categories."""
+    from dudao.system.models import DictionaryItem
+
+    items = DictionaryItem.objects.filter(
+        dict_type__in=(METHOD_DICTIONARY, PROBLEM_CATEGORY_DICTIONARY, *TOPIC_DICTIONARIES), is_active=True
+    ).order_by("order", "code")
+    choices: dict[str, list] = {"methods": [], "categories": [], **{t: [] for t in TOPIC_DICTIONARIES}}
+    for item in items:
+        if item.dict_type == METHOD_DICTIONARY:
+            choices["methods"].append((item.code, _label(item)))
+        elif item.dict_type == PROBLEM_CATEGORY_DICTIONARY:
+            choices["categories"].append((item.code, _label(item)))
+        else:
+            choices[item.dict_type].append((f"{item.dict_type}:{item.code}", _label(item)))
+    return choices
+
+
+def visit_as_draft(visit: Visit) -> dict:
+    """A visit in the shape the phone form keeps in localStorage (visit_form.js), to resume it."""
+    from django.urls import reverse
+
+    def iso(value) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "client_id": str(visit.client_id), "server_id": visit.pk, "school": visit.school_id, "mode": visit.mode,
+        "status": visit.status, "started_at": iso(visit.started_at), "device_started_at": iso(visit.device_started_at),
+        "latitude": float(visit.latitude) if visit.latitude is not None else None,
+        "longitude": float(visit.longitude) if visit.longitude is not None else None,
+        "accuracy": visit.location_accuracy_m, "location_status": visit.location_status, "distance_m": visit.distance_m,
+        "methods": list(visit.methods), "topics": list(visit.topics), "narrative": visit.narrative,
+        "opinions": visit.opinions, "refused": visit.refused, "refusal_note": visit.refusal_note,
+        "problems": [{"category": p.category, "description": p.description, "requirement": p.requirement,
+                      "deadline": p.deadline.isoformat()} for p in visit.problems.all()],
+        "photos": [{"client_id": str(p.client_id), "id": p.pk, "status": "done", "name": p.caption,
+                    "url": reverse("visits:photo", args=[p.pk])} for p in visit.photos.all()],
+        "saved_at": iso(visit.updated_at), "synced": True,
+    }
+
+
+@dataclass
+class SchoolToVisit:
+    school: School
+    last_visit: date | None
+    visits_this_semester: int
+    draft: Visit | None
+
+
+@dataclass
+class FieldHome:
+    """What the supervisor's phone home page (我的督导) shows."""
+
+    month_label: str
+    month_done: int
+    month_required: int | None  # visits per supervisor (Hunan: 4 a month); None when no such rule
+    schools_met: int | None  # assigned schools visited often enough this month (national: once)
+    schools_total: int
+    semester_label: str
+    semester_unvisited: list[School]
+    schools: list[SchoolToVisit]
+    drafts: list[Visit]
+    recent: list[Visit]
+    submitted_client_ids: list[str]
+
+
+def field_home(*, supervisor: Supervisor, user: User, today: date) -> FieldHome:
+    """The supervisor's month against the quota and the semester's unvisited schools — read from the
+    compliance engine, so the phone and the office's report always agree."""
+    from datetime import timedelta
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from dudao.visits.compliance import compliance_report
+    from dudao.visits.models import QuotaMetric
+    from dudao.visits.services import visitable_schools
+
+    month = compliance_report(office=supervisor.office, kind="month", day=today, today=today)
+    semester = compliance_report(office=supervisor.office, kind="semester", day=today, today=today)
+    row = next((r for r in month.supervisors if r.supervisor.pk == supervisor.pk), None)
+    checks = {c.rule.metric: c for c in row.checks} if row else {}
+    if row is not None:
+        done = row.visits
+    else:  # not counted by the office report (e.g. appointed later this month): count directly
+        done = Visit.objects.submitted().filter(supervisor=supervisor, visit_date__gte=month.period.start,
+                                                 visit_date__lte=month.period.end).count()
+    per_supervisor = checks.get(QuotaMetric.VISITS_PER_SUPERVISOR)
+    per_school = checks.get(QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL)
+
+    schools = list(visitable_schools(supervisor, today))
+    ids = [s.pk for s in schools]
+    in_semester = {r.school.pk: r.visits for r in semester.schools}
+    missing = [pk for pk in ids if pk not in in_semester]  # schools outside the office's coverage list
+    if missing:
+        counted = dict(Visit.objects.submitted().filter(school_id__in=missing, visit_date__gte=semester.period.start,
+                                                        visit_date__lte=semester.period.end)
+                       .values_list("school_id").annotate(n=Count("id")))
+        in_semester.update({pk: counted.get(pk, 0) for pk in missing})
+    last = dict(Visit.objects.submitted().filter(school_id__in=ids).values_list("school_id").annotate(d=Max("visit_date")))
+    drafts = list(Visit.objects.filter(created_by_id=user.pk, status=VisitStatus.DRAFT).select_related("school")
+                  .order_by("-updated_at"))
+    draft_of = {}
+    for d in reversed(drafts):  # the newest draft per school wins
+        draft_of[d.school_id] = d
+    recent = list(Visit.objects.filter(created_by_id=user.pk, status=VisitStatus.SUBMITTED).select_related("school")
+                  .annotate(problem_count=Count("problems")).order_by("-submitted_at", "-id")[:10])
+    submitted_ids = [str(c) for c in Visit.objects.filter(
+        created_by_id=user.pk, status=VisitStatus.SUBMITTED, submitted_at__gte=timezone.now() - timedelta(days=90)
+    ).values_list("client_id", flat=True)]
+    return FieldHome(
+        month_label=month.period.label, month_done=done,
+        month_required=per_supervisor.required if per_supervisor else None,
+        schools_met=per_school.done if per_school else None, schools_total=len(schools),
+        semester_label=semester.period.label,
+        semester_unvisited=[s for s in schools if in_semester.get(s.pk, 0) == 0],
+        schools=[SchoolToVisit(s, last.get(s.pk), in_semester.get(s.pk, 0), draft_of.get(s.pk)) for s in schools],
+        drafts=drafts, recent=recent, submitted_client_ids=submitted_ids,
+    )

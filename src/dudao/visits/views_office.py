@@ -1,0 +1,358 @@
+"""The office's pages for routine visits: who is behind their quota, which schools have not been
+visited, a calendar of visits, the visit ledger (督导记录台账) and a visit's record sheet
+(责任督学工作记录表), and the quota rules with their sources.
+
+Who sees what:
+- compliance, never visited, calendar, rules — staff and leaders of the office's region or above,
+  and admins (`access_report_office`: 404 outside the scope, 403 for a supervisor or a school
+  that sees the office only because of their schools); changing a rule — those who manage the
+  office (`can_manage_office`: leaders read only, 403);
+- the ledger — everyone, through `Visit.objects.visible_to` (a school sees its own visits, a
+  supervisor the visits at their schools, by default only their own);
+- the record sheet — whoever sees the visit (`access_visit`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dudao.core.charts import calendar_heatmap, stacked_bar_chart
+from dudao.core.excel import xlsx_response
+from dudao.people.scope import can_manage_office
+from dudao.regions.models import Office, Region
+from dudao.supervisors.models import Supervisor
+from dudao.visits import pace
+from dudao.visits.compliance import ComplianceReport, compliance_report
+from dudao.visits.forms_office import QuotaOverrideForm
+from dudao.visits.models import QuotaMetric, QuotaPeriod, VisitMode
+from dudao.visits.periods import period_of
+from dudao.visits.quota import quota_rule_override
+from dudao.visits.selectors import (
+    LOG_HEADERS,
+    VisitLogFilters,
+    access_report_office,
+    access_visit,
+    code_labels,
+    labels_of,
+    report_offices,
+    rule_history,
+    rule_levels,
+    rules_in_force,
+    visit_calendar,
+    visit_log,
+    visit_log_rows,
+)
+from dudao.zones.models import Zone
+
+PAGE_SIZE = 30
+KINDS = ("month", "semester", "year")
+RECORD_TITLE = "责任督学工作记录表"
+UNZONED = "未划入责任区"  # the name compliance.zone_summary() gives schools outside every zone
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class OfficeChoice:
+    offices: list[Office]
+    office: Office
+    kind: str
+    day: date
+
+
+def _office_choice(request: HttpRequest) -> OfficeChoice:
+    """The office (?office=, else the user's first), the period kind and a day of the period."""
+    offices = report_offices(request.user)
+    wanted = (request.GET.get("office") or "").strip()
+    if wanted:
+        office = access_report_office(request.user, wanted)
+    elif offices:
+        office = offices[0]
+    else:
+        raise PermissionDenied(_("只有督导室工作人员、领导和管理员可以查看督导室的统计。"))
+    kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "month"
+    try:
+        day = parse_date((request.GET.get("day") or "").strip()) or timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return OfficeChoice(offices=offices, office=office, kind=kind, day=day)
+
+
+def _period_context(choice: OfficeChoice) -> dict:
+    period = period_of(choice.kind, choice.day)
+    return {
+        "offices": choice.offices, "office": choice.office, "kind": choice.kind, "day": choice.day, "period": period,
+        "kinds": [(k, label) for k, label in QuotaPeriod.choices if k in KINDS],
+        "previous_day": period.start - timedelta(days=1), "next_day": period.end + timedelta(days=1),
+        "qs": urlencode({"office": choice.office.pk, "kind": choice.kind, "day": choice.day.isoformat()}),
+    }
+
+
+@dataclass
+class SupervisorLine:
+    """One row of the compliance table: a cell per rule metric (None where the rule does not apply)."""
+
+    row: object  # compliance.SupervisorRow
+    cells: list
+    state: str
+
+
+def _compliance_table(report: ComplianceReport) -> tuple[list[tuple[str, str]], list[SupervisorLine]]:
+    metrics: list[str] = []
+    for rule in report.rules:
+        if rule.metric not in metrics:
+            metrics.append(rule.metric)
+    labels = dict(QuotaMetric.choices)
+    columns = [(m, str(labels.get(m, m))) for m in metrics]
+    lines = []
+    for row in report.supervisors:
+        by_metric = {c.rule.metric: c for c in row.checks}
+        cells = []
+        for metric in metrics:
+            check = by_metric.get(metric)
+            cells.append(None if check is None else (check, pace.check_state(check.done, check.required, report.elapsed)))
+        state = pace.row_state([(c.done, c.required) for c in row.checks], report.elapsed)
+        lines.append(SupervisorLine(row=row, cells=cells, state=state))
+    order = {pace.BEHIND: 0, pace.ON_PACE: 1, pace.OK: 2}
+    lines.sort(key=lambda line: (order[line.state], line.row.supervisor.name))
+    return columns, lines
+
+
+def _log_link(**params) -> str:
+    return reverse("visits:log") + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+# --- compliance --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def compliance(request: HttpRequest) -> HttpResponse:
+    """Each supervisor's checks (done / required) for a month, semester or year, per zone coverage,
+    and the rule versions and sources the numbers were computed with."""
+    choice = _office_choice(request)
+    report = compliance_report(office=choice.office, kind=choice.kind, day=choice.day)
+    columns, lines = _compliance_table(report)
+    zones = report.zone_summary()
+    context = _period_context(choice)
+    context.update(
+        report=report, columns=columns, lines=lines, zones=[(z, n, v, n - v) for z, n, v in zones],
+        behind_count=sum(1 for line in lines if line.state == pace.BEHIND),
+        log_start=report.period.start.isoformat(), log_end=report.period.end.isoformat(),
+        zone_chart=stacked_bar_chart(
+            _("各责任区学校督导覆盖"), [z for z, _n, _v in zones],
+            [(_("已督导"), [v for _z, _n, v in zones]), (_("未督导"), [n - v for _z, n, v in zones])],
+            colors=["#2fb344", "#d63939"],
+        ),
+        supervisor_chart=stacked_bar_chart(
+            _("各督学督导次数"), [line.row.supervisor.name for line in lines],
+            [(_("督导次数"), [line.row.visits for line in lines])], stacked=False,
+        ),
+    )
+    return render(request, "visits/office_compliance.html", context)
+
+
+# --- schools not visited -----------------------------------------------------------------------------
+
+
+def _not_visited(request: HttpRequest) -> tuple[OfficeChoice, ComplianceReport, list, str]:
+    choice = _office_choice(request)
+    report = compliance_report(office=choice.office, kind=choice.kind, day=choice.day)
+    rows = report.schools_not_visited
+    zone = (request.GET.get("zone") or "").strip()[:64]
+    if zone:
+        rows = [r for r in rows if (r.zone or UNZONED) == zone]
+    return choice, report, rows, zone
+
+
+@login_required
+@require_GET
+def not_visited(request: HttpRequest) -> HttpResponse:
+    """Schools of the office's zones with no submitted visit in the period (domain-rules §9.4 f)."""
+    choice, report, rows, zone = _not_visited(request)
+    context = _period_context(choice)
+    context.update(
+        report=report, zone=zone, zones=[z for z, _n, _v in report.zone_summary()],
+        page=Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        total=len(report.schools),
+    )
+    if zone:
+        context["qs"] += "&" + urlencode({"zone": zone})
+    return render(request, "visits/office_not_visited.html", context)
+
+
+@login_required
+@require_GET
+def not_visited_export(request: HttpRequest) -> HttpResponse:
+    choice, report, rows, _zone = _not_visited(request)
+    headers = ["学校", "学校标识码", "所在区划", "责任区", "责任督学", "最近一次督导"]
+    lines = [[r.school.name, r.school.code, r.school.region.name, r.zone, "、".join(r.responsible),
+              r.last_visit.isoformat() if r.last_visit else "从未督导"] for r in rows]
+    notes = [f"{choice.office.name} {report.period.label}（{report.period.start} 至 {report.period.end}）未督导学校",
+             f"统计日期：{timezone.localdate()}"]
+    return xlsx_response(f"{choice.office.name}-{report.period.label}-未督导学校", "未督导学校", headers, lines, notes=notes)
+
+
+# --- calendar ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Visits per day of a year at the office's schools; a click on a day opens the ledger of that day."""
+    choice = _office_choice(request)
+    raw_year = (request.GET.get("year") or "").strip()
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else choice.day.year
+    days = visit_calendar(user=request.user, office=choice.office, year=year)
+    months = [0] * 12
+    for day, n in days:
+        months[day.month - 1] += n
+    code = choice.office.region.code
+    month_rows = []
+    for m, n in enumerate(months, start=1):
+        start = date(year, m, 1)
+        end = period_of("month", start).end
+        month_rows.append((m, n, _log_link(region=code, who="all", start=start.isoformat(), end=end.isoformat())))
+    context = {
+        "offices": choice.offices, "office": choice.office, "year": year, "total": sum(months),
+        "active_days": len(days), "busiest": max(days, key=lambda d: d[1]) if days else None, "months": month_rows,
+        "chart": calendar_heatmap(_("%(year)s 年每日督导次数") % {"year": year}, year,
+                                  [(d.isoformat(), n) for d, n in days], _("督导次数")),
+        "day_link": reverse("visits:log") + "?" + urlencode({"region": code, "who": "all"}) + "&start=__value__&end=__value__",
+    }
+    return render(request, "visits/office_calendar.html", context)
+
+
+# --- the ledger --------------------------------------------------------------------------------------
+
+
+def _log_filters(request: HttpRequest) -> tuple[VisitLogFilters, bool]:
+    """The ledger's filters; a supervisor's ledger shows their own visits unless they ask for all."""
+    is_supervisor = Supervisor.objects.filter(user=request.user).exists()
+    return VisitLogFilters.from_params(request.GET, is_supervisor=is_supervisor), is_supervisor
+
+
+@login_required
+@require_GET
+def log(request: HttpRequest) -> HttpResponse:
+    """督导记录台账: submitted visits in the user's scope, filtered, 30 a page."""
+    filters, is_supervisor = _log_filters(request)
+    page = Paginator(visit_log(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    methods, topics, _categories = code_labels()
+    zones = Zone.objects.visible_to(request.user).distinct().select_related("office").order_by("office__region__code", "name")
+    if filters.region:
+        zones = zones.filter(office__region__code__startswith=filters.region[:6])
+    context = {
+        "page": page, "filters": filters, "query": filters.as_query(),
+        "rows": [(v, labels_of(v.methods, methods), labels_of(v.topics, topics)) for v in page.object_list],
+        "modes": VisitMode.choices, "zones": zones[:300],
+        "regions": Region.objects.visible_to(request.user).filter(level__in=["city", "county"]).order_by("code")[:200],
+        "is_supervisor": is_supervisor,
+    }
+    template = "visits/office_log.html#results" if request.htmx else "visits/office_log.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def log_export(request: HttpRequest) -> HttpResponse:
+    """The filtered ledger, exactly as listed, as Excel (same selector, same scope)."""
+    filters, _is_supervisor = _log_filters(request)
+    return xlsx_response("督导记录台账", "督导记录台账", LOG_HEADERS, visit_log_rows(visit_log(user=request.user, filters=filters)))
+
+
+# --- the record sheet --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """责任督学工作记录表 (规程 2014, domain-rules §2.5) of one visit, A4 portrait, to print and sign."""
+    from dudao.zones.plaques import render_pdf
+
+    visit = access_visit(request.user, pk)
+    methods, topics, categories = code_labels()
+    problems = [(p, categories.get(p.category, p.category)) for p in visit.problems.all()]
+    context = {
+        "title": RECORD_TITLE, "visit": visit, "methods": labels_of(visit.methods, methods),
+        "topics": labels_of(visit.topics, topics), "problems": problems, "photo_count": visit.photos.count(),
+        "started": timezone.localtime(visit.started_at), "ended": timezone.localtime(visit.ended_at) if visit.ended_at else None,
+        "printed": timezone.localdate(),
+    }
+    # An official record in Chinese, whatever the language of the person who prints it.
+    with translation.override("zh-hans"):
+        html = render_to_string("visits/office_record_pdf.html", context)
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    name = f"{visit.visit_date:%Y%m%d}-{visit.school.name}-{RECORD_TITLE}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name, safe='')}"
+    return response
+
+
+# --- quota rules -------------------------------------------------------------------------------------
+
+
+def _rules_context(request: HttpRequest, office: Office, offices: list[Office], form: QuotaOverrideForm | None = None) -> dict:
+    today = timezone.localdate()
+    levels = rule_levels(office)
+    can_manage = can_manage_office(request.user, office)
+    if can_manage and form is None:
+        form = QuotaOverrideForm(zone_levels=levels, initial={"valid_from": today.replace(day=1), "zone_level": levels[-1]})
+    history = list(rule_history(office=office, zone_levels=levels))
+    for rule in history:
+        rule.state = ("future" if rule.valid_from > today else
+                      "ended" if rule.valid_to and rule.valid_to < today else "current")
+    return {
+        "offices": offices, "office": office, "today": today, "can_manage": can_manage, "form": form if can_manage else None,
+        "in_force": [(level, rules_in_force(office=office, zone_level=level, day=today)) for level in levels],
+        "history": history,
+    }
+
+
+@login_required
+@require_GET
+def rules(request: HttpRequest) -> HttpResponse:
+    """The quota rules in force for an office, where each comes from (office or national default,
+    source, valid from) and every earlier version."""
+    choice = _office_choice(request)
+    return render(request, "visits/office_rules.html", _rules_context(request, choice.office, choice.offices))
+
+
+@login_required
+@require_POST
+def rule_override(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office sets its own value from a date (`quota.quota_rule_override`): a new version; the
+    periods that started before keep the old one."""
+    office = access_report_office(request.user, pk)
+    if not can_manage_office(request.user, office):
+        raise PermissionDenied(_("只有督导室工作人员和管理员可以修改配额规则。"))
+    form = QuotaOverrideForm(request.POST, zone_levels=rule_levels(office))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            rule = quota_rule_override(office=office, zone_level=data["zone_level"], metric=data["metric"], period=data["period"],
+                                       required=data["required"], valid_from=data["valid_from"], source=data["source"],
+                                       supervisor_kind=data["supervisor_kind"] or "")
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已保存：%(rule)s，自 %(day)s 起生效。") % {"rule": rule, "day": rule.valid_from})
+            return redirect(reverse("visits:rules") + f"?office={office.pk}")
+    context = _rules_context(request, office, report_offices(request.user), form=form)
+    return render(request, "visits/office_rules.html", context, status=400)
