@@ -69,6 +69,9 @@ COVERAGE = {
 # Later apps keep their entries in tests/scope/coverage_<app>.py; kind "own" means the app's own
 # scope test (named in that module's OWN_TESTS) walks those URLs as every persona.
 from tests.scope import (  # noqa: E402
+    coverage_complaints,
+    coverage_findings,
+    coverage_monitoring,
     coverage_notifications,
     coverage_plaques,
     coverage_supervisors,
@@ -76,7 +79,8 @@ from tests.scope import (  # noqa: E402
     coverage_zones,
 )
 
-APP_COVERAGE = (coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications)
+APP_COVERAGE = (coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
+                coverage_findings, coverage_complaints, coverage_monitoring)
 for _module in APP_COVERAGE:
     COVERAGE.update(_module.COVERAGE)
 WRITER_PERSONAS = {"admin", "province_staff", "city_staff", "county_staff", "multi"}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ComplaintsConfig(AppConfig):
+    name = "dudao.complaints"
+    verbose_name = "群众反映"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "dudao.monitoring"
+    verbose_name = "均衡发展监测"
