@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from dudao.visits.models import QuotaMetric, QuotaPeriod
 
 ZONE_LEVEL_LABELS = {"city": _("市级责任区督学"), "county": _("县级责任区督学")}
+# Metrics that only make sense for city-zone supervisors (seed 001: counties they answer for, city-direct schools).
+CITY_ONLY_METRICS = {QuotaMetric.VISITS_PER_COUNTY, QuotaMetric.VISITS_TO_CITY_DIRECT}
 KIND_CHOICES = [("", _("全部督学")), ("full_time", _("专职督学")), ("part_time", _("兼职督学"))]
 
 
@@ -18,7 +20,7 @@ class QuotaOverrideForm(forms.Form):
     metric = forms.ChoiceField(label=_("统计口径"), choices=QuotaMetric.choices)
     period = forms.ChoiceField(label=_("周期"), choices=QuotaPeriod.choices)
     required = forms.IntegerField(label=_("至少次数"), min_value=0, max_value=200)
-    valid_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}),
+    valid_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  help_text=_("不早于本月1日：已结束的周期始终按当时的规则统计。"))
     source = forms.CharField(label=_("依据"), max_length=200,
                              help_text=_("文件名称和文号，如：宁乡市教育督导室关于加强责任督学挂牌督导工作的通知"))
@@ -35,4 +37,13 @@ class QuotaOverrideForm(forms.Form):
         return day
 
     def clean_source(self):
-        return self.cleaned_data["source"].strip()
+        source = self.cleaned_data["source"].strip()
+        if not source:
+            raise forms.ValidationError(_("请填写依据（文件名称和文号）。"))
+        return source
+
+    def clean(self):
+        data = super().clean()
+        if data.get("zone_level") == "county" and data.get("metric") in CITY_ONLY_METRICS:
+            self.add_error("metric", _("“%(metric)s”只适用于市级责任区督学。") % {"metric": QuotaMetric(data["metric"]).label})
+        return data

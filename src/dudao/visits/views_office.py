@@ -33,7 +33,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dudao.core.charts import calendar_heatmap, stacked_bar_chart
 from dudao.core.excel import xlsx_response
-from dudao.people.scope import can_manage_office
+from dudao.people.scope import ancestor_codes, can_manage_office
 from dudao.regions.models import Office, Region
 from dudao.supervisors.models import Supervisor
 from dudao.visits import pace
@@ -49,10 +49,12 @@ from dudao.visits.selectors import (
     access_visit,
     code_labels,
     labels_of,
+    log_regions,
     report_offices,
     rule_history,
     rule_levels,
     rules_in_force,
+    sees_full_visit,
     visit_calendar,
     visit_log,
     visit_log_rows,
@@ -153,6 +155,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
     context = _period_context(choice)
     context.update(
         report=report, columns=columns, lines=lines, zones=[(z, n, v, n - v) for z, n, v in zones],
+        page=Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page")),
+        elapsed_pct=round(report.elapsed * 100),
         behind_count=sum(1 for line in lines if line.state == pace.BEHIND),
         log_start=report.period.start.isoformat(), log_end=report.period.end.isoformat(),
         zone_chart=stacked_bar_chart(
@@ -262,7 +266,7 @@ def log(request: HttpRequest) -> HttpResponse:
         "page": page, "filters": filters, "query": filters.as_query(),
         "rows": [(v, labels_of(v.methods, methods), labels_of(v.topics, topics)) for v in page.object_list],
         "modes": VisitMode.choices, "zones": zones[:300],
-        "regions": Region.objects.visible_to(request.user).filter(level__in=["city", "county"]).order_by("code")[:200],
+        "regions": log_regions(request.user),
         "is_supervisor": is_supervisor,
     }
     template = "visits/office_log.html#results" if request.htmx else "visits/office_log.html"
@@ -287,10 +291,16 @@ def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from dudao.zones.plaques import render_pdf
 
     visit = access_visit(request.user, pk)
+    # The school reads the feedback part (methods, topics, opinions, problems); what was observed,
+    # the location and a refusal are for the office and the supervisor (selectors.sees_full_visit).
+    full = sees_full_visit(request.user, visit)
     methods, topics, categories = code_labels()
     problems = [(p, categories.get(p.category, p.category)) for p in visit.problems.all()]
+    # 长沙市宁乡市玉潭街道: the county and town below the province, as an address is written
+    codes = [c for c in ancestor_codes(visit.school.region_code) if len(c) > 2]
+    region_path = "".join(Region.objects.filter(code__in=codes).order_by("code").values_list("name", flat=True))
     context = {
-        "title": RECORD_TITLE, "visit": visit, "methods": labels_of(visit.methods, methods),
+        "title": RECORD_TITLE, "visit": visit, "full": full, "region_path": region_path, "methods": labels_of(visit.methods, methods),
         "topics": labels_of(visit.topics, topics), "problems": problems, "photo_count": visit.photos.count(),
         "started": timezone.localtime(visit.started_at), "ended": timezone.localtime(visit.ended_at) if visit.ended_at else None,
         "printed": timezone.localdate(),
