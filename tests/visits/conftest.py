@@ -9,6 +9,7 @@ from django.utils import timezone
 from dudao.regions.models import Office
 from dudao.supervisors.services import supervisor_create
 from dudao.visits.models import Visit
+from tests.visits.field_support import field  # noqa: F401  (the phone pages' supervisors)
 
 
 @pytest.fixture
@@ -48,3 +49,11 @@ def record(cast):
                                     created_by=supervisor.user or cast.admin, **extra)
 
     return _record
+
+
+@pytest.fixture
+def office_world(cast, quota_defaults):
+    """Supervisors, zones and visits across the cast's counties (tests/visits/office_world.py)."""
+    from tests.visits.office_world import build_world
+
+    return build_world(cast)

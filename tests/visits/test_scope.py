@@ -1,17 +1,18 @@
 """Every visits URL as every persona. The walks live beside each part's tests and are gathered here:
 
 - plans:  "visits:plan_mine", "visits:plans"  (tests/visits/test_plans_views.py::test_plan_pages_as_every_persona)
+- office: "visits:compliance", "visits:not_visited", "visits:not_visited_export", "visits:calendar",
+          "visits:rules", "visits:rule_override", "visits:log", "visits:log_export", "visits:record_pdf"
+          (tests/visits/test_scope_office.py)
+- field:  "visits:field_home", "visits:field_start", "visits:field_sw", "visits:field_form",
+          "visits:field_autosave", "visits:field_submit", "visits:photo_upload", "visits:draft_discard",
+          "visits:photo_remove", "visits:photo", "visits:detail",
+          "api-1:create_visit", "api-1:list_visits", "api-1:get_visit", "api-1:add_visit_photo"
+          (tests/visits/test_scope_field.py)
 """
 
 from __future__ import annotations
 
 from tests.visits.test_plans_views import test_plan_pages_as_every_persona  # noqa: F401
-
-try:
-    from tests.visits.test_scope_field import *  # noqa: F403
-except ImportError:
-    pass
-try:
-    from tests.visits.test_scope_office import *  # noqa: F403
-except ImportError:
-    pass
+from tests.visits.test_scope_field import *  # noqa: F403
+from tests.visits.test_scope_office import *  # noqa: F403

@@ -38,22 +38,31 @@ def access_visit(user: User, pk) -> Visit:
 # --- the office's pages ------------------------------------------------------------------------------
 
 
-def report_offices(user: User) -> list[Office]:
-    """City and county offices whose reports the user may read: staff and leaders of the office's
-    region or above, and admins (`sees_office_details`). Supervisors and schools have none."""
-    from dudao.people.scope import sees_office_details
-    from dudao.zones.selectors import zone_offices
+def _report_office_qs(user: User):
+    from dudao.regions.models import Office, RegionLevel
 
-    return [o for o in zone_offices(user).order_by("region__code") if sees_office_details(user, o)]
+    levels = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY]
+    return Office.objects.visible_to(user).filter(level__in=levels).select_related("region")
+
+
+def report_offices(user: User) -> list[Office]:
+    """Province, city and county offices whose reports the user may read: staff and leaders of the
+    office's region or above, and admins (`sees_office_details`). Supervisors and schools have none.
+    The user's own office (the highest of their grants) comes first: it is the page's default."""
+    from dudao.people.scope import get_scope, sees_office_details
+
+    offices = [o for o in _report_office_qs(user).order_by("region__code") if sees_office_details(user, o)]
+    own = get_scope(user).region_codes
+    offices.sort(key=lambda o: (o.region.code not in own, o.region.code))
+    return offices
 
 
 def access_report_office(user: User, pk) -> Office:
     """An office whose reports the user reads: 404 outside the scope, 403 when visible but not the
     user's office or below (a supervisor sees their county office, not its reports)."""
     from dudao.people.scope import sees_office_details
-    from dudao.zones.selectors import access_office
 
-    office = access_office(user, pk)
+    office = get_visible_or_404(_report_office_qs(user), pk=pk)
     if not sees_office_details(user, office):
         raise PermissionDenied(_("只有督导室工作人员、领导和管理员可以查看督导室的统计。"))
     return office
@@ -162,6 +171,20 @@ def visit_log(*, user: User, filters: VisitLogFilters) -> QuerySet[Visit]:
     elif filters.problems == "0":
         qs = qs.filter(problem_count=0)
     return qs.select_related("school", "supervisor").order_by("-visit_date", "-started_at", "-id")
+
+
+def log_regions(user: User):
+    """Cities and counties with schools in the user's scope, for the ledger's region filter (a
+    nationwide admin gets the places that have schools, not 3,000 empty counties)."""
+    from django.db.models.functions import Substr
+
+    from dudao.regions.models import Region
+    from dudao.schools.models import School
+
+    counties = set(School.objects.visible_to(user).annotate(county=Substr("region_code", 1, 6))
+                   .order_by().values_list("county", flat=True).distinct())
+    codes = counties | {c[:4] for c in counties}
+    return Region.objects.filter(code__in=codes, level__in=["city", "county"]).order_by("code")
 
 
 LOG_HEADERS = ["日期", "学校", "督学", "方式", "督导方法", "督导内容", "发现问题数", "是否拒绝阻挠", "定位距离（米）"]

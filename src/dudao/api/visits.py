@@ -1,0 +1,239 @@
+"""Routine visits (督导记录) over the same services and scope as the phone pages.
+
+Creating is idempotent by the client-generated `client_id`: the first request answers 201, a
+repeat (a retry after a dropped connection) answers 200 with the same visit. What a reader gets
+follows `sees_full_visit`: the school reads the feedback, not location, narrative, photos or refusal.
+"""
+
+import uuid
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.urls import reverse
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from dudao.schools.selectors import access_school
+from dudao.visits.forms import error_dict, visit_input
+from dudao.visits.models import Visit, VisitStatus
+from dudao.visits.selectors import (
+    access_own_visit,
+    access_visit,
+    code_labels,
+    labels_of,
+    readable_visits,
+    sees_full_visit,
+)
+from dudao.visits.services import MAX_PHOTO_BYTES, photo_add, visit_save
+
+router = Router(tags=["经常性督导 visits"])
+
+
+class ProblemIn(Schema):
+    category: str
+    description: str
+    requirement: str
+    deadline: date | None = None
+
+
+class VisitIn(Schema):
+    client_id: uuid.UUID
+    school_id: int
+    mode: str = "announced"
+    device_started_at: datetime | None = None
+    device_ended_at: datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy: int | None = None
+    location_status: str = "none"
+    methods: list[str] = []
+    topics: list[str] = []
+    narrative: str = ""
+    opinions: str = ""
+    refused: bool = False
+    refusal_note: str = ""
+    problems: list[ProblemIn] = []
+    submit: bool = True
+
+
+class ProblemOut(Schema):
+    category: str
+    category_label: str
+    description: str
+    requirement: str
+    deadline: date
+
+
+class PhotoOut(Schema):
+    id: int
+    client_id: uuid.UUID
+    url: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    content_hash: str
+
+
+class VisitOut(Schema):
+    id: int
+    client_id: uuid.UUID
+    status: str
+    school_id: int
+    school_name: str
+    supervisor_id: int
+    supervisor_name: str
+    mode: str
+    visit_date: date
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    submitted_at: datetime | None
+    methods: list[str]
+    method_labels: list[str]
+    topics: list[str]
+    topic_labels: list[str]
+    opinions: str
+    problem_count: int
+    # only for those who read the whole visit (the office, the visit's supervisor); null for the school
+    full: bool
+    narrative: str | None = None
+    location_status: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    distance_m: int | None = None
+    refused: bool | None = None
+    refusal_note: str | None = None
+
+
+class VisitDetailOut(VisitOut):
+    problems: list[ProblemOut]
+    photos: list[PhotoOut]
+
+
+class VisitFilterIn(Schema):
+    school_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+    mine: bool = False
+    status: str = ""
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+def _visit_out(user, visit: Visit, labels) -> dict:
+    methods, topics, _categories = labels
+    full = sees_full_visit(user, visit)
+    out = {
+        "id": visit.pk, "client_id": visit.client_id, "status": visit.status, "school_id": visit.school_id,
+        "school_name": visit.school.name, "supervisor_id": visit.supervisor_id, "supervisor_name": visit.supervisor.name,
+        "mode": visit.mode, "visit_date": visit.visit_date, "submitted_at": visit.submitted_at,
+        "methods": visit.methods, "method_labels": labels_of(visit.methods, methods),
+        "topics": visit.topics, "topic_labels": labels_of(visit.topics, topics), "opinions": visit.opinions,
+        "problem_count": visit.problem_count if hasattr(visit, "problem_count") else visit.problems.count(),
+        "full": full,
+    }
+    if full:
+        out.update({
+            "started_at": visit.started_at, "ended_at": visit.ended_at, "narrative": visit.narrative,
+            "location_status": visit.location_status,
+            "latitude": float(visit.latitude) if visit.latitude is not None else None,
+            "longitude": float(visit.longitude) if visit.longitude is not None else None,
+            "distance_m": visit.distance_m, "refused": visit.refused, "refusal_note": visit.refusal_note,
+        })
+    return out
+
+
+def _detail_out(user, visit: Visit) -> dict:
+    labels = code_labels()
+    out = _visit_out(user, visit, labels)
+    out["problems"] = [{"category": p.category, "category_label": labels[2].get(p.category, p.category), "description": p.description,
+                        "requirement": p.requirement, "deadline": p.deadline} for p in visit.problems.all()]
+    out["photos"] = [{"id": p.pk, "client_id": p.client_id, "url": reverse("visits:photo", args=[p.pk]), "width": p.width,
+                      "height": p.height, "taken_at": p.taken_at, "content_hash": p.content_hash}
+                     for p in visit.photos.all()] if out["full"] else []
+    return out
+
+
+def _error(exc: ValidationError) -> dict:
+    errors = error_dict(exc)
+    return {"detail": "；".join(m for ms in errors.values() for m in ms), "errors": errors}
+
+
+@router.post("/", response={200: VisitDetailOut, 201: VisitDetailOut, 400: ErrorOut},
+             summary="记录一次督导（按 client_id 幂等：重复提交返回同一记录，状态 200）")
+def create_visit(request, payload: VisitIn):
+    school = access_school(request.user, payload.school_id)
+    existing = Visit.objects.filter(client_id=payload.client_id).first()
+    if existing is not None and existing.created_by_id != request.user.pk:
+        raise PermissionDenied
+    data = payload.dict()
+    data["problems"] = [{**p, "deadline": p["deadline"].isoformat() if p["deadline"] else ""} for p in data["problems"]]
+    for name in ("device_started_at", "device_ended_at"):
+        data[name] = data[name].isoformat() if data[name] else None
+    try:
+        visit, created = visit_save(by=request.user, data=visit_input(data, client_id=payload.client_id, school=school),
+                                    submit=payload.submit)
+    except ValidationError as exc:
+        return Status(400, _error(exc))
+    visit = access_visit(request.user, visit.pk)
+    return Status(201 if created else 200, _detail_out(request.user, visit))
+
+
+@router.get("/", response=list[VisitOut], summary="可见的督导记录（已提交的，以及本人的草稿）")
+@paginate(PageNumberPagination, page_size=30)
+def list_visits(request, filters: Query[VisitFilterIn]):
+    qs = readable_visits(request.user).select_related("school", "supervisor").annotate(problem_count=Count("problems"))
+    if filters.school_id:
+        qs = qs.filter(school_id=filters.school_id)
+    if filters.start:
+        qs = qs.filter(visit_date__gte=filters.start)
+    if filters.end:
+        qs = qs.filter(visit_date__lte=filters.end)
+    if filters.mine:
+        qs = qs.filter(created_by_id=request.user.pk)
+    if filters.status in VisitStatus.values:
+        qs = qs.filter(status=filters.status)
+    labels = code_labels()
+    return _LazyRows(qs.order_by("-visit_date", "-started_at", "-id"), lambda v: _visit_out(request.user, v, labels))
+
+
+class _LazyRows:
+    """A queryset the paginator slices and counts, turned into output rows only for the page."""
+
+    def __init__(self, qs, convert):
+        self.qs, self.convert = qs, convert
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        rows = self.qs[item]
+        return [self.convert(v) for v in rows] if isinstance(item, slice) else self.convert(rows)
+
+
+@router.get("/{visit_id}", response=VisitDetailOut, summary="督导记录详情")
+def get_visit(request, visit_id: int):
+    return _detail_out(request.user, access_visit(request.user, visit_id))
+
+
+@router.post("/{client_id}/photos", response={200: PhotoOut, 201: PhotoOut, 400: ErrorOut},
+             summary="为本人的督导草稿上传照片（按照片 client_id 幂等）")
+def add_visit_photo(request, client_id: uuid.UUID, photo_client_id: Form[uuid.UUID], file: File[UploadedFile],
+                    caption: Form[str] = ""):
+    visit = access_own_visit(request.user, client_id)
+    if file.size > MAX_PHOTO_BYTES:
+        return Status(400, {"detail": "照片过大，单张不超过 15 MB。", "errors": {}})
+    try:
+        photo, created = photo_add(by=request.user, visit=visit, client_id=photo_client_id, raw=file.read(), caption=caption)
+    except ValidationError as exc:
+        return Status(400, _error(exc))
+    return Status(201 if created else 200, {"id": photo.pk, "client_id": photo.client_id, "url": reverse("visits:photo", args=[photo.pk]),
+                                            "width": photo.width, "height": photo.height, "taken_at": photo.taken_at,
+                                            "content_hash": photo.content_hash})
