@@ -16,6 +16,8 @@ DICTIONARY_TYPES: dict[str, str] = {
     "problem_category": "问题类别",
     "supervisor_background": "督学来源背景",
     "teacher_title": "教师职称",
+    "complaint_category": "群众反映类别",
+    "accountability_trigger": "问责情形",
 }
 
 # (dict_type, code, label, label_en, source)
@@ -65,6 +67,23 @@ BUILTIN_ITEMS: list[tuple[str, str, str, str, str]] = [
     ("teacher_title", "senior", "高级", "Senior", "中小学教师职称制度"),
     ("teacher_title", "mid", "中级（一级）", "Intermediate", "中小学教师职称制度"),
     ("teacher_title", "junior", "初级及以下", "Junior or below", "中小学教师职称制度"),
+    # What a parent picks on the public complaint form (issue [4]); most follow the 挂牌 items.
+    ("complaint_category", "fees", "收费问题", "Fees", "挂牌办法 第4条第2项"),
+    ("complaint_category", "teaching", "教学管理", "Teaching and school management", "挂牌办法 第4条第1、3项"),
+    ("complaint_category", "safety", "学生安全", "Student safety", "挂牌办法 第4条第6项"),
+    ("complaint_category", "ethics", "师德师风", "Teachers' ethics", "挂牌办法 第4条第5项"),
+    ("complaint_category", "canteen", "食堂卫生", "Canteen and hygiene", "挂牌办法 第4条第7项"),
+    ("complaint_category", "enrolment", "招生入学", "Enrolment", "挂牌办法 第4条第2项"),
+    ("complaint_category", "workload", "课业负担", "Workload", "挂牌办法 第4条第4项"),
+    ("complaint_category", "question", "咨询", "Question", ""),
+    ("complaint_category", "other", "其他", "Other", ""),
+    # 问责办法 (domain-rules §6.1): the six categories that trigger accountability (findings escalation).
+    ("accountability_trigger", "policy", "贯彻落实党的教育方针和党中央、国务院教育决策部署不坚决不彻底", "Not implementing the Party's education policy and central decisions", "教育督导问责办法（国教督〔2021〕2号）[S]"),
+    ("accountability_trigger", "duties", "履行教育职责不到位", "Failing education duties", "教育督导问责办法（国教督〔2021〕2号）[S]"),
+    ("accountability_trigger", "key_tasks", "教育攻坚任务完成严重滞后", "Key education tasks seriously late", "教育督导问责办法（国教督〔2021〕2号）[S]"),
+    ("accountability_trigger", "conduct", "办学行为不规范", "Irregular school conduct", "教育督导问责办法（国教督〔2021〕2号）[S]"),
+    ("accountability_trigger", "quality", "教育教学质量下降", "Falling education quality", "教育督导问责办法（国教督〔2021〕2号）[S]"),
+    ("accountability_trigger", "safety", "安全问题多发或拒不接受教育督导", "Many safety problems or refusing supervision", "教育督导问责办法（国教督〔2021〕2号）[S]"),
 ]
 
 

@@ -45,7 +45,7 @@ class ProblemInput:
     category: str
     description: str
     requirement: str
-    deadline: date
+    deadline: date | None  # None: not typed yet (a draft keeps only problems with a deadline)
 
 
 @dataclass
@@ -107,6 +107,10 @@ def _validate(data: VisitInput, *, submitting: bool) -> dict[str, list[str]]:
         errors.setdefault("mode", []).append(_("请选择明查或暗访。"))
     if len(data.problems) > MAX_PROBLEMS:
         errors.setdefault("problems", []).append(_("一次督导最多记录 %(n)s 个问题。") % {"n": MAX_PROBLEMS})
+    if not submitting:
+        # A draft is work in progress: a half-written problem or refusal note is kept as typed and
+        # checked when the visit is submitted (visit_save stores only problems with a deadline).
+        return errors
     categories = _active_codes(PROBLEM_CATEGORY_DICTIONARY)
     for i, p in enumerate(data.problems, start=1):
         for _field, value, label in (("description", p.description, _("问题描述")), ("requirement", p.requirement, _("整改要求"))):
@@ -120,13 +124,12 @@ def _validate(data: VisitInput, *, submitting: bool) -> dict[str, list[str]]:
             errors.setdefault("problems", []).append(_("第 %(i)s 个问题：整改期限不能早于今天。") % {"i": i})
     if data.refused and not data.refusal_note.strip():
         errors.setdefault("refusal_note", []).append(_("请说明拒绝、阻挠或提供虚假材料的情况。"))
-    if submitting:
-        if not data.methods:
-            errors.setdefault("methods", []).append(_("请至少选择一种督导方法。"))
-        if not data.topics:
-            errors.setdefault("topics", []).append(_("请至少选择一项督导内容。"))
-        if not data.narrative.strip():
-            errors.setdefault("narrative", []).append(_("请填写督导情况。"))
+    if not data.methods:
+        errors.setdefault("methods", []).append(_("请至少选择一种督导方法。"))
+    if not data.topics:
+        errors.setdefault("topics", []).append(_("请至少选择一项督导内容。"))
+    if not data.narrative.strip():
+        errors.setdefault("narrative", []).append(_("请填写督导情况。"))
     return errors
 
 
@@ -152,17 +155,12 @@ def visit_save(*, by: User, data: VisitInput, submit: bool = False) -> tuple[Vis
         raise ValidationError(errors)
     visit = existing or Visit(client_id=data.client_id, supervisor=supervisor, created_by=by, started_at=now, visit_date=day)
     visit.school = data.school
-    for name in ("mode", "device_started_at", "device_ended_at", "location_accuracy_m", "location_status", "methods", "topics",
-                 "narrative", "opinions", "refused", "refusal_note"):
+    for name in ("mode", "device_ended_at", "methods", "topics", "narrative", "opinions", "refused", "refusal_note"):
         setattr(visit, name, getattr(data, name))
-    visit.latitude, visit.longitude = data.latitude, data.longitude
-    if data.latitude is not None and data.longitude is not None:
-        visit.location_status = LocationStatus.OK
-        school = data.school
-        visit.distance_m = (distance_m(float(data.latitude), float(data.longitude), float(school.latitude), float(school.longitude))
-                            if school.latitude is not None and school.longitude is not None else None)
-    else:
-        visit.distance_m = None
+    visit.device_started_at = visit.device_started_at or data.device_started_at
+    # The location is evidence of presence at the start: the first one recorded stays.
+    if existing is None or existing.location_status == LocationStatus.NONE:
+        _set_location(visit, data)
     if submit:
         visit.status = VisitStatus.SUBMITTED
         visit.ended_at = visit.ended_at or now
@@ -175,12 +173,33 @@ def visit_save(*, by: User, data: VisitInput, submit: bool = False) -> tuple[Vis
         return Visit.objects.get(client_id=data.client_id), False
     visit.problems.all().delete()
     VisitProblem.objects.bulk_create([
-        VisitProblem(visit=visit, category=p.category, description=p.description.strip(), requirement=p.requirement.strip(),
-                     deadline=p.deadline) for p in data.problems
+        VisitProblem(visit=visit, category=p.category[:40], description=p.description.strip(), requirement=p.requirement.strip(),
+                     deadline=p.deadline) for p in data.problems if p.deadline is not None
     ])
+    if submit:
+        from dudao.findings.services import findings_from_visit
+
+        findings_from_visit(visit)  # each problem becomes a finding, in this transaction (issue [4])
     if submit and visit.refused:
         transaction.on_commit(lambda: _escalate_refusal(visit.pk))
     return visit, existing is None
+
+
+def _set_location(visit: Visit, data: VisitInput) -> None:
+    """The browser's position at the start and its distance to the school's coordinates (if known);
+    without a position the reason is kept (denied / unavailable) and the record is marked."""
+    if data.latitude is not None and data.longitude is not None:
+        visit.latitude, visit.longitude = data.latitude, data.longitude
+        visit.location_accuracy_m = data.location_accuracy_m
+        visit.location_status = LocationStatus.OK
+        school = data.school
+        visit.distance_m = (distance_m(float(data.latitude), float(data.longitude), float(school.latitude), float(school.longitude))
+                            if school.latitude is not None and school.longitude is not None else None)
+    else:
+        visit.latitude = visit.longitude = visit.location_accuracy_m = visit.distance_m = None
+        visit.location_status = data.location_status if data.location_status in LocationStatus.values else LocationStatus.NONE
+        if visit.location_status == LocationStatus.OK:
+            visit.location_status = LocationStatus.NONE
 
 
 @transaction.atomic

@@ -2,12 +2,15 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "安装内置数据：数据字典（督导事项、督导方法、问题类别等）与督导配额规则（国家默认值、湖南值）"
+    help = "安装内置数据：数据字典（督导事项、督导方法、问题类别等）、督导配额规则（国家默认值、湖南值）、整改时限与逾期升级步骤"
 
     def handle(self, *args, **options):
+        from dudao.findings.escalation import findings_install_defaults
         from dudao.system.services import dictionaries_install_builtin
         from dudao.visits.quota import quota_rules_install_defaults
 
         items = dictionaries_install_builtin()
         rules = quota_rules_install_defaults()
-        self.stdout.write(self.style.SUCCESS(f"已安装 {items} 个字典条目、{rules} 条配额规则（已有的不覆盖）"))
+        findings = findings_install_defaults()
+        self.stdout.write(self.style.SUCCESS(
+            f"已安装 {items} 个字典条目、{rules} 条配额规则、{findings} 条整改时限与升级步骤（已有的不覆盖）"))

@@ -1,0 +1,192 @@
+"""整改通知书: the rectification notice of one finding, as PDF (WeasyPrint) and DOCX (python-docx).
+
+domain-rules §8: the notice carries the problem, the requirement and the deadline, and goes from
+the office (or the responsible supervisor, locally) to the unit. Both files are built from the same
+`NoticeText`, so they say the same thing; the layout follows GB/T 9704 as far as each format
+allows. The DOCX names the official fonts (方正小标宋简体, 仿宋_GB2312, 黑体) so that Word/WPS print
+it in them where installed; the PDF maps them to free fonts (docs: stack.md). The official
+template engine comes with the document templates of a later issue; this is the interim form.
+
+The 文号 (document number) is the one the office typed when it issued the notice (the "notify"
+step's event), or a blank to be filled in by hand.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from dudao.findings.models import Finding, FindingSource
+
+NUMBER_BLANK = "〔　　　〕　　号"
+
+
+def chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    office: str
+    number: str
+    addressee: str
+    unit: str
+    opening: str
+    problem: str
+    requirement: str
+    deadline: str
+    supervisor: str
+    contact: str
+    date: str
+    reference: str
+    source: str
+
+
+def _issue(finding: Finding) -> dict:
+    """The notice data stored by the "notify" step (the latest one), if it was issued."""
+    event = finding.events.filter(action="notify").order_by("-created_at", "-id").first()
+    return (event.data or {}).get("notice", {}) if event else {}
+
+
+def notice_text(finding: Finding) -> NoticeText:
+    issue = _issue(finding)
+    issued_on = date.fromisoformat(issue["issued_on"]) if issue.get("issued_on") else timezone.localdate()
+    source = finding.source_label or FindingSource(finding.source).label
+    supervisor = finding.supervisor.name if finding.supervisor_id else ""
+    contact_parts = []
+    if supervisor:
+        phone = finding.supervisor.phone
+        contact_parts.append(f"责任督学 {supervisor}" + (f"，电话 {phone}" if phone else ""))
+    if finding.office.phone:
+        contact_parts.append(f"{finding.office.name}，电话 {finding.office.phone}")
+    return NoticeText(
+        office=finding.office.name,
+        number=issue.get("number") or NUMBER_BLANK,
+        addressee=finding.responsible_unit or finding.unit_name,
+        unit=finding.unit_name,
+        opening=f"{chinese_date(finding.found_on)}，我室在{source}中发现你单位存在以下问题，现通知如下，请认真整改。",
+        problem=finding.description,
+        requirement=finding.requirement,
+        deadline=chinese_date(finding.deadline),
+        supervisor=supervisor,
+        contact="；".join(contact_parts),
+        date=chinese_date(issued_on),
+        reference=f"整改台账第 {finding.pk} 号",
+        source=str(source),
+    )
+
+
+def _load(finding: Finding) -> Finding:
+    return Finding.objects.select_related("office", "supervisor", "school").get(pk=finding.pk)
+
+
+def notice_html(finding: Finding) -> str:
+    return render_to_string("findings/notice_pdf.html", {"n": notice_text(_load(finding))})
+
+
+def notice_pdf(finding: Finding) -> bytes:
+    from dudao.zones.plaques import render_pdf
+
+    return render_pdf(notice_html(finding))
+
+
+def notice_filename(finding: Finding, ext: str) -> str:
+    return f"整改通知书-{finding.unit_name}-{finding.pk}.{ext}"
+
+
+# --- DOCX ---------------------------------------------------------------------------------------
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+RED = (0xCC, 0x00, 0x00)
+
+
+def _run(paragraph, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False, color=None):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    run = paragraph.add_run(text)
+    run.font.name = font
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    if color:
+        run.font.color.rgb = RGBColor(*color)
+    return run
+
+
+def _paragraph(doc, text: str = "", *, align=None, indent: bool = True, font: str = BODY_FONT, size: float = 16,
+               bold: bool = False, color=None, space_before: float = 0, space_after: float = 0):
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    paragraph = doc.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(28 if size <= 16 else size * 1.5)
+    fmt.space_before, fmt.space_after = Pt(space_before), Pt(space_after)
+    if indent:
+        fmt.first_line_indent = Pt(size * 2)
+    if align is not None:
+        paragraph.alignment = align
+    if text:
+        _run(paragraph, text, font=font, size=size, bold=bold, color=color)
+    return paragraph
+
+
+def _red_rule(paragraph) -> None:
+    """The red separator line under the 文号 (a bottom border on the paragraph)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "4"), ("w:color", "CC0000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def notice_docx(finding: Finding) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    n = notice_text(_load(finding))
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    doc.core_properties.title = f"整改通知书 {n.unit}"
+    doc.core_properties.author = n.office
+
+    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    _paragraph(doc, n.office, align=center, indent=False, font=TITLE_FONT, size=30, bold=True, color=RED, space_before=12)
+    number = _paragraph(doc, n.number, align=center, indent=False, space_before=18)
+    _red_rule(number)
+    _paragraph(doc, "整改通知书", align=center, indent=False, font=TITLE_FONT, size=22, space_before=24, space_after=12)
+    _paragraph(doc, f"{n.addressee}：", indent=False)
+    _paragraph(doc, n.opening)
+    for heading, text in (("一、存在问题", n.problem), ("二、整改要求", n.requirement)):
+        _paragraph(doc, heading, font=HEADING_FONT)
+        for line in text.splitlines() or [""]:
+            _paragraph(doc, line)
+    _paragraph(doc, "三、整改期限", font=HEADING_FONT)
+    also = f"，同时告知责任督学{n.supervisor}" if n.supervisor else ""
+    _paragraph(doc, f"请于{n.deadline}前完成整改，并将整改情况（附佐证材料）书面报送{n.office}{also}。"
+                    "逾期未整改或整改不到位的，将按有关规定予以通报、约谈直至提请问责。")
+    _paragraph(doc, f"如对上述问题有异议，可在整改期限内向{n.office}提出申辩，并提供相关材料。")
+    if n.contact:
+        _paragraph(doc, f"联系人：{n.contact}")
+    _paragraph(doc, n.office, align=right, indent=False, space_before=48)
+    _paragraph(doc, n.date, align=right, indent=False)
+    _paragraph(doc, "（印章）", align=right, indent=False, size=12, color=(0x77, 0x77, 0x77))
+    _paragraph(doc, f"编号：{n.reference}　来源：{n.source}", indent=False, size=14, space_before=36)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

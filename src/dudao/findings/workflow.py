@@ -1,0 +1,104 @@
+"""The rectification workflow as one explicit table: which step leads from which states to which,
+and who may take it. Services (`finding_transition`), pages and the API all read this table, so
+a button is shown exactly when the step would be accepted.
+
+Roles are relative to one finding (`role_of`):
+
+- "office"      staff of the finding's office or of an office above it (`can_manage_office`), admins;
+- "supervisor"  the finding's responsible supervisor (their account);
+- "unit"        a school account of the finding's school (the unit that must rectify);
+- "leader"      leaders of the office or above: they read, they take no step.
+
+Procedure (domain-rules §1.6, §8): the office or the supervisor issues a 整改通知书 (notify); the
+unit rectifies and reports with evidence; the supervisor or the office verifies (核查) and closes
+it (销号) or returns it with reasons. The unit may argue its case (申辩) and the office answers
+within the configured time (§1.8, FindingPolicy.dispute_answer_days).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+from dudao.findings.models import FINISHED_STATES, FindingState
+
+if TYPE_CHECKING:
+    from dudao.findings.models import Finding
+    from dudao.people.models import User
+
+OFFICE, SUPERVISOR, UNIT, LEADER = "office", "supervisor", "unit", "leader"
+ROLE_LABELS = {OFFICE: _("督导室"), SUPERVISOR: _("责任督学"), UNIT: _("被督导单位"), LEADER: _("领导（只读）")}
+
+S = FindingState
+UNFINISHED = tuple(s for s in S.values if s not in FINISHED_STATES)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    from_states: tuple[str, ...]
+    to_state: str | None  # None: the state does not change (延期)
+    roles: frozenset[str]
+    needs_note: bool = False
+    needs_evidence: bool = False
+    note_label: str = ""  # what the note is called on the form ("退回原因")
+
+    def target(self, current: str) -> str:
+        return self.to_state or current
+
+
+def _t(name, label, from_states, to_state, roles, *, needs_note=False, needs_evidence=False, note_label=""):
+    return Transition(name, label, tuple(from_states), to_state, frozenset(roles), needs_note, needs_evidence,
+                      note_label or "")
+
+
+ACTIONS: dict[str, Transition] = {t.name: t for t in [
+    _t("notify", _("下发整改通知"), [S.OPEN], S.NOTIFIED, {OFFICE, SUPERVISOR}),
+    _t("start", _("开始整改"), [S.NOTIFIED, S.RETURNED], S.IN_PROGRESS, {UNIT}),
+    _t("report", _("报送整改情况"), [S.NOTIFIED, S.IN_PROGRESS, S.RETURNED], S.REPORTED, {UNIT, OFFICE},
+       needs_note=True, needs_evidence=True, note_label=_("整改情况")),
+    _t("verify", _("核查销号"), [S.REPORTED], S.CLOSED, {SUPERVISOR, OFFICE}, note_label=_("核查意见")),
+    _t("return", _("退回"), [S.REPORTED], S.RETURNED, {SUPERVISOR, OFFICE}, needs_note=True, note_label=_("退回原因")),
+    _t("dispute", _("申辩"), [S.NOTIFIED, S.IN_PROGRESS], S.DISPUTED, {UNIT}, needs_note=True, note_label=_("申辩理由")),
+    _t("dispute_uphold", _("维持原整改要求"), [S.DISPUTED], S.NOTIFIED, {OFFICE}, needs_note=True,
+       note_label=_("答复意见")),
+    _t("dispute_accept", _("采纳申辩并撤销"), [S.DISPUTED], S.CANCELLED, {OFFICE}, note_label=_("答复意见")),
+    _t("extend", _("延期"), UNFINISHED, None, {OFFICE}, needs_note=True, note_label=_("延期理由")),
+    _t("cancel", _("撤销"), UNFINISHED, S.CANCELLED, {OFFICE}, needs_note=True, note_label=_("撤销原因")),
+]}
+
+
+def role_of(user: User, finding: Finding) -> set[str]:
+    """The user's roles on this finding (a user may hold several: office staff who is also its supervisor)."""
+    from dudao.people.models import Role, RoleGrant
+    from dudao.people.scope import can_manage_office, sees_office_details
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    roles: set[str] = set()
+    office = finding.office
+    if can_manage_office(user, office):
+        roles.add(OFFICE)
+    elif sees_office_details(user, office):
+        roles.add(LEADER)
+    if finding.supervisor_id and finding.supervisor.user_id == user.pk:
+        roles.add(SUPERVISOR)
+    if finding.school_id and RoleGrant.objects.filter(user=user, role=Role.SCHOOL_USER, schools=finding.school_id).exists():
+        roles.add(UNIT)
+    return roles
+
+
+def allowed_actions(user: User, finding: Finding) -> list[Transition]:
+    """The steps this user may take on the finding now, in table order (drives the buttons)."""
+    roles = role_of(user, finding)
+    return [t for t in ACTIONS.values() if finding.state in t.from_states and roles & t.roles]
+
+
+def table() -> list[dict]:
+    """The transition table in readable form (docs, the help page)."""
+    return [{"name": t.name, "label": str(t.label), "from": [str(S(s).label) for s in t.from_states],
+             "to": str(S(t.to_state).label) if t.to_state else str(_("（不变）")),
+             "roles": [str(ROLE_LABELS[r]) for r in sorted(t.roles)]} for t in ACTIONS.values()]
