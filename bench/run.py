@@ -35,6 +35,8 @@ import psycopg
 from psycopg import sql
 
 from common import BENCH_DB, OUT_DIR, PG_SERVER_URL, ROOT, configure, summarise_ms
+from monitoring import TARGET_SECONDS as MONITORING_TARGET_SECONDS
+from monitoring import bench_monitoring
 from plaques import TARGET_SECONDS as PLAQUES_TARGET_SECONDS
 from plaques import bench_plaques
 from visits import TARGET_SECONDS as COMPLIANCE_TARGET_SECONDS
@@ -48,7 +50,8 @@ WARMUP = 5
 IMPORT_ROWS = 100_000
 IMPORT_LAST_YEAR = 2025
 TARGETS = {"page_p95_ms": 150.0, "import_seconds": 10.0, "import_peak_rss_mb": 500.0,
-           "plaques_seconds": PLAQUES_TARGET_SECONDS, "compliance_seconds": COMPLIANCE_TARGET_SECONDS}
+           "plaques_seconds": PLAQUES_TARGET_SECONDS, "compliance_seconds": COMPLIANCE_TARGET_SECONDS,
+           "monitoring_seconds": MONITORING_TARGET_SECONDS}
 
 
 @contextmanager
@@ -283,6 +286,8 @@ def check_targets(results: dict) -> list[str]:
         seconds = results["compliance"][kind]["median_s"]
         if seconds >= TARGETS["compliance_seconds"]:
             missed.append(f"compliance {kind}: {seconds} s ≥ {TARGETS['compliance_seconds']:.0f} s")
+    if results["monitoring"]["seconds"] >= TARGETS["monitoring_seconds"]:
+        missed.append(f"monitoring recompute: {results['monitoring']['seconds']} s ≥ {TARGETS['monitoring_seconds']:.0f} s")
     plaques = results["plaques"]
     if not plaques["profiled"] and plaques["seconds"] >= TARGETS["plaques_seconds"]:
         missed.append(f"plaques: {plaques['seconds']} s ≥ {TARGETS['plaques_seconds']:.0f} s")
@@ -318,6 +323,10 @@ def print_summary(results: dict, missed: list[str]) -> None:
     print(f"\ncompliance  {comp['dataset']['supervisors']:,} supervisors, {comp['dataset']['schools']:,} schools, "
           f"{comp['dataset']['visits']:,} visits: month {comp['month']['median_s']} s, year {comp['year']['median_s']} s "
           f"(target < {TARGETS['compliance_seconds']:.0f} s each)")
+    mon = results["monitoring"]
+    print(f"\nmonitoring  {mon['school_results']:,} school results ({mon['stage_sections']:,} stage sections × 2 schemes), "
+          f"{mon['county_results']:,} county results: {mon['seconds']} s first, {mon['upsert_seconds']} s again "
+          f"(target < {TARGETS['monitoring_seconds']:.0f} s); Hunan {mon['province_seconds']} s, one county {mon['county_seconds']} s")
     print(f"\nplaques     {plaques['pages']:,} pages (one per school) in {plaques['seconds']:.2f} s "
           f"(target < {TARGETS['plaques_seconds']:.0f} s), {plaques['pages_per_second']:.1f} pages/s, "
           f"{plaques['file_mb']} MB PDF" + (" — under cProfile" if plaques["profiled"] else ""))
@@ -358,6 +367,7 @@ def run(args: argparse.Namespace, worker: subprocess.Popen) -> int:
     results["import"] = bench_import(user, sections, worker, args.profile_import)
     results["plaques"] = bench_plaques(user, profile=args.profile_plaques)
     results["compliance"] = bench_compliance()
+    results["monitoring"] = bench_monitoring()
     missed = check_targets(results)
     results["targets"] = TARGETS
     results["missed"] = missed

@@ -193,12 +193,14 @@ def _run(job: ImportJob) -> None:
     job.message = f"导入成功：新增 {created} 条，更新 {updated} 条。"
     job.finished_at = timezone.now()
     job.save()
-    _after_import(job)
+    _after_import(job, importer)
 
 
-def _after_import(job: ImportJob) -> None:
-    """Hook for later issues (e.g. recompute monitoring aggregates when base data changes)."""
-    return None
+def _after_import(job: ImportJob, importer) -> None:
+    """After a successful import: yearly base data changed → recompute monitoring results."""
+    from dudao.monitoring.services import monitoring_after_import
+
+    monitoring_after_import(job=job, rows=getattr(importer, "rows", None) or [])
 
 
 def import_template_rows(kind: str, user: User) -> tuple[list[str], list[list[str]], list[str], list[tuple[str, str]]]:

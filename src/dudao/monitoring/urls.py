@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dudao.monitoring import views, views_template
 
 app_name = "monitoring"
-urlpatterns: list = []
+
+urlpatterns: list = [
+    # --- dashboards (read only the stored results) ------------------------------------------------
+    path("", views.index, name="index"),
+    path("mine/", views.mine, name="mine"),
+    path("indicator/", views.indicator, name="indicator"),
+    path("school/<int:pk>/", views.school, name="school"),
+    path("export/", views.export, name="export"),
+    # --- warnings → findings, recompute ------------------------------------------------------------
+    path("warnings/", views.warnings, name="warnings"),
+    path("recompute/", views.recompute, name="recompute"),
+    path("run/", views.run_status, name="run_status"),
+    # --- the `dudao balance` template (monitor-core) -----------------------------------------------
+    path("balance-template/", views_template.balance_template, name="balance_template"),
+]

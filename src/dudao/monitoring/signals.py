@@ -1,0 +1,28 @@
+"""Base data changed → ask for a (debounced) recompute of the school's county.
+
+Only single-row saves and deletes send signals; bulk writes (imports, the demo) do not, and the
+import engine calls `services.monitoring_after_import` once per finished import instead.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+
+
+def _year_data_changed(sender, instance, **kwargs) -> None:
+    from dudao.monitoring.services import MONITORED_STAGES, monitoring_request_recompute
+    from dudao.schools.models import School
+
+    if instance.stage not in MONITORED_STAGES:
+        return
+    code = School.objects.filter(pk=instance.school_id).values_list("region_code", flat=True).first()
+    if code is None:  # the school itself is being deleted: its results go with it (CASCADE)
+        return
+    monitoring_request_recompute(year=instance.year, region_code=code[:6], trigger="data_change")
+
+
+def connect() -> None:
+    from dudao.schools.models import SchoolYearData
+
+    post_save.connect(_year_data_changed, sender=SchoolYearData, dispatch_uid="monitoring_year_data_saved")
+    post_delete.connect(_year_data_changed, sender=SchoolYearData, dispatch_uid="monitoring_year_data_deleted")

