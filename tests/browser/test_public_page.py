@@ -27,6 +27,6 @@ def test_public_school_page_fits_a_phone_without_login(browser_cast, page_for, l
     expect(page.get_by_test_id("public-supervisors")).to_contain_text("谢彩飞")
     expect(page.get_by_test_id("masked-phone")).to_have_text("138****5678")
     expect(page.get_by_test_id("supervision-items").locator("li")).to_have_count(8)
-    expect(page.get_by_test_id("complaint-slot")).to_contain_text("在线反映问题功能即将开通")
+    expect(page.get_by_test_id("complaint-link")).to_have_attribute("href", f"/s/{browser_cast.A1.code}/complaint/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "public-school-phone")

@@ -29,14 +29,14 @@ def test_shows_masked_phones_never_the_full_ones(cast, team, client):
     assert team.wang.name in page and team.li.name in page
 
 
-def test_shows_items_complaint_phone_and_the_coming_complaint_form(cast, team, client):
+def test_shows_items_complaint_phone_and_the_complaint_form_link(cast, team, client):
     page = client.get(reverse("public:school", args=[cast.A1.code])).content.decode()
 
     labels = DictionaryItem.objects.filter(dict_type="supervision_item", is_active=True).values_list("label", flat=True)
     items = re.search(r'data-testid="supervision-items">(.*?)</ol>', page, re.S).group(1)
     assert re.findall(r'<li class="mb-1">([^<]+)</li>', items) == list(labels.order_by("order"))
     assert f'href="tel:{COMPLAINT_PHONE}"' in page and team.office.name in page
-    assert "在线反映问题功能即将开通" in page
+    assert f'href="/s/{cast.A1.code}/complaint/"' in page  # the complaint form (issue [4])
     assert cast.A1.get_kind_display() in page
 
 
