@@ -1,0 +1,490 @@
+"""Reads of the findings ledger (整改台账) for pages, exports and the API.
+
+Every read starts from `Finding.objects.visible_to(user)`: a school sees its own findings, a
+supervisor those of their schools, an office its subtree (government units included), an admin
+everything. The same filters drive the list, the counts, the charts and the Excel file, so what
+is exported is exactly what is listed.
+
+Numbers the offices read (the definitions are shown on the statistics page):
+- 逾期 (overdue now): unfinished and the deadline has passed;
+- 逾期销号 (closed late): closed on a day after the deadline;
+- 逾期率 = (逾期未整改 + 逾期销号) ÷ (已销号 + 逾期未整改) — of the findings whose outcome is due,
+  how many were not fixed in time; cancelled findings count nowhere;
+- 平均整改天数: from the day found to the day closed (销号), over closed findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Substr, TruncDate
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from dudao.core.access import get_visible_or_404
+from dudao.findings.models import (
+    CATEGORY_DICTIONARY,
+    FINISHED_STATES,
+    EscalationStep,
+    Finding,
+    FindingEvent,
+    FindingEvidence,
+    FindingPolicy,
+    FindingSeverity,
+    FindingSource,
+    FindingState,
+)
+
+if TYPE_CHECKING:
+    from dudao.people.models import User
+    from dudao.regions.models import Office
+    from dudao.schools.models import School
+
+DUE_SOON_DAYS = 5  # "1 due in 5 days" (issue [4]); amber in the ledger
+UNFINISHED = "unfinished"
+FINISHED = "finished"
+DUE_CHOICES = ("overdue", "soon", "ontime")
+DATE_FIELDS = ("found_on", "deadline")
+REPORT_ACTION = "report"  # the unit's report (workflow.ACTIONS): its note is the 整改情况
+VERIFY_ACTION = "verify"  # 核查销号: its actor is the 核查人
+
+
+# --- access --------------------------------------------------------------------------------------
+
+
+def visible_findings(user: User) -> QuerySet[Finding]:
+    return Finding.objects.visible_to(user)
+
+
+def access_finding(user: User, pk) -> Finding:
+    """A finding the user may see; outside the scope 404 (existence is not disclosed)."""
+    qs = visible_findings(user).select_related("office__region", "school__region", "region", "supervisor__user",
+                                               "visit_problem__visit", "created_by")
+    return get_visible_or_404(qs, pk=pk)
+
+
+def access_evidence(user: User, pk) -> FindingEvidence:
+    """An evidence file of a finding the user sees; anything else 404. Files are only ever served
+    through this check, never from a public media address."""
+    qs = FindingEvidence.objects.filter(finding__in=visible_findings(user).values("pk")).select_related("finding")
+    return get_visible_or_404(qs, pk=pk)
+
+
+# --- labels --------------------------------------------------------------------------------------
+
+
+def category_labels() -> dict[str, str]:
+    """Labels of the problem categories, inactive codes included (old rows keep their words)."""
+    from dudao.system.models import DictionaryItem
+
+    return dict(DictionaryItem.objects.filter(dict_type=CATEGORY_DICTIONARY).values_list("code", "label"))
+
+
+def category_choices() -> list[tuple[str, str]]:
+    from dudao.system.models import DictionaryItem
+
+    return list(DictionaryItem.objects.filter(dict_type=CATEGORY_DICTIONARY, is_active=True)
+                .order_by("order", "code").values_list("code", "label"))
+
+
+# --- filters -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FindingFilters:
+    """The ledger's filters, parsed leniently from the query string (unknown values are dropped)."""
+
+    state: str = ""  # a FindingState value, "unfinished" or "finished"
+    due: str = ""  # "overdue" (red), "soon" (amber: due within DUE_SOON_DAYS), "ontime"
+    source: str = ""
+    category: str = ""
+    severity: str = ""
+    school: str = ""  # name, 学校标识码, pinyin initials, or a government unit's name
+    school_id: int | None = None  # exact, from a school's page
+    region: str = ""  # region code prefix
+    date_field: str = "found_on"  # which date the period applies to
+    start: date | None = None
+    end: date | None = None
+    mine: str = ""  # "1": findings the user verifies as responsible supervisor
+
+    @classmethod
+    def from_params(cls, params) -> FindingFilters:
+        def text(name: str) -> str:
+            return (params.get(name) or "").strip()[:100]
+
+        def day(name: str) -> date | None:
+            try:
+                return parse_date(text(name))
+            except ValueError:
+                return None
+
+        state = text("state")
+        region = text("region")
+        school_id = text("school_id")
+        return cls(
+            state=state if state in {*FindingState.values, UNFINISHED, FINISHED} else "",
+            due=text("due") if text("due") in DUE_CHOICES else "",
+            source=text("source") if text("source") in FindingSource.values else "",
+            category=text("category")[:40],
+            severity=text("severity") if text("severity") in FindingSeverity.values else "",
+            school=text("school"),
+            school_id=int(school_id) if school_id.isdigit() and len(school_id) < 12 else None,
+            region=region if region.isdigit() else "",
+            date_field=text("date_field") if text("date_field") in DATE_FIELDS else "found_on",
+            start=day("start"), end=day("end"),
+            mine="1" if text("mine") == "1" else "",
+        )
+
+    def as_query(self) -> dict[str, str]:
+        query = {k: str(v) for k, v in self.__dict__.items() if v not in (None, "")}
+        if query.get("date_field") == "found_on":
+            del query["date_field"]
+        return query
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.as_query()
+
+
+def finding_list(*, user: User, filters: FindingFilters | None = None, today: date | None = None) -> QuerySet[Finding]:
+    """The user's ledger, filtered; the most urgent first (overdue, then nearest deadline), finished last."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    filters = filters or FindingFilters()
+    today = today or timezone.localdate()
+    qs = visible_findings(user)
+    if filters.state == UNFINISHED:
+        qs = qs.unfinished()
+    elif filters.state == FINISHED:
+        qs = qs.filter(state__in=FINISHED_STATES)
+    elif filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.due == "overdue":
+        qs = qs.overdue(today)
+    elif filters.due == "soon":
+        qs = qs.unfinished().filter(deadline__gte=today, deadline__lte=today + timedelta(days=DUE_SOON_DAYS))
+    elif filters.due == "ontime":
+        qs = qs.exclude(late_q(today))
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.severity:
+        qs = qs.filter(severity=filters.severity)
+    if filters.school_id:
+        qs = qs.filter(school_id=filters.school_id)
+    if filters.school:
+        from dudao.schools.models import School
+
+        qs = qs.filter(Q(school__in=School.objects.search(filters.school).values("pk"))
+                       | Q(unit_name__icontains=filters.school))
+    if filters.region:
+        qs = qs.filter(region__code__startswith=filters.region)
+    if filters.start:
+        qs = qs.filter(**{f"{filters.date_field}__gte": filters.start})
+    if filters.end:
+        qs = qs.filter(**{f"{filters.date_field}__lte": filters.end})
+    if filters.mine:
+        qs = qs.filter(supervisor__user=user) if user.is_authenticated else qs.none()
+    rank = Case(When(state__in=FINISHED_STATES, then=Value(2)), When(deadline__lt=today, then=Value(0)),
+                default=Value(1), output_field=IntegerField())
+    return (qs.select_related("region", "school", "supervisor", "office")
+            .annotate(urgency=rank).order_by("urgency", "deadline", "-found_on", "-id"))
+
+
+# --- counts --------------------------------------------------------------------------------------
+
+
+def overdue_q(today: date) -> Q:
+    return ~Q(state__in=FINISHED_STATES) & Q(deadline__lt=today)
+
+
+def late_q(today: date) -> Q:
+    """Not fixed in time: overdue now, or closed (销号) on a day after the deadline."""
+    return overdue_q(today) | (Q(state=FindingState.CLOSED) & Q(closed_at__date__gt=F("deadline")))
+
+
+def judged_q(today: date) -> Q:
+    """Findings whose outcome is due: closed, or unfinished past the deadline."""
+    return Q(state=FindingState.CLOSED) | overdue_q(today)
+
+
+def _close_days() -> ExpressionWrapper:
+    """Found → closed (销号), in whole local days; summed in the database on SQLite and PostgreSQL."""
+    return ExpressionWrapper(TruncDate("closed_at") - F("found_on"), output_field=DurationField())
+
+
+def _counts(today: date) -> dict:
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    unfinished = ~Q(state__in=FINISHED_STATES)
+    timed = Q(state=FindingState.CLOSED, closed_at__isnull=False)
+    return {
+        "close_days": Sum(_close_days(), filter=timed),
+        "closed_timed": Count("id", filter=timed),
+        "total": Count("id"),
+        "unfinished": Count("id", filter=unfinished),
+        "overdue": Count("id", filter=overdue_q(today)),
+        "due_soon": Count("id", filter=unfinished & Q(deadline__gte=today, deadline__lte=soon)),
+        "reported": Count("id", filter=Q(state=FindingState.REPORTED)),
+        "disputed": Count("id", filter=Q(state=FindingState.DISPUTED)),
+        "closed": Count("id", filter=Q(state=FindingState.CLOSED)),
+        "cancelled": Count("id", filter=Q(state=FindingState.CANCELLED)),
+        "late": Count("id", filter=late_q(today)),
+        "judged": Count("id", filter=judged_q(today)),
+        "escalated": Count("id", filter=unfinished & Q(escalation_level__gt=0)),
+    }
+
+
+@dataclass
+class LedgerCounts:
+    """Counts of one ledger or one group of it (a county, a school, a category)."""
+
+    key: str = ""
+    label: str = ""
+    total: int = 0
+    unfinished: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    reported: int = 0
+    disputed: int = 0
+    closed: int = 0
+    cancelled: int = 0
+    late: int = 0
+    judged: int = 0
+    escalated: int = 0
+    close_days: timedelta | None = None  # found → closed, summed over the closed findings
+    closed_timed: int = 0  # closed findings with a closing time
+    link: str = ""
+
+    @property
+    def avg_days_to_close(self) -> float | None:
+        if not self.closed_timed or self.close_days is None:
+            return None
+        return round(self.close_days.days / self.closed_timed, 1)
+
+    @property
+    def overdue_rate(self) -> float | None:
+        """Percent, one decimal; None when no finding's outcome is due yet."""
+        return round(100 * self.late / self.judged, 1) if self.judged else None
+
+    @property
+    def close_rate(self) -> float | None:
+        done = self.total - self.cancelled
+        return round(100 * self.closed / done, 1) if done else None
+
+
+def ledger_counts(qs: QuerySet[Finding], *, today: date | None = None) -> LedgerCounts:
+    """The ledger's totals: open, overdue, due soon, closed, overdue rate, average days to close —
+    one aggregate query."""
+    today = today or timezone.localdate()
+    return LedgerCounts(**qs.order_by().aggregate(**_counts(today)))
+
+
+GROUPS = ("county", "school", "category")
+AREA_LENGTH = {"city": 4, "county": 6, "township": 9}  # region code widths
+
+
+def ledger_groups(qs: QuerySet[Finding], *, by: str, today: date | None = None, limit: int | None = None) -> list[LedgerCounts]:
+    """Counts per city, county or township (the region code's first 4, 6 or 9 digits; a unit at a
+    county's own level stays under the county's code), per school (or government unit) or per
+    problem category — one GROUP BY."""
+    from dudao.regions.models import Region
+
+    today = today or timezone.localdate()
+    base = qs.order_by()
+    if by in AREA_LENGTH:
+        base = base.annotate(group=Substr("region__code", 1, AREA_LENGTH[by]))
+    elif by == "school":
+        base = base.annotate(group=F("unit_name"))
+    elif by == "category":
+        base = base.annotate(group=F("category"))
+    else:
+        raise ValueError(by)
+    rows = {r["group"]: LedgerCounts(key=r["group"] or "", **{k: v for k, v in r.items() if k != "group"})
+            for r in base.values("group").annotate(**_counts(today))}
+    if by in AREA_LENGTH:
+        names = dict(Region.objects.filter(code__in=list(rows)).values_list("code", "name"))
+        for row in rows.values():
+            row.label = names.get(row.key, row.key)
+    elif by == "category":
+        labels = category_labels()
+        for row in rows.values():
+            row.label = labels.get(row.key, row.key)
+    else:
+        for row in rows.values():
+            row.label = row.key
+    result = sorted(rows.values(), key=lambda r: (-r.overdue, -r.unfinished, -r.total, r.key))
+    if by in AREA_LENGTH:
+        result.sort(key=lambda r: r.key)
+    return result[:limit] if limit else result
+
+
+# --- what a school or a supervisor sees first ---------------------------------------------------
+
+
+@dataclass
+class TodoSummary:
+    """ "3 problems to rectify, 1 due in 5 days" for a school user or a supervisor's home page."""
+
+    unfinished: int
+    due_soon: int
+    overdue: int
+    to_verify: int  # reported, waiting for the supervisor's 核查
+    is_supervisor: bool
+
+
+def todo_summary(*, user: User, today: date | None = None) -> TodoSummary | None:
+    """None for users who are neither a school user nor a supervisor (offices read the ledger)."""
+    from dudao.people.models import Role
+    from dudao.people.scope import get_scope
+
+    scope = get_scope(user)
+    if not scope.roles & {Role.SCHOOL_USER, Role.SUPERVISOR}:
+        return None
+    today = today or timezone.localdate()
+    # Their own schools (and, for a supervisor, what they verify) — not an office's whole area when
+    # the same person also holds an office role.
+    qs = visible_findings(user).filter(Q(school_id__in=sorted(scope.school_ids)) | Q(supervisor__user=user)).order_by()
+    c = qs.aggregate(**{k: v for k, v in _counts(today).items() if k in {"unfinished", "due_soon", "overdue"}},
+                     to_verify=Count("id", filter=Q(state=FindingState.REPORTED, supervisor__user=user)))
+    return TodoSummary(is_supervisor=Role.SUPERVISOR in scope.roles, **c)
+
+
+def school_findings(*, user: User, school: School, today: date | None = None, limit: int = 10) -> tuple[LedgerCounts, list[Finding]]:
+    """A school's ledger on its page: the counts and its unfinished findings, most urgent first."""
+    today = today or timezone.localdate()
+    qs = visible_findings(user).filter(school=school)
+    rows = list(finding_list(user=user, filters=FindingFilters(school_id=school.pk, state=UNFINISHED), today=today)[:limit])
+    return ledger_counts(qs, today=today), rows
+
+
+# --- the finding's page --------------------------------------------------------------------------
+
+
+def finding_timeline(finding: Finding) -> list[FindingEvent]:
+    """Every change, oldest first, each with the files attached at that step."""
+    return list(finding.events.select_related("actor").prefetch_related("evidence").order_by("created_at", "id"))
+
+
+# --- Excel (台账) ---------------------------------------------------------------------------------
+
+LEDGER_HEADERS = ["序号", "发现日期", "来源", "学校/单位", "所在区划", "问题类别", "问题描述", "整改要求",
+                  "整改责任单位/责任人", "整改期限", "状态", "整改情况", "核查人", "销号日期", "是否逾期"]
+
+
+def is_late(finding: Finding, today: date) -> bool:
+    if finding.state == FindingState.CLOSED and finding.closed_at:
+        return timezone.localtime(finding.closed_at).date() > finding.deadline
+    return finding.is_overdue(today)
+
+
+def ledger_rows(qs: QuerySet[Finding], *, today: date | None = None) -> Iterator[list]:
+    """The 台账 rows in the usual column order (LEDGER_HEADERS), streamed in chunks: constant
+    memory for a province's ledger. 整改情况 is the unit's latest report; 核查人 who closed it."""
+    from dudao.regions.models import Region
+
+    today = today or timezone.localdate()
+    categories = category_labels()
+    sources = dict(FindingSource.choices)
+    states = dict(FindingState.choices)
+    counties: dict[str, str] = {}
+    steps = Prefetch("events", queryset=FindingEvent.objects.filter(action__in=(REPORT_ACTION, VERIFY_ACTION))
+                     .select_related("actor").order_by("created_at", "id"), to_attr="ledger_events")
+    evidence = Prefetch("evidence", queryset=FindingEvidence.objects.only("id", "finding_id", "event_id"), to_attr="ledger_files")
+    rows = qs.select_related("region", "supervisor").prefetch_related(steps, evidence)
+    for n, f in enumerate(rows.iterator(chunk_size=1000), start=1):
+        report = next((e for e in reversed(f.ledger_events) if e.action == REPORT_ACTION), None)
+        verify = next((e for e in reversed(f.ledger_events) if e.action == VERIFY_ACTION), None)
+        county = f.region.code[:6]
+        if county not in counties:
+            counties[county] = Region.objects.filter(code=county).values_list("name", flat=True).first() or ""
+        place = f.region.name if f.region.code == county or not counties[county] else f"{counties[county]}{f.region.name}"
+        situation = ""
+        if report is not None:
+            files = sum(1 for e in f.ledger_files if e.event_id == report.pk)
+            situation = report.note + (f"（佐证材料 {files} 份）" if files else "")
+        responsible = "／".join(x for x in (f.responsible_unit or f.unit_name, f.responsible_person) if x)
+        closed_on = timezone.localtime(f.closed_at).date().isoformat() if f.closed_at and f.state == FindingState.CLOSED else ""
+        yield [
+            n, f.found_on.isoformat(), str(sources.get(f.source, f.source)) + (f"（{f.source_label}）" if f.source_label else ""),
+            f.unit_name, place, categories.get(f.category, f.category), f.description, f.requirement, responsible,
+            f.deadline.isoformat(), str(states.get(f.state, f.state)), situation,
+            (verify.actor.display_name if verify and verify.actor else "") if f.state == FindingState.CLOSED else "",
+            closed_on, is_late(f, today),
+        ]
+
+
+# --- offices: settings and creating findings ------------------------------------------------------
+
+
+def settings_offices(user: User) -> list[Office]:
+    """Offices whose escalation ladder and time limits the user reads: staff and leaders of the
+    office's region or above, and admins — widest first."""
+    from dudao.people.scope import sees_office_details
+    from dudao.regions.models import Office
+
+    offices = Office.objects.visible_to(user).select_related("region")
+    return sorted((o for o in offices if sees_office_details(user, o)), key=lambda o: (len(o.region.code), o.region.code))
+
+
+def access_settings_office(user: User, pk) -> Office:
+    """404 outside the scope; 403 when the office is visible only through the user's schools."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from dudao.people.scope import sees_office_details
+    from dudao.regions.models import Office
+
+    office = get_visible_or_404(Office.objects.visible_to(user).select_related("region"), pk=pk)
+    if not sees_office_details(user, office):
+        raise PermissionDenied(_("只有督导室工作人员、领导和管理员可以查看整改时限与升级设置。"))
+    return office
+
+
+def office_policy(office: Office) -> tuple[FindingPolicy, Office | None]:
+    """(policy, owner): the time limits in force for the office — its own, the nearest office
+    above with its own, or the shipped default (owner None; the model's §1.8 defaults before any
+    default row is installed). Read through `services.policy_for`, the rule the workflow uses."""
+    from dudao.findings.services import policy_for
+
+    policy = policy_for(office)
+    return policy, policy.office if policy.office_id else None
+
+
+def office_ladder(office: Office) -> tuple[list[EscalationStep], Office | None]:
+    """(steps, owner): the escalation ladder in force — the office's own steps, else those of the
+    nearest office above with steps, else the shipped default (owner None)."""
+    from dudao.visits.quota import office_chain
+
+    chain = office_chain(office)
+    steps = list(EscalationStep.objects.filter(office__in=chain).select_related("office").order_by("order"))
+    for owner in chain:
+        own = [s for s in steps if s.office_id == owner.pk]
+        if own:
+            return own, owner
+    return list(EscalationStep.objects.filter(office__isnull=True).order_by("order")), None
+
+
+def creatable_offices(user: User) -> list[Office]:
+    """Offices on whose behalf the user may record a finding: those they manage (staff, admins) and
+    the office of their own supervisor record."""
+    from dudao.people.scope import can_manage_office
+    from dudao.supervisors.models import Supervisor
+
+    offices = [o for o in settings_offices(user) if can_manage_office(user, o)]
+    own = (Supervisor.objects.filter(user=user, status="active").select_related("office__region").first()
+           if user.is_authenticated else None)
+    if own is not None and own.office not in offices:
+        offices.append(own.office)
+    return offices
+
+
+def default_office_for(offices: list[Office], school: School | None, region_code: str = "") -> Office | None:
+    """The nearest office above the school (or the unit's region) among those offered."""
+    code = school.region_code if school is not None else region_code
+    covering = [o for o in offices if code and code.startswith(o.region.code)]
+    return max(covering, key=lambda o: len(o.region.code)) if covering else (offices[0] if offices else None)

@@ -1,0 +1,35 @@
+"""The demo ledger: every visit problem became a finding, every state is there, overdue findings
+were escalated, closed ones have realistic days to close, and the demo school has work to do."""
+
+from __future__ import annotations
+
+from dudao.demo.build import demo_build
+from dudao.findings.models import EscalationRecord, Finding, FindingState
+from dudao.findings.selectors import ledger_counts, todo_summary
+from dudao.people.models import User
+from dudao.visits.models import VisitProblem
+
+
+def test_demo_ledger(db):
+    from dudao.demo.findings import build_ningxiang_findings
+    from dudao.system.services import dictionaries_install_builtin
+
+    dictionaries_install_builtin()
+    demo_build()
+    problems = VisitProblem.objects.filter(visit__supervisor__office__region__code="430182")
+    assert problems.exists() and not problems.filter(finding__isnull=True).exists()
+    ledger = Finding.objects.filter(region__code__startswith="430182")
+    assert set(ledger.values_list("state", flat=True)) == set(FindingState.values)
+    assert set(ledger.values_list("source", flat=True)) >= {"visit", "campaign", "evaluation", "monitoring", "other"}
+    assert ledger.filter(school__isnull=True).count() == 2  # 督政: the county government and its bureau
+    counts = ledger_counts(ledger)
+    assert counts.overdue > 0 and counts.due_soon > 0 and counts.closed > counts.unfinished
+    assert 5 <= counts.avg_days_to_close <= 40 and 5 <= counts.overdue_rate <= 50
+    assert EscalationRecord.objects.filter(finding__in=ledger, action="summons").exists()
+    # Steps are dated back: the history reads in order and nothing happens in the future.
+    closed = ledger.filter(state="closed").first()
+    times = list(closed.events.order_by("id").values_list("created_at", flat=True))
+    assert times == sorted(times) and closed.closed_at.date() >= closed.found_on
+    school = todo_summary(user=User.objects.get(username="nx_school"))
+    assert school.unfinished >= 3 and school.due_soon >= 1 and school.overdue >= 1
+    assert build_ningxiang_findings() == 0  # idempotent

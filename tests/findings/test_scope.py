@@ -1,0 +1,14 @@
+"""Every findings URL as every persona. The walks live beside each part's tests and are gathered here:
+
+- ledger pages: "findings:ledger", "findings:export", "findings:stats", "findings:create",
+  "findings:settings", "findings:settings_save", "findings:detail", "findings:act",
+  "findings:notice_pdf", "findings:notice_docx", "findings:evidence"
+  (tests/findings/test_views_scope.py)
+- API: "api-1:list_findings", "api-1:get_finding", "api-1:create_finding", "api-1:finding_action",
+  "api-1:upload_evidence"  (tests/findings/test_api_scope.py)
+"""
+
+from __future__ import annotations
+
+from tests.findings.test_api_scope import *  # noqa: F403
+from tests.findings.test_views_scope import *  # noqa: F403
