@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "dudao.core.context_processors.navigation",
+                "dudao.notifications.context_processors.notifications",
             ],
         },
     }
@@ -251,8 +252,25 @@ LOGGING = {
 AUDITLOG_INCLUDE_ALL_MODELS = False
 EMAIL_BACKEND = os.environ.get("DUDAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DUDAO_FROM_EMAIL", "dudao@localhost")
+# SMTP (with DUDAO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("DUDAO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DUDAO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DUDAO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DUDAO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DUDAO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DUDAO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
 # Notifications are also e-mailed when this is on and the recipient has an address.
 DUDAO_EMAIL_NOTIFICATIONS = env_bool("DUDAO_EMAIL_NOTIFICATIONS", False)
+
+# Public complaints (complaints/rules.py has the defaults and their reasons). Behind a reverse
+# proxy, DUDAO_TRUSTED_PROXIES is the number of proxies in front of Dudao: without it every parent
+# looks like the proxy's address and the per-address limit would stop them all.
+for _name in ("DUDAO_COMPLAINTS_PER_IP_PER_HOUR", "DUDAO_COMPLAINTS_PER_SCHOOL_PER_DAY",
+              "DUDAO_COMPLAINT_LOOKUPS_PER_IP_PER_HOUR", "DUDAO_COMPLAINT_MIN_SECONDS",
+              "DUDAO_COMPLAINT_MAX_PHOTO_BYTES", "DUDAO_TRUSTED_PROXIES"):
+    if os.environ.get(_name, "").strip():
+        globals()[_name] = int(os.environ[_name])
 
 NINJA_PAGINATION_PER_PAGE = 50
 # The address printed in plaque QR codes: the public page of a school is {this}/s/<学校标识码>/.

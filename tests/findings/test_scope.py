@@ -1,4 +1,5 @@
-"""Every findings URL as every persona. The walks live beside each part's tests and are gathered here:
+"""Every findings URL as every persona. The walks live beside each part's tests (named here, so the
+every-URL check can find them; they are collected from their own files, never twice):
 
 - ledger pages: "findings:ledger", "findings:export", "findings:stats", "findings:create",
   "findings:settings", "findings:settings_save", "findings:detail", "findings:act",
@@ -8,7 +9,3 @@
   "api-1:upload_evidence"  (tests/findings/test_api_scope.py)
 """
 
-from __future__ import annotations
-
-from tests.findings.test_api_scope import *  # noqa: F403
-from tests.findings.test_views_scope import *  # noqa: F403

@@ -5,6 +5,7 @@ rule that must never break). A URL added without an entry in COVERAGE fails `tes
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -114,6 +115,10 @@ def test_own_scope_tests_exist_and_name_their_urls():
             continue
         text = (root / module.OWN_TESTS).read_text()
         assert [n for n in own if f'"{n}"' not in text] == [], module.OWN_TESTS
+        # An index file names the walk modules it stands for: each must exist and hold tests.
+        for walk in re.findall(r"tests/[\w/]*test_\w+\.py", text):
+            walk_text = (root / walk).read_text()
+            assert "def test_" in walk_text, walk
 
 
 def _names_of(cast, keys):

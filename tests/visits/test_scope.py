@@ -1,4 +1,5 @@
-"""Every visits URL as every persona. The walks live beside each part's tests and are gathered here:
+"""Every visits URL as every persona. The walks live beside each part's tests (named here, so the
+every-URL check can find them; they are collected from their own files, never twice):
 
 - plans:  "visits:plan_mine", "visits:plans"  (tests/visits/test_plans_views.py::test_plan_pages_as_every_persona)
 - office: "visits:compliance", "visits:not_visited", "visits:not_visited_export", "visits:calendar",
@@ -11,8 +12,3 @@
           (tests/visits/test_scope_field.py)
 """
 
-from __future__ import annotations
-
-from tests.visits.test_plans_views import test_plan_pages_as_every_persona  # noqa: F401
-from tests.visits.test_scope_field import *  # noqa: F403
-from tests.visits.test_scope_office import *  # noqa: F403
