@@ -2,8 +2,12 @@
 
 The suggestion puts every currently assigned school in the month at least as often as the
 "per assigned school" rule asks, adds visits until the "per supervisor" count is reached, and
-orders schools by need: open problems first (a deadline still running or passed), then the
-longest since the last visit. Visits are spread over the remaining working days (Mon–Fri).
+orders schools by need, read from the findings ledger (整改台账, issue [4]) whatever the finding's
+source — a visit, a complaint, a monitoring warning: schools with overdue findings first, then
+those with findings not yet closed (销号), then never visited, then the longest since the last
+visit. A school visited this month already comes back only for an overdue finding or one
+waiting for 核查. Each suggestion says why ("2 项整改未销号，1 项逾期；已 95 天未督导"). Visits are spread
+over the remaining working days (Mon–Fri).
 """
 
 from __future__ import annotations
@@ -12,12 +16,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from dudao.schools.models import School
 from dudao.supervisors.models import Supervisor
-from dudao.visits.models import QuotaMetric, Visit, VisitPlan, VisitPlanItem, VisitProblem, VisitStatus
+from dudao.visits.models import QuotaMetric, Visit, VisitPlan, VisitPlanItem, VisitStatus
 from dudao.visits.periods import period_of
 from dudao.visits.quota import rules_for
 from dudao.zones.models import Assignment
@@ -28,6 +32,42 @@ class Suggestion:
     school: School
     planned_on: date
     reason: str
+    overdue: int = 0  # the school's overdue findings (the plan page marks the row red)
+    unfinished: int = 0  # its findings not yet closed (销号) or cancelled
+
+
+@dataclass(frozen=True)
+class SchoolNeed:
+    """Why a school needs a visit: its findings in the ledger (any source: visits, complaints,
+    monitoring, ...) and the last visit."""
+
+    unfinished: int = 0
+    overdue: int = 0
+    to_verify: int = 0  # reported by the school, waiting for the supervisor's 核查
+    last_visit: date | None = None
+
+    def key(self, code: str) -> tuple:
+        """Overdue findings first (most first), then unfinished ones, then never visited, then the
+        longest since the last visit."""
+        return (self.overdue == 0, self.unfinished == 0, -self.overdue, -self.unfinished,
+                self.last_visit is not None, self.last_visit or date.min, code)
+
+    def reason(self, today: date) -> str:
+        parts = []
+        if self.unfinished:
+            text = f"{self.unfinished} 项整改未销号"
+            if self.overdue:
+                text += f"，{self.overdue} 项逾期"
+            if self.to_verify:
+                text += f"，{self.to_verify} 项待核查"
+            parts.append(text)
+        if self.last_visit is None:
+            parts.append("从未督导")
+        elif (today - self.last_visit).days > 0:
+            parts.append(f"已 {(today - self.last_visit).days} 天未督导（上次 {self.last_visit:%Y-%m-%d}）")
+        else:
+            parts.append(f"上次督导 {self.last_visit:%Y-%m-%d}")
+        return "；".join(parts)
 
 
 def working_days(start: date, end: date) -> list[date]:
@@ -53,6 +93,23 @@ def _needs(supervisor: Supervisor, month_start: date) -> tuple[int, int]:
     return per_school, per_supervisor
 
 
+def school_needs(school_ids: list[int], today: date) -> dict[int, SchoolNeed]:
+    """Per school: its unfinished findings (closed and cancelled ones do not count), how many are
+    overdue or waiting for 核查 — one GROUP BY on the ledger — and its last submitted visit."""
+    from dudao.findings.models import Finding, FindingState
+
+    findings = {
+        row["school_id"]: row for row in Finding.objects.unfinished().filter(school_id__in=school_ids).order_by()
+        .values("school_id").annotate(unfinished=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)),
+                                      to_verify=Count("id", filter=Q(state=FindingState.REPORTED)))
+    }
+    last = dict(Visit.objects.filter(school_id__in=school_ids, status=VisitStatus.SUBMITTED).order_by()
+                .values_list("school_id").annotate(d=Max("visit_date")))
+    return {pk: SchoolNeed(unfinished=findings.get(pk, {}).get("unfinished", 0), overdue=findings.get(pk, {}).get("overdue", 0),
+                           to_verify=findings.get(pk, {}).get("to_verify", 0), last_visit=last.get(pk))
+            for pk in school_ids}
+
+
 def plan_suggest(*, supervisor: Supervisor, month: date, today: date | None = None) -> list[Suggestion]:
     today = today or timezone.localdate()
     period = period_of("month", month)
@@ -63,42 +120,30 @@ def plan_suggest(*, supervisor: Supervisor, month: date, today: date | None = No
         return []
     per_school, per_supervisor = _needs(supervisor, period.start)
     ids = [s.pk for s in schools]
-    last = dict(Visit.objects.filter(school_id__in=ids, status=VisitStatus.SUBMITTED).values_list("school_id").annotate(d=Max("visit_date")))
-    open_problems = dict(
-        VisitProblem.objects.filter(visit__school_id__in=ids, visit__status=VisitStatus.SUBMITTED, deadline__gte=today - timedelta(days=60))
-        .values_list("visit__school_id").annotate(d=Max("deadline"))
-    )
+    needs = school_needs(ids, today)
     done_this_month = dict(Visit.objects.filter(supervisor=supervisor, school_id__in=ids, status=VisitStatus.SUBMITTED,
                                                 visit_date__gte=period.start, visit_date__lte=period.end)
                            .values_list("school_id").annotate(d=Max("visit_date")))
 
-    def need_key(school: School) -> tuple:
-        # open problems first, then never visited, then longest since the last visit
-        return (school.pk not in open_problems, last.get(school.pk) is not None, last.get(school.pk) or date.min, school.code)
-
-    ordered = sorted(schools, key=need_key)
+    ordered = sorted(schools, key=lambda s: needs[s.pk].key(s.code))
     picks: list[tuple[School, str]] = []
     for school in ordered:
-        if school.pk in done_this_month and per_school <= 1:
+        need = needs[school.pk]
+        # visited this month already: enough, unless a finding is overdue or waits for 核查 (回访)
+        if school.pk in done_this_month and per_school <= 1 and not (need.overdue or need.to_verify):
             continue
         for _ in range(max(per_school, 1)):
-            picks.append((school, _reason(school, open_problems, last)))
+            picks.append((school, needs[school.pk].reason(today)))
     total_needed = max(per_supervisor - sum(1 for _ in done_this_month), 0)
     i = 0
     while len(picks) < total_needed and ordered:
         school = ordered[i % len(ordered)]
-        picks.append((school, _reason(school, open_problems, last) + "；补足每月次数"))
+        picks.append((school, needs[school.pk].reason(today) + "；补足每月次数"))
         i += 1
     step = max(len(days) / max(len(picks), 1), 1)
-    return [Suggestion(school, days[min(int(n * step), len(days) - 1)], reason) for n, (school, reason) in enumerate(picks)]
-
-
-def _reason(school: School, open_problems: dict, last: dict) -> str:
-    if school.pk in open_problems:
-        return f"有待整改问题（期限 {open_problems[school.pk]:%Y-%m-%d}），回访核查"
-    if school.pk not in last:
-        return "从未督导"
-    return f"上次督导 {last[school.pk]:%Y-%m-%d}"
+    return [Suggestion(school, days[min(int(n * step), len(days) - 1)], reason, needs[school.pk].overdue,
+                       needs[school.pk].unfinished)
+            for n, (school, reason) in enumerate(picks)]
 
 
 @transaction.atomic

@@ -20,10 +20,12 @@ from dudao.visits.models import (
     QuotaRule,
     Visit,
     VisitMode,
+    VisitProblem,
     VisitStatus,
 )
 
 if TYPE_CHECKING:
+    from dudao.findings.models import Finding
     from dudao.people.models import User
     from dudao.regions.models import Office
 
@@ -66,6 +68,38 @@ def access_report_office(user: User, pk) -> Office:
     if not sees_office_details(user, office):
         raise PermissionDenied(_("只有督导室工作人员、领导和管理员可以查看督导室的统计。"))
     return office
+
+
+def visit_findings(user: User, visit: Visit) -> dict[int, Finding]:
+    """The findings (整改台账) of a visit's problems that the user may see, by problem id — one
+    query. A problem recorded before the ledger, or a draft's, has none; a finding outside the
+    user's scope is left out (its state is not disclosed)."""
+    from dudao.findings.models import Finding
+
+    rows = Finding.objects.visible_to(user).filter(visit_problem__visit=visit).only(
+        "id", "visit_problem_id", "state", "deadline", "escalation_level")
+    return {f.visit_problem_id: f for f in rows}
+
+
+@dataclass
+class ProblemRow:
+    """A visit's problem as its pages show it, with its finding when the reader may see it."""
+
+    problem: VisitProblem
+    category: str
+    finding: Finding | None = None
+    late_days: int = 0  # > 0: the finding is unfinished and its deadline has passed (red)
+
+
+def problem_rows(user: User, visit: Visit, categories: dict[str, str], today: date) -> list[ProblemRow]:
+    """The visit's problems in order, each with its visible finding: two queries in all."""
+    findings = visit_findings(user, visit) if visit.status == VisitStatus.SUBMITTED else {}
+    rows = []
+    for p in visit.problems.all():
+        finding = findings.get(p.pk)
+        late = (today - finding.deadline).days if finding is not None and finding.is_overdue(today) else 0
+        rows.append(ProblemRow(p, categories.get(p.category, p.category), finding, late))
+    return rows
 
 
 def code_labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -347,6 +381,8 @@ class SchoolToVisit:
     last_visit: date | None
     visits_this_semester: int
     draft: Visit | None
+    open_findings: int = 0  # the school's findings not closed (销号) or cancelled, any source
+    overdue_findings: int = 0
 
 
 @dataclass
@@ -364,6 +400,17 @@ class FieldHome:
     drafts: list[Visit]
     recent: list[Visit]
     submitted_client_ids: list[str]
+
+
+def open_findings_by_school(*, user: User, school_ids: list[int], today: date) -> dict[int, tuple[int, int]]:
+    """(unfinished, overdue) findings per school among those the user sees — one GROUP BY."""
+    from dudao.findings.models import Finding
+
+    if not school_ids:
+        return {}
+    rows = (Finding.objects.visible_to(user).unfinished().filter(school_id__in=school_ids).order_by()
+            .values("school_id").annotate(n=Count("id"), late=Count("id", filter=Q(deadline__lt=today))))
+    return {r["school_id"]: (r["n"], r["late"]) for r in rows}
 
 
 def field_home(*, supervisor: Supervisor, user: User, today: date) -> FieldHome:
@@ -400,6 +447,7 @@ def field_home(*, supervisor: Supervisor, user: User, today: date) -> FieldHome:
                        .values_list("school_id").annotate(n=Count("id")))
         in_semester.update({pk: counted.get(pk, 0) for pk in missing})
     last = dict(Visit.objects.submitted().filter(school_id__in=ids).values_list("school_id").annotate(d=Max("visit_date")))
+    findings = open_findings_by_school(user=user, school_ids=ids, today=today)
     drafts = list(Visit.objects.filter(created_by_id=user.pk, status=VisitStatus.DRAFT).select_related("school")
                   .order_by("-updated_at"))
     draft_of = {}
@@ -416,6 +464,7 @@ def field_home(*, supervisor: Supervisor, user: User, today: date) -> FieldHome:
         schools_met=per_school.done if per_school else None, schools_total=len(schools),
         semester_label=semester.period.label,
         semester_unvisited=[s for s in schools if in_semester.get(s.pk, 0) == 0],
-        schools=[SchoolToVisit(s, last.get(s.pk), in_semester.get(s.pk, 0), draft_of.get(s.pk)) for s in schools],
+        schools=[SchoolToVisit(s, last.get(s.pk), in_semester.get(s.pk, 0), draft_of.get(s.pk), *findings.get(s.pk, (0, 0)))
+                 for s in schools],
         drafts=drafts, recent=recent, submitted_client_ids=submitted_ids,
     )

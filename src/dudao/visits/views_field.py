@@ -7,7 +7,9 @@ any request after a dropped connection. Who sees what:
   `access_own_photo`); other people's drafts answer 404, people without a supervisor record 403;
 - a visit's detail — whoever's scope holds the school once it is submitted (`access_visit`); the
   school reads the feedback only, not location, narrative, photos or refusal (`sees_full_visit`);
-- a photo — only those who read the whole visit (`access_visit_photo`).
+- a photo — only those who read the whole visit (`access_visit_photo`);
+- each problem's finding (整改台账: state, deadline, link) — only when the finding itself is visible
+  to the reader (`selectors.visit_findings`); the school sees its own findings' states.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from dudao.visits.selectors import (
     code_labels,
     field_home,
     labels_of,
+    problem_rows,
     sees_full_visit,
     visit_as_draft,
     visit_form_choices,
@@ -327,7 +330,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "visits/visit_detail.html", {
         "visit": visit, "full": full, "own": visit.created_by_id == request.user.pk,
         "methods": labels_of(visit.methods, methods), "topics": labels_of(visit.topics, topics),
-        "problems": [(p, categories.get(p.category, p.category)) for p in visit.problems.all()],
+        "problems": problem_rows(request.user, visit, categories, timezone.localdate()),
         "photos": list(visit.photos.all()) if full else [],
         "record_pdf_url": _record_pdf_url(visit) if visit.status == VisitStatus.SUBMITTED else None,
     })

@@ -50,6 +50,7 @@ from dudao.visits.selectors import (
     code_labels,
     labels_of,
     log_regions,
+    problem_rows,
     report_offices,
     rule_history,
     rule_levels,
@@ -295,13 +296,15 @@ def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     # the location and a refusal are for the office and the supervisor (selectors.sees_full_visit).
     full = sees_full_visit(request.user, visit)
     methods, topics, categories = code_labels()
-    problems = [(p, categories.get(p.category, p.category)) for p in visit.problems.all()]
+    # Each problem's finding (整改台账) as of printing, when the reader may see it.
+    problems = problem_rows(request.user, visit, categories, timezone.localdate())
     # 长沙市宁乡市玉潭街道: the county and town below the province, as an address is written
     codes = [c for c in ancestor_codes(visit.school.region_code) if len(c) > 2]
     region_path = "".join(Region.objects.filter(code__in=codes).order_by("code").values_list("name", flat=True))
     context = {
         "title": RECORD_TITLE, "visit": visit, "full": full, "region_path": region_path, "methods": labels_of(visit.methods, methods),
         "topics": labels_of(visit.topics, topics), "problems": problems, "photo_count": visit.photos.count(),
+        "with_findings": any(row.finding is not None for row in problems),
         "started": timezone.localtime(visit.started_at), "ended": timezone.localtime(visit.ended_at) if visit.ended_at else None,
         "printed": timezone.localdate(),
     }

@@ -55,8 +55,9 @@ def my_plan(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(month)s 督导计划已保存（%(n)s 次）。") % {"month": f"{month:%Y年%m月}", "n": len(items)})
         return redirect(f"{request.path}?month={month:%Y-%m}")
-    rows = [(s.school, s.planned_on, s.reason) for s in suggestion] or (
-        [(i.school, i.planned_on, i.reason) for i in plan.items.all()] if plan else [])
+    # (school, day, why, overdue findings): a suggestion marks schools with overdue findings red
+    rows = [(s.school, s.planned_on, s.reason, s.overdue) for s in suggestion] or (
+        [(i.school, i.planned_on, i.reason, 0) for i in plan.items.all()] if plan else [])
     prev_month = (month.replace(day=1) - date.resolution).replace(day=1)
     next_month = (month.replace(day=28) + (date.resolution * 4)).replace(day=1)
     return render(request, "visits/plan_mine.html", {
