@@ -14,4 +14,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_is_admin": is_system_admin(user),
         "nav_can_write": scope.write_everything or bool(scope.write_region_codes),
         "nav_roles": sorted(scope.roles),
+        # staff and leaders of an office (and admins) read the office's reports (visits, findings, …)
+        "nav_sees_reports": scope.everything or bool(scope.region_codes),
     }

@@ -343,6 +343,15 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
 
     quota_rules_install_defaults()
     build_ningxiang_visits()
+    from dudao.demo.monitoring import build_demo_monitoring
+
+    build_demo_monitoring()
+    from dudao.demo.findings import build_ningxiang_findings
+
+    build_ningxiang_findings()  # the visits' problems become findings; a ledger in every state
+    from dudao.demo.complaints import build_ningxiang_complaints
+
+    build_ningxiang_complaints()  # parents' complaints in every triage outcome (a few become findings)
     return (
         School.objects.filter(region_code__startswith=CITY).count(),
         SchoolYearData.objects.filter(school__region_code__startswith=CITY).count(),

@@ -24,7 +24,7 @@ class Command(BaseCommand):
     help = "准备演示环境：迁移数据库、加载行政区划、生成长沙市演示数据并打印演示账号"
 
     def add_arguments(self, parser):
-        parser.add_argument("--serve", action="store_true", help="准备完成后启动网站（含后台任务线程）")
+        parser.add_argument("--serve", action="store_true", help="准备完成后启动网站（含后台任务线程和定时任务线程）")
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args, serve=False, addr="127.0.0.1:8000", **options):
@@ -38,6 +38,9 @@ class Command(BaseCommand):
             self.stdout.write("加载全国行政区划……")
             call_command("load_regions", stdout=self.stdout)
         dictionaries_install_builtin()
+        from dudao.findings.escalation import findings_install_defaults
+
+        findings_install_defaults()  # default time limits and escalation ladder, before the demo ledger
         self.stdout.write("生成长沙市演示数据……")
         schools, year_rows, accounts = demo_build()
         from dudao.visits.quota import quota_rules_install_defaults
@@ -48,5 +51,8 @@ class Command(BaseCommand):
         ))
         self.stdout.write(f"\n演示账号（网址 http://{addr} ）：\n{demo_accounts_table(accounts)}\n")
         if serve:
+            from dudao.core.schedule import start_scheduler_thread
+
             start_worker_thread()
+            start_scheduler_thread()  # daily jobs (reminders, …): due ones run at once, then every minute
             call_command("runserver", addr, use_reloader=False, use_threading=True)
