@@ -12,6 +12,8 @@ URL names walked here: "monitoring:index", "monitoring:mine", "monitoring:indica
 "monitoring:school", "monitoring:export", "monitoring:warnings", "monitoring:recompute",
 "monitoring:run_status", and monitor-core's "monitoring:balance_template" (the `dudao balance`
 template: no data in it, so every signed-in persona may download it; anonymous → login).
+Decision support (达标测算): "monitoring:planning" and "monitoring:planning_export" are walked as
+every persona in tests/monitoring/test_scope_planning.py (imported below).
 """
 
 from __future__ import annotations
@@ -189,3 +191,8 @@ def test_anonymous_is_sent_to_login(world, client):
     response = client.post(reverse("monitoring:recompute"), {"region": "430182", "year": 2025})
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert MonitoringRun.objects.count() == runs
+
+
+# The 达标测算 URLs are walked in their own module, which reuses the helpers above (so it is imported
+# last: it imports this module back).
+from tests.monitoring import test_scope_planning as planning_walk  # noqa: E402,F401

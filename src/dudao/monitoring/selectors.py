@@ -554,3 +554,23 @@ def my_school_rows(*, user: User, scheme: Scheme, year: int | None) -> list[Scho
         return []
     qs = qs.filter(year=year).select_related("school").order_by("school__name", "stage")
     return [_school_row(scheme, r.stage, r) for r in qs]
+
+
+# --- decision support (达标测算): the planning input of one county and stage -------------------------
+
+
+def planning_schools(*, user: User, area: AreaResult) -> list[tuple[School, object]]:
+    """(school, planning.PlanSchool) for every stored school row of the county's scheme, year and
+    stage: raw amounts back from the stored values (value × pupils ÷ scale), so the plan starts
+    from exactly the figures — and the verdict — the dashboard shows. Rows the recompute left out
+    keep their reason and are reported, not planned. The caller has checked the area with
+    `access_area`: an area reader sees every school of it."""
+    from dudao.monitoring.planning import PlanSchool, amounts_from_values
+
+    qs = (SchoolResult.objects.visible_to(user)
+          .filter(scheme=area.scheme, year=area.year, stage=area.stage, region_code__startswith=area.region_code)
+          .select_related("school").order_by("school__name", "school_id"))
+    return [(r.school, PlanSchool(key=r.school_id, name=r.school.name, students=r.students,
+                                  amounts=amounts_from_values(r.values or {}, r.students),
+                                  excluded_reason=r.excluded_reason or None))
+            for r in qs]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.monitoring import views, views_template
+from dudao.monitoring import views, views_planning, views_template
 
 app_name = "monitoring"
 
@@ -15,6 +15,9 @@ urlpatterns: list = [
     path("warnings/", views.warnings, name="warnings"),
     path("recompute/", views.recompute, name="recompute"),
     path("run/", views.run_status, name="run_status"),
+    # --- decision support: least additions to pass (达标测算) ----------------------------------------
+    path("planning/", views_planning.planning, name="planning"),
+    path("planning/export/", views_planning.planning_export, name="planning_export"),
     # --- the `dudao balance` template (monitor-core) -----------------------------------------------
     path("balance-template/", views_template.balance_template, name="balance_template"),
 ]
