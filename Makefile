@@ -44,7 +44,7 @@ $(STAMP)/python: requirements.lock pyproject.toml | $(STAMP)
 
 requirements.lock: pyproject.toml
 	@test -x $(UV) || (python3 -m venv $(VENV) && $(VENV)/bin/pip install -q uv)
-	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python $(PY) -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra dev --extra bench --generate-hashes --python $(PY) -o requirements.lock
 
 # --- front end: npm packages copied into a git-ignored static folder ----------------------------
 node-deps: $(STAMP)/node

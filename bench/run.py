@@ -6,7 +6,10 @@
 3. Writes a 100,000-row yearly-data .xlsx, stores it as an import job and runs that job in a
    separate process (bench/import_once.py) for its own time and peak memory.
 4. Renders the plaques (督导公示牌) of 1,000 schools in one batch (bench/plaques.py).
-5. Prints a summary and writes every figure to var/bench/results.json.
+5. Quota compliance (bench/visits.py) and the balance-monitoring recompute (bench/monitoring.py).
+6. Every county of the country evaluated from base data, Dudao against pandas
+   (bench/balance_national.py, its own database and process).
+7. Prints a summary and writes every figure to var/bench/results.json.
 
 Exit status 1 when a target is missed. Never part of `make test`.
 """
@@ -34,6 +37,9 @@ from urllib.parse import quote
 import psycopg
 from psycopg import sql
 
+from balance_national import TARGET_SECONDS as NATIONAL_TARGET_SECONDS
+from balance_national import TARGET_SPEEDUP as NATIONAL_TARGET_SPEEDUP
+from balance_national import bench_national
 from common import BENCH_DB, OUT_DIR, PG_SERVER_URL, ROOT, configure, summarise_ms
 from monitoring import TARGET_SECONDS as MONITORING_TARGET_SECONDS
 from monitoring import bench_monitoring
@@ -51,7 +57,8 @@ IMPORT_ROWS = 100_000
 IMPORT_LAST_YEAR = 2025
 TARGETS = {"page_p95_ms": 150.0, "import_seconds": 10.0, "import_peak_rss_mb": 500.0,
            "plaques_seconds": PLAQUES_TARGET_SECONDS, "compliance_seconds": COMPLIANCE_TARGET_SECONDS,
-           "monitoring_seconds": MONITORING_TARGET_SECONDS}
+           "monitoring_seconds": MONITORING_TARGET_SECONDS, "national_seconds": NATIONAL_TARGET_SECONDS,
+           "national_speedup": NATIONAL_TARGET_SPEEDUP}
 
 
 @contextmanager
@@ -288,6 +295,14 @@ def check_targets(results: dict) -> list[str]:
             missed.append(f"compliance {kind}: {seconds} s ≥ {TARGETS['compliance_seconds']:.0f} s")
     if results["monitoring"]["seconds"] >= TARGETS["monitoring_seconds"]:
         missed.append(f"monitoring recompute: {results['monitoring']['seconds']} s ≥ {TARGETS['monitoring_seconds']:.0f} s")
+    nat = results["national"]
+    if nat["dudao_seconds"] >= TARGETS["national_seconds"]:
+        missed.append(f"national evaluation: {nat['dudao_seconds']} s ≥ {TARGETS['national_seconds']:.0f} s")
+    if nat["speedup"] < TARGETS["national_speedup"]:
+        missed.append(f"national evaluation: {nat['speedup']}× faster than pandas < {TARGETS['national_speedup']:.0f}×")
+    if (nat["same_as_pandas"]["mismatches"] or nat["same_as_pure_functions"]["mismatches"]
+            or nat.get("same_as_pandas_vectorised", {}).get("mismatches")):
+        missed.append("national evaluation: figures differ from pandas or from the pure functions")
     plaques = results["plaques"]
     if not plaques["profiled"] and plaques["seconds"] >= TARGETS["plaques_seconds"]:
         missed.append(f"plaques: {plaques['seconds']} s ≥ {TARGETS['plaques_seconds']:.0f} s")
@@ -327,6 +342,11 @@ def print_summary(results: dict, missed: list[str]) -> None:
     print(f"\nmonitoring  {mon['school_results']:,} school results ({mon['stage_sections']:,} stage sections × 2 schemes), "
           f"{mon['county_results']:,} county results: {mon['seconds']} s first, {mon['upsert_seconds']} s again "
           f"(target < {TARGETS['monitoring_seconds']:.0f} s); Hunan {mon['province_seconds']} s, one county {mon['county_seconds']} s")
+    nat = results["national"]
+    print(f"\nnational    {nat['counties']:,} counties, {nat['sections']:,} primary/junior sections, 7 indicators: "
+          f"Dudao {nat['dudao_seconds']:.2f} s (median of {len(nat['dudao_runs'])}; target < {TARGETS['national_seconds']:.0f} s), "
+          f"pandas groupby.apply {nat['pandas_seconds']:.1f} s → {nat['speedup']:.1f}× (target ≥ {TARGETS['national_speedup']:.0f}×); "
+          f"pandas vectorised {nat['pandas_vectorised_seconds']:.1f} s; load average {nat['load_average'][0]}")
     print(f"\nplaques     {plaques['pages']:,} pages (one per school) in {plaques['seconds']:.2f} s "
           f"(target < {TARGETS['plaques_seconds']:.0f} s), {plaques['pages_per_second']:.1f} pages/s, "
           f"{plaques['file_mb']} MB PDF" + (" — under cProfile" if plaques["profiled"] else ""))
@@ -368,6 +388,8 @@ def run(args: argparse.Namespace, worker: subprocess.Popen) -> int:
     results["plaques"] = bench_plaques(user, profile=args.profile_plaques)
     results["compliance"] = bench_compliance()
     results["monitoring"] = bench_monitoring()
+    print("… national balance evaluation (bench/balance_national.py, database dudao_bench_national)", flush=True)
+    results["national"] = bench_national()
     missed = check_targets(results)
     results["targets"] = TARGETS
     results["missed"] = missed
