@@ -13,7 +13,10 @@ run() {
   local rc=$?
   if [ $rc -ne 0 ]; then echo "=== $label FAILED (exit $rc) ==="; status=1; fi
 }
-run "SQLite" env -u DATABASE_URL $PY -m pytest -m "not browser" -q
-run "PostgreSQL ($PG_URL)" env DATABASE_URL="$PG_URL" $PY -m pytest -m "not browser" -q
+# Two workers (pytest-xdist): the CI machine has 2 cores; DUDAO_TEST_WORKERS=0 runs in one process.
+N=${DUDAO_TEST_WORKERS:-2}
+XDIST=(-n "$N" --dist loadfile)
+run "SQLite" env -u DATABASE_URL $PY -m pytest -m "not browser" -q "${XDIST[@]}"
+run "PostgreSQL ($PG_URL)" env DATABASE_URL="$PG_URL" $PY -m pytest -m "not browser" -q "${XDIST[@]}"
 run "Browser (headless Chromium)" env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $PY -m pytest -m browser -q
 exit $status

@@ -32,6 +32,7 @@ COVERAGE = {
     "login": "open",
     "logout": "open",
     "set_language": "open",
+    "jsi18n": "open",
     "regions:tree": "list",
     "regions:detail": "region",
     "regions:children": "region",

@@ -26,7 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dudao.core.charts import pie_chart, stacked_bar_chart
@@ -41,8 +41,11 @@ from dudao.regions.models import Region
 PAGE_SIZE = 30
 LEDGER_TITLE = "整改台账"
 # Events that are not steps of the table (workflow.ACTIONS): written by the services and the daily task.
-EVENT_LABELS = {"created": _lazy("登记问题"), "remind": _lazy("到期提醒"), "escalate": _lazy("逾期升级")}
-REMIND_LABELS = {"before": _lazy("到期提醒"), "overdue": _lazy("逾期提醒"), "dispute": _lazy("申辩答复逾期提醒")}
+# gettext_lazy by its own name: makemessages does not know an alias such as _lazy.
+EVENT_LABELS = {"created": gettext_lazy("登记问题"), "remind": gettext_lazy("到期提醒"),
+                "escalate": gettext_lazy("逾期升级")}
+REMIND_LABELS = {"before": gettext_lazy("到期提醒"), "overdue": gettext_lazy("逾期提醒"),
+                 "dispute": gettext_lazy("申辩答复逾期提醒")}
 
 
 def _regions(user) -> list[Region]:

@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from dudao.core.access import get_visible_or_404
 from dudao.monitoring.indicators import REASON_LABELS
@@ -452,12 +452,12 @@ class TeacherStage:
     titles: list[tuple[str, int]] = field(default_factory=list)
 
 
-AGE_BANDS = (("teachers_age_under_30", _lazy("30岁以下")), ("teachers_age_30_39", _lazy("30—39岁")),
-             ("teachers_age_40_49", _lazy("40—49岁")), ("teachers_age_50_plus", _lazy("50岁及以上")))
-DEGREE_BANDS = (("teachers_postgraduate", _lazy("研究生")), ("teachers_bachelor", _lazy("本科")),
-                ("teachers_associate", _lazy("专科")), ("teachers_below_associate", _lazy("专科以下")))
-TITLE_BANDS = (("teachers_senior_title", _lazy("高级")), ("teachers_mid_title", _lazy("中级")),
-               ("teachers_junior_title", _lazy("初级及以下")))
+AGE_BANDS = (("teachers_age_under_30", gettext_lazy("30岁以下")), ("teachers_age_30_39", gettext_lazy("30—39岁")),
+             ("teachers_age_40_49", gettext_lazy("40—49岁")), ("teachers_age_50_plus", gettext_lazy("50岁及以上")))
+DEGREE_BANDS = (("teachers_postgraduate", gettext_lazy("研究生")), ("teachers_bachelor", gettext_lazy("本科")),
+                ("teachers_associate", gettext_lazy("专科")), ("teachers_below_associate", gettext_lazy("专科以下")))
+TITLE_BANDS = (("teachers_senior_title", gettext_lazy("高级")), ("teachers_mid_title", gettext_lazy("中级")),
+               ("teachers_junior_title", gettext_lazy("初级及以下")))
 
 
 @dataclass

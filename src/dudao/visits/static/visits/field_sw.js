@@ -15,7 +15,9 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
   var page = request.mode === "navigate" && url.pathname.indexOf("/visits/field/") === 0;
-  var asset = url.pathname.indexOf("/static/") === 0;
+  // The JavaScript message catalogue (/jsi18n/) is kept like a static file, so the form's messages
+  // stay in the user's language offline.
+  var asset = url.pathname.indexOf("/static/") === 0 || url.pathname === "/jsi18n/";
   if (!page && !asset) { return; }
   event.respondWith(fetch(request).then(function (response) {
     if (response.redirected && new URL(response.url).pathname.indexOf("/accounts/login/") === 0) {

@@ -3,9 +3,18 @@
 // offline, and sends autosaves, photos (XHR, with progress) and the submission through one queue
 // that retries with backoff. Every request is idempotent on the server (client ids), so a retry or
 // a double tap never makes two records. Plain ES5-style script: no build step, no inline script
-// (the CSP forbids it); the page passes its data with json_script.
+// (the CSP forbids it); the page passes its data with json_script. Messages go through Django's
+// JavaScript catalogue (/jsi18n/, loaded just before this file); without it (e.g. offline before
+// the phone has kept a copy) the Chinese originals are shown.
 (function () {
   "use strict";
+
+  var gettext = typeof window.gettext === "function" ? window.gettext : function (text) { return text; };
+  var ngettext = typeof window.ngettext === "function" ? window.ngettext
+    : function (singular, plural, n) { return n === 1 ? singular : plural; };
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, key) { return String(values[key]); });
+  }
 
   var PREFIX = "dudao.visit.";
   var MAX_PHOTO = 15 * 1024 * 1024;
@@ -90,7 +99,7 @@
       }
       xhr.onload = function () {
         if (xhr.responseURL && xhr.responseURL.indexOf("/accounts/login/") !== -1) {
-          resolve({ status: 401, data: { error: "登录已过期，请重新登录（填写内容已保存在本机）。" } });
+          resolve({ status: 401, data: { error: gettext("登录已过期，请重新登录（填写内容已保存在本机）。") } });
           return;
         }
         var data = null;
@@ -168,9 +177,10 @@
       var list = page.querySelector("[data-local-drafts-list]");
       pending.forEach(function (d) {
         var a = el("a", { "class": "list-group-item list-group-item-action py-3", href: base + d.client_id + "/" });
-        a.appendChild(el("div", { "class": "fw-bold" }, d.school_name || "督导记录"));
+        a.appendChild(el("div", { "class": "fw-bold" }, d.school_name || gettext("督导记录")));
         a.appendChild(el("div", { "class": "small text-secondary" },
-          (d.submit_requested ? "已点提交，等待联网后自动提交" : "有修改尚未同步到服务器") + "，点击打开同步"));
+          d.submit_requested ? gettext("已点提交，等待联网后自动提交，点击打开同步")
+            : gettext("有修改尚未同步到服务器，点击打开同步")));
         list.appendChild(a);
       });
       card.classList.remove("d-none");
@@ -181,12 +191,12 @@
         var button = form.querySelector("button[type=submit]");
         if (form.getAttribute("data-busy")) { return; }
         if (!isOnline()) {
-          window.alert("当前没有网络，开始督导需要联网。已打开的记录可离线填写。");
+          window.alert(gettext("当前没有网络，开始督导需要联网。已打开的记录可离线填写。"));
           return;
         }
         form.setAttribute("data-busy", "1");
         button.disabled = true;
-        button.textContent = "正在定位…";
+        button.textContent = gettext("正在定位…");
         form.elements.device_started_at.value = new Date().toISOString();
         var done = false;
         function go(status, position) {
@@ -198,7 +208,7 @@
             form.elements.longitude.value = position.coords.longitude.toFixed(6);
             form.elements.accuracy.value = Math.round(position.coords.accuracy || 0);
           }
-          button.textContent = "正在开始…";
+          button.textContent = gettext("正在开始…");
           form.submit();
         }
         if (!navigator.geolocation) { go("unavailable"); return; }
@@ -314,7 +324,7 @@
 
     function persist() {
       state.synced = rev === savedRev;
-      if (!storeLocal(state)) { showStatus("本机存储不可用：请保持联网，内容会直接保存到服务器。", "warning"); }
+      if (!storeLocal(state)) { showStatus(gettext("本机存储不可用：请保持联网，内容会直接保存到服务器。"), "warning"); }
     }
 
     function showStatus(text, tone) {
@@ -326,15 +336,17 @@
       if (stopped) { return; }
       var waiting = state.photos.filter(function (p) { return p.status === "pending" || p.status === "failed" || p.status === "uploading"; }).length;
       if (!isOnline()) {
-        showStatus("已保存在本机 " + clock() + "；当前离线，联网后自动" + (submitWanted ? "提交" : "同步") + "。", "warning");
+        showStatus(format(submitWanted ? gettext("已保存在本机 %(time)s；当前离线，联网后自动提交。")
+          : gettext("已保存在本机 %(time)s；当前离线，联网后自动同步。"), { time: clock() }), "warning");
       } else if (submitWanted) {
-        showStatus(waiting ? "正在上传照片（还剩 " + waiting + " 张），完成后自动提交…" : "正在提交…");
+        showStatus(waiting ? format(ngettext("正在上传照片（还剩 %(n)s 张），完成后自动提交…",
+          "正在上传照片（还剩 %(n)s 张），完成后自动提交…", waiting), { n: waiting }) : gettext("正在提交…"));
       } else if (rev !== savedRev || waiting) {
-        showStatus("已保存在本机，正在同步到服务器…");
+        showStatus(gettext("已保存在本机，正在同步到服务器…"));
       } else if (lastErrors && Object.keys(lastErrors).length) {
-        showStatus("已保存在服务器，但记录未能提交：请按上方提示修改后再提交。", "danger");
+        showStatus(gettext("已保存在服务器，但记录未能提交：请按上方提示修改后再提交。"), "danger");
       } else {
-        showStatus("已同步到服务器 " + clock(state.saved_at) + "。");
+        showStatus(format(gettext("已同步到服务器 %(time)s。"), { time: clock(state.saved_at) }));
       }
     }
 
@@ -356,7 +368,7 @@
       summary.innerHTML = "";
       var keys = Object.keys(errors || {});
       if (!keys.length) { summary.classList.add("d-none"); return; }
-      summary.appendChild(el("div", { "class": "fw-bold mb-1" }, "记录未能提交，请修改以下内容："));
+      summary.appendChild(el("div", { "class": "fw-bold mb-1" }, gettext("记录未能提交，请修改以下内容：")));
       var ul = el("ul", { "class": "mb-0" });
       keys.forEach(function (key) {
         errors[key].forEach(function (m) { ul.appendChild(el("li", {}, m)); });
@@ -387,35 +399,36 @@
         if (!src && blobs[p.client_id] && window.URL) {
           src = previews[p.client_id] = window.URL.createObjectURL(blobs[p.client_id]);
         }
-        if (src) { col.appendChild(el("img", { "class": "img-fluid rounded", src: src, alt: p.name || "督导照片" })); }
+        if (src) { col.appendChild(el("img", { "class": "img-fluid rounded", src: src, alt: p.name || gettext("督导照片") })); }
         var line = el("div", { "class": "small mt-1" });
         if (p.status === "done") {
-          line.textContent = "已上传";
+          line.textContent = gettext("已上传");
           line.className += " text-success";
         } else if (p.status === "uploading") {
-          line.textContent = "上传中 " + Math.round((p.progress || 0) * 100) + "%";
+          line.textContent = format(gettext("上传中 %(p)s%"), { p: Math.round((p.progress || 0) * 100) });
           var bar = el("div", { "class": "progress progress-sm mt-1" });
           var fill = el("div", { "class": "progress-bar", style: "width:" + Math.round((p.progress || 0) * 100) + "%" });
           bar.appendChild(fill);
           col.appendChild(bar);
         } else if (p.status === "error") {
-          line.textContent = p.error || "无法上传";
+          line.textContent = p.error || gettext("无法上传");
           line.className += " text-danger";
         } else if (p.status === "lost") {
-          line.textContent = "照片未能保存在本机，请重新选择。";
+          line.textContent = gettext("照片未能保存在本机，请重新选择。");
           line.className += " text-danger";
         } else {
-          line.textContent = isOnline() ? (p.status === "failed" ? "上传失败，稍后自动重试" : "等待上传") : "离线：联网后自动上传";
+          line.textContent = isOnline() ? (p.status === "failed" ? gettext("上传失败，稍后自动重试") : gettext("等待上传"))
+            : gettext("离线：联网后自动上传");
           line.className += " text-warning";
         }
         col.appendChild(line);
         if (p.status === "failed") {
-          var retry = el("button", { type: "button", "class": "btn btn-sm btn-outline-primary mt-1 me-1" }, "重试");
+          var retry = el("button", { type: "button", "class": "btn btn-sm btn-outline-primary mt-1 me-1" }, gettext("重试"));
           retry.addEventListener("click", function () { attempts = 0; pump(); });
           col.appendChild(retry);
         }
         if (p.status !== "uploading") {
-          var remove = el("button", { type: "button", "class": "btn btn-sm btn-ghost-danger mt-1" }, "删除");
+          var remove = el("button", { type: "button", "class": "btn btn-sm btn-ghost-danger mt-1" }, gettext("删除"));
           remove.addEventListener("click", function () { removePhoto(p); });
           col.appendChild(remove);
         }
@@ -428,10 +441,10 @@
         var rec = { client_id: uuid4(), name: file.name, size: file.size, status: "pending", progress: 0 };
         if (PHOTO_TYPES.indexOf((file.type || "").toLowerCase()) === -1) {
           rec.status = "error";
-          rec.error = "只支持 JPG、PNG、WebP 格式的照片（HEIC 请在相机设置中选择“兼容性最佳”）。";
+          rec.error = gettext("只支持 JPG、PNG、WebP 格式的照片（HEIC 请在相机设置中选择“兼容性最佳”）。");
         } else if (file.size > MAX_PHOTO) {
           rec.status = "error";
-          rec.error = "照片过大（" + (file.size / 1048576).toFixed(1) + " MB），单张不超过 15 MB。";
+          rec.error = format(gettext("照片过大（%(mb)s MB），单张不超过 15 MB。"), { mb: (file.size / 1048576).toFixed(1) });
         } else {
           blobs[rec.client_id] = file;
           photoStore.put({ client_id: rec.client_id, visit: clientId, blob: file, name: file.name });
@@ -454,16 +467,16 @@
         describe();
         return;
       }
-      if (!isOnline()) { window.alert("删除已上传的照片需要联网。"); return; }
+      if (!isOnline()) { window.alert(gettext("删除已上传的照片需要联网。")); return; }
       send("POST", urls.photo_remove.replace("00000000-0000-0000-0000-000000000000", p.client_id), {}).then(function (r) {
         if (r.status === 200) {
           state.photos = state.photos.filter(function (x) { return x !== p; });
           persist();
           renderPhotos();
         } else {
-          window.alert((r.data && r.data.error) || "照片未能删除。");
+          window.alert((r.data && r.data.error) || gettext("照片未能删除。"));
         }
-      }, function () { window.alert("网络不稳定，照片未能删除，请稍后再试。"); });
+      }, function () { window.alert(gettext("网络不稳定，照片未能删除，请稍后再试。")); });
     }
 
     function nextPhoto() {
@@ -501,7 +514,7 @@
           fatal(r.data.error);
         } else {
           p.status = "error";
-          p.error = (r.data && r.data.error) || "照片未能上传（" + r.status + "）。";
+          p.error = (r.data && r.data.error) || format(gettext("照片未能上传（%(status)s）。"), { status: r.status });
           photoStore.remove(p.client_id);
         }
         persist();
@@ -536,7 +549,7 @@
         } else if (r.status === 401) {
           fatal(r.data.error);
         } else {
-          fatal("这条草稿已不在服务器上（可能已在其他设备删除或提交）。本机内容仍保留。");
+          fatal(gettext("这条草稿已不在服务器上（可能已在其他设备删除或提交）。本机内容仍保留。"));
         }
         persist();
         describe();
@@ -561,11 +574,11 @@
           errorsFrom = "submit";
           showErrors(r.data.errors || {});
           persist();
-          showStatus("记录未能提交：请按提示修改后再提交。", "danger");
+          showStatus(gettext("记录未能提交：请按提示修改后再提交。"), "danger");
         } else if (r.status === 401) {
           fatal(r.data.error);
         } else {
-          fatal("记录未能提交（" + r.status + "）。本机内容仍保留，请刷新页面后重试。");
+          fatal(format(gettext("记录未能提交（%(status)s）。本机内容仍保留，请刷新页面后重试。"), { status: r.status }));
         }
       });
     }
@@ -574,7 +587,7 @@
       stopped = true;
       dropLocal(clientId);
       if (window.caches) { window.caches.open(CACHE).then(function (c) { c.delete(window.location.pathname); }).catch(function () {}); }
-      showStatus("已提交。", "");
+      showStatus(gettext("已提交。"), "");
       window.location.assign(url);
     }
 
@@ -607,10 +620,10 @@
         if (err && err.network) {
           attempts++;
           var delay = Math.min(60000, 1000 * Math.pow(2, attempts)) + Math.floor(Math.random() * 500);
-          showStatus("网络不稳定，已保存在本机，" + Math.round(delay / 1000) + " 秒后自动重试…", "warning");
+          showStatus(format(gettext("网络不稳定，已保存在本机，%(s)s 秒后自动重试…"), { s: Math.round(delay / 1000) }), "warning");
           schedule(delay);
         } else {
-          fatal("出现意外错误，本机内容仍保留，请刷新页面后重试。");
+          fatal(gettext("出现意外错误，本机内容仍保留，请刷新页面后重试。"));
         }
       });
     }
@@ -659,7 +672,7 @@
     });
     var discard = page.querySelector("[data-discard]");
     discard.addEventListener("click", function (event) {
-      if (!window.confirm("确定删除这份草稿吗？删除后不能恢复。")) { event.preventDefault(); return; }
+      if (!window.confirm(gettext("确定删除这份草稿吗？删除后不能恢复。"))) { event.preventDefault(); return; }
       stopped = true;
       dropLocal(clientId);
       state.photos.forEach(function (p) { photoStore.remove(p.client_id); });
