@@ -23,6 +23,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request, django_db_blocker):
+    """A transactional test empties every table when it ends. Run alone, pytest-django puts those
+    tests last; under pytest-xdist (scripts/run-tests.sh) a file's tests can come in any order, so
+    the region tree and the built-in dictionaries are loaded again for the tests that follow."""
+    yield
+    browser = request.node.get_closest_marker("browser") is not None  # browser_cast reloads for those
+    if not browser and ("transactional_db" in request.fixturenames or "live_server" in request.fixturenames):
+        from dudao.regions.services import regions_load
+        from dudao.system.services import dictionaries_install_builtin
+
+        with django_db_blocker.unblock():
+            regions_load(town_prefix="4301")
+            dictionaries_install_builtin()
+
+
 @pytest.fixture
 def cast(db):
     """The fixed cast of personas (tests/personas.py), built through the services."""

@@ -5,7 +5,7 @@ Declaring a job is one line, in the app's `schedule.py` (found automatically, li
     # src/dudao/<app>/schedule.py
     from dudao.core.schedule import daily
 
-    daily("findings.escalate", "dudao.findings.escalation.escalate_overdue", at="06:00")
+    daily("findings.daily", "dudao.findings.escalation.findings_daily", at="06:30")
 
 The function takes no arguments and returns something JSON-friendly (a dict of counts is ideal);
 it must be idempotent, because an operator may run it again by hand (`dudao scheduler --run`).
