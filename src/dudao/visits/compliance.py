@@ -155,8 +155,13 @@ def compliance_report(*, office: Office, kind: str, day: date, today: date | Non
     resolver = _Rules(period.start, kind)
     supervisor_qs, school_qs = _scope_of(office)
     supervisors = list(supervisor_qs.filter(status=SupervisorStatus.ACTIVE)
-                       .filter(Q(appointed_on__lte=reference) | Q(appointed_on__isnull=True)).select_related("office__region"))
-    schools = list(school_qs.select_related("region").order_by("region_code", "code"))
+                       .filter(Q(appointed_on__lte=reference) | Q(appointed_on__isnull=True)).select_related("office__region")
+                       .only("id", "name", "kind", "user_id", "office_id", "office__level", "office__region_id",
+                             "office__region__code", "office__region__name", "office__name"))
+    # Only the fields reports read: a province has tens of thousands of schools (bench/visits.py).
+    schools = list(school_qs.select_related("region").order_by("region_code", "code")
+                   .only("id", "name", "code", "kind", "region_code", "is_city_direct", "region_id",
+                         "region__name", "region__code", "region__level"))
     visits = Visit.objects.filter(status=VisitStatus.SUBMITTED, visit_date__gte=period.start, visit_date__lte=period.end)
     office_filter = Q(supervisor__office=office) if office.level == RegionLevel.COUNTY else Q(
         supervisor__office__region__code__startswith=office.region.code)
