@@ -28,7 +28,8 @@ def test_county_worker_finds_a_school_and_reads_its_yearly_data(browser_cast, pa
     assert page.get_by_test_id("school-count").inner_text() == "3"
     page.wait_for_selector("[data-chart='kind-chart'] svg")  # ECharts drew the chart (CSP allows it)
 
-    page.click("text=学校")
+    page.click("#navbar-menu >> text=学校")  # the 学校 menu opens
+    page.click("#navbar-menu >> text=学校名录")
     page.wait_for_selector("[data-testid=result-count]")
     assert page.get_by_test_id("result-count").inner_text() == "共 3 所"
     page.select_option("#id_kind", "junior")  # HTMX swaps the results in place
