@@ -32,8 +32,9 @@ def make_supervisor(ningxiang):
     def _make(name: str | None = None, office=None, kind: str = "full_time", **extra):
         n = next(counter)
         extra.setdefault("appointed_on", date(2020, 1, 1))
+        extra.setdefault("level", "county")
         return supervisor_create(by=None, office=office or ningxiang, name=name or f"督学{n}", kind=kind,
-                                 level="county", phone=f"1371234{n:04d}", **extra)
+                                 phone=f"1371234{n:04d}", **extra)
 
     return _make
 

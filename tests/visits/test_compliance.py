@@ -89,7 +89,25 @@ def test_visit_by_a_colleague_does_not_count_for_the_responsible_supervisor(quot
     report = compliance_report(office=Office.objects.get(region__code="430182"), kind="month", day=OCT, today=TODAY)
     owner_row = next(r for r in report.supervisors if r.supervisor.name == "责任人")
     assert {c.rule.metric: c.done for c in owner_row.checks}["visits_per_assigned_school"] == 0
-    assert next(r for r in report.schools if r.school == cast.A1).visits == 1  # but the school was visited
+    assert next(r for r in report.schools if r.school.pk == cast.A1.pk).visits == 1  # but the school was visited
+
+
+def test_overlapping_assignments_of_one_pair_count_each_visit_once(quota_defaults, cast, make_supervisor, record):
+    """A handover back and forth on one day leaves two assignments of the same supervisor and school
+    covering that day: the school's visit must still count once, not once per assignment."""
+    from dudao.zones.models import Assignment
+
+    owner = make_supervisor("责任人")
+    first = assignment_create(supervisor=owner, school=cast.A1, starts_on=date(2025, 9, 1))
+    Assignment.objects.filter(pk=first.pk).update(ends_on=date(2025, 10, 9))
+    assignment_create(supervisor=owner, school=cast.A1, starts_on=date(2025, 10, 9))
+    record(owner, cast.A1, date(2025, 10, 9))
+    report = compliance_report(office=Office.objects.get(region__code="430182"), kind="month", day=OCT, today=TODAY)
+    row = next(r for r in report.supervisors if r.supervisor.name == "责任人")
+    assert row.visits == 1
+    assert next(r for r in report.schools if r.school.pk == cast.A1.pk).visits == 1
+    assert report.responsible_visits[cast.A1.pk] == 1
+    assert next(r for r in report.schools if r.school.pk == cast.A1.pk).last_visit == date(2025, 10, 9)
 
 
 def test_semester_and_year_coverage_of_zone_schools(quota_defaults, cast, make_supervisor, record):
@@ -181,3 +199,27 @@ def test_city_and_province_reports_cover_every_county(quota_defaults, cast, make
         assert {r.school.name for r in report.schools} >= {"测试宁乡一小", "测试浏阳一小", "测试望城一小"}
         assert "测试北京东城小学" not in {r.school.name for r in report.schools}
         assert {r.school.name: r.visits for r in report.schools}["测试浏阳一小"] == 1
+
+
+def test_city_supervisor_checks_per_county_and_city_direct_schools(quota_defaults, cast, make_supervisor, record):
+    """Seed 001's city rules: a city zone supervisor visits each county they answer for at least once
+    a month, and city-direct schools twice; only their own visits count (not a county colleague's)."""
+    from dudao.schools.models import School
+
+    changsha = Office.objects.get(region__code="4301")
+    city = make_supervisor("市督学", office=changsha, level="city")
+    county = make_supervisor("县督学")
+    School.objects.filter(pk=cast.B1.pk).update(is_city_direct=True)
+    for school in (cast.A1, cast.C1, cast.B1):
+        assignment_create(supervisor=city, school=school, starts_on=date(2025, 9, 1))
+    record(city, cast.A1, date(2025, 10, 3))  # 宁乡市 visited; 浏阳市 not
+    record(county, cast.C1, date(2025, 10, 4))  # a county supervisor's visit does not count for the city one
+    record(city, cast.B1, date(2025, 10, 5))  # one of the two city-direct visits
+    record(city, cast.B1, date(2025, 9, 30))  # last month
+    report = compliance_report(office=changsha, kind="month", day=OCT, today=TODAY)
+    row = next(r for r in report.supervisors if r.supervisor.name == "市督学")
+    checks = {c.rule.metric: (c.done, c.required) for c in row.checks}
+    assert checks["visits_per_county"] == (1, 2)  # 宁乡 met, 浏阳 not (the city-direct B1 is not a county duty)
+    assert checks["visits_to_city_direct"] == (1, 2)
+    assert row.visits == 2 and row.behind
+    assert {r.school.name: r.last_visit for r in report.schools}["测试望城一小"] == date(2025, 10, 5)

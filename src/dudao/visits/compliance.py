@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
-from django.db.models.functions import Substr
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
 from django.utils import timezone
 
+from dudao.core.db import InIds
+from dudao.core.perf import gc_paused
 from dudao.regions.models import Office, RegionLevel
 from dudao.schools.models import School
 from dudao.supervisors.models import Supervisor, SupervisorStatus
@@ -60,9 +62,22 @@ class SupervisorRow:
         return any(not c.ok for c in self.checks)
 
 
-@dataclass
+class SchoolRef(NamedTuple):
+    """What a report shows of a school. Plain tuples, not model instances: a province has 20,000
+    schools and building that many instances alone took longer than the 1 s target (bench/visits.py)."""
+
+    pk: int
+    name: str
+    code: str
+    kind: str
+    region_code: str
+    is_city_direct: bool
+    region_name: str
+
+
+@dataclass(slots=True)
 class SchoolRow:
-    school: School
+    school: SchoolRef
     visits: int
     last_visit: date | None
     required: int
@@ -83,6 +98,8 @@ class ComplianceReport:
     rules: list[QuotaRule]
     supervisors: list[SupervisorRow]
     schools: list[SchoolRow]
+    # school id → the period's visits made by its responsible supervisor of the visit day
+    responsible_visits: dict[int, int] = field(default_factory=dict)
 
     @property
     def supervisors_behind(self) -> list[SupervisorRow]:
@@ -147,6 +164,70 @@ class _Rules:
         return self._cache[key]
 
 
+def _supervisors(supervisor_qs, reference: date) -> list[Supervisor]:
+    """Active supervisors appointed by the reference day, each with its office and region attached
+    from one small query (select_related would build an Office and a Region per supervisor)."""
+    supervisors = list(supervisor_qs.filter(status=SupervisorStatus.ACTIVE)
+                       .filter(Q(appointed_on__lte=reference) | Q(appointed_on__isnull=True))
+                       .only("id", "name", "kind", "user_id", "office_id"))
+    offices = Office.objects.select_related("region").in_bulk({s.office_id for s in supervisors})
+    for s in supervisors:
+        s.office = offices[s.office_id]
+    return supervisors
+
+
+def _schools(school_qs) -> list[SchoolRef]:
+    return [SchoolRef._make(row) for row in school_qs.order_by("region_code", "code").values_list(
+        "id", "name", "code", "kind", "region_code", "is_city_direct", "region__name")]
+
+
+# Up to this many ids, the visits are filtered by id arrays, which PostgreSQL tests with a hash;
+# an OR of two IN-subqueries cost 0.3 s more per 500,000 visits (bench/visits.py).
+ID_LIST_MAX = 50_000
+
+
+def _in_reach(supervisor_ids: set[int], school_of: dict, supervisor_qs, school_qs) -> Q:
+    """Visits (or assignments) a report counts: by the office's supervisors or at its schools."""
+    if len(supervisor_ids) <= ID_LIST_MAX and len(school_of) <= ID_LIST_MAX:
+        return Q(InIds("supervisor_id", supervisor_ids)) | Q(InIds("school_id", school_of))
+    return Q(supervisor__in=supervisor_qs) | Q(school__in=school_qs)
+
+
+class _Spans:
+    """Who answered for which school when: the assignments in reach that touch the period, by
+    (supervisor, school). The database says which of them span the whole period and which are in
+    force on the reference day, so only the few handed over inside the period are read with dates."""
+
+    def __init__(self, period: Period, reference: date, in_reach: Q):
+        def spans_q(start: date, end: date) -> Q:
+            return Q(starts_on__lte=start) & (Q(ends_on__isnull=True) | Q(ends_on__gte=end))
+
+        rows = (Assignment.objects.filter(in_reach).filter(spans_q(period.end, period.start))
+                .annotate(whole=ExpressionWrapper(spans_q(period.start, period.end), output_field=BooleanField()),
+                          now=ExpressionWrapper(spans_q(reference, reference), output_field=BooleanField()))
+                .values_list("supervisor_id", "school_id", "whole", "now", "school__region_code", "school__is_city_direct"))
+        self.whole: set[tuple[int, int]] = set()
+        self.touching: set[tuple[int, int]] = set()
+        self.current: list[tuple[int, int, str, bool]] = []  # (supervisor, school, region code, city-direct)
+        for supervisor_id, school_id, whole, now, code, direct in rows:
+            self.touching.add((supervisor_id, school_id))
+            if whole:
+                self.whole.add((supervisor_id, school_id))
+            if now:
+                self.current.append((supervisor_id, school_id, code, direct))
+
+    def dates(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[date, date]]]:
+        """The assignment dates of a few pairs (those handed over inside the period)."""
+        found: dict[tuple[int, int], list[tuple[date, date]]] = defaultdict(list)
+        for supervisor_id, school_id, starts_on, ends_on in Assignment.objects.filter(
+                InIds("supervisor_id", {p[0] for p in pairs}), InIds("school_id", {p[1] for p in pairs})
+        ).values_list("supervisor_id", "school_id", "starts_on", "ends_on"):
+            if (supervisor_id, school_id) in pairs:
+                found[(supervisor_id, school_id)].append((starts_on, ends_on or date.max))
+        return found
+
+
+@gc_paused()
 def compliance_report(*, office: Office, kind: str, day: date, today: date | None = None) -> ComplianceReport:
     """Compliance of the supervisors and schools under `office` for the `kind` period containing `day`."""
     today = today or timezone.localdate()
@@ -154,65 +235,98 @@ def compliance_report(*, office: Office, kind: str, day: date, today: date | Non
     reference = min(period.end, today) if period.start <= today else period.end
     resolver = _Rules(period.start, kind)
     supervisor_qs, school_qs = _scope_of(office)
-    supervisors = list(supervisor_qs.filter(status=SupervisorStatus.ACTIVE)
-                       .filter(Q(appointed_on__lte=reference) | Q(appointed_on__isnull=True)).select_related("office__region")
-                       .only("id", "name", "kind", "user_id", "office_id", "office__level", "office__region_id",
-                             "office__region__code", "office__region__name", "office__name"))
-    # Only the fields reports read: a province has tens of thousands of schools (bench/visits.py).
-    schools = list(school_qs.select_related("region").order_by("region_code", "code")
-                   .only("id", "name", "code", "kind", "region_code", "is_city_direct", "region_id",
-                         "region__name", "region__code", "region__level"))
-    visits = Visit.objects.filter(status=VisitStatus.SUBMITTED, visit_date__gte=period.start, visit_date__lte=period.end)
-    office_filter = Q(supervisor__office=office) if office.level == RegionLevel.COUNTY else Q(
-        supervisor__office__region__code__startswith=office.region.code)
-    mine = visits.filter(office_filter)
-    school_filter = Q(school__in=school_qs)
+    supervisors = _supervisors(supervisor_qs, reference)
+    schools = _schools(school_qs)
+    in_scope = set(supervisor_qs.values_list("id", flat=True))  # leavers too: their visits still count for schools
+    school_of = {s.pk: s for s in schools}
 
-    by_supervisor = dict(mine.values_list("supervisor_id").annotate(n=Count("id")))
-    by_school = dict(visits.filter(school_filter).values_list("school_id").annotate(n=Count("id")))
-    last_visit = dict(Visit.objects.filter(school_filter, status=VisitStatus.SUBMITTED, visit_date__lte=period.end)
-                      .values_list("school_id").annotate(d=Max("visit_date")))
+    # One pass over the period's visits, grouped per (supervisor, school): every count below is a sum of these.
+    # A visit counts for the school's quota when its supervisor was the school's responsible supervisor
+    # on the visit day. Most pairs were assigned for the whole period (all their visits count) or not at
+    # all (none do); only the pairs with a handover inside the period are counted day by day. A join of
+    # every visit to the assignments (or an EXISTS per visit) cost seconds at province scale (bench/).
+    in_reach = _in_reach(in_scope, school_of, supervisor_qs, school_qs)
+    spans = _Spans(period, reference, in_reach)
+    in_period = Visit.objects.filter(status=VisitStatus.SUBMITTED, visit_date__gte=period.start, visit_date__lte=period.end)
+    pairs = list(in_period.filter(in_reach).values_list("supervisor_id", "school_id")
+                 .annotate(n=Count("id"), last=Max("visit_date")).order_by())
+    by_supervisor: dict[int, int] = defaultdict(int)
+    by_school: dict[int, int] = defaultdict(int)
+    responsible_visits: dict[int, int] = defaultdict(int)
+    last_visit: dict[int, date] = {}
+    city_level = {s.pk for s in supervisors if s.office.level == RegionLevel.CITY}
+    city_pairs: list[tuple[int, int, int]] = []  # visits of city supervisors, for the city-zone metrics
+    partial: set[tuple[int, int]] = set()
+    whole, touching = spans.whole, spans.touching
+    for supervisor_id, school_id, n, last in pairs:
+        by_school[school_id] += n
+        if last_visit.get(school_id, last) <= last:
+            last_visit[school_id] = last
+        if supervisor_id in in_scope:
+            by_supervisor[supervisor_id] += n
+            pair = (supervisor_id, school_id)
+            if pair in whole:
+                responsible_visits[school_id] += n
+            elif pair in touching:
+                partial.add(pair)
+            if supervisor_id in city_level:
+                city_pairs.append((supervisor_id, school_id, n))
+    if partial:
+        days = (in_period.filter(InIds("supervisor_id", {p[0] for p in partial}), InIds("school_id", {p[1] for p in partial}))
+                .values_list("supervisor_id", "school_id", "visit_date").annotate(n=Count("id")).order_by())
+        dates = spans.dates(partial)
+        for supervisor_id, school_id, visit_date, n in days:
+            if any(start <= visit_date <= end for start, end in dates.get((supervisor_id, school_id), ())):
+                responsible_visits[school_id] += n
+    # the city-zone metrics count city supervisors' visits per county and to city-direct schools
+    county_visits: dict[tuple[int, str], int] = defaultdict(int)
+    direct_visits: dict[int, int] = defaultdict(int)
+    if city_pairs:
+        outside = {school_id for _sup, school_id, _n in city_pairs if school_id not in school_of}
+        where = {pk: (code, direct) for pk, code, direct in
+                 School.objects.filter(pk__in=outside).values_list("id", "region_code", "is_city_direct")} if outside else {}
+        for supervisor_id, school_id, n in city_pairs:
+            school = school_of.get(school_id)
+            code, direct = (school.region_code, school.is_city_direct) if school else where[school_id]
+            county_visits[(supervisor_id, code[:6])] += n
+            if direct:
+                direct_visits[supervisor_id] += n
+    # schools not visited in the period: their last visit before it
+    unvisited = [s.pk for s in schools if s.pk not in last_visit]
+    if unvisited:
+        last_visit.update(Visit.objects.filter(InIds("school_id", unvisited), status=VisitStatus.SUBMITTED,
+                                               visit_date__lt=period.start)
+                          .values_list("school_id").annotate(d=Max("visit_date")).order_by())
+
     # what each supervisor answers for on the reference day
-    current = list(Assignment.objects.current(reference).filter(Q(supervisor__in=supervisor_qs))
-                   .values_list("supervisor_id", "school_id", "school__region_code", "school__is_city_direct"))
+    current = [row for row in spans.current if row[0] in in_scope]
     held: dict[int, list[int]] = defaultdict(list)
     responsible_names: dict[int, list[str]] = defaultdict(list)
+    counties_held: dict[int, set[str]] = defaultdict(set)
     names = {s.pk: s.name for s in supervisors}
-    for supervisor_id, school_id, _code, _direct in current:
+    for supervisor_id, school_id, code, direct in current:
         held[supervisor_id].append(school_id)
         if supervisor_id in names:
             responsible_names[school_id].append(names[supervisor_id])
-    # visits made by the school's responsible supervisor of the visit day (a handover keeps earlier visits)
-    responsible = Assignment.objects.filter(school_id=OuterRef("school_id"), supervisor_id=OuterRef("supervisor_id"),
-                                            starts_on__lte=OuterRef("visit_date")).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("visit_date")))
-    responsible_visits = dict(mine.filter(Exists(responsible)).values_list("school_id").annotate(n=Count("id")))
+        if not direct:
+            counties_held[supervisor_id].add(code[:6])
     zone_of = dict(ZoneSchool.objects.filter(school__in=school_qs).values_list("school_id", "zone__name"))
 
-    def school_required(school: School) -> int:
-        city_level = school.is_city_direct or school.kind in _senior_kinds()
-        code = school.region_code[:4] if city_level else school.region_code[:6]
-        rules = resolver.for_(code, "city" if city_level else "county")
-        return max((r.required for r in rules if r.metric in SCHOOL_METRICS), default=1)
+    senior = _senior_kinds()
+    required_in: dict[tuple[str, str], int] = {}  # (office region code, zone level) → visits a school needs
+
+    def school_required(school: SchoolRef) -> int:
+        city_level = school.is_city_direct or school.kind in senior
+        key = (school.region_code[:4], "city") if city_level else (school.region_code[:6], "county")
+        if key not in required_in:
+            required_in[key] = max((r.required for r in resolver.for_(*key) if r.metric in SCHOOL_METRICS), default=1)
+        return required_in[key]
 
     school_rows = [
         SchoolRow(school=s, visits=by_school.get(s.pk, 0), last_visit=last_visit.get(s.pk), required=school_required(s),
                   zone=zone_of.get(s.pk, ""), responsible=responsible_names.get(s.pk, []))
         for s in schools
     ]
-
-    county_visits: dict[tuple[int, str], int] = {}
-    direct_visits: dict[int, int] = {}
-    if any(r.metric in {QuotaMetric.VISITS_PER_COUNTY, QuotaMetric.VISITS_TO_CITY_DIRECT} for r in resolver.rules):
-        city_mine = mine.filter(supervisor__office__level=RegionLevel.CITY)
-        for supervisor_id, county, n in city_mine.annotate(county=Substr("school__region_code", 1, 6)).values_list(
-                "supervisor_id", "county").annotate(n=Count("id")).values_list("supervisor_id", "county", "n"):
-            county_visits[(supervisor_id, county)] = n
-        direct_visits = dict(city_mine.filter(school__is_city_direct=True).values_list("supervisor_id").annotate(n=Count("id")))
-    counties_held: dict[int, set[str]] = defaultdict(set)
-    for supervisor_id, _school_id, code, direct in current:
-        if not direct:
-            counties_held[supervisor_id].add(code[:6])
 
     rows = []
     applied: dict[int, QuotaRule] = {}
@@ -240,7 +354,7 @@ def compliance_report(*, office: Office, kind: str, day: date, today: date | Non
         applied.setdefault(rule.pk, rule)
     return ComplianceReport(office=office, period=period, reference_day=reference, elapsed=elapsed_share(period, today),
                             rules=sorted(applied.values(), key=lambda r: (r.metric, r.supervisor_kind, r.office_id or 0)),
-                            supervisors=rows, schools=school_rows)
+                            supervisors=rows, schools=school_rows, responsible_visits=dict(responsible_visits))
 
 
 def _senior_kinds():

@@ -16,7 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +26,7 @@ from dudao.regions.models import Office, RegionLevel
 from dudao.supervisors.models import Supervisor, SupervisorStatus
 from dudao.visits import pace
 from dudao.visits.compliance import ComplianceReport, compliance_report
-from dudao.visits.models import QuotaMetric, Visit, VisitStatus
+from dudao.visits.models import QuotaMetric
 from dudao.zones.models import Assignment
 
 KINDS = ("month", "semester", "year")
@@ -94,12 +93,7 @@ def _schools_below(report: ComplianceReport, supervisor_ids: list[int], required
                 .values_list("supervisor_id", "school_id", "school__name").order_by("school__code"))
     if not held:
         return {}
-    responsible = Assignment.objects.filter(school_id=OuterRef("school_id"), supervisor_id=OuterRef("supervisor_id"),
-                                            starts_on__lte=OuterRef("visit_date")).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("visit_date")))
-    counts = dict(Visit.objects.filter(status=VisitStatus.SUBMITTED, visit_date__gte=report.period.start,
-                                       visit_date__lte=report.period.end, school_id__in={school for _sup, school, _name in held})
-                  .filter(Exists(responsible)).values_list("school_id").annotate(n=Count("id")))
+    counts = report.responsible_visits
     below: dict[int, list] = defaultdict(list)
     for supervisor_id, school_id, name in held:
         n = counts.get(school_id, 0)

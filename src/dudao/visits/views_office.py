@@ -207,7 +207,7 @@ def not_visited(request: HttpRequest) -> HttpResponse:
 def not_visited_export(request: HttpRequest) -> HttpResponse:
     choice, report, rows, _zone = _not_visited(request)
     headers = ["学校", "学校标识码", "所在区划", "责任区", "责任督学", "最近一次督导"]
-    lines = [[r.school.name, r.school.code, r.school.region.name, r.zone, "、".join(r.responsible),
+    lines = [[r.school.name, r.school.code, r.school.region_name, r.zone, "、".join(r.responsible),
               r.last_visit.isoformat() if r.last_visit else "从未督导"] for r in rows]
     notes = [f"{choice.office.name} {report.period.label}（{report.period.start} 至 {report.period.end}）未督导学校",
              f"统计日期：{timezone.localdate()}"]
