@@ -9,8 +9,8 @@ from dudao.people.models import User
 from dudao.schools.models import School, SchoolKind, SchoolYearData
 
 
-def test_demo_builds_changsha_with_every_kind_and_realistic_data(db):
-    schools, year_rows, accounts = demo_build()
+def test_demo_builds_changsha_with_every_kind_and_realistic_data(demo_city, db):
+    schools, year_rows, accounts = demo_city
     assert 500 <= schools <= 800
     kinds = set(School.objects.filter(region_code__startswith="4301").values_list("kind", flat=True))
     assert kinds == set(SchoolKind.values)
@@ -26,8 +26,7 @@ def test_demo_builds_changsha_with_every_kind_and_realistic_data(db):
                                               "nx_school", "evaluator"}
 
 
-def test_demo_accounts_see_what_the_readme_says(db):
-    demo_build()
+def test_demo_accounts_see_what_the_readme_says(demo_city, db):
     nx_total = School.objects.filter(region_code__startswith="430182").count()
     from dudao.zones.models import Assignment, ZoneSchool
 
@@ -49,10 +48,11 @@ def test_demo_accounts_see_what_the_readme_says(db):
     assert not ly.filter(region_code__startswith="430182").exists()
 
 
-def test_demo_is_repeatable(db):
-    first = demo_build()[0]
-    again = demo_build()[0]
-    assert first == again
+def test_demo_is_repeatable(demo_city, db):
+    schools, year_rows, _accounts = demo_city
+    again = demo_build()
+    assert (again[0], again[1]) == (schools, year_rows)
+    assert School.objects.filter(region_code__startswith="4301").count() == schools
 
 
 def test_cli_maps_dashes_to_commands(monkeypatch):

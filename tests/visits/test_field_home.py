@@ -24,7 +24,7 @@ def test_figures_agree_with_the_compliance_report(cast, client, field, record, q
     page = client.get(reverse("visits:field_home")).content.decode()
     # then: the same numbers as the office's report
     report = compliance_report(office=Office.objects.get(region__code="430182"), kind="month", day=today, today=today)
-    row = next(r for r in report.supervisors if r.supervisor == field.me)
+    row = next(r for r in report.supervisors if r.supervisor.pk == field.me.pk)
     checks = {c.rule.metric: c for c in row.checks}
     per_supervisor = checks[QuotaMetric.VISITS_PER_SUPERVISOR]
     assert per_supervisor.done == 3 and per_supervisor.required == 4

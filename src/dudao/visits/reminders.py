@@ -127,6 +127,10 @@ def office_behind(*, office: Office, day: date) -> list[BehindSupervisor]:
         if school_quota:
             for supervisor_id, rows in _schools_below(report, list(school_quota), school_quota).items():
                 found[supervisor_id].schools.extend((report.period.label, *r) for r in rows)
+    # the report's rows hold plain values; the reminders need the supervisors themselves (their account)
+    models = Supervisor.objects.select_related("user", "office").in_bulk(list(found))
+    for entry in found.values():
+        entry.supervisor = models[entry.supervisor.pk]
     return sorted(found.values(), key=lambda b: b.supervisor.name)
 
 

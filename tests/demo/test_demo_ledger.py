@@ -3,19 +3,15 @@ were escalated, closed ones have realistic days to close, and the demo school ha
 
 from __future__ import annotations
 
-from dudao.demo.build import demo_build
 from dudao.findings.models import EscalationRecord, Finding, FindingState
 from dudao.findings.selectors import ledger_counts, todo_summary
 from dudao.people.models import User
 from dudao.visits.models import VisitProblem
 
 
-def test_demo_ledger(db):
+def test_demo_ledger(demo_city, db):
     from dudao.demo.findings import build_ningxiang_findings
-    from dudao.system.services import dictionaries_install_builtin
 
-    dictionaries_install_builtin()
-    demo_build()
     problems = VisitProblem.objects.filter(visit__supervisor__office__region__code="430182")
     assert problems.exists() and not problems.filter(finding__isnull=True).exists()
     ledger = Finding.objects.filter(region__code__startswith="430182")
