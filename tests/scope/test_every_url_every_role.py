@@ -76,12 +76,13 @@ from tests.scope import (  # noqa: E402
     coverage_monitoring,
     coverage_notifications,
     coverage_plaques,
+    coverage_schools,
     coverage_supervisors,
     coverage_visits,
     coverage_zones,
 )
 
-APP_COVERAGE = (coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
+APP_COVERAGE = (coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
                 coverage_findings, coverage_complaints, coverage_monitoring)
 for _module in APP_COVERAGE:
     COVERAGE.update(_module.COVERAGE)

@@ -165,7 +165,7 @@ class MonitoringRun(models.Model):
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="monitoring_runs", help_text=_("空：全国"))
     trigger = models.CharField(_("触发原因"), max_length=32, blank=True,
-                               help_text=_("manual、import（导入年度数据）、data_change（修改年度数据）、daily、demo"))
+                               help_text=_("manual、import（导入年度数据）、data_change（修改年度数据）、school_change（修改学校基本信息）、daily、demo"))
     requested_at = models.DateTimeField(_("请求时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)

@@ -8,6 +8,12 @@ from decimal import Decimal
 from django.db import transaction
 
 from dudao.schools.models import YEAR_DATA_FIELDS, School, SchoolYearData, Stage
+from dudao.schools.signals import school_basics_changed
+
+# Fields that decide whether and how a school is counted in balance monitoring (monitoring/services.py).
+COUNTED_FIELDS = ("kind", "ownership", "is_county_run", "is_city_direct", "is_active", "region")
+EDITABLE_FIELDS = ("name", "kind", "ownership", "locality", "region", "address", "longitude", "latitude",
+                   "head_name", "phone", "is_boarding", "is_county_run", "is_city_direct", "is_active")
 
 SCHOOL_EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("code", "学校标识码"),
@@ -68,3 +74,25 @@ def school_year_data_upsert(*, school: School, year: int, stage: str, values: di
         raise ValueError(stage)
     obj, _created = SchoolYearData.objects.update_or_create(school=school, year=year, stage=stage, defaults=values)
     return obj
+
+
+@transaction.atomic
+def school_update(*, school: School, **fields) -> School:
+    """Change a school's basic information (the operation log records who and what, see core/apps.py).
+
+    The code never changes here. When a field that decides how the school is counted changes, the
+    listeners of `school_basics_changed` are told (monitoring queues a recompute of the county).
+    """
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    old_region_code = school.region_code
+    before = {name: getattr(school, name) for name in COUNTED_FIELDS}
+    for name, value in fields.items():
+        setattr(school, name, value)
+    school.full_clean()
+    school.save()
+    changed = {name for name in COUNTED_FIELDS if getattr(school, name) != before[name]}
+    if changed:
+        school_basics_changed.send(sender=School, school=school, changed=changed, old_region_code=old_region_code)
+    return school

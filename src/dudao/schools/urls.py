@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.school_list_view, name="list"),
     path("export/", views.school_export, name="export"),
     path("<int:pk>/", views.school_detail, name="detail"),
+    path("<int:pk>/edit/", views.school_edit, name="edit"),
     path("<int:pk>/years/export/", views.school_year_export, name="year_export"),
 ]

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from dudao.core.excel import xlsx_response
 from dudao.regions.models import Region
-from dudao.schools.models import Locality, Ownership, SchoolKind, SchoolYearData, Stage
+from dudao.schools.forms import SchoolForm
+from dudao.schools.models import Locality, Ownership, School, SchoolKind, SchoolYearData, Stage
 from dudao.schools.selectors import SchoolFilters, access_school, school_list, school_year_data
-from dudao.schools.services import school_export_rows, year_data_table
+from dudao.schools.services import EDITABLE_FIELDS, school_export_rows, school_update, year_data_table
 
 PAGE_SIZE = 20
 
@@ -52,8 +56,26 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "schools/school_detail.html",
         {"school": school, "table": year_data_table(years), "year_count": len({y.year for y in years}),
-         "responsible": responsible_on(school=school, day=timezone.localdate())},
+         "responsible": responsible_on(school=school, day=timezone.localdate()),
+         "can_edit": School.objects.visible_to(request.user, write=True).filter(pk=school.pk).exists()},
     )
+
+
+@login_required
+def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """学校基本信息: office staff (and the admin) within their scope; everyone else who sees the school 403."""
+    school = access_school(request.user, pk, write=True)
+    form = SchoolForm(request.POST or None, instance=School.objects.get(pk=school.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_update(school=school, **{name: form.cleaned_data[name] for name in EDITABLE_FIELDS})
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("学校信息已保存。"))
+            return redirect("schools:detail", pk=school.pk)
+    return render(request, "schools/school_form.html", {"form": form, "school": school}, status=400 if form.errors else 200)
 
 
 @login_required
