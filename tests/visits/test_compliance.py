@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from dudao.regions.models import Office
 from dudao.visits.compliance import compliance_report
@@ -37,6 +38,10 @@ def test_period_boundaries(kind, day, start, end):
 def test_period_labels_and_elapsed_share():
     assert period_of("semester", date(2025, 10, 1)).label == "2025—2026学年秋季学期"
     assert period_of("semester", date(2026, 3, 1)).label == "2025—2026学年春季学期"
+    assert period_of("month", OCT).label == "2025年10月"
+    with translation.override("en"):
+        assert period_of("semester", date(2025, 10, 1)).label == "autumn semester 2025–2026"
+        assert period_of("month", OCT).label == "2025-10"
     october = period_of("month", OCT)
     assert elapsed_share(october, date(2025, 10, 31)) == 1.0 and elapsed_share(october, date(2025, 9, 30)) == 0.0
 

@@ -1,4 +1,4 @@
-"""Quota periods: month, semester, year — pure date arithmetic, no Django.
+"""Quota periods: month, semester, year — date arithmetic; only the labels go through gettext.
 
 Semesters follow the Chinese school calendar: the autumn semester runs 1 September – 31 January,
 the spring semester 1 February – 31 August (so that every day belongs to exactly one semester).
@@ -10,6 +10,8 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Period:
@@ -20,12 +22,14 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "month":
-            return f"{self.start.year}年{self.start.month}月"
+            return _("%(year)s年%(month)s月") % {"year": self.start.year, "month": self.start.month}
         if self.kind == "year":
-            return f"{self.start.year}年"
-        season = "秋季学期" if self.start.month == 9 else "春季学期"
+            return _("%(year)s年") % {"year": self.start.year}
         school_year = self.start.year if self.start.month == 9 else self.start.year - 1
-        return f"{school_year}—{school_year + 1}学年{season}"
+        years = {"start": school_year, "end": school_year + 1}
+        if self.start.month == 9:
+            return _("%(start)s—%(end)s学年秋季学期") % years
+        return _("%(start)s—%(end)s学年春季学期") % years
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
