@@ -112,6 +112,12 @@ def test_add_days_skips_weekends():
     assert add_days(date(2026, 3, 6), 1, working=False) == date(2026, 3, 7)
 
 
+def test_add_days_skips_public_holidays_and_counts_days_worked_in_lieu():
+    # 国庆、中秋 2025: 10月1日至8日放假，10月11日（周六）上班 — 15 working days from 30 September
+    assert add_days(date(2025, 9, 30), 15, working=True) == date(2025, 10, 28)
+    assert add_days(date(2025, 9, 30), 15, working=False) == date(2025, 10, 15)
+
+
 def test_policy_only_for_the_office_staff(cast, team):
     for user in (cast.county_leader, cast.supervisor, cast.school_user):
         with pytest.raises(PermissionDenied):

@@ -89,6 +89,13 @@ def test_deadline_today_is_not_overdue(defaults):
     assert _to("t_school")[-1].startswith("整改已逾期 1 天")
 
 
+def test_a_deadline_in_a_public_holiday_runs_to_the_next_working_day():
+    # 国庆、中秋 2025: 10月1日至8日放假；9月28日（周日）、10月11日（周六）上班
+    assert effective_deadline(date(2025, 10, 3)) == date(2025, 10, 9)
+    assert effective_deadline(date(2025, 10, 11)) == date(2025, 10, 11)  # a Saturday worked in lieu
+    assert effective_deadline(date(2025, 9, 28)) == date(2025, 9, 28)
+
+
 def test_a_deadline_on_a_weekend_runs_to_monday(defaults):
     ledger = defaults
     saturday = MONDAY - timedelta(days=2)

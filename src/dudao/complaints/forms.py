@@ -183,5 +183,5 @@ class AssignForm(forms.Form):
 
 class PolicyForm(forms.Form):
     response_days = forms.IntegerField(label=_("答复期限（天）"), min_value=1, max_value=60)
-    working_days = forms.BooleanField(label=_("按工作日计算（不计周六、周日）"), required=False)
+    working_days = forms.BooleanField(label=_("按工作日计算（不计周末和法定节假日）"), required=False)
     source = forms.CharField(label=_("依据"), max_length=200, required=False)

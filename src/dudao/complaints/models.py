@@ -248,7 +248,7 @@ class ComplaintPolicy(BaseModel):
     office = models.OneToOneField("regions.Office", on_delete=models.CASCADE, null=True, blank=True,
                                   related_name="complaint_policy")
     response_days = models.PositiveSmallIntegerField(_("答复期限（天）"), default=5)
-    working_days = models.BooleanField(_("按工作日计算"), default=True, help_text=_("不计周六、周日（法定节假日未计入）"))
+    working_days = models.BooleanField(_("按工作日计算"), default=True, help_text=_("不计周六、周日和法定节假日，调休上班日计入"))
     source = models.CharField(_("依据"), max_length=200, blank=True)
 
     class Meta:

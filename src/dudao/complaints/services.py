@@ -43,6 +43,7 @@ from dudao.complaints.models import (
     ComplaintState,
     ReplyMethod,
 )
+from dudao.core.workdays import add_workdays
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -80,16 +81,11 @@ def policy_for(office: Office | None) -> ComplaintPolicy:
 
 
 def add_days(start: date, days: int, *, working: bool) -> date:
-    """`days` after `start`; with `working`, Saturdays and Sundays are not counted (public holidays
-    are not known to Dudao: the office sets more days if it wants to allow for them)."""
+    """`days` after `start`; with `working`, only working days count: weekends and public holidays
+    are skipped and the weekend days worked in lieu (调休) count (core/workdays.py)."""
     if not working:
         return start + timedelta(days=days)
-    day, left = start, days
-    while left > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+    return add_workdays(start, days)
 
 
 def response_due_for(office: Office | None, received: date) -> date:

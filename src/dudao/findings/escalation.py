@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.core.workdays import is_workday
 from dudao.findings.models import (
     EscalationAction,
     EscalationRecord,
@@ -100,8 +101,12 @@ def findings_install_defaults() -> int:
 
 # --- dates ------------------------------------------------------------------------------------------
 def effective_deadline(deadline: date) -> date:
-    """A deadline on a Saturday or Sunday runs to the Monday after."""
-    return deadline + timedelta(days=(7 - deadline.weekday()) % 7) if deadline.weekday() >= 5 else deadline
+    """A deadline on a rest day (a weekend, a public holiday) runs to the next working day, as
+    deadlines do in Chinese administrative practice; a weekend day worked in lieu (调休) is a
+    working day (core/workdays.py)."""
+    while not is_workday(deadline):
+        deadline += timedelta(days=1)
+    return deadline
 
 
 def days_overdue(finding: Finding, today: date) -> int:

@@ -13,12 +13,13 @@ over the remaining working days (Mon–Fri).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from dudao.core.workdays import workdays_between
 from dudao.schools.models import School
 from dudao.supervisors.models import Supervisor
 from dudao.visits.models import QuotaMetric, Visit, VisitPlan, VisitPlanItem, VisitStatus
@@ -70,15 +71,6 @@ class SchoolNeed:
         return "；".join(parts)
 
 
-def working_days(start: date, end: date) -> list[date]:
-    days, day = [], start
-    while day <= end:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
 def _needs(supervisor: Supervisor, month_start: date) -> tuple[int, int]:
     """(visits per assigned school, visits per supervisor) required this month, from the quota rules."""
     level = "county" if supervisor.office.level == "county" else "city"
@@ -114,7 +106,7 @@ def plan_suggest(*, supervisor: Supervisor, month: date, today: date | None = No
     today = today or timezone.localdate()
     period = period_of("month", month)
     start = max(period.start, today) if period.start <= today <= period.end else period.start
-    days = working_days(start, period.end) or [period.end]
+    days = workdays_between(start, period.end) or [period.end]
     schools = list(School.objects.filter(pk__in=Assignment.objects.current(start).filter(supervisor=supervisor).values("school_id")))
     if not schools:
         return []
