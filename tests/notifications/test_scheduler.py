@@ -114,6 +114,24 @@ def test_enqueued_runs_go_through_the_task_queue(db, registry, django_capture_on
         "test.ok": "done", "test.fails": "failed"}
 
 
+def test_a_run_whose_task_was_lost_is_enqueued_again(db, registry, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    noon = _at(DAY, 12)
+    run = ScheduledRun.objects.create(name="test.ok", run_date=DAY)  # claimed at 06:30, its task lost
+    ScheduledRun.objects.filter(pk=run.pk).update(updated_at=noon - timedelta(minutes=31))
+    fresh = ScheduledRun.objects.create(name="test.fails", run_date=DAY)  # claimed a minute ago: left alone
+    ScheduledRun.objects.filter(pk=fresh.pk).update(updated_at=noon - timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule.run_due(now=noon)
+    run.refresh_from_db()
+    assert run.status == "done" and CALLS.count("ok") == 1
+    assert ScheduledRun.objects.get(pk=fresh.pk).started_at is None
+    with django_capture_on_commit_callbacks(execute=True) as again:
+        assert schedule.requeue_lost(noon) == []  # started now: never again
+    assert again == [] and CALLS.count("ok") == 1
+
+
 def test_an_unknown_job_is_recorded_as_an_error(db, registry):
     run = ScheduledRun.objects.create(name="test.gone", run_date=DAY)
     run = schedule.execute(run.pk)

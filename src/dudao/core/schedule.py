@@ -16,7 +16,8 @@ wakes every minute and, for each job whose time of day (Asia/Shanghai) has come,
 `ScheduledRun(name, run_date)` row. The unique (name, run_date) constraint is the lock — with two
 scheduler processes only one insert succeeds — and the winner enqueues the run on the task queue
 (or runs it in-process with `--once`). A job that fails records its traceback in the row; the
-scheduler and the other jobs carry on. A scheduler started after a job's time runs it at once
+scheduler and the other jobs carry on. A run whose task was lost (never started after 30 minutes)
+is enqueued again. A scheduler started after a job's time runs it at once
 (the same day only: missed days are not replayed).
 """
 
@@ -163,9 +164,33 @@ def scheduled_run_task(run_id: int) -> None:
     execute(run_id)
 
 
+# A claimed run that no worker has started after this long lost its task (a worker restarted
+# with the queue in memory, say): the scheduler enqueues it again, at most this often.
+REQUEUE_AFTER = timedelta(minutes=30)
+
+
+def requeue_lost(now: datetime | None = None) -> list[int]:
+    """Today's runs claimed but never started for REQUEUE_AFTER: enqueue them again. Safe to
+    repeat: `execute` starts a run only once (its `started_at` update is the guard)."""
+    from dudao.core.models import ScheduledRun
+
+    now = now or timezone.now()
+    lost = list(ScheduledRun.objects.filter(run_date=timezone.localtime(now).date(), started_at__isnull=True,
+                                            updated_at__lt=now - REQUEUE_AFTER).values_list("pk", flat=True))
+    if lost:
+        ScheduledRun.objects.filter(pk__in=lost).update(updated_at=now)
+        for run_id in lost:
+            transaction.on_commit(lambda run_id=run_id: scheduled_run_task.enqueue(run_id=run_id))
+            logger.warning("scheduled run %s was never started: enqueued again", run_id)
+    return lost
+
+
 def run_due(*, now: datetime | None = None, inline: bool = False) -> list:
-    """Claim every due job; enqueue it for the task worker, or (inline) run it here and now."""
+    """Claim every due job; enqueue it for the task worker, or (inline) run it here and now.
+    Runs claimed earlier whose task was lost are enqueued again (`requeue_lost`)."""
     local = timezone.localtime(now or timezone.now())
+    if not inline:
+        requeue_lost(local)
     runs = []
     for job in due_jobs(local):
         run = claim(job, local.date())
