@@ -82,7 +82,7 @@ def _estimate_rows(job: ImportJob) -> int:
 def import_job_run(*, job_id: int) -> None:
     """Validate then write. Safe to call twice: a finished or running job is left alone."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.VALIDATING, started_at=timezone.now()
+        status=ImportStatus.VALIDATING, started_at=timezone.now(), updated_at=timezone.now()
     )
     if not claimed:
         return  # another worker got there first, or the job already ran
@@ -94,6 +94,18 @@ def import_job_run(*, job_id: int) -> None:
     except Exception:
         logger.exception("import job %s crashed", job_id)
         _fail(job, "导入时发生系统错误，未写入任何数据。请稍后重试或联系管理员。")
+
+
+def import_job_check_stalled(job: ImportJob) -> ImportJob:
+    """A job lost by the worker: enqueued again, or failed with a message (core/jobs.py)."""
+    from dudao.core.jobs import revive_or_fail
+    from dudao.imports.tasks import import_job_run_task
+
+    if revive_or_fail(job, pending=ImportStatus.PENDING, running=[ImportStatus.VALIDATING, ImportStatus.WRITING],
+                      failed=ImportStatus.FAILED, enqueue=lambda: import_job_run_task.enqueue(job_id=job.pk),
+                      message="导入中断：处理进程意外停止，未写入任何数据。请重新上传文件。"):
+        job.refresh_from_db()
+    return job
 
 
 def _fail(job: ImportJob, message: str, errors: list | None = None, error_count: int | None = None) -> None:
@@ -173,7 +185,8 @@ def _run(job: ImportJob) -> None:
             if len(errors) < MAX_REPORTED_ERRORS:
                 errors.append({"row": rownum, "column": column, "message": message})
         if rows_seen % PROGRESS_EVERY == 0:
-            ImportJob.objects.filter(pk=job.pk).update(processed_rows=rows_seen, error_count=error_count)
+            ImportJob.objects.filter(pk=job.pk).update(processed_rows=rows_seen, error_count=error_count,
+                                                       updated_at=timezone.now())  # the heartbeat (core/jobs.py)
     job.processed_rows = rows_seen
     job.total_rows = rows_seen
     if rows_seen == 0:
@@ -183,7 +196,8 @@ def _run(job: ImportJob) -> None:
         more = f"（仅列出前 {MAX_REPORTED_ERRORS} 个）" if error_count > MAX_REPORTED_ERRORS else ""
         _fail(job, f"发现 {error_count} 处错误{more}，未写入任何数据。请修改后重新上传。", errors, error_count)
         return
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING, processed_rows=rows_seen, total_rows=rows_seen)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING, processed_rows=rows_seen, total_rows=rows_seen,
+                                               updated_at=timezone.now())
     with transaction.atomic():
         created, updated = importer.write()
     job.status = ImportStatus.SUCCEEDED

@@ -14,7 +14,12 @@ from dudao.core.excel import xlsx_response
 from dudao.imports.forms import ImportUploadForm
 from dudao.imports.models import ImportJob, ImportKind
 from dudao.imports.reader import FileProblem
-from dudao.imports.services import import_job_create, import_job_start, import_template_write
+from dudao.imports.services import (
+    import_job_check_stalled,
+    import_job_create,
+    import_job_start,
+    import_template_write,
+)
 from dudao.people.scope import can_write_anything
 
 
@@ -51,7 +56,7 @@ def job_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = access_import_job(request.user, pk)
+    job = import_job_check_stalled(access_import_job(request.user, pk))
     template = "imports/import_detail.html#progress" if request.htmx else "imports/import_detail.html"
     return render(request, template, {"job": job, "errors": job.errors[:200]})
 

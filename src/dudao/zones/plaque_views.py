@@ -26,6 +26,7 @@ from dudao.zones.models import PlaqueBatchStatus
 from dudao.zones.plaques import (
     PLAQUE_TITLE,
     access_school_plaque,
+    plaque_batch_check_stalled,
     plaque_batch_create,
     plaque_batch_start,
     plaque_pdf,
@@ -94,7 +95,7 @@ def plaque_office(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def plaque_batch(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress of a batch (polled by HTMX every second until it finishes), then its download link."""
-    batch = access_plaque_batch(request.user, pk)
+    batch = plaque_batch_check_stalled(access_plaque_batch(request.user, pk))
     template = "zones/plaque_batch.html#progress" if request.htmx else "zones/plaque_batch.html"
     return render(request, template, {"batch": batch})
 

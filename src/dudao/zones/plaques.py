@@ -266,10 +266,22 @@ def plaque_batch_start(*, batch: PlaqueBatch) -> PlaqueBatch:
     return batch
 
 
+def plaque_batch_check_stalled(batch: PlaqueBatch) -> PlaqueBatch:
+    """A batch lost by the worker: enqueued again, or failed with a message (core/jobs.py)."""
+    from dudao.core.jobs import revive_or_fail
+    from dudao.zones.tasks import plaque_batch_run_task
+
+    if revive_or_fail(batch, pending=PlaqueBatchStatus.PENDING, running=[PlaqueBatchStatus.RUNNING],
+                      failed=PlaqueBatchStatus.FAILED, enqueue=lambda: plaque_batch_run_task.enqueue(batch_id=batch.pk),
+                      message=_("生成中断：处理进程意外停止。请重新生成公示牌。")):
+        batch.refresh_from_db()
+    return batch
+
+
 def plaque_batch_run(*, batch_id: int) -> None:
     """Render and store the PDF. Safe to call twice: a running or finished batch is left alone."""
     claimed = PlaqueBatch.objects.filter(pk=batch_id, status=PlaqueBatchStatus.PENDING).update(
-        status=PlaqueBatchStatus.RUNNING, done=0
+        status=PlaqueBatchStatus.RUNNING, done=0, updated_at=timezone.now()
     )
     if not claimed:
         return  # another worker got there first, or the batch already ran
@@ -300,7 +312,7 @@ def _run(batch: PlaqueBatch) -> None:
             writer.append(io.BytesIO(render_pdf(plaque_html(plaques))))
             printed += len(chunk)
         done += len(ids)
-        PlaqueBatch.objects.filter(pk=batch.pk).update(done=done)
+        PlaqueBatch.objects.filter(pk=batch.pk).update(done=done, updated_at=timezone.now())  # heartbeat, core/jobs.py
     out = io.BytesIO()
     writer.write(out)
     batch.file.save(f"plaques-{batch.pk}.pdf", ContentFile(out.getvalue()), save=False)
