@@ -8,6 +8,7 @@ COVERAGE: dict[str, str] = {
         "supervisors:photo", "supervisors:status", "supervisors:term_add", "supervisors:stats",
         "supervisors:training_list", "supervisors:training_create", "supervisors:training_detail",
         "supervisors:training_attendance_remove", "supervisors:training_hours", "supervisors:training_hours_export",
-        "api-1:list_supervisors", "api-1:get_supervisor", "api-1:get_team_stats",
+        "api-1:list_supervisors", "api-1:get_supervisor", "api-1:get_team_stats", "supervisors:stats_export",
+        "api-1:list_training_sessions", "api-1:get_training_session", "api-1:get_training_hours",
     )
 }

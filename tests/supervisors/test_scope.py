@@ -172,6 +172,12 @@ def test_training_pages_follow_the_scope(cast, client, world, persona):
         assert (f">{topic}</a>" in page) == visible, ("supervisors:training_list", persona, topic)
         status = client.get(reverse("supervisors:training_detail", kwargs={"pk": session.pk})).status_code
         assert status == (200 if visible else 404), ("supervisors:training_detail", persona, topic)
+        api = client.get(reverse("api-1:get_training_session", kwargs={"session_id": session.pk}))
+        assert api.status_code == (200 if visible else 404), ("api-1:get_training_session", persona, topic)
+        if visible:
+            assert {a["supervisor_name"] for a in api.json()["attendance"]} == ({"甲", "乙"} if topic == "宁乡培训" else {"丙"})
+    listed = {item["topic"] for item in client.get(reverse("api-1:list_training_sessions")).json()["items"]}
+    assert listed == {topic for topic in world["sessions"] if persona in SEES_SESSION[topic]}, ("api-1:list_training_sessions", persona)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -179,14 +185,19 @@ def test_statistics_and_hours_only_for_offices_in_scope(cast, client, world, per
     client.force_login(getattr(cast, persona))
     office = world["ningxiang"].pk
     allowed = persona in SEES_NINGXIANG_TEAM
-    for name in ("supervisors:stats", "supervisors:training_hours", "supervisors:training_hours_export"):
+    for name in ("supervisors:stats", "supervisors:stats_export", "supervisors:training_hours", "supervisors:training_hours_export"):
         assert client.get(reverse(name), {"office": office, "year": 2024}).status_code == (200 if allowed else 404), (name, persona)
         assert client.get(reverse(name)).status_code == 200, (name, persona)
     status = client.get(reverse("api-1:get_team_stats"), {"office_id": office}).status_code
     assert status == (200 if allowed else 404), ("api-1:get_team_stats", persona)
+    hours = client.get(reverse("api-1:get_training_hours"), {"office_id": office, "year": 2024})
+    assert hours.status_code == (200 if allowed else 404), ("api-1:get_training_hours", persona)
     if allowed:
         rows = _xlsx(client.get(reverse("supervisors:training_hours_export"), {"office": office, "year": 2024}))
         assert _names(rows) == {"甲", "乙"}
+        assert {r["name"]: r["concentrated_hours"] for r in hours.json()} == {"甲": 8.0, "乙": 8.0}
+        stats = _xlsx(client.get(reverse("supervisors:stats_export"), {"office": office}))
+        assert stats[0] == ["统计维度", "分组", "人数"] and ["合计", "在岗督学", 2.0] in stats
     else:
         rows = _xlsx(client.get(reverse("supervisors:training_hours_export"), {"year": 2024}))
         assert not _names(rows) & {"甲", "乙"}, persona
@@ -200,6 +211,7 @@ def test_anonymous_is_sent_to_login(world, client):
         "supervisors:training_detail": {"pk": session.pk},
         "supervisors:training_attendance_remove": {"pk": session.pk, "supervisor_pk": yi.pk},
         "api-1:get_supervisor": {"supervisor_id": yi.pk},
+        "api-1:get_training_session": {"session_id": session.pk},
     }
     for name in COVERAGE:
         url = reverse(name, kwargs=kwargs.get(name, {}))

@@ -10,6 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from dudao.supervisors.selectors import (
     SupervisorFilters,
     access_supervisor,
+    access_training_session,
     background_labels,
     office_team,
     supervisor_list,
@@ -18,6 +19,8 @@ from dudao.supervisors.selectors import (
     team_offices,
     team_stats,
     training_hours,
+    training_session_list,
+    training_year_rows,
 )
 
 router = Router(tags=["督学队伍 supervisors"])
@@ -138,6 +141,80 @@ def get_team_stats(request, office_id: int | None = None, day: date | None = Non
         by_gender=stats.by_gender, by_degree=stats.by_degree, average_age=stats.average_age,
         average_age_by_kind=stats.average_age_by_kind, since=since, change=change,
     )
+
+
+class TrainingSessionOut(Schema):
+    id: int
+    topic: str
+    held_on: date
+    hours: float
+    mode: str
+    mode_label: str
+    office_id: int
+    office_name: str
+    organiser: str
+    location: str
+    attendee_count: int
+
+
+class AttendanceOut(Schema):
+    supervisor_id: int
+    supervisor_name: str
+    office_name: str
+    hours: float
+
+
+class TrainingSessionDetailOut(TrainingSessionOut):
+    attendance: list[AttendanceOut]
+
+
+class TrainingHoursOut(Schema):
+    supervisor_id: int
+    name: str
+    kind: str
+    concentrated_hours: float
+    other_hours: float
+    meets_rule: bool
+    missing_hours: float
+
+
+def _session_out(session, attendee_count: int) -> dict:
+    return {"id": session.pk, "topic": session.topic, "held_on": session.held_on, "hours": float(session.hours),
+            "mode": session.mode, "mode_label": session.get_mode_display(), "office_id": session.office_id,
+            "office_name": session.office.name, "organiser": session.organiser, "location": session.location,
+            "attendee_count": attendee_count}
+
+
+@router.get("/training", response=list[TrainingSessionOut], summary="培训列表（本督导室及下级；督学本人参加的）")
+@paginate(PageNumberPagination, page_size=50)
+def list_training_sessions(request, year: int | None = None, office_id: int | None = None):
+    return [_session_out(s, s.attendee_count) for s in training_session_list(user=request.user, year=year, office_id=office_id)]
+
+
+@router.get("/training/hours", response=list[TrainingHoursOut],
+            summary="年度集中培训学时（督学管理暂行办法：每年不少于40学时；网络培训和自学单列）")
+def get_training_hours(request, office_id: int | None = None, year: int | None = None):
+    offices = team_offices(request.user)
+    if office_id is None:
+        office = offices[0] if offices else None
+    else:
+        office = next((o for o in offices if o.pk == office_id), None)
+    if office is None:
+        raise Http404
+    today = timezone.localdate()
+    rows = training_year_rows(office=office, year=year or today.year, today=today)
+    return [{"supervisor_id": r.supervisor.pk, "name": r.supervisor.name, "kind": r.supervisor.kind,
+             "concentrated_hours": float(r.concentrated), "other_hours": float(r.other), "meets_rule": r.meets_rule,
+             "missing_hours": float(r.missing)} for r in rows]
+
+
+@router.get("/training/{session_id}", response=TrainingSessionDetailOut, summary="培训详情与参训名单")
+def get_training_session(request, session_id: int):
+    session = access_training_session(request.user, session_id)
+    attendance = list(session.attendance.select_related("supervisor__office").order_by("supervisor__name", "id"))
+    return {**_session_out(session, len(attendance)), "attendance": [
+        {"supervisor_id": a.supervisor_id, "supervisor_name": a.supervisor.name, "office_name": a.supervisor.office.name,
+         "hours": float(a.hours)} for a in attendance]}
 
 
 @router.get("/{supervisor_id}", response=SupervisorDetailOut, summary="督学详情")

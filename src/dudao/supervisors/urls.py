@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.supervisor_status, name="status"),
     path("<int:pk>/terms/", views.term_add, name="term_add"),
     path("stats/", views.team_stats_view, name="stats"),
+    path("stats/export/", views.team_stats_export, name="stats_export"),
     path("training/", views.training_list, name="training_list"),
     path("training/new/", views.training_create, name="training_create"),
     path("training/hours/", views.training_hours_view, name="training_hours"),

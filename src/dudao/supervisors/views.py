@@ -264,6 +264,31 @@ def team_stats_view(request: HttpRequest) -> HttpResponse:
     return render(request, "supervisors/team_stats.html", context)
 
 
+@login_required
+def team_stats_export(request: HttpRequest) -> HttpResponse:
+    """The statistics page as Excel: one row per figure (dimension, group, people), the change
+    since the earlier date in the notes — what an office pastes into its annual report (seed 002)."""
+    offices = team_offices(request.user)
+    office = _pick_office(request, offices)
+    day = _date_param(request.GET.get("day")) or timezone.localdate()
+    since = _date_param(request.GET.get("since"))
+    headers = ["统计维度", "分组", "人数"]
+    if office is None:
+        return xlsx_response("督学队伍统计", "队伍统计", headers, [], notes=["没有可统计的督学队伍。"])
+    team = office_team(user=request.user, office=office, include_lower=request.GET.get("lower") == "1")
+    stats = team_stats(supervisors=team, day=day)
+    rows: list[list] = [["合计", "在岗督学", stats.total]]
+    for dimension, counts in (("类别", stats.by_kind), ("层级", stats.by_level), ("来源背景", stats.by_background),
+                              ("年龄段", stats.by_age_band), ("性别", stats.by_gender), ("学历", stats.by_degree)):
+        rows += [[dimension, label, n] for label, n in counts.items()]
+    rows.append(["平均年龄", "全部", stats.average_age])
+    rows += [["平均年龄", label, age] for label, age in stats.average_age_by_kind.items()]
+    notes = [f"{office.name} 督学队伍统计（{day:%Y-%m-%d} 在岗）"]
+    if since and since != day:
+        notes.append(team_change(supervisors=team, since=since, day=day).summary)
+    return xlsx_response(f"{office.name}-督学队伍统计-{day:%Y%m%d}", "队伍统计", headers, rows, notes=notes)
+
+
 # --- training ------------------------------------------------------------------------------------
 
 
