@@ -211,3 +211,16 @@ def test_field_home_badge_links_to_a_ledger_the_supervisor_can_read(cast, client
     page = client.get(reverse("findings:ledger"), {"school_id": cast.A2.pk, "state": "unfinished"}).content.decode()
     assert client.get(reverse("findings:detail", args=[finding.pk])).status_code == 200
     assert reverse("findings:detail", args=[finding.pk]) in page
+
+
+def test_the_api_gives_each_problems_finding_to_those_who_may_see_it(cast, client, visit):
+    first, second = Finding.objects.filter(visit_problem__visit=visit).order_by("visit_problem_id")
+    Finding.objects.filter(pk=second.pk).update(state="reported")
+    client.force_login(cast.supervisor)
+    problems = client.get(reverse("api-1:get_visit", kwargs={"visit_id": visit.pk})).json()["problems"]
+    assert [(p["finding_id"], p["finding_state"]) for p in problems] == [(first.pk, "open"), (second.pk, "reported")]
+    assert problems[1]["finding_state_label"] == Finding.objects.get(pk=second.pk).get_state_display()
+    # the school reads its visit's feedback and its own findings' states too
+    client.force_login(cast.school_user)
+    problems = client.get(reverse("api-1:get_visit", kwargs={"visit_id": visit.pk})).json()["problems"]
+    assert [(p["finding_id"], p["finding_state"]) for p in problems] == [(first.pk, "open"), (second.pk, "reported")]

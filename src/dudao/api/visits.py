@@ -25,6 +25,7 @@ from dudao.visits.selectors import (
     labels_of,
     readable_visits,
     sees_full_visit,
+    visit_findings,
 )
 from dudao.visits.services import MAX_PHOTO_BYTES, photo_add, visit_save
 
@@ -64,6 +65,10 @@ class ProblemOut(Schema):
     description: str
     requirement: str
     deadline: date
+    # The problem's finding in the rectification ledger (整改台账), when the reader may see it.
+    finding_id: int | None = None
+    finding_state: str | None = None
+    finding_state_label: str | None = None
 
 
 class PhotoOut(Schema):
@@ -150,8 +155,16 @@ def _visit_out(user, visit: Visit, labels) -> dict:
 def _detail_out(user, visit: Visit) -> dict:
     labels = code_labels()
     out = _visit_out(user, visit, labels)
-    out["problems"] = [{"category": p.category, "category_label": labels[2].get(p.category, p.category), "description": p.description,
-                        "requirement": p.requirement, "deadline": p.deadline} for p in visit.problems.all()]
+    findings = visit_findings(user, visit) if visit.status == VisitStatus.SUBMITTED else {}
+    out["problems"] = []
+    for p in visit.problems.all():
+        finding = findings.get(p.pk)
+        out["problems"].append({
+            "category": p.category, "category_label": labels[2].get(p.category, p.category), "description": p.description,
+            "requirement": p.requirement, "deadline": p.deadline,
+            "finding_id": finding.pk if finding else None, "finding_state": finding.state if finding else None,
+            "finding_state_label": finding.get_state_display() if finding else None,
+        })
     out["photos"] = [{"id": p.pk, "client_id": p.client_id, "url": reverse("visits:photo", args=[p.pk]), "width": p.width,
                       "height": p.height, "taken_at": p.taken_at, "content_hash": p.content_hash}
                      for p in visit.photos.all()] if out["full"] else []
