@@ -91,7 +91,12 @@ def test_the_office_staff_get_the_summary_and_the_city_a_count(team, cast, clien
         assert summary.url == f"{reverse('visits:compliance')}?office={ningxiang.pk}"
     [city] = _mine(cast.city_staff)
     assert f"{ningxiang.name}：3" in city.body and "慢督学" not in city.body
-    for persona in ("province_staff", "multi", "outsider", "school_user", "evaluator", "nobody", "admin"):
+    # the province office is told per city, each city with the counties under it
+    [province] = _mine(cast.province_staff)
+    changsha = Office.objects.get(region__code="4301")
+    assert f"{changsha.name}：3" in province.body and ningxiang.name not in province.body and "慢督学" not in province.body
+    assert province.title == f"督导进度：{Office.objects.get(region__code='43').name} 有 3 名督学落后于进度"
+    for persona in ("multi", "outsider", "school_user", "evaluator", "nobody", "admin"):
         assert _mine(getattr(cast, persona)) == [], persona
     # the link lands on the compliance page of the office, which lists the behind supervisor
     client.force_login(cast.county_staff)
@@ -138,5 +143,5 @@ def test_the_scheduler_runs_the_reminders_job(team, cast, monkeypatch):
     monkeypatch.setattr("dudao.visits.reminders.timezone.localdate", lambda: DAY)
     call_command("scheduler", "--run", "visits.reminders", stdout=io.StringIO())
     run = ScheduledRun.objects.get(name="visits.reminders")
-    assert run.status == "done" and run.result["supervisors_notified"] == 2 and run.result["staff_notified"] == 3
+    assert run.status == "done" and run.result["supervisors_notified"] == 2 and run.result["staff_notified"] == 4  # county ×2, city, province
     assert len(_mine(cast.supervisor)) == 1

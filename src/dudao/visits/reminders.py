@@ -168,12 +168,33 @@ def _tell_office(office: Office, behind: list[BehindSupervisor], below: dict[str
     )
 
 
+LEVELS_BOTTOM_UP = [RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE]
+CHILD_LEVEL = {RegionLevel.CITY: RegionLevel.COUNTY, RegionLevel.PROVINCE: RegionLevel.CITY}
+
+
 def _offices_with_supervisors() -> list[Office]:
-    """County and city offices with an active supervisor at or below them (counties first)."""
+    """County, city and province offices with an active supervisor at or below them, counties
+    first, so that an office above is told the counts of the offices below it."""
     codes = set(Supervisor.objects.filter(status=SupervisorStatus.ACTIVE).values_list("office__region__code", flat=True))
-    offices = Office.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.CITY]).select_related("region")
+    offices = Office.objects.filter(level__in=LEVELS_BOTTOM_UP).select_related("region")
     chosen = [o for o in offices if any(code.startswith(o.region.code) for code in codes)]
-    return sorted(chosen, key=lambda o: (o.level != RegionLevel.COUNTY, o.region.code))
+    return sorted(chosen, key=lambda o: (LEVELS_BOTTOM_UP.index(o.level), o.region.code))
+
+
+def _behind_below(office: Office, offices: list[Office], behind_by_office: dict[int, int]) -> dict[str, int]:
+    """Behind supervisors per office one level down (a city: its counties; a province: its cities,
+    each with the counties under it)."""
+    child_level = CHILD_LEVEL.get(office.level)
+    if child_level is None:
+        return {}
+    below: dict[str, int] = {}
+    for child in offices:
+        if child.level != child_level or not child.region.code.startswith(office.region.code):
+            continue
+        n = sum(behind_by_office.get(o.pk, 0) for o in offices if o.region.code.startswith(child.region.code))
+        if n:
+            below[child.name] = n
+    return below
 
 
 def reminders_send(day: date | None = None) -> dict[str, int]:
@@ -181,17 +202,14 @@ def reminders_send(day: date | None = None) -> dict[str, int]:
     day = day or timezone.localdate()
     stats = {"offices": 0, "supervisors_behind": 0, "supervisors_notified": 0, "staff_notified": 0}
     behind_by_office: dict[int, int] = {}
-    for office in _offices_with_supervisors():
+    offices = _offices_with_supervisors()
+    for office in offices:
         stats["offices"] += 1
         behind = office_behind(office=office, day=day)
         behind_by_office[office.pk] = len(behind)
         stats["supervisors_behind"] += len(behind)
         stats["supervisors_notified"] += sum(_tell_supervisor(entry, day) for entry in behind)
-        below: dict[str, int] = {}
-        if office.level == RegionLevel.CITY:
-            for county in Office.objects.filter(level=RegionLevel.COUNTY, region__code__startswith=office.region.code):
-                if behind_by_office.get(county.pk):
-                    below[county.name] = behind_by_office[county.pk]
+        below = _behind_below(office, offices, behind_by_office)
         if behind or below:
             stats["staff_notified"] += _tell_office(office, behind, below, day)
     return stats
