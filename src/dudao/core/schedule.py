@@ -244,3 +244,8 @@ def start_scheduler_thread() -> threading.Thread:
     thread = threading.Thread(target=loop, name="dudao-scheduler", daemon=True)
     thread.start()
     return thread
+
+
+# The core app's own daily job (the other apps declare theirs in their `schedule.py`): files no row
+# refers to any more, removed at night (core/media.py).
+daily("core.media_cleanup", "dudao.core.media.media_cleanup", at="03:30")
