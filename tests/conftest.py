@@ -64,9 +64,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 def browser():
     import shutil
 
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from tests.browser.support import CHROMIUM_ARGS
+
+    # Assertions wait up to 10 s (Playwright's default is 5 s): on a busy 2-core CI machine one
+    # request of the single-threaded live server occasionally took longer, failing a correct test.
+    expect.set_options(timeout=10_000)
 
     executable = shutil.which("chromium")
     if executable is None:

@@ -3,6 +3,7 @@ responsible supervisor checks it and closes it (销号)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -54,6 +55,7 @@ def test_school_reports_with_a_photo_and_the_supervisor_closes(notified, page_fo
     page.get_by_role("link", name="宿舍消防通道堆放杂物").click()
     expect(page.get_by_test_id("finding-state")).to_contain_text("已下发整改通知")
     page.get_by_role("button", name="报送整改情况", exact=True).click()
+    expect(page.locator("#action-report")).to_have_class(re.compile(r"\bshow\b"))
     form = page.get_by_test_id("form-report")
     expect(form).to_be_visible()
     form.locator("textarea").fill("已清理消防通道，宿管每日巡查并登记")
@@ -78,6 +80,9 @@ def test_school_reports_with_a_photo_and_the_supervisor_closes(notified, page_fo
     assert image.url.startswith(f"{live_server.url}/findings/evidence/")
     image.close()
     page.get_by_role("button", name="核查销号", exact=True).click()
+    # Bootstrap swaps "collapsing" for "show" when the form has finished opening; a click during the
+    # animation can land where the button is about to be, not where it is (a flaky failure once).
+    expect(page.locator("#action-verify")).to_have_class(re.compile(r"\bshow\b"))
     form = page.get_by_test_id("form-verify")
     form.locator("textarea").fill("回访现场核查，通道已清理，同意销号")
     form.locator("button[type=submit]").click()
