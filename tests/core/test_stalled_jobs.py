@@ -37,6 +37,15 @@ def test_an_import_whose_worker_died_fails_with_a_message(cast, client):
     assert "导入中断" in job.message and "导入中断" in page
 
 
+def test_the_import_list_shows_a_dead_job_as_failed(cast, client):
+    job = _job(cast, cast.A1.code)
+    ImportJob.objects.filter(pk=job.pk).update(status="validating")
+    _age(ImportJob, job.pk, 16)
+    client.force_login(cast.county_staff)
+    assert client.get(reverse("imports:list")).status_code == 200
+    assert ImportJob.objects.get(pk=job.pk).status == "failed"
+
+
 def test_a_working_import_is_left_alone(cast, client):
     job = _job(cast, cast.A1.code)
     ImportJob.objects.filter(pk=job.pk).update(status="validating")

@@ -36,6 +36,9 @@ def access_import_job(user, pk: int) -> ImportJob:
 def job_list(request: HttpRequest) -> HttpResponse:
     _require_writer(request)
     page = Paginator(ImportJob.objects.visible_to(request.user).select_related("created_by"), 20).get_page(request.GET.get("page"))
+    for job in page.object_list:
+        if not job.is_finished:  # a job its worker lost shows as failed here too, not "running" forever
+            import_job_check_stalled(job)
     return render(request, "imports/import_list.html", {"page": page, "kinds": ImportKind.choices})
 
 
