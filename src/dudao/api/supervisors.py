@@ -121,16 +121,22 @@ def list_supervisors(request, filters: Query[SupervisorFilterIn]):
     return supervisor_list(user=request.user, filters=SupervisorFilters.from_params(filters.dict()))
 
 
-@router.get("/stats", response=TeamStatsOut, summary="督学队伍统计（某日在岗；可与另一日期对比）")
-def get_team_stats(request, office_id: int | None = None, day: date | None = None, since: date | None = None,
-                   include_lower: bool = False):
-    offices = team_offices(request.user)
+def _team_office(user, office_id: int | None):
+    """The office whose team the user may read: the one asked for, or the widest; else 404."""
+    offices = team_offices(user)
     if office_id is None:
         office = offices[0] if offices else None
     else:
         office = next((o for o in offices if o.pk == office_id), None)
     if office is None:
         raise Http404
+    return office
+
+
+@router.get("/stats", response=TeamStatsOut, summary="督学队伍统计（某日在岗；可与另一日期对比）")
+def get_team_stats(request, office_id: int | None = None, day: date | None = None, since: date | None = None,
+                   include_lower: bool = False):
+    office = _team_office(request.user, office_id)
     day = day or timezone.localdate()
     team = office_team(user=request.user, office=office, include_lower=include_lower)
     stats = team_stats(supervisors=team, day=day)
@@ -194,13 +200,7 @@ def list_training_sessions(request, year: int | None = None, office_id: int | No
 @router.get("/training/hours", response=list[TrainingHoursOut],
             summary="年度集中培训学时（督学管理暂行办法：每年不少于40学时；网络培训和自学单列）")
 def get_training_hours(request, office_id: int | None = None, year: int | None = None):
-    offices = team_offices(request.user)
-    if office_id is None:
-        office = offices[0] if offices else None
-    else:
-        office = next((o for o in offices if o.pk == office_id), None)
-    if office is None:
-        raise Http404
+    office = _team_office(request.user, office_id)
     today = timezone.localdate()
     rows = training_year_rows(office=office, year=year or today.year, today=today)
     return [{"supervisor_id": r.supervisor.pk, "name": r.supervisor.name, "kind": r.supervisor.kind,
