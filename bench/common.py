@@ -33,6 +33,16 @@ def configure() -> None:
     os.environ.setdefault("DUDAO_LOG_LEVEL", "WARNING")
 
 
+def production_password(password: str) -> str:
+    """A password hashed with the production hasher (Argon2), whatever this process's settings say:
+    the bench runs with the tests' cheap hasher, but its users must be able to log in to a server
+    on the production settings (bench/load.py), which refuse MD5."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    hasher = Argon2PasswordHasher()
+    return hasher.encode(password, hasher.salt())
+
+
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile: the smallest value with at least p % of the values at or below it."""
     ordered = sorted(values)

@@ -40,7 +40,7 @@ from psycopg import sql
 from balance_national import TARGET_SECONDS as NATIONAL_TARGET_SECONDS
 from balance_national import TARGET_SPEEDUP as NATIONAL_TARGET_SPEEDUP
 from balance_national import bench_national
-from common import BENCH_DB, OUT_DIR, PG_SERVER_URL, ROOT, configure, summarise_ms
+from common import BENCH_DB, OUT_DIR, PG_SERVER_URL, ROOT, configure, production_password, summarise_ms
 from monitoring import TARGET_SECONDS as MONITORING_TARGET_SECONDS
 from monitoring import bench_monitoring
 from plaques import TARGET_SECONDS as PLAQUES_TARGET_SECONDS
@@ -116,7 +116,8 @@ def province_staff() -> User:
     from dudao.regions.models import Region
     from dudao.regions.services import office_ensure
 
-    user = User.objects.create_user(username="bench_hn_office", password="Bench-only-2026!", full_name="湖南省督导室·基准测试")
+    user = User.objects.create(username="bench_hn_office", password=production_password("Bench-only-2026!"),
+                               full_name="湖南省督导室·基准测试")
     office = office_ensure(region=Region.objects.get(code="43"))
     role_grant_add(user=user, role=Role.OFFICE_STAFF, office=office)
     return user

@@ -15,6 +15,8 @@ import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
+from common import production_password
+
 TARGET_SECONDS = 1.0
 PROVINCE = "43"
 SCHOOLS = 20_000
@@ -72,7 +74,7 @@ def build(rng: random.Random) -> dict:
         schools_by_county[code[:6]].append(pk)
     total = sum(len(v) for v in schools_by_county.values())
     now = timezone.now()
-    creator = User.objects.create_user(username="bench_visits", password="Bench-only-2026!")
+    creator = User.objects.create(username="bench_visits", password=production_password("Bench-only-2026!"))
     supervisors = []
     for county, ids in schools_by_county.items():
         n = max(1, round(SUPERVISORS * len(ids) / total))
