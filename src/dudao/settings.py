@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "dudao.people.middleware.ForcePasswordChangeMiddleware",
 ]
 
 ROOT_URLCONF = "dudao.urls"

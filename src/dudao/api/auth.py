@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
 from dudao.people.models import ApiToken
+
+
+class PasswordChangeRequired(PermissionDenied):
+    """A token of an account that still has its initial password (people.middleware)."""
 
 
 class TokenAuth(HttpBearer):
@@ -16,6 +21,8 @@ class TokenAuth(HttpBearer):
             return None
         if not api_token.user.is_active:
             return None
+        if api_token.user.must_change_password:
+            raise PasswordChangeRequired
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
         request.user = api_token.user
         return api_token.user

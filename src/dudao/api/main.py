@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from dudao.api import complaints, findings, notifications, regions, schools, supervisors, visits, zones
-from dudao.api.auth import AUTH
+from dudao.api.auth import AUTH, PasswordChangeRequired
 
 api = NinjaAPI(
     title="督导 Dudao API",
@@ -37,3 +37,10 @@ def not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return api.create_response(request, {"detail": "无权执行此操作。"}, status=403)
+
+
+@api.exception_handler(PasswordChangeRequired)
+def password_change_required(request, exc):
+    from dudao.people.middleware import MESSAGE
+
+    return api.create_response(request, {"detail": MESSAGE}, status=403)

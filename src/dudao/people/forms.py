@@ -39,6 +39,19 @@ class RoleGrantForm(forms.Form):
     )
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
 
+    def __init__(self, *args, by=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by = by
+        from dudao.people.scope import is_system_admin
+
+        if by is not None and not is_system_admin(by):
+            # Office staff give roles within their own subtrees only: never system admin, never
+            # an office above or beside theirs, never a school outside.
+            from dudao.supervisors.selectors import managed_offices
+
+            self.fields["role"].choices = [(v, label) for v, label in Role.choices if v != Role.SYSTEM_ADMIN]
+            self.fields["office"].queryset = Office.objects.filter(pk__in=[o.pk for o in managed_offices(by)]).select_related("region")
+
     def clean_school_codes(self) -> list[School]:
         raw = self.cleaned_data.get("school_codes", "")
         codes = [c.strip() for c in raw.replace("，", ",").replace("\n", ",").split(",") if c.strip()]
@@ -46,4 +59,9 @@ class RoleGrantForm(forms.Form):
         missing = sorted(set(codes) - {s.code for s in schools})
         if missing:
             raise forms.ValidationError(_("以下学校标识码不存在：%(codes)s") % {"codes": "、".join(missing)})
+        if self.by is not None:
+            writable = set(School.objects.visible_to(self.by, write=True).filter(pk__in=[s.pk for s in schools]).values_list("pk", flat=True))
+            outside = sorted(s.code for s in schools if s.pk not in writable)
+            if outside:
+                raise forms.ValidationError(_("以下学校不在您的管辖范围内：%(codes)s") % {"codes": "、".join(outside)})
         return schools

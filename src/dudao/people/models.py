@@ -42,6 +42,9 @@ class DudaoUserManager(UserManager):
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # Set on accounts created in batch or whose password someone else reset: until the person
+    # chooses their own password, every page sends them to 我的账号 and the API refuses (403).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     objects = DudaoUserManager()
 

@@ -162,13 +162,54 @@ def office_q(user: User) -> Q:
 
 
 def user_q(user: User) -> Q:
-    """Only system admins manage other accounts; everyone else sees themselves."""
+    """System admins manage every account. Office staff manage the accounts that belong wholly to
+    their region subtrees (never above or beside them); everyone sees their own account."""
     scope = get_scope(user)
     if scope.everything:
         return Q()
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
-    return Q(pk=user.pk)
+    own = Q(pk=user.pk)
+    if not scope.write_region_codes:
+        return own
+    return own | managed_users_q(scope.write_region_codes)
+
+
+def _under(field: str, codes: Iterable[str]) -> Q:
+    return reduce(or_, [Q(**{f"{field}__startswith": code}) for code in codes])
+
+
+def managed_users_q(codes: tuple[str, ...]) -> Q:
+    """Accounts an office of `codes` manages: at least one role inside the subtrees and none outside.
+
+    A role is outside when it is system admin, names an office outside, is a region role without an
+    office, or lists a school outside; a supervisor record of an office outside also makes the
+    account outside. An account with no role belongs to nobody but the admin.
+    """
+    from dudao.schools.models import School
+    from dudao.supervisors.models import Supervisor
+
+    office_inside = _under("office__region__code", codes)
+    schools_outside = School.objects.exclude(_under("region_code", codes)).values("pk")
+    outside = (
+        Q(role=Role.SYSTEM_ADMIN)
+        | (Q(office__isnull=False) & ~office_inside)
+        | (Q(office__isnull=True) & Q(role__in=REGION_ROLES))
+        | Q(schools__in=schools_outside)
+    )
+    inside = RoleGrant.objects.exclude(role=Role.SYSTEM_ADMIN).filter(office_inside | _under("schools__region_code", codes))
+    records_outside = Supervisor.objects.filter(user__isnull=False).exclude(_under("office__region__code", codes))
+    return (
+        Q(pk__in=inside.values("user_id"))
+        & ~Q(pk__in=RoleGrant.objects.filter(outside).values("user_id"))
+        & ~Q(pk__in=records_outside.values("user_id"))
+        & Q(is_superuser=False)
+    )
+
+
+def can_manage_users(user: User) -> bool:
+    """The account pages: system admins and office staff (leaders, supervisors and schools do not)."""
+    return can_write_anything(user)
 
 
 def is_system_admin(user: User) -> bool:

@@ -53,10 +53,16 @@ def role_grant_remove(*, grant: RoleGrant) -> None:
 
 
 @transaction.atomic
-def user_set_password(*, user: User, password: str) -> None:
+def user_set_password(*, user: User, password: str, by: User | None = None) -> None:
+    """A password chosen by the person clears the forced change; one set by someone else (a reset)
+    must be changed at the next login. The initial password cannot be kept as the new one."""
+    own = by is not None and by.pk == user.pk
+    if own and user.must_change_password and user.check_password(password):
+        raise ValidationError(_("新密码不能与初始密码相同。"))
     validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = not own and by is not None
+    user.save(update_fields=["password", "must_change_password"])
 
 
 @transaction.atomic

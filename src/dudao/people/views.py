@@ -7,6 +7,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,11 +18,17 @@ from dudao.core.excel import xlsx_response
 from dudao.people import services
 from dudao.people.forms import PasswordForm, RoleGrantForm, UserCreateForm, UserEditForm
 from dudao.people.models import RoleGrant, User
-from dudao.people.scope import is_system_admin
+from dudao.people.scope import can_manage_users, get_scope, is_system_admin
 
 
 def _require_admin(request: HttpRequest) -> None:
     if not is_system_admin(request.user):
+        raise PermissionDenied
+
+
+def _require_manager(request: HttpRequest) -> None:
+    """Admins manage every account; office staff the accounts of their region subtrees (scope.user_q)."""
+    if not can_manage_users(request.user):
         raise PermissionDenied
 
 
@@ -38,9 +47,10 @@ def _apply_errors(form, exc: ValidationError) -> None:
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     form = PasswordForm(request.POST or None)
+    forced = request.user.must_change_password
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_set_password(user=request.user, password=form.cleaned_data["password"])
+            services.user_set_password(user=request.user, password=form.cleaned_data["password"], by=request.user)
         except ValidationError as exc:
             form.add_error("password", exc.messages)
         else:
@@ -48,14 +58,15 @@ def me(request: HttpRequest) -> HttpResponse:
 
             update_session_auth_hash(request, request.user)
             messages.success(request, _("密码已修改。"))
-            return redirect("people:me")
+            return redirect("core:home" if forced else "people:me")
     grants = request.user.role_grants.select_related("office").prefetch_related("schools")
-    return render(request, "people/me.html", {"form": form, "grants": grants})
+    return render(request, "people/me.html", {"form": form, "grants": grants,
+                                              "must_change": request.user.must_change_password})
 
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    _require_manager(request)
     users = User.objects.visible_to(request.user).prefetch_related("role_grants__office")
     q = request.GET.get("q", "").strip()
     if q:
@@ -73,7 +84,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(users.order_by("username"), 30).get_page(request.GET.get("page"))
     from dudao.people.models import Role
 
-    return render(request, "people/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices})
+    return render(request, "people/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices,
+                                                     "is_admin": is_system_admin(request.user)})
 
 
 @login_required
@@ -93,10 +105,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    _require_manager(request)
     target = access_user(request.user, pk)
     edit_form = UserEditForm(request.POST or None, instance=target, prefix="edit")
-    grant_form = RoleGrantForm(prefix="grant")
+    grant_form = RoleGrantForm(prefix="grant", by=request.user)
     if request.method == "POST" and edit_form.is_valid():
         edit_form.save()
         messages.success(request, _("已保存。"))
@@ -112,9 +124,9 @@ def _detail_context(target: User, edit_form, grant_form) -> dict:
 @login_required
 @require_POST
 def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    _require_manager(request)
     target = access_user(request.user, pk)
-    form = RoleGrantForm(request.POST, prefix="grant")
+    form = RoleGrantForm(request.POST, prefix="grant", by=request.user)
     if form.is_valid():
         try:
             services.role_grant_add(
@@ -132,7 +144,7 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def grant_remove(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
-    _require_admin(request)
+    _require_manager(request)
     target = access_user(request.user, pk)
     grant = get_visible_or_404(RoleGrant.objects.filter(user=target), pk=grant_pk)
     services.role_grant_remove(grant=grant)
@@ -143,16 +155,16 @@ def grant_remove(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    _require_manager(request)
     target = access_user(request.user, pk)
     form = PasswordForm(request.POST)
     if form.is_valid():
         try:
-            services.user_set_password(user=target, password=form.cleaned_data["password"])
+            services.user_set_password(user=target, password=form.cleaned_data["password"], by=request.user)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
-            messages.success(request, _("密码已重置。"))
+            messages.success(request, _("密码已重置，该用户下次登录时须修改密码。") if target != request.user else _("密码已重置。"))
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
     return redirect("people:user_detail", pk=target.pk)
@@ -161,8 +173,79 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    _require_manager(request)
     target = access_user(request.user, pk)
     services.user_unlock(user=target)
     messages.success(request, _("已解除登录锁定。"))
     return redirect("people:user_detail", pk=target.pk)
+
+
+# --- accounts in batch (people.accounts) --------------------------------------------------------
+
+
+@login_required
+def batch_accounts(request: HttpRequest) -> HttpResponse:
+    """Pick supervisors of the roster or schools of the list and open their accounts in one go.
+    The result page is the only place the initial passwords ever appear (page and Excel)."""
+    import base64
+
+    from dudao.people import accounts
+    from dudao.people.scope import supervisor_q
+    from dudao.schools.models import School
+    from dudao.supervisors.models import Supervisor
+
+    _require_manager(request)
+    kind = "schools" if request.GET.get("kind", request.POST.get("kind")) == "schools" else "supervisors"
+    q = request.GET.get("q", "").strip()
+    supervisors = (Supervisor.objects.filter(supervisor_q(request.user, write=True))
+                   .select_related("office__region", "user").order_by("office__region__code", "name"))
+    schools = School.objects.visible_to(request.user, write=True).order_by("region_code", "code")
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+        if not ids:
+            messages.error(request, _("请至少选择一项。"))
+            return redirect(f"{request.path}?kind={kind}")
+        if kind == "schools":
+            issued, skipped = accounts.school_accounts_create(by=request.user, schools=schools.filter(pk__in=ids))
+        else:
+            issued, skipped = accounts.supervisor_accounts_create(by=request.user, supervisors=supervisors.filter(pk__in=ids))
+        login_url = request.build_absolute_uri(reverse("login"))
+        xlsx = base64.b64encode(accounts.issued_accounts_xlsx(issued, login_url)).decode() if issued else ""
+        response = render(request, "people/batch_result.html", {
+            "issued": issued, "skipped": skipped, "kind": kind, "xlsx": xlsx, "login_url": login_url,
+            "filename": f"新开通账号-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+        })
+        response["Cache-Control"] = "no-store"  # the passwords must not stay in any cache
+        return response
+    if kind == "schools":
+        with_account = set(RoleGrant.schools.through.objects.filter(rolegrant__role="school_user", school__in=schools)
+                           .values_list("school_id", flat=True))
+        if q:
+            schools = schools.filter(Q(name__icontains=q) | Q(code__startswith=q))
+        rows = [{"pk": s.pk, "name": s.name, "unit": s.code, "account": "✓" if s.pk in with_account else "",
+                 "selectable": s.pk not in with_account} for s in schools[:2000]]
+    else:
+        if q:
+            supervisors = supervisors.filter(name__icontains=q)
+        rows = [{"pk": s.pk, "name": s.name, "unit": s.office.name, "account": s.user.username if s.user_id else "",
+                 "selectable": not s.user_id and s.status == "active", "status": s.get_status_display()}
+                for s in supervisors[:2000]]
+    return render(request, "people/batch_accounts.html", {"kind": kind, "rows": rows, "q": q,
+                                                          "open_count": sum(1 for r in rows if r["selectable"])})
+
+
+@login_required
+@require_POST
+def batch_active(request: HttpRequest) -> HttpResponse:
+    """Disable (or enable) the selected accounts of the user list."""
+    from dudao.people import accounts
+
+    _require_manager(request)
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    active = request.POST.get("action") == "enable"
+    users = list(User.objects.visible_to(request.user).filter(pk__in=ids))
+    if len(users) != len(set(ids)):
+        raise PermissionDenied
+    n = accounts.users_set_active(by=request.user, users=users, active=active)
+    messages.success(request, (_("已启用 %(n)s 个账号。") if active else _("已停用 %(n)s 个账号。")) % {"n": n})
+    return redirect(request.POST.get("next") if url_has_allowed_host_and_scheme(request.POST.get("next"), None) else reverse("people:user_list"))
