@@ -41,13 +41,7 @@ COVERAGE = {
     "schools:detail": "school",
     "schools:year_export": "school",
     "people:me": "self",
-    "people:user_list": "admin",
     "people:user_create": "admin",
-    "people:user_detail": "admin",
-    "people:grant_add": "admin",
-    "people:grant_remove": "admin",
-    "people:user_password": "admin",
-    "people:user_unlock": "admin",
     "imports:list": "writer",
     "imports:new": "writer",
     "imports:template": "writer",
@@ -75,6 +69,7 @@ from tests.scope import (  # noqa: E402
     coverage_findings,
     coverage_monitoring,
     coverage_notifications,
+    coverage_people,
     coverage_plaques,
     coverage_schools,
     coverage_supervisors,
@@ -82,7 +77,7 @@ from tests.scope import (  # noqa: E402
     coverage_zones,
 )
 
-APP_COVERAGE = (coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
+APP_COVERAGE = (coverage_people, coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
                 coverage_findings, coverage_complaints, coverage_monitoring)
 for _module in APP_COVERAGE:
     COVERAGE.update(_module.COVERAGE)
