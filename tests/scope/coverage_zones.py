@@ -6,6 +6,6 @@ COVERAGE: dict[str, str] = {
     for name in (
         "zones:index", "zones:create", "zones:detail", "zones:edit", "zones:delete", "zones:add_schools",
         "zones:remove_school", "zones:school", "zones:assign", "zones:join", "zones:assignment_end",
-        "api-1:list_zones", "api-1:get_zone", "api-1:get_coverage", "api-1:list_assignments", "api-1:create_assignment",
+        "zones:export", "api-1:list_zones", "api-1:get_zone", "api-1:get_coverage", "api-1:list_assignments", "api-1:create_assignment",
     )
 }

@@ -87,3 +87,35 @@ def test_school_supervision_pages(cast, client, world, persona):
                           ("api-1:list_assignments", f"/api/v1/schools/{school.pk}/assignments")):
             status = client.get(url).status_code
             assert status == (200 if key in EXPECTED[persona] else 404), (name, persona, key, status)
+
+
+# Zone exports carry the team's phone numbers: the office, those above it and admins (accounts helper).
+EXPORT_SEES = {"admin": {"北区", "浏阳区"}, "province_staff": {"北区", "浏阳区"}, "city_staff": {"北区", "浏阳区"},
+               "county_staff": {"北区"}, "county_leader": {"北区"}, "multi": set()}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_zone_exports(cast, client, world, persona):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    zone_create(office=Office.objects.get(region__code="430181"), name="浏阳区")
+    client.force_login(getattr(cast, persona))
+    for kind in ("zones", "zone_schools", "zone_supervisors"):
+        response = client.get(reverse("zones:export", kwargs={"kind": kind}))  # "zones:export"
+        if persona not in EXPORT_SEES:
+            assert response.status_code == 403, (persona, kind)
+            continue
+        assert response.status_code == 200, (persona, kind)
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))).get_sheet_by_index(0).to_python()
+        zone_column = {"zones": 1, "zone_schools": 2, "zone_supervisors": 3}[kind]
+        shown = {r[zone_column] for r in rows[1:]}
+        assert shown <= EXPORT_SEES[persona] and ("北区" in shown) == ("北区" in EXPORT_SEES[persona]), (persona, kind, shown)
+        if kind == "zone_schools":
+            assert ({r[0] for r in rows[1:]} == {cast.A1.code}) == ("北区" in EXPORT_SEES[persona])
+
+
+def test_zone_exports_ask_anonymous_to_log_in(cast, client):
+    response = client.get(reverse("zones:export", kwargs={"kind": "zones"}))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

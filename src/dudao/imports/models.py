@@ -13,6 +13,9 @@ class ImportKind(models.TextChoices):
     SCHOOLS = "schools", _("学校名录")
     YEAR_DATA = "year_data", _("学校年度基础数据")
     SUPERVISORS = "supervisors", _("督学名册")
+    ZONES = "zones", _("督学责任区")
+    ZONE_SCHOOLS = "zone_schools", _("责任区学校")
+    ZONE_SUPERVISORS = "zone_supervisors", _("责任区督学")
 
 
 class ImportStatus(models.TextChoices):

@@ -7,6 +7,7 @@ urlpatterns: list = [
     # zones, coverage and assignments
     path("", views.index, name="index"),
     path("new/", views.zone_create, name="create"),
+    path("export/<str:kind>/", views.export, name="export"),
     path("<int:pk>/", views.zone_detail, name="detail"),
     path("<int:pk>/edit/", views.zone_edit, name="edit"),
     path("<int:pk>/delete/", views.zone_delete, name="delete"),

@@ -260,3 +260,24 @@ def school_join_zone(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 __all__ = ["Http404"]
+
+
+@login_required
+def export(request: HttpRequest, kind: str) -> HttpResponse:
+    """Zones, zone schools or zone supervisors as Excel, in the import columns (round trip).
+    For the offices whose details the user sees (their own and those below): phone numbers of the
+    team are in it."""
+    from dudao.core.excel import xlsx_response
+    from dudao.zones.exports import TITLES, export_headers, export_rows
+
+    if kind not in TITLES:
+        raise Http404
+    offices = [o for o in zone_offices(request.user) if sees_office_details(request.user, o)]
+    if not offices:
+        raise PermissionDenied
+    if request.GET.get("office"):
+        office = access_office(request.user, request.GET["office"])
+        if office not in offices:
+            raise PermissionDenied
+        offices = [office]
+    return xlsx_response(TITLES[kind], TITLES[kind], export_headers(kind), export_rows(kind, request.user, offices))
