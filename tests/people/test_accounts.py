@@ -273,3 +273,54 @@ def test_anonymous_is_sent_to_login(cast, client):
         assert response.status_code in (302, 405), name
         if response.status_code == 302:
             assert response["Location"].startswith(reverse("login")), name
+
+
+# --- the API: same services, same scope ------------------------------------------------------------
+
+API_URLS = ["api-1:list_accounts", "api-1:create_batch", "api-1:set_active"]
+
+
+def test_api_batch_opening_and_disabling(cast, client, ningxiang):
+    s = _supervisor(ningxiang, "接口督学")
+    _, key = ApiToken.issue(user=cast.county_staff, name="office")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    response = client.post(reverse("api-1:create_batch"), {"kind": "supervisors", "ids": [s.pk]}, content_type="application/json", **auth)
+    assert response.status_code == 200
+    body = response.json()
+    assert [(a["username"], a["name"]) for a in body["issued"]] == [("430182-d001", "接口督学")]
+    user = User.objects.get(username="430182-d001")
+    assert user.check_password(body["issued"][0]["password"]) and user.must_change_password
+    response = client.post(reverse("api-1:create_batch"), {"kind": "schools", "ids": [cast.A3.pk]}, content_type="application/json", **auth)
+    assert response.json()["issued"][0]["username"] == cast.A3.code
+    listed = {a["username"]: a for a in client.get(reverse("api-1:list_accounts"), **auth).json()}
+    assert set(listed) == {"t_county", "t_leader", "t_supervisor", "t_school", "430182-d001", cast.A3.code}
+    assert listed["430182-d001"]["must_change_password"] and listed["430182-d001"]["roles"] == ["supervisor"]
+    response = client.post(reverse("api-1:set_active"), {"ids": [user.pk], "active": False}, content_type="application/json", **auth)
+    assert response.json() == {"changed": 1}
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+@pytest.mark.parametrize("persona", ["county_staff", "county_leader", "supervisor", "school_user", "outsider", "multi", "nobody"])
+def test_api_refuses_outside_the_scope(cast, client, persona):
+    liuyang = Office.objects.get(region__code="430181")
+    s = _supervisor(liuyang, "浏阳督学")
+    client.force_login(getattr(cast, persona))
+    manager = persona in MANAGERS
+    listing = client.get(reverse("api-1:list_accounts"))
+    assert listing.status_code == (200 if manager else 403)
+    if manager:
+        names = {a["username"] for a in listing.json()}
+        assert names - {getattr(cast, persona).username} == {getattr(cast, p).username for p in MANAGES[persona]}
+    for payload in ({"kind": "supervisors", "ids": [s.pk]}, {"kind": "schools", "ids": [cast.C1.pk]}):
+        assert client.post(reverse("api-1:create_batch"), payload, content_type="application/json").status_code == 403
+    response = client.post(reverse("api-1:set_active"), {"ids": [cast.city_staff.pk], "active": False}, content_type="application/json")
+    assert response.status_code == 403
+    assert not User.objects.filter(username__startswith="430181-d").exists()
+    assert User.objects.get(pk=cast.city_staff.pk).is_active
+
+
+def test_api_asks_for_authentication(cast, client):
+    assert client.get(reverse("api-1:list_accounts")).status_code == 401
+    assert client.post(reverse("api-1:create_batch"), {"kind": "schools", "ids": []}, content_type="application/json").status_code == 401
+    assert client.post(reverse("api-1:set_active"), {"ids": [], "active": False}, content_type="application/json").status_code == 401

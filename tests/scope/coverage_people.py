@@ -9,5 +9,6 @@ COVERAGE: dict[str, str] = {
     for name in (
         "people:user_list", "people:user_detail", "people:grant_add", "people:grant_remove", "people:user_password",
         "people:user_unlock", "people:batch_accounts", "people:batch_active",
+        "api-1:list_accounts", "api-1:create_batch", "api-1:set_active",
     )
 }

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 
-from dudao.api import complaints, findings, notifications, regions, schools, supervisors, visits, zones
+from dudao.api import accounts, complaints, findings, notifications, regions, schools, supervisors, visits, zones
 from dudao.api.auth import AUTH, PasswordChangeRequired
 
 api = NinjaAPI(
@@ -27,6 +27,7 @@ api.add_router("/v1/findings", findings.router)
 api.add_router("/v1/notifications", notifications.router)
 api.add_router("/v1/complaints", complaints.router)
 api.add_router("/v1/public/complaints", complaints.public_router)
+api.add_router("/v1/accounts", accounts.router)
 
 
 @api.exception_handler(Http404)
