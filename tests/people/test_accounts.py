@@ -231,7 +231,9 @@ def test_county_staff_cannot_touch_the_city_or_a_sibling(cast, client):
         response = client.post(reverse("people:user_detail", kwargs={"pk": target.pk}),
                                {"edit-full_name": "x", "edit-is_active": ""})
         assert response.status_code == 404
-    with pytest.raises(Exception):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
         users_set_active(by=cast.county_staff, users=[cast.city_staff], active=False)
     cast.city_staff.refresh_from_db()
     assert cast.city_staff.is_active and cast.city_staff.full_name == "市督导室"

@@ -6,7 +6,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 
-from dudao.api import accounts, complaints, findings, notifications, regions, schools, supervisors, visits, zones
+from dudao.api import (
+    accounts,
+    complaints,
+    findings,
+    notifications,
+    regions,
+    schools,
+    supervisors,
+    visits,
+    zones,
+)
 from dudao.api.auth import AUTH, PasswordChangeRequired
 
 api = NinjaAPI(

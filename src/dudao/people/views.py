@@ -18,7 +18,7 @@ from dudao.core.excel import xlsx_response
 from dudao.people import services
 from dudao.people.forms import PasswordForm, RoleGrantForm, UserCreateForm, UserEditForm
 from dudao.people.models import RoleGrant, User
-from dudao.people.scope import can_manage_users, get_scope, is_system_admin
+from dudao.people.scope import can_manage_users, is_system_admin
 
 
 def _require_admin(request: HttpRequest) -> None:
