@@ -326,3 +326,20 @@ def test_api_asks_for_authentication(cast, client):
     assert client.get(reverse("api-1:list_accounts")).status_code == 401
     assert client.post(reverse("api-1:create_batch"), {"kind": "schools", "ids": []}, content_type="application/json").status_code == 401
     assert client.post(reverse("api-1:set_active"), {"ids": [], "active": False}, content_type="application/json").status_code == 401
+
+
+def test_a_city_office_picks_one_county_at_a_time(cast, client, ningxiang):
+    liuyang = Office.objects.get(region__code="430181")
+    _supervisor(ningxiang, "宁乡督学")
+    _supervisor(liuyang, "浏阳督学")
+    client.force_login(cast.city_staff)
+    everything = client.get(reverse("people:batch_accounts")).content.decode()
+    assert "宁乡督学" in everything and "浏阳督学" in everything
+    one = client.get(reverse("people:batch_accounts") + f"?office={liuyang.pk}").content.decode()
+    assert "浏阳督学" in one and "宁乡督学" not in one
+    schools = client.get(reverse("people:batch_accounts") + f"?kind=schools&office={liuyang.pk}").content.decode()
+    assert cast.C1.code in schools and cast.A1.code not in schools
+    # The county office sees no choice of office and nothing of 浏阳, whatever it asks for.
+    client.force_login(cast.county_staff)
+    page = client.get(reverse("people:batch_accounts") + f"?office={liuyang.pk}").content.decode()
+    assert "浏阳督学" not in page and "宁乡督学" in page

@@ -13,7 +13,7 @@ class RoleGrantInline(admin.TabularInline):
 
 @admin.register(User)
 class DudaoUserAdmin(UserAdmin):
-    fieldsets = UserAdmin.fieldsets + (("督导", {"fields": ("full_name", "phone")}),)
-    list_display = ["username", "full_name", "phone", "is_active", "is_staff"]
+    fieldsets = UserAdmin.fieldsets + (("督导", {"fields": ("full_name", "phone", "must_change_password")}),)
+    list_display = ["username", "full_name", "phone", "is_active", "must_change_password", "is_staff"]
     search_fields = ["username", "full_name", "phone"]
     inlines = [RoleGrantInline]

@@ -217,6 +217,13 @@ def batch_accounts(request: HttpRequest) -> HttpResponse:
         })
         response["Cache-Control"] = "no-store"  # the passwords must not stay in any cache
         return response
+    from dudao.supervisors.selectors import managed_offices
+
+    offices = managed_offices(request.user)
+    office = next((o for o in offices if str(o.pk) == request.GET.get("office", "")), None)
+    if office is not None:  # a city office opens one county at a time
+        supervisors = supervisors.filter(office=office)
+        schools = schools.filter(region_code__startswith=office.region.code)
     if kind == "schools":
         with_account = set(RoleGrant.schools.through.objects.filter(rolegrant__role="school_user", school__in=schools)
                            .values_list("school_id", flat=True))
@@ -230,7 +237,7 @@ def batch_accounts(request: HttpRequest) -> HttpResponse:
         rows = [{"pk": s.pk, "name": s.name, "unit": s.office.name, "account": s.user.username if s.user_id else "",
                  "selectable": not s.user_id and s.status == "active", "status": s.get_status_display()}
                 for s in supervisors[:2000]]
-    return render(request, "people/batch_accounts.html", {"kind": kind, "rows": rows, "q": q,
+    return render(request, "people/batch_accounts.html", {"kind": kind, "rows": rows, "q": q, "offices": offices, "office": office,
                                                           "open_count": sum(1 for r in rows if r["selectable"])})
 
 
