@@ -343,3 +343,15 @@ def test_a_city_office_picks_one_county_at_a_time(cast, client, ningxiang):
     client.force_login(cast.county_staff)
     page = client.get(reverse("people:batch_accounts") + f"?office={liuyang.pk}").content.decode()
     assert "浏阳督学" not in page and "宁乡督学" in page
+
+
+@pytest.mark.parametrize("persona", sorted(MANAGERS))
+def test_batch_page_lists_only_the_schools_the_persona_may_change(cast, client, persona):
+    from tests.personas import EXPECTED, WRITERS
+
+    rule = WRITERS[persona]
+    keys = {"A1", "A2", "A3", "B1", "B2", "C1", "D1"} if rule == "all" else set(EXPECTED[persona]) if rule == "scope" else set(rule)
+    client.force_login(getattr(cast, persona))
+    page = client.get(reverse("people:batch_accounts") + "?kind=schools").content.decode()
+    for key in ("A1", "A2", "A3", "B1", "B2", "C1", "D1"):
+        assert (getattr(cast, key).code in page) == (key in keys), (persona, key)
