@@ -368,7 +368,8 @@ def visit_as_draft(visit: Visit) -> dict:
         "methods": list(visit.methods), "topics": list(visit.topics), "narrative": visit.narrative,
         "opinions": visit.opinions, "refused": visit.refused, "refusal_note": visit.refusal_note,
         "problems": [{"category": p.category, "description": p.description, "requirement": p.requirement,
-                      "deadline": p.deadline.isoformat()} for p in visit.problems.all()],
+                      "deadline": p.deadline.isoformat(), "photos": [str(ph.client_id) for ph in p.photos.all()]}
+                     for p in visit.problems.prefetch_related("photos")],
         "photos": [{"client_id": str(p.client_id), "id": p.pk, "status": "done", "name": p.caption,
                     "url": reverse("visits:photo", args=[p.pk])} for p in visit.photos.all()],
         "saved_at": iso(visit.updated_at), "synced": True,
