@@ -143,9 +143,14 @@ def test_the_school_sees_the_site_photos_on_its_finding(cast, client, field, dra
     finding = Finding.objects.get(visit_problem__visit=draft)
     evidence = finding.evidence.get()
     url = reverse("findings:evidence", args=[evidence.pk])
-    # the school does not read the visit's photos …
+    # the visit's page shows the supervisor the photo under its problem …
+    block = f'data-testid="problem-photos-{finding.visit_problem_id}"'
+    page = client.get(reverse("visits:detail", args=[draft.pk])).content.decode()
+    assert block in page and reverse("visits:photo", args=[photo.pk]) in page.split(block)[1].split("</div></div>")[0]
+    # … the school does not read the visit's photos …
     client.force_login(cast.school_user)
     assert client.get(reverse("visits:photo", args=[photo.pk])).status_code == 404
+    assert block not in client.get(reverse("visits:detail", args=[draft.pk])).content.decode()
     # … but sees the ones of its problem on the finding's page, and may open them
     page = client.get(reverse("findings:detail", args=[finding.pk])).content.decode()
     block = re.search(r'data-testid="site-photos"(.*?)</div>\s*</div>\s*</div>', page, re.S).group(1)

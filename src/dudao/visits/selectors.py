@@ -95,7 +95,7 @@ def problem_rows(user: User, visit: Visit, categories: dict[str, str], today: da
     """The visit's problems in order, each with its visible finding: two queries in all."""
     findings = visit_findings(user, visit) if visit.status == VisitStatus.SUBMITTED else {}
     rows = []
-    for p in visit.problems.all():
+    for p in visit.problems.prefetch_related("photos"):  # the photos ticked for each problem, one query
         finding = findings.get(p.pk)
         late = (today - finding.deadline).days if finding is not None and finding.is_overdue(today) else 0
         rows.append(ProblemRow(p, categories.get(p.category, p.category), finding, late))
