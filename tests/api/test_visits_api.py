@@ -105,3 +105,24 @@ def test_photo_upload_is_idempotent(cast, client, field):
     assert first.json()["width"] == 1600
     bad = client.post(url, {"photo_client_id": str(uuid.uuid4()), "file": SimpleUploadedFile("a.jpg", b"nope", content_type="image/jpeg")})
     assert bad.status_code == 400 and bad.json()["detail"] == "文件不是有效的图片。"
+
+
+def test_a_problem_names_its_photos_and_they_become_the_findings_evidence(cast, client, field):
+    """Issue [6] item 6 over the API: draft, photo upload, then the submission naming the photo."""
+    from dudao.findings.models import Finding
+
+    client.force_login(cast.supervisor)
+    body = _body(cast.A1, submit=False)
+    created = _create(client, body).json()
+    url = reverse("api-1:add_visit_photo", kwargs={"client_id": created["client_id"]})
+    photo_id = str(uuid.uuid4())
+    client.post(url, {"photo_client_id": photo_id, "file": SimpleUploadedFile("a.jpg", jpeg(800, 600), content_type="image/jpeg")})
+    body["problems"][0]["photos"] = [photo_id, str(uuid.uuid4())]  # an unknown id is ignored
+    data = _create(client, {**body, "submit": True}).json()
+    assert data["status"] == "submitted"
+    assert data["problems"][0]["photo_client_ids"] == [photo_id]
+    finding = Finding.objects.get(pk=data["problems"][0]["finding_id"])
+    assert finding.evidence.filter(event__action="created").count() == 1
+    client.force_login(cast.school_user)  # the school does not read the visit's photos, nor their ids
+    school_view = client.get(reverse("api-1:get_visit", kwargs={"visit_id": data["id"]})).json()
+    assert school_view["problems"][0]["photo_client_ids"] == []

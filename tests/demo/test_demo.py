@@ -23,7 +23,7 @@ def test_demo_builds_changsha_with_every_kind_and_realistic_data(demo_city, db):
     nx = School.objects.filter(region_code__startswith="430182").values("region_code").annotate(n=Count("id"))
     assert len({r["region_code"][:9] for r in nx if len(r["region_code"]) == 9}) >= 25  # schools in most of 29 townships
     assert {a.username for a in accounts} >= {"admin", "nx_office", "nx_leader", "nx_supervisor", "ly_supervisor",
-                                              "nx_school", "evaluator"}
+                                              "cs_supervisor", "hn_supervisor", "nx_school", "evaluator"}
 
 
 def test_demo_accounts_see_what_the_readme_says(demo_city, db):
@@ -35,8 +35,10 @@ def test_demo_accounts_see_what_the_readme_says(demo_city, db):
     zone = set(ZoneSchool.objects.filter(zone__members__user=nx).values_list("school_id", flat=True)) | set(
         ZoneSchool.objects.filter(zone__head__user=nx).values_list("school_id", flat=True))
     assert own and own <= (own | zone)
+    school = School.objects.get(role_grants__user__username="nx_school")
+    assert school.pk in own  # the school account is one of the demo supervisor's schools
     expected = {"nx_office": nx_total, "nx_leader": nx_total, "nx_supervisor": len(own | zone), "ly_supervisor": 4,
-                "nx_school": 1, "evaluator": 3}
+                "cs_supervisor": 3, "hn_supervisor": 3, "nx_school": 1, "evaluator": 3}
     for username, count in expected.items():
         user = User.objects.get(username=username)
         assert user.check_password(DEMO_PASSWORD) and user.is_active, username

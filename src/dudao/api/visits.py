@@ -37,6 +37,9 @@ class ProblemIn(Schema):
     description: str
     requirement: str
     deadline: date | None = None
+    # client ids of this visit's photos that show the problem (uploaded first); they become the
+    # finding's first evidence at submission
+    photos: list[uuid.UUID] = []
 
 
 class VisitIn(Schema):
@@ -69,6 +72,8 @@ class ProblemOut(Schema):
     finding_id: int | None = None
     finding_state: str | None = None
     finding_state_label: str | None = None
+    # client ids of the visit photos ticked for the problem (empty for those who do not read photos)
+    photo_client_ids: list[uuid.UUID] = []
 
 
 class PhotoOut(Schema):
@@ -157,9 +162,10 @@ def _detail_out(user, visit: Visit) -> dict:
     out = _visit_out(user, visit, labels)
     findings = visit_findings(user, visit) if visit.status == VisitStatus.SUBMITTED else {}
     out["problems"] = []
-    for p in visit.problems.all():
+    for p in visit.problems.prefetch_related("photos"):
         finding = findings.get(p.pk)
         out["problems"].append({
+            "photo_client_ids": [ph.client_id for ph in p.photos.all()] if out["full"] else [],
             "category": p.category, "category_label": labels[2].get(p.category, p.category), "description": p.description,
             "requirement": p.requirement, "deadline": p.deadline,
             "finding_id": finding.pk if finding else None, "finding_state": finding.state if finding else None,
@@ -184,7 +190,8 @@ def create_visit(request, payload: VisitIn):
     if existing is not None and existing.created_by_id != request.user.pk:
         raise PermissionDenied
     data = payload.dict()
-    data["problems"] = [{**p, "deadline": p["deadline"].isoformat() if p["deadline"] else ""} for p in data["problems"]]
+    data["problems"] = [{**p, "deadline": p["deadline"].isoformat() if p["deadline"] else "",
+                         "photos": [str(c) for c in p["photos"]]} for p in data["problems"]]
     for name in ("device_started_at", "device_ended_at"):
         data[name] = data[name].isoformat() if data[name] else None
     try:

@@ -294,7 +294,6 @@ class DemoBuilder:
         nx = offices["430182"]
         nx.head_name, nx.complaint_phone = "李命均", "0731-87822110"
         nx.save()
-        nx_schools = list(School.objects.filter(region_code__startswith="430182", kind__in=[SchoolKind.PRIMARY, SchoolKind.JUNIOR]).order_by("code"))
         wc_schools = list(School.objects.filter(region_code__startswith="430112").order_by("code"))
         plan = [
             ("admin", "系统管理员", Role.SYSTEM_ADMIN, None, [], "全部数据"),
@@ -304,13 +303,17 @@ class DemoBuilder:
             ("nx_leader", "宁乡市教育局·戴晓成", Role.OFFICE_LEADER, nx, [], "宁乡市（只读）"),
             ("nx_supervisor", "宁乡市责任督学·谢彩飞", Role.SUPERVISOR, nx, [], "宁乡市挂牌学校及所在责任区（只读）"),
             ("ly_supervisor", "浏阳市责任督学·高阳", Role.SUPERVISOR, offices["430181"], [], "浏阳市 4 所挂牌学校（宁乡以外）"),
-            ("nx_school", "学校用户·" + nx_schools[0].name, Role.SCHOOL_USER, None, nx_schools[:1], nx_schools[0].name),
+            ("cs_supervisor", "长沙市市级督学·欧阳明", Role.SUPERVISOR, city_office, [], "市级责任区：3 所市直学校"),
+            ("hn_supervisor", "湖南省督学·贺文静", Role.SUPERVISOR, province_office, [], "省督导室指定随访的 3 所学校"),
+            # the school is one of nx_supervisor's schools, chosen once the team exists (link_demo_school_account)
+            ("nx_school", "学校用户", Role.SCHOOL_USER, None, [], ""),
             ("evaluator", "第三方评估机构·湘评教育咨询", Role.EVALUATOR, None, wc_schools[:3], "望城区 3 所学校"),
         ]
         accounts = []
         for username, full_name, role, office, schools, scope in plan:
             user, _ = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
-            user.full_name = full_name
+            if username != "nx_school" or not user.full_name.startswith(full_name):  # keep the school's name
+                user.full_name = full_name
             user.set_password(DEMO_PASSWORD)
             user.save()
             if not RoleGrant.objects.filter(user=user, role=role).exists():
@@ -334,10 +337,14 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
         builder.build_schools()
         SchoolYearData.objects.bulk_create(builder.year_rows(), batch_size=1000)
     accounts = builder.build_accounts()
-    from dudao.demo.team import build_ningxiang_team, link_demo_supervisor_accounts
+    from dudao.demo.team import build_ningxiang_team, link_demo_school_account, link_demo_supervisor_accounts
 
     build_ningxiang_team()
     link_demo_supervisor_accounts()
+    school = link_demo_school_account()
+    for account in accounts:  # the printed row names the school the account now holds
+        if account.username == "nx_school":
+            account.full_name, account.scope = f"学校用户·{school.name}", f"{school.name}（谢彩飞的挂牌学校）"
     from dudao.demo.visits import build_ningxiang_visits
     from dudao.visits.quota import quota_rules_install_defaults
 

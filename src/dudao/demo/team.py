@@ -14,9 +14,9 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from dudao.people.models import User
+from dudao.people.models import Role, User
 from dudao.regions.models import Office
-from dudao.schools.models import School
+from dudao.schools.models import School, SchoolKind
 from dudao.supervisors.models import (
     Supervisor,
     SupervisorStatus,
@@ -182,3 +182,58 @@ def link_demo_supervisor_accounts() -> None:
         for school in School.objects.filter(region_code__startswith="430181", kind="primary").order_by("code")[:4]:
             Assignment.objects.create(supervisor=record, school=school, starts_on=date(2024, 9, 1))
     ly_user.role_grants.filter(role="supervisor").first().schools.clear()
+    _link_city_supervisor()
+    _link_province_supervisor()
+
+
+def _link_city_supervisor() -> None:
+    """cs_supervisor: a city-level (市级) responsible supervisor heading the city's zone of city-direct
+    schools (市直学校), each assigned to them (挂牌)."""
+    user = User.objects.get(username="cs_supervisor")
+    if not hasattr(user, "supervisor"):
+        office = Office.objects.get(region__code="4301")
+        record = supervisor_create(by=None, office=office, name="欧阳明", kind="full_time", level="city", gender="male",
+                                   birth_date=date(1972, 10, 8), phone="13807310066", appointed_on=date(2021, 9, 1),
+                                   background="principal", degree="postgraduate", title="senior", user=user)
+        zone = Zone.objects.create(office=office, name="市直学校督学责任区", level="city", head=record,
+                                   office_address="长沙市教育局")
+        for school in School.objects.filter(region_code__startswith="4301", is_city_direct=True).order_by("code")[:3]:
+            ZoneSchool.objects.create(zone=zone, school=school)
+            Assignment.objects.create(supervisor=record, school=school, starts_on=date(2024, 9, 1))
+    user.role_grants.filter(role="supervisor").first().schools.clear()
+
+
+# 随访: the province office sends its supervisors to schools it lists; they hold no zone.
+PROVINCE_LISTED_COUNTIES = ("430103", "430111", "430121")  # 天心区, 雨花区, 长沙县: no demo team there
+
+
+def _link_province_supervisor() -> None:
+    """hn_supervisor: a supervisor of the province office (省级督学) who visits (随访) only the schools
+    the office listed for them. Like every supervisor they record visits at assigned schools only
+    (visits.services.visitable_schools), so the listed schools are their assignments; no zone."""
+    user = User.objects.get(username="hn_supervisor")
+    if not hasattr(user, "supervisor"):
+        office = Office.objects.get(region__code="43")
+        record = supervisor_create(by=None, office=office, name="贺文静", kind="full_time", level="province", gender="female",
+                                   birth_date=date(1975, 4, 16), phone="13907310033", appointed_on=date(2022, 3, 1),
+                                   background="administrator", degree="postgraduate", title="full_senior", user=user)
+        for county in PROVINCE_LISTED_COUNTIES:
+            school = School.objects.filter(region_code__startswith=county, kind=SchoolKind.PRIMARY).order_by("code").first()
+            Assignment.objects.create(supervisor=record, school=school, starts_on=date(2025, 2, 17), reason="省督导室随访督导安排")
+    user.role_grants.filter(role="supervisor").first().schools.clear()
+
+
+def link_demo_school_account() -> School:
+    """The demo school account (nx_school) is one of nx_supervisor's assigned schools, so that the
+    chain visit → problem → notice → school reports → supervisor closes (核查销号) can be walked with
+    the printed accounts. Returns the school."""
+    supervisor = Supervisor.objects.get(user__username="nx_supervisor")
+    assigned = School.objects.filter(assignments__in=Assignment.objects.current().filter(supervisor=supervisor)).order_by("code")
+    school = assigned.filter(kind__in=[SchoolKind.PRIMARY, SchoolKind.JUNIOR]).first() or assigned.first()
+    user = User.objects.get(username="nx_school")
+    grant = user.role_grants.get(role=Role.SCHOOL_USER)
+    if list(grant.schools.all()) != [school]:
+        grant.schools.set([school])
+    user.full_name = f"学校用户·{school.name}"
+    user.save(update_fields=["full_name"])
+    return school

@@ -44,6 +44,7 @@ class NoticeText:
     date: str
     reference: str
     source: str
+    photos: tuple[bytes, ...] = ()  # 附件: the visit photos filed with the problem (督导现场照片)
 
 
 def _issue(finding: Finding) -> dict:
@@ -77,7 +78,25 @@ def notice_text(finding: Finding) -> NoticeText:
         date=chinese_date(issued_on),
         reference=f"整改台账第 {finding.pk} 号",
         source=str(source),
+        photos=site_photos(finding),
     )
+
+
+MAX_NOTICE_PHOTOS = 6
+
+
+def site_photos(finding: Finding) -> tuple[bytes, ...]:
+    """The photos the supervisor took of the problem on the visit (filed with the "created" step),
+    at most six, as JPEG bytes: the notice shows the unit what was seen."""
+    out = []
+    for item in finding.evidence.filter(event__action="created", content_type="image/jpeg").order_by("created_at", "id")[
+            :MAX_NOTICE_PHOTOS]:
+        try:
+            with item.file.open("rb") as handle:
+                out.append(handle.read())
+        except (FileNotFoundError, ValueError, OSError):
+            continue
+    return tuple(out)
 
 
 def _load(finding: Finding) -> Finding:
@@ -85,7 +104,11 @@ def _load(finding: Finding) -> Finding:
 
 
 def notice_html(finding: Finding) -> str:
-    return render_to_string("findings/notice_pdf.html", {"n": notice_text(_load(finding))})
+    import base64
+
+    n = notice_text(_load(finding))
+    uris = [f"data:image/jpeg;base64,{base64.b64encode(raw).decode()}" for raw in n.photos]
+    return render_to_string("findings/notice_pdf.html", {"n": n, "photo_uris": uris})
 
 
 def notice_pdf(finding: Finding) -> bytes:
@@ -183,9 +206,22 @@ def notice_docx(finding: Finding) -> bytes:
     _paragraph(doc, f"如对上述问题有异议，可在整改期限内向{n.office}提出申辩，并提供相关材料。")
     if n.contact:
         _paragraph(doc, f"联系人：{n.contact}")
+    if n.photos:
+        _paragraph(doc, f"附件：督导现场照片（{len(n.photos)}张）")
     _paragraph(doc, n.office, align=right, indent=False, space_before=48)
     _paragraph(doc, n.date, align=right, indent=False)
     _paragraph(doc, "（印章）", align=right, indent=False, size=12, color=(0x77, 0x77, 0x77))
+    if n.photos:
+        from docx.enum.text import WD_BREAK
+
+        heading = _paragraph(doc, indent=False, font=HEADING_FONT)
+        heading.add_run().add_break(WD_BREAK.PAGE)
+        _run(heading, "附件", font=HEADING_FONT)
+        _paragraph(doc, "督导现场照片", align=center, indent=False, font=TITLE_FONT, size=22, space_after=12)
+        for raw in n.photos:
+            picture = doc.add_paragraph()
+            picture.alignment = center
+            picture.add_run().add_picture(io.BytesIO(raw), width=Mm(120))
     _paragraph(doc, f"编号：{n.reference}　来源：{n.source}", indent=False, size=14, space_before=36)
     out = io.BytesIO()
     doc.save(out)

@@ -314,7 +314,37 @@ def finding_from_visit_problem(problem: VisitProblem) -> Finding:
         # The visit validated the category when it was saved; a category retired since still counts.
         categories={problem.category},
     )
-    return _save_new(finding, visit.created_by)
+    finding = _save_new(finding, visit.created_by)
+    _visit_photos_as_evidence(finding, problem)
+    return finding
+
+
+def _visit_photos_as_evidence(finding: Finding, problem: VisitProblem) -> None:
+    """The visit photos chosen for the problem become its first evidence (督导现场照片), filed with
+    the "created" step: the unit sees on its finding and notice what the supervisor saw. They were
+    checked and re-encoded when uploaded (visits.services.photo_add); here they are copied, so the
+    finding keeps its evidence whatever happens to the visit record."""
+    photos = list(problem.photos.order_by("created_at", "id")[:MAX_EVIDENCE_PER_FINDING])
+    if not photos:
+        return
+    event = finding.events.filter(action="created").order_by("id").first()
+    day = problem.visit.visit_date.isoformat()
+    for n, photo in enumerate(photos, start=1):
+        try:
+            with photo.image.open("rb") as handle:
+                raw = handle.read(MAX_EVIDENCE_BYTES + 1)
+        except (FileNotFoundError, ValueError, OSError):
+            continue  # a file lost from storage: the link stays on the visit, nothing to copy
+        if not raw or len(raw) > MAX_EVIDENCE_BYTES:
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        if finding.evidence.filter(content_hash=digest).exists():
+            continue
+        evidence = FindingEvidence(finding=finding, event=event, original_name=_("督导现场照片 %(day)s-%(n)s.jpg") % {"day": day, "n": n},
+                                   content_type="image/jpeg", size=len(raw), content_hash=digest,
+                                   uploaded_by=problem.visit.created_by)
+        evidence.file.save(f"{finding.pk}-{digest[:16]}.jpg", ContentFile(raw), save=False)
+        evidence.save()
 
 
 def findings_from_visit(visit: Visit) -> list[Finding]:

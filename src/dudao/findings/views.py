@@ -202,14 +202,16 @@ def _detail_context(request: HttpRequest, finding, *, open_action: str = "", for
         else:
             ev.label = EVENT_LABELS.get(ev.action, ev.action)
         ev.state_label = states.get(ev.to_state, "") if ev.to_state and ev.to_state != ev.from_state else ""
-    evidence = list(finding.evidence.select_related("uploaded_by").order_by("created_at", "id"))
+    evidence = list(finding.evidence.select_related("uploaded_by", "event").order_by("created_at", "id"))
+    # the photos the supervisor took of the problem on the visit (filed with the "created" step)
+    site_photos = [e for e in evidence if e.event is not None and e.event.action == "created" and e.content_type.startswith("image/")]
     sees_escalation = bool(roles & {workflow.OFFICE, workflow.LEADER, workflow.SUPERVISOR}) or get_scope(request.user).everything
     return {
         "finding": finding, "today": today, "days_left": (finding.deadline - today).days,
         "is_overdue": finding.is_overdue(today), "is_late": selectors.is_late(finding, today),
         "category": selectors.category_labels().get(finding.category, finding.category),
         "actions": forms, "open_action": open_action, "roles": [workflow.ROLE_LABELS[r] for r in sorted(roles)],
-        "timeline": timeline, "evidence": evidence,
+        "timeline": timeline, "evidence": evidence, "site_photos": site_photos,
         "escalations": list(finding.escalations.select_related("step").order_by("created_at")) if sees_escalation else [],
         "source_url": _safe_source_url(finding.source_url),
         "due_soon_days": selectors.DUE_SOON_DAYS,

@@ -73,16 +73,30 @@ def _problems(rows: list[Any], errors: dict[str, list[str]]) -> list[ProblemInpu
             continue
         category, description = _text(row.get("category"), 40).strip(), _text(row.get("description")).strip()
         requirement, raw_deadline = _text(row.get("requirement")).strip(), _text(row.get("deadline"), 20).strip()
-        if not (category or description or requirement or raw_deadline):
-            continue  # an empty row: nothing typed yet
+        if not (category or description or requirement):
+            continue  # an empty row: nothing typed yet (the proposed deadline alone is no problem)
         try:
             deadline = parse_date(raw_deadline) if raw_deadline else None
         except ValueError:
             deadline = None
         if raw_deadline and deadline is None:
             errors.setdefault("problems", []).append(_("第 %(i)s 个问题：整改期限不是有效日期。") % {"i": i})
-        problems.append(ProblemInput(category=category, description=description, requirement=requirement, deadline=deadline))
+        problems.append(ProblemInput(category=category, description=description, requirement=requirement, deadline=deadline,
+                                     photos=_photo_ids(row.get("photos"))))
     return problems
+
+
+def _photo_ids(value: Any) -> list[str]:
+    """Client ids of the visit's photos chosen for a problem (anything not an id is dropped)."""
+    ids: list[str] = []
+    for item in (value if isinstance(value, list | tuple) else [])[:MAX_CODES]:
+        try:
+            text = str(uuid.UUID(_text(item, 40).strip()))
+        except ValueError:
+            continue
+        if text not in ids:
+            ids.append(text)
+    return ids
 
 
 def visit_input(data: dict[str, Any], *, client_id: uuid.UUID, school: School) -> VisitInput:
@@ -118,9 +132,14 @@ def visit_input(data: dict[str, Any], *, client_id: uuid.UUID, school: School) -
 
 
 def post_as_data(post: QueryDict) -> dict[str, Any]:
-    """The same form posted without JavaScript: problems come as parallel lists, one row each."""
+    """The same form posted without JavaScript: problems come as parallel lists, one row each; a
+    problem's photos as "<row>:<photo client id>" checkboxes."""
     rows = zip(post.getlist("problem_category"), post.getlist("problem_description"), post.getlist("problem_requirement"),
                post.getlist("problem_deadline"), strict=False)
+    chosen: dict[str, list[str]] = {}
+    for value in post.getlist("problem_photos"):
+        index, _sep, client_id = value.partition(":")
+        chosen.setdefault(index, []).append(client_id)
     return {
         "mode": post.get("mode"), "device_started_at": post.get("device_started_at"),
         "device_ended_at": post.get("device_ended_at"),
@@ -129,7 +148,8 @@ def post_as_data(post: QueryDict) -> dict[str, Any]:
         "methods": post.getlist("methods"), "topics": post.getlist("topics"),
         "narrative": post.get("narrative"), "opinions": post.get("opinions"),
         "refused": post.get("refused"), "refusal_note": post.get("refusal_note"),
-        "problems": [{"category": c, "description": d, "requirement": r, "deadline": dl} for c, d, r, dl in rows],
+        "problems": [{"category": c, "description": d, "requirement": r, "deadline": dl, "photos": chosen.get(str(i), [])}
+                     for i, (c, d, r, dl) in enumerate(rows)],
     }
 
 

@@ -126,6 +126,8 @@ class VisitProblem(BaseModel):
     description = models.TextField(_("问题描述"))
     requirement = models.TextField(_("整改要求"))
     deadline = models.DateField(_("整改期限"))
+    # The visit's photos that show this problem: they become the finding's first evidence.
+    photos = models.ManyToManyField(VisitPhoto, blank=True, related_name="problems", verbose_name=_("问题照片"))
 
     class Meta:
         ordering = ["visit_id", "id"]

@@ -95,7 +95,7 @@ def problem_rows(user: User, visit: Visit, categories: dict[str, str], today: da
     """The visit's problems in order, each with its visible finding: two queries in all."""
     findings = visit_findings(user, visit) if visit.status == VisitStatus.SUBMITTED else {}
     rows = []
-    for p in visit.problems.all():
+    for p in visit.problems.prefetch_related("photos"):  # the photos ticked for each problem, one query
         finding = findings.get(p.pk)
         late = (today - finding.deadline).days if finding is not None and finding.is_overdue(today) else 0
         rows.append(ProblemRow(p, categories.get(p.category, p.category), finding, late))
@@ -368,7 +368,8 @@ def visit_as_draft(visit: Visit) -> dict:
         "methods": list(visit.methods), "topics": list(visit.topics), "narrative": visit.narrative,
         "opinions": visit.opinions, "refused": visit.refused, "refusal_note": visit.refusal_note,
         "problems": [{"category": p.category, "description": p.description, "requirement": p.requirement,
-                      "deadline": p.deadline.isoformat()} for p in visit.problems.all()],
+                      "deadline": p.deadline.isoformat(), "photos": [str(ph.client_id) for ph in p.photos.all()]}
+                     for p in visit.problems.prefetch_related("photos")],
         "photos": [{"client_id": str(p.client_id), "id": p.pk, "status": "done", "name": p.caption,
                     "url": reverse("visits:photo", args=[p.pk])} for p in visit.photos.all()],
         "saved_at": iso(visit.updated_at), "synced": True,

@@ -46,6 +46,7 @@ class ProblemInput:
     description: str
     requirement: str
     deadline: date | None  # None: not typed yet (a draft keeps only problems with a deadline)
+    photos: list[str] = field(default_factory=list)  # client ids of this visit's photos that show it
 
 
 @dataclass
@@ -172,10 +173,12 @@ def visit_save(*, by: User, data: VisitInput, submit: bool = False) -> tuple[Vis
         # Two requests with the same client id raced: the other one saved it first.
         return Visit.objects.get(client_id=data.client_id), False
     visit.problems.all().delete()
-    VisitProblem.objects.bulk_create([
+    kept = [p for p in data.problems if p.deadline is not None]
+    rows = VisitProblem.objects.bulk_create([
         VisitProblem(visit=visit, category=p.category[:40], description=p.description.strip(), requirement=p.requirement.strip(),
-                     deadline=p.deadline) for p in data.problems if p.deadline is not None
+                     deadline=p.deadline) for p in kept
     ])
+    _link_problem_photos(visit, list(zip(rows, kept, strict=True)))
     if submit:
         from dudao.findings.services import findings_from_visit
 
@@ -183,6 +186,28 @@ def visit_save(*, by: User, data: VisitInput, submit: bool = False) -> tuple[Vis
     if submit and visit.refused:
         transaction.on_commit(lambda: _escalate_refusal(visit.pk))
     return visit, existing is None
+
+
+def _link_problem_photos(visit: Visit, rows: list[tuple[VisitProblem, ProblemInput]]) -> None:
+    """Each problem keeps the photos chosen for it, among this visit's own uploaded photos only: a
+    photo still waiting on the phone is linked by the next save (the submission sends them all)."""
+    wanted = {cid for _row, p in rows for cid in p.photos}
+    if not wanted:
+        return
+    photos = {str(photo.client_id): photo.pk for photo in visit.photos.filter(client_id__in=_uuids(wanted))}
+    links = [VisitProblem.photos.through(visitproblem_id=row.pk, visitphoto_id=photos[cid])
+             for row, p in rows for cid in dict.fromkeys(p.photos) if cid in photos]
+    VisitProblem.photos.through.objects.bulk_create(links)
+
+
+def _uuids(values) -> list[uuid.UUID]:
+    out = []
+    for value in values:
+        try:
+            out.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return out
 
 
 def _set_location(visit: Visit, data: VisitInput) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib import messages
@@ -30,6 +31,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from dudao.core.access import get_visible_or_404
+from dudao.findings.services import policy_for
 from dudao.visits.forms import error_dict, post_as_data, visit_input
 from dudao.visits.models import LocationStatus, Visit, VisitMode, VisitPhoto, VisitStatus
 from dudao.visits.selectors import (
@@ -149,7 +151,10 @@ def _form_context(request: HttpRequest, visit: Visit, draft: dict, errors: dict 
     _methods, _topics, categories = code_labels()
     extra = [(p["category"], categories.get(p["category"], p["category"])) for p in draft.get("problems", [])
              if p.get("category") and p["category"] not in chosen]
+    deadline_days = policy_for(visit.supervisor.office).default_deadline_days
     return {
+        # a new problem proposes the office's default rectification deadline (整改时限设置), editable
+        "deadline_days": deadline_days, "default_deadline": timezone.localdate() + timedelta(days=deadline_days),
         "visit": visit, "school": visit.school, "draft": draft, "errors": errors or {},
         "methods": choices["methods"], "item_topics": choices["supervision_item"], "focus_topics": choices["visit_focus"],
         "categories": choices["categories"] + extra, "modes": VisitMode.choices,
@@ -232,7 +237,8 @@ def _form_again(request: HttpRequest, visit: Visit, raw: dict, errors: dict) -> 
     visit.refresh_from_db()
     draft = {**visit_as_draft(visit), **{k: v for k, v in raw.items() if k not in {"latitude", "longitude", "accuracy"}}}
     draft["refused"] = raw.get("refused") in (True, "1", "on", "true")
-    draft["problems"] = [p for p in raw.get("problems", []) if any((p.get(k) or "").strip() for k in p)]
+    draft["problems"] = [p for p in raw.get("problems", [])
+                         if any((p.get(k) or "").strip() for k in ("category", "description", "requirement", "deadline"))]
     return render(request, "visits/field_form.html", _form_context(request, visit, draft, errors))
 
 

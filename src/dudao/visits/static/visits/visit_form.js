@@ -290,16 +290,57 @@
       state.problems = Array.prototype.map.call(problemList.querySelectorAll("[data-problem]"), function (fs) {
         var row = {};
         fs.querySelectorAll("[data-key]").forEach(function (input) { row[input.getAttribute("data-key")] = input.value; });
+        row.photos = chosenPhotos(fs);
         return row;
       });
     }
 
+    // A problem's photos: which of the visit's photos show it (they become the finding's evidence).
+    function chosenPhotos(fs) {
+      return Array.prototype.filter.call(fs.querySelectorAll("[data-photo-choice]"), function (i) { return i.checked; })
+        .map(function (i) { return i.value.split(":").pop(); });
+    }
+
+    function offeredPhotos() {
+      return state.photos.filter(function (p) { return p.status !== "error" && p.status !== "lost"; });
+    }
+
+    function renderProblemPhotos(fs, selected) {
+      var box = fs.querySelector("[data-problem-photos]");
+      box.innerHTML = "";
+      var photos = offeredPhotos();
+      if (!photos.length) {
+        box.appendChild(el("div", { "class": "col-12 small text-secondary" },
+          gettext("先在“现场照片”中拍照，再勾选反映该问题的照片；照片将作为问题的佐证材料。")));
+        return;
+      }
+      photos.forEach(function (p) {
+        var label = el("label", { "class": "col-4 problem-photo-choice" });
+        var box2 = el("input", { type: "checkbox", "class": "form-check-input", value: p.client_id, "data-photo-choice": "" });
+        box2.checked = selected.indexOf(p.client_id) !== -1;
+        label.appendChild(box2);
+        var src = p.url || previews[p.client_id];
+        if (src) { label.appendChild(el("img", { "class": "img-fluid rounded", src: src, alt: p.name || gettext("督导照片") })); }
+        box.appendChild(label);
+      });
+    }
+
+    var offeredKey = "";
+    function refreshProblemPhotos() {
+      var key = offeredPhotos().map(function (p) { return p.client_id + (p.url ? "+" : ""); }).join(",");
+      if (key === offeredKey) { return; }
+      offeredKey = key;
+      problemList.querySelectorAll("[data-problem]").forEach(function (fs) { renderProblemPhotos(fs, chosenPhotos(fs)); });
+    }
+
     function addProblem(problem) {
       var node = problemTemplate.content.firstElementChild.cloneNode(true);
-      node.querySelectorAll("[data-key]").forEach(function (input) {
-        var value = problem ? problem[input.getAttribute("data-key")] : "";
-        input.value = value || "";
-      });
+      if (problem) {  // a new problem keeps the template's values: the proposed deadline among them
+        node.querySelectorAll("[data-key]").forEach(function (input) {
+          input.value = problem[input.getAttribute("data-key")] || "";
+        });
+      }
+      renderProblemPhotos(node, problem && problem.photos ? problem.photos : []);
       node.querySelector("[data-remove-problem]").classList.remove("d-none");
       problemList.appendChild(node);
       return node;
@@ -434,6 +475,7 @@
         }
         photoList.appendChild(col);
       });
+      refreshProblemPhotos();
     }
 
     function addPhotos(files) {
