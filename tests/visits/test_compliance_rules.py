@@ -14,9 +14,11 @@ Year 2025 (Hunan: each zone school once a year; months Sep–Dec): A3 is below (
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from dudao.regions.models import Office
 from dudao.visits.compliance import compliance_report, months_over
@@ -128,3 +130,65 @@ def test_province_supervisors_have_no_zone_quota_by_default_and_the_province_can
     report = compliance_report(office=hunan, kind="month", day=AUTUMN, today=TODAY)
     row = next(r for r in report.supervisors if r.supervisor.name == "省随访督学")
     assert _checks(row) == {("visits_per_supervisor", "month"): (1, 2)} and row.behind
+
+
+# --- the same numbers on the page, in the Excel file and in the API --------------------------------
+
+
+def _sheet(response, name: str) -> list[list]:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    return book.get_sheet_by_name(name).to_python()
+
+
+def test_page_excel_and_api_show_the_same_numbers(closed_semester, cast, client, ningxiang):
+    client.force_login(cast.county_staff)
+    params = {"office": ningxiang.pk, "kind": "semester", "day": "2025-10-15"}
+    page = client.get(reverse("visits:compliance"), params)
+    html = page.content.decode()
+    # the page: column headings say what they count; the cells; months short; the schools below and whose
+    for heading in ("达标学校数 / 负责学校数", "达标月数 / 已结束月数", "未达标月数 / 已结束月数", "未达标学校数 / 学校数"):
+        assert heading in html, heading
+    row = re.search(r'<tr data-supervisor="甲">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r"(\d+) / (\d+)</span>", row) == [("0", "5"), ("0", "5"), ("1", "2"), ("5", "5")]
+    assert "落后" in row
+    schools = re.search(r'data-testid="schools-behind">(.*?)</table>', html, re.S).group(1)
+    below = re.findall(r'<tr data-school="(.*?)">.*?<td>(\S*?)</td>\s*<td class="num">(\d+)</td><td class="num">(\d+)</td>'
+                       r'<td class="num text-danger fw-bold" data-testid="shortfall">(\d+)</td>', schools, re.S)
+    assert below == [("测试宁乡二中", "甲", "1", "2", "1"), ("测试宁乡三幼", "乙", "0", "2", "2")]
+    assert 'data-testid="schools-behind-count">2<' in html and 'data-testid="behind-count">2<' in html
+    # the Excel file: the same table, two numbers per rule
+    export = client.get(reverse("visits:compliance_export"), params)
+    assert export.status_code == 200
+    sheet = _sheet(export, "督学完成情况")
+    headers = sheet[0]
+    assert headers[:5] == ["督学", "类别", "督导室", "挂牌学校数", "本期督导次数"]
+    assert "责任区每所学校被督导次数（每学期）：达标学校数" in headers and headers[-3:] == ["未达标月数", "已结束月数", "状态"]
+    rows = {r[0]: dict(zip(headers, r, strict=True)) for r in sheet[1:]}
+    assert rows["甲"]["责任区每所学校被督导次数（每学期）：达标学校数"] == 1
+    assert rows["甲"]["责任区每所学校被督导次数（每学期）：负责学校数"] == 2
+    assert rows["乙"]["每名督学督导次数（每月）：达标月数"] == 1 and rows["乙"]["每名督学督导次数（每月）：已结束月数"] == 5
+    assert (rows["甲"]["未达标月数"], rows["甲"]["已结束月数"], rows["甲"]["状态"]) == (5, 5, "落后")
+    schools_sheet = _sheet(client.get(reverse("visits:compliance_export"), params), "未达标学校")
+    assert [(r[0], r[4], r[5], r[6], r[7]) for r in schools_sheet[1:]] == [
+        ("测试宁乡二中", "甲", 1, 2, 1), ("测试宁乡三幼", "乙", 0, 2, 2)]
+    # the API
+    api = client.get("/api/v1/visits/compliance", {"office_id": ningxiang.pk, "kind": "semester", "day": "2025-10-15"})
+    assert api.status_code == 200, api.content
+    data = api.json()
+    keys = [c["key"] for c in data["columns"]]
+    assert keys == ["visits_per_assigned_school:month", "visits_per_supervisor:month", "visits_per_zone_school:semester"]
+    assert [(c["done_label"], c["required_label"]) for c in data["columns"]] == [
+        ("达标月数", "已结束月数"), ("达标月数", "已结束月数"), ("达标学校数", "负责学校数")]
+    by_name = {s["name"]: s for s in data["supervisors"]}
+    assert [(c["key"], c["done"], c["required"]) for c in by_name["甲"]["cells"]] == [
+        ("visits_per_assigned_school:month", 0, 5), ("visits_per_supervisor:month", 0, 5), ("visits_per_zone_school:semester", 1, 2)]
+    assert (by_name["乙"]["months_short"], by_name["乙"]["months_judged"], by_name["乙"]["state"]) == (5, 5, "behind")
+    assert [(s["name"], s["responsible"], s["visits"], s["required"], s["shortfall"]) for s in data["schools_behind"]] == [
+        ("测试宁乡二中", ["甲"], 1, 2, 1), ("测试宁乡三幼", ["乙"], 0, 2, 2)]
+    assert data["behind_count"] == 2 and data["visit_count"] == 6
+    assert {(r["metric"], r["period"]) for r in data["rules"]} == {
+        ("visits_per_assigned_school", "month"), ("visits_per_supervisor", "month"), ("visits_per_zone_school", "semester")}

@@ -38,7 +38,8 @@ from dudao.core.perf import gc_paused
 from dudao.regions.models import Office, RegionLevel
 from dudao.schools.models import School
 from dudao.supervisors.models import Supervisor, SupervisorKind, SupervisorStatus
-from dudao.visits.models import QuotaMetric, QuotaRule, Visit, VisitStatus
+from dudao.visits import pace
+from dudao.visits.models import QuotaMetric, QuotaPeriod, QuotaRule, Visit, VisitStatus
 from dudao.visits.periods import Period, elapsed_share, period_of
 from dudao.zones.coverage import schools_for_office
 from dudao.zones.models import Assignment, ZoneSchool
@@ -532,3 +533,81 @@ def _senior_kinds():
     from dudao.zones.rules import SENIOR_STAGE_KINDS
 
     return SENIOR_STAGE_KINDS
+
+
+# --- the compliance table: one shape for the page, the Excel file and the API ----------------------
+
+STATE_LABELS = {pace.BEHIND: "落后", pace.ON_PACE: "进行中", pace.OK: "达标"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the table: one rule (metric and period); a monthly rule in a semester or year
+    report is judged month by month (`over_months`)."""
+
+    metric: str
+    period: str
+    over_months: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.metric}:{self.period}"
+
+    @property
+    def label(self) -> str:
+        metric = QuotaMetric(self.metric).label if self.metric in QuotaMetric.values else self.metric
+        period = QuotaPeriod(self.period).label if self.period in QuotaPeriod.values else self.period
+        return f"{metric}（{period}）"
+
+    @property
+    def counts(self) -> tuple[str, str]:
+        return MONTH_COUNTS if self.over_months else COUNTS.get(self.metric, ("完成", "要求"))
+
+
+@dataclass
+class SupervisorLine:
+    """A row of the table: a (check, state) cell per column, None where no rule binds the supervisor."""
+
+    row: SupervisorRow
+    cells: list[tuple[Check, str] | None]
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def check_state(check: Check, elapsed: float) -> str:
+    """ok / on pace / behind; months over are judged whole (a missed month stays missed)."""
+    return pace.check_state(check.done, check.required, 1.0 if check.over_months else elapsed)
+
+
+def compliance_table(report: ComplianceReport) -> tuple[list[Column], list[SupervisorLine]]:
+    """The columns (every rule judged, in the order of the report's rules) and the rows, the
+    behind first."""
+    columns: list[Column] = []
+    for row in report.supervisors:
+        for check in row.checks:
+            column = Column(check.rule.metric, check.rule.period, check.over_months)
+            if column not in columns:
+                columns.append(column)
+    order = {(r.metric, r.period): i for i, r in enumerate(report.rules)}
+    columns.sort(key=lambda c: order.get((c.metric, c.period), len(order)))
+    lines = []
+    for row in report.supervisors:
+        by_column = {(c.rule.metric, c.rule.period): c for c in row.checks}
+        cells = []
+        states = []
+        for column in columns:
+            check = by_column.get((column.metric, column.period))
+            if check is None:
+                cells.append(None)
+                continue
+            state = check_state(check, report.elapsed)
+            cells.append((check, state))
+            states.append(state)
+        state = pace.BEHIND if pace.BEHIND in states else pace.ON_PACE if pace.ON_PACE in states else pace.OK
+        lines.append(SupervisorLine(row=row, cells=cells, state=state))
+    rank = {pace.BEHIND: 0, pace.ON_PACE: 1, pace.OK: 2}
+    lines.sort(key=lambda line: (rank[line.state], line.row.supervisor.name))
+    return columns, lines
