@@ -192,3 +192,28 @@ def test_page_excel_and_api_show_the_same_numbers(closed_semester, cast, client,
     assert data["behind_count"] == 2 and data["visit_count"] == 6
     assert {(r["metric"], r["period"]) for r in data["rules"]} == {
         ("visits_per_assigned_school", "month"), ("visits_per_supervisor", "month"), ("visits_per_zone_school", "semester")}
+
+
+def test_the_months_tally_agrees_with_each_months_own_report(closed_semester, cast, make_supervisor, record, ningxiang):
+    """The semester reads all its months at once; each month's own report must give the same verdicts —
+    also across a handover inside a month (甲's visit on 5 October counts for A1, 丙's from the 16th)."""
+    from dudao.zones.services import assignment_reassign
+
+    bing = make_supervisor("丙", appointed_on=SEP1)
+    record(closed_semester[0], cast.A1, date(2025, 10, 5))  # 甲, A1's responsible supervisor that day
+    assignment_reassign(school=cast.A1, to=bing, on=date(2025, 10, 16))
+    semester = compliance_report(office=ningxiang, kind="semester", day=AUTUMN, today=TODAY)
+    tally: dict[tuple[str, str], list[int]] = {}
+    for month in months_over(semester.period, TODAY):
+        report = compliance_report(office=ningxiang, kind="month", day=month.start, today=TODAY)
+        for row in report.supervisors:
+            for check in row.checks:
+                done = tally.setdefault((row.supervisor.name, check.rule.metric), [0, 0])
+                done[0] += check.ok
+                done[1] += 1
+    months = {(r.supervisor.name, c.rule.metric): [c.done, c.required] for r in semester.supervisors for c in r.checks
+              if c.over_months}
+    assert months == tally
+    # September: no school yet (0 of 0, met); October: A1 visited by its responsible supervisor of the day;
+    # November to January: A1 not visited
+    assert months[("丙", "visits_per_assigned_school")] == [2, 5]

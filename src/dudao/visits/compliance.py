@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dudao.core.db import InIds
@@ -258,26 +259,52 @@ class _Spans:
     (supervisor, school). The database says which of them span the whole period and which are in
     force on the reference day, so only the few handed over inside the period are read with dates."""
 
-    def __init__(self, period: Period, reference: date, in_reach: Q):
+    def __init__(self) -> None:
+        self.whole: set[tuple[int, int]] = set()
+        self.touching: set[tuple[int, int]] = set()
+        self.current: list[tuple[int, int, str, bool]] = []  # (supervisor, school, region code, city-direct)
+        self._dated: dict[tuple[int, int], list[tuple[date, date]]] | None = None
+
+    @classmethod
+    def read(cls, period: Period, reference: date, in_reach: Q) -> _Spans:
         def spans_q(start: date, end: date) -> Q:
             return Q(starts_on__lte=start) & (Q(ends_on__isnull=True) | Q(ends_on__gte=end))
 
+        spans = cls()
         rows = (Assignment.objects.filter(in_reach).filter(spans_q(period.end, period.start))
                 .annotate(whole=ExpressionWrapper(spans_q(period.start, period.end), output_field=BooleanField()),
                           now=ExpressionWrapper(spans_q(reference, reference), output_field=BooleanField()))
                 .values_list("supervisor_id", "school_id", "whole", "now", "school__region_code", "school__is_city_direct"))
-        self.whole: set[tuple[int, int]] = set()
-        self.touching: set[tuple[int, int]] = set()
-        self.current: list[tuple[int, int, str, bool]] = []  # (supervisor, school, region code, city-direct)
         for supervisor_id, school_id, whole, now, code, direct in rows:
-            self.touching.add((supervisor_id, school_id))
+            spans.touching.add((supervisor_id, school_id))
             if whole:
-                self.whole.add((supervisor_id, school_id))
+                spans.whole.add((supervisor_id, school_id))
             if now:
-                self.current.append((supervisor_id, school_id, code, direct))
+                spans.current.append((supervisor_id, school_id, code, direct))
+        return spans
+
+    @classmethod
+    def of_month(cls, month: Period, rows: list[tuple[int, int, date, date | None, str, bool]]) -> _Spans:
+        """The same, for one month, from the dated assignments of a whole semester or year read once."""
+        spans = cls()
+        spans._dated = defaultdict(list)
+        for supervisor_id, school_id, starts_on, ends_on, code, direct in rows:
+            end = ends_on or date.max
+            if starts_on > month.end or end < month.start:
+                continue
+            pair = (supervisor_id, school_id)
+            spans.touching.add(pair)
+            spans._dated[pair].append((starts_on, end))
+            if starts_on <= month.start and end >= month.end:
+                spans.whole.add(pair)
+            if starts_on <= month.end <= end:  # a month over: its reference day is its last day
+                spans.current.append((supervisor_id, school_id, code, direct))
+        return spans
 
     def dates(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[date, date]]]:
         """The assignment dates of a few pairs (those handed over inside the period)."""
+        if self._dated is not None:
+            return {pair: self._dated.get(pair, []) for pair in pairs}
         found: dict[tuple[int, int], list[tuple[date, date]]] = defaultdict(list)
         for supervisor_id, school_id, starts_on, ends_on in Assignment.objects.filter(
                 InIds("supervisor_id", {p[0] for p in pairs}), InIds("school_id", {p[1] for p in pairs})
@@ -317,7 +344,8 @@ class _Counts:
     current: list[tuple[int, int, str, bool]]
 
 
-def _count(scope: _Scope, period: Period, reference: date) -> _Counts:
+def _count(scope: _Scope, period: Period, reference: date, *, spans: _Spans | None = None,
+           pairs: list[tuple[int, int, int, date]] | None = None) -> _Counts:
     """One pass over the period's visits, grouped per (supervisor, school): every count is a sum of these.
 
     A visit counts for the school's quota when its supervisor was the school's responsible supervisor
@@ -325,10 +353,11 @@ def _count(scope: _Scope, period: Period, reference: date) -> _Counts:
     all (none do); only the pairs with a handover inside the period are counted day by day. A join of
     every visit to the assignments (or an EXISTS per visit) cost seconds at province scale (bench/)."""
     in_scope, school_of = scope.in_scope, scope.school_of
-    spans = _Spans(period, reference, scope.in_reach)
+    spans = spans or _Spans.read(period, reference, scope.in_reach)
     in_period = Visit.objects.filter(status=VisitStatus.SUBMITTED, visit_date__gte=period.start, visit_date__lte=period.end)
-    pairs = list(in_period.filter(scope.in_reach).values_list("supervisor_id", "school_id")
-                 .annotate(n=Count("id"), last=Max("visit_date")).order_by())
+    if pairs is None:
+        pairs = list(in_period.filter(scope.in_reach).values_list("supervisor_id", "school_id")
+                     .annotate(n=Count("id"), last=Max("visit_date")).order_by())
     by_supervisor: dict[int, int] = defaultdict(int)
     by_school: dict[int, int] = defaultdict(int)
     responsible_visits: dict[int, int] = defaultdict(int)
@@ -428,8 +457,24 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
     met: dict[tuple[int, str], int] = defaultdict(int)
     judged: dict[tuple[int, str], int] = defaultdict(int)
     latest: dict[tuple[int, str], QuotaRule] = {}
-    for month in months_over(period, today):
-        counts = _count(scope, month, month.end)
+    months = months_over(period, today)
+    if not months:
+        return
+    # one read of the assignments and one of the visits per (supervisor, school, month) for all the months
+    first, last = months[0].start, months[-1].end
+    assignments = list(Assignment.objects.filter(scope.in_reach).filter(starts_on__lte=last)
+                       .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+                       .values_list("supervisor_id", "school_id", "starts_on", "ends_on", "school__region_code",
+                                    "school__is_city_direct"))
+    visits_by_month: dict[date, list[tuple[int, int, int, date]]] = defaultdict(list)
+    for supervisor_id, school_id, month_start, n, last_day in (
+            Visit.objects.filter(scope.in_reach, status=VisitStatus.SUBMITTED, visit_date__gte=first, visit_date__lte=last)
+            .annotate(month=TruncMonth("visit_date")).values_list("supervisor_id", "school_id", "month")
+            .annotate(n=Count("id"), last=Max("visit_date")).order_by()):
+        visits_by_month[month_start].append((supervisor_id, school_id, n, last_day))
+    for month in months:
+        counts = _count(scope, month, month.end, spans=_Spans.of_month(month, assignments),
+                        pairs=visits_by_month.get(month.start, []))
         resolver = _Rules(month.start, "month", scope.rules, scope.offices)
         for s in scope.supervisors:
             row = by_pk.get(s.pk)
