@@ -19,6 +19,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dudao.regions.models import Office
 from dudao.visits.compliance import compliance_report, months_over
@@ -217,3 +218,24 @@ def test_the_months_tally_agrees_with_each_months_own_report(closed_semester, ca
     # September: no school yet (0 of 0, met); October: A1 visited by its responsible supervisor of the day;
     # November to January: A1 not visited
     assert months[("丙", "visits_per_assigned_school")] == [2, 5]
+
+
+def test_the_province_office_sets_its_own_supervisors_rules_on_the_rules_page(quota_defaults, cast, client):
+    hunan = Office.objects.get(region__code="43")
+    client.force_login(cast.province_staff)
+    page = client.get(reverse("visits:rules"), {"office": hunan.pk})
+    html = page.content.decode()
+    assert [level for level, _rules in page.context["in_force"]] == ["province", "city", "county"]
+    assert dict(page.context["in_force"])["province"] == []  # none by default
+    assert "省级督学（随访督导）不承担责任区配额" in html
+    assert ("province", "省级督学（随访督导）") in [(k, str(v)) for k, v in page.context["form"].fields["zone_level"].choices]
+    url = reverse("visits:rule_override", kwargs={"pk": hunan.pk})
+    first = timezone.localdate().replace(day=1).isoformat()
+    refused = client.post(url, {"zone_level": "province", "metric": "visits_to_city_direct", "period": "month",
+                                "required": "1", "valid_from": first, "source": "测试"})
+    assert refused.status_code == 400 and "只适用于市级责任区督学" in refused.content.decode()
+    saved = client.post(url, {"zone_level": "province", "metric": "visits_per_supervisor", "period": "month",
+                              "required": "2", "valid_from": first, "source": "湖南省教育督导办公室关于省级督学随访督导的通知"})
+    assert saved.status_code == 302
+    page = client.get(reverse("visits:rules"), {"office": hunan.pk})
+    assert [(r.metric, r.required) for r in dict(page.context["in_force"])["province"]] == [("visits_per_supervisor", 2)]
