@@ -1,4 +1,5 @@
-"""Routine visits (督导记录) over the same services and scope as the phone pages.
+"""Routine visits (督导记录) over the same services and scope as the phone pages, and the office's
+quota compliance table (`/compliance`, the same `compliance_table` as the page and its Excel file).
 
 Creating is idempotent by the client-generated `client_id`: the first request answers 201, a
 repeat (a retry after a dropped connection) answers 200 with the same visit. What a reader gets
