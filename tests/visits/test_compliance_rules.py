@@ -239,3 +239,24 @@ def test_the_province_office_sets_its_own_supervisors_rules_on_the_rules_page(qu
     assert saved.status_code == 302
     page = client.get(reverse("visits:rules"), {"office": hunan.pk})
     assert [(r.metric, r.required) for r in dict(page.context["in_force"])["province"]] == [("visits_per_supervisor", 2)]
+
+
+def test_the_migration_adds_the_city_rule_once_where_the_defaults_are_installed(quota_defaults):
+    """Databases installed before issue [6] get the 挂牌办法 rule for city zones (and only those with defaults)."""
+    import importlib
+
+    from django.apps import apps
+
+    from dudao.visits.models import QuotaRule
+
+    migration = importlib.import_module("dudao.visits.migrations.0002_compliance_province_level")
+    city = QuotaRule.objects.filter(office=None, zone_level="city", metric="visits_per_assigned_school", period="month")
+    city.delete()
+    migration.add_city_rule(apps, None)
+    migration.add_city_rule(apps, None)
+    assert city.count() == 1 and city.get().required == 1
+    migration.remove_city_rule(apps, None)
+    assert not city.exists()
+    QuotaRule.objects.filter(office=None).delete()
+    migration.add_city_rule(apps, None)  # no national defaults installed: nothing added
+    assert not city.exists()
