@@ -21,6 +21,8 @@ COVERAGE: dict[str, str] = {
     "api-1:get_visit": "own",
     "api-1:add_visit_photo": "own",
     "visits:compliance": "own",
+    "visits:compliance_export": "own",
+    "api-1:get_compliance": "own",
     "visits:not_visited": "own",
     "visits:not_visited_export": "own",
     "visits:calendar": "own",

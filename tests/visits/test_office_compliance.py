@@ -28,7 +28,8 @@ def today_is(monkeypatch):
 
 def _lines(response) -> dict[str, tuple[str, dict[str, tuple[int, int]]]]:
     """Supervisor name -> (state, {metric: (done, required)}) as the page lists them."""
-    columns = [metric for metric, _label in response.context["columns"]]
+    # a rule of the period by its metric; a monthly rule judged month by month by "<metric>:month"
+    columns = [c.key if c.over_months else c.metric for c in response.context["columns"]]
     return {line.row.supervisor.name: (line.state, {m: (c[0].done, c[0].required) for m, c in zip(columns, line.cells, strict=True) if c})
             for line in response.context["lines"]}
 

@@ -58,10 +58,12 @@ def test_who_is_behind_by_the_pace(team, ningxiang):
     assert [(c.metric, c.done, c.required, c.expected) for c in slow.checks] == [("visits_per_supervisor", 1, 4, 2)]
     assert slow.schools == []  # on pace with its schools: nothing listed
     zero = behind["零督学"]
+    # and on Hunan's yearly "each zone school once a year": 0 of 2 schools, floor(2 × 293/365) = 1 by now
     assert {(c.metric, c.done, c.required, c.expected) for c in zero.checks} == {
-        ("visits_per_supervisor", 0, 4, 2), ("visits_per_assigned_school", 0, 2, 1)}
-    assert [(school, n, required) for _period, school, n, required in zero.schools] == [
-        ("测试宁乡四小", 0, 1), ("测试宁乡五小", 0, 1)]
+        ("visits_per_supervisor", 0, 4, 2), ("visits_per_assigned_school", 0, 2, 1), ("visits_per_zone_school", 0, 2, 1)}
+    assert [(period, school, n, required) for period, school, n, required in zero.schools] == [
+        ("2025年10月", "测试宁乡四小", 0, 1), ("2025年10月", "测试宁乡五小", 0, 1),
+        ("2025年", "测试宁乡四小", 0, 1), ("2025年", "测试宁乡五小", 0, 1)]
 
 
 def test_a_behind_supervisor_gets_exactly_one_notification_with_the_figures(team, cast):
@@ -73,7 +75,7 @@ def test_a_behind_supervisor_gets_exactly_one_notification_with_the_figures(team
     assert "挂牌学校" not in slow.body
     assert slow.url == reverse("visits:plan_mine")
     [zero] = _mine(User.objects.get(username="t_zero"))
-    assert zero.title == "督导进度提醒：2 项配额落后于进度"
+    assert zero.title == "督导进度提醒：3 项配额落后于进度"
     assert "每所挂牌学校被督导次数：已完成 0，要求 2，按进度此时应完成 1" in zero.body
     assert "2025年10月 测试宁乡四小：已督导 0 次，要求 1 次" in zero.body and "测试宁乡五小" in zero.body
     assert _mine(User.objects.get(username="t_busy")) == []  # on pace: nothing
@@ -114,9 +116,13 @@ def test_a_rerun_the_same_day_sends_nothing_new_and_the_next_day_reminds_again(t
     assert len(_mine(cast.supervisor)) == 2
 
 
-def test_early_in_the_month_nobody_is_behind(team, cast):
-    assert reminders_send(date(2025, 10, 5))["supervisors_behind"] == 0  # floor(4 × 5/31) = 0
-    assert not Notification.objects.exists()
+def test_early_in_the_month_nobody_is_behind_on_the_month(team, cast):
+    """On 5 October nobody is behind on the month (floor(4 × 5/31) = 0); only 零督学, whose two
+    schools have had no visit in all of 2025, is behind on the yearly rule (floor(2 × 278/365) = 1)."""
+    [zero] = office_behind(office=Office.objects.get(region__code="430182"), day=date(2025, 10, 5))
+    assert zero.supervisor.name == "零督学"
+    assert [(c.period_label, c.metric, c.done, c.required) for c in zero.checks] == [("2025年", "visits_per_zone_school", 0, 2)]
+    assert reminders_send(date(2025, 10, 5))["supervisors_behind"] == 1
 
 
 def test_email_is_sent_when_configured(team, cast, settings, django_capture_on_commit_callbacks):

@@ -1,6 +1,7 @@
 """Every office URL of the visits app as every persona (gathered by tests/visits/test_scope.py):
-"visits:compliance", "visits:not_visited", "visits:not_visited_export", "visits:calendar",
-"visits:rules", "visits:rule_override", "visits:log", "visits:log_export", "visits:record_pdf".
+"visits:compliance", "visits:compliance_export", "visits:not_visited", "visits:not_visited_export",
+"visits:calendar", "visits:rules", "visits:rule_override", "visits:log", "visits:log_export", "visits:record_pdf",
+and the compliance API "api-1:get_compliance".
 
 Offices outside the persona's scope answer 404; an office the persona sees only because of their
 schools (a supervisor, a school, an evaluator) answers 403; a leader may read but not change a
@@ -78,7 +79,8 @@ def assert_no_leak(cast, persona: str, response, what) -> None:
     assert not leaked, (persona, what, response.status_code, leaked)
 
 
-OFFICE_PAGES = ["visits:compliance", "visits:not_visited", "visits:not_visited_export", "visits:calendar", "visits:rules"]
+OFFICE_PAGES = ["visits:compliance", "visits:compliance_export", "visits:not_visited", "visits:not_visited_export",
+                "visits:calendar", "visits:rules"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -96,6 +98,30 @@ def test_office_pages_as_every_persona(cast, client, office_world, persona):
         response = client.get(reverse(name), {"kind": "month", "day": "2025-10-15"})
         assert response.status_code == (200 if persona in READS else 403), (name, persona)
         assert_no_leak(cast, persona, response, (name, "default"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_compliance_in_every_period_as_every_persona(cast, client, office_world, persona):
+    """The compliance table of every period kind and every office level — page, Excel and API —
+    answers as the office's pages do and shows nothing outside the scope."""
+    client.force_login(getattr(cast, persona))
+    for code in OFFICE_CODES:
+        office = office_world.offices[code]
+        for kind in ("semester", "year"):
+            for name in ("visits:compliance", "visits:compliance_export"):
+                response = client.get(reverse(name), {"office": office.pk, "kind": kind, "day": "2025-10-15"})
+                assert response.status_code == expected_status(persona, code), (name, kind, persona, code)
+                assert_no_leak(cast, persona, response, (name, kind, code))
+        for kind in ("month", "semester", "year"):
+            response = client.get("/api/v1/visits/compliance", {"office_id": office.pk, "kind": kind, "day": "2025-10-15"})
+            assert response.status_code == expected_status(persona, code), ("api", kind, persona, code, response.status_code)
+            assert_no_leak(cast, persona, response, ("api", kind, code))
+            if response.status_code == 200:
+                assert response.json()["office_id"] == office.pk
+    response = client.get("/api/v1/visits/compliance")
+    assert response.status_code == (200 if persona in READS else 403), ("api default", persona, response.status_code)
+    assert_no_leak(cast, persona, response, ("api", "default"))
+    assert client.get("/api/v1/visits/compliance", {"kind": "decade"}).status_code in (403, 422)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

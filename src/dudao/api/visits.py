@@ -1,4 +1,5 @@
-"""Routine visits (督导记录) over the same services and scope as the phone pages.
+"""Routine visits (督导记录) over the same services and scope as the phone pages, and the office's
+quota compliance table (`/compliance`, the same `compliance_table` as the page and its Excel file).
 
 Creating is idempotent by the client-generated `client_id`: the first request answers 201, a
 repeat (a retry after a dropped connection) answers 200 with the same visit. What a reader gets
@@ -7,23 +8,29 @@ follows `sees_full_visit`: the school reads the feedback, not location, narrativ
 
 import uuid
 from datetime import date, datetime
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from dudao.schools.selectors import access_school
+from dudao.visits.compliance import compliance_report, compliance_table
 from dudao.visits.forms import error_dict, visit_input
 from dudao.visits.models import Visit, VisitStatus
+from dudao.visits.pace import BEHIND
 from dudao.visits.selectors import (
     access_own_visit,
+    access_report_office,
     access_visit,
     code_labels,
     labels_of,
     readable_visits,
+    report_offices,
     sees_full_visit,
     visit_findings,
 )
@@ -180,6 +187,135 @@ def _detail_out(user, visit: Visit) -> dict:
 def _error(exc: ValidationError) -> dict:
     errors = error_dict(exc)
     return {"detail": "；".join(m for ms in errors.values() for m in ms), "errors": errors}
+
+
+# --- quota compliance (the office's compliance page as data) -----------------------------------------
+
+
+class CompliancePeriodOut(Schema):
+    kind: str
+    label: str
+    start: date
+    end: date
+    elapsed: float  # share of the period gone by on the day of the request (1.0 once over)
+
+
+class ComplianceColumnOut(Schema):
+    key: str  # "<metric>:<period>"
+    metric: str
+    period: str
+    label: str
+    done_label: str  # what `done` counts, e.g. 达标学校数
+    required_label: str  # what `required` counts, e.g. 挂牌学校数
+    over_months: bool  # a monthly rule judged month by month in a semester or year
+
+
+class ComplianceCellOut(Schema):
+    key: str
+    done: int
+    required: int
+    state: str  # ok / on_pace / behind
+
+
+class ComplianceSupervisorOut(Schema):
+    id: int
+    name: str
+    kind: str
+    office_id: int
+    office_name: str
+    schools: int
+    visits: int
+    months_judged: int | None  # semester and year: months over in which a monthly rule bound them
+    months_short: int | None
+    state: str
+    state_label: str
+    cells: list[ComplianceCellOut]
+
+
+class ComplianceSchoolOut(Schema):
+    id: int
+    name: str
+    code: str
+    region_name: str
+    zone: str
+    responsible: list[str]
+    visits: int
+    required: int
+    shortfall: int
+    last_visit: date | None
+
+
+class ComplianceRuleOut(Schema):
+    metric: str
+    metric_label: str
+    period: str
+    zone_level: str
+    supervisor_kind: str
+    required: int
+    office_name: str  # 全国默认 for the national defaults
+    source: str
+    valid_from: date
+
+
+class ComplianceOut(Schema):
+    office_id: int
+    office_name: str
+    period: CompliancePeriodOut
+    supervisor_count: int
+    behind_count: int
+    visit_count: int
+    school_count: int
+    schools_not_visited: int
+    columns: list[ComplianceColumnOut]
+    supervisors: list[ComplianceSupervisorOut]
+    schools_behind: list[ComplianceSchoolOut]
+    rules: list[ComplianceRuleOut]
+
+
+@router.get("/compliance", response=ComplianceOut,
+            summary="督导配额完成情况（与督导室“配额完成情况”页面同一统计：每条规则的完成 / 要求、未达标月数、未达标学校）")
+def get_compliance(request, office_id: int | None = None, kind: Literal["month", "semester", "year"] = "month",
+                   day: date | None = None):
+    if office_id is not None:
+        office = access_report_office(request.user, office_id)
+    else:
+        offices = report_offices(request.user)
+        if not offices:
+            raise PermissionDenied("只有督导室工作人员、领导和管理员可以查看督导室的统计。")
+        office = offices[0]
+    report = compliance_report(office=office, kind=kind, day=day or timezone.localdate())
+    columns, lines = compliance_table(report)
+    with_months = kind != "month"
+    return {
+        "office_id": office.pk, "office_name": office.name,
+        "period": {"kind": kind, "label": report.period.label, "start": report.period.start, "end": report.period.end,
+                   "elapsed": round(report.elapsed, 4)},
+        "supervisor_count": len(lines), "behind_count": sum(1 for line in lines if line.state == BEHIND),
+        "visit_count": report.visit_count, "school_count": len(report.schools),
+        "schools_not_visited": len(report.schools_not_visited),
+        "columns": [{"key": c.key, "metric": c.metric, "period": c.period, "label": c.label, "done_label": c.counts[0],
+                     "required_label": c.counts[1], "over_months": c.over_months} for c in columns],
+        "supervisors": [{
+            "id": line.row.supervisor.pk, "name": line.row.supervisor.name, "kind": line.row.supervisor.kind,
+            "office_id": line.row.supervisor.office_id, "office_name": line.row.supervisor.office.name,
+            "schools": line.row.schools, "visits": line.row.visits,
+            "months_judged": line.row.months_judged if with_months else None,
+            "months_short": line.row.months_short if with_months else None,
+            "state": line.state, "state_label": line.state_label,
+            "cells": [{"key": column.key, "done": cell[0].done, "required": cell[0].required, "state": cell[1]}
+                      for column, cell in zip(columns, line.cells, strict=True) if cell is not None],
+        } for line in lines],
+        "schools_behind": [{
+            "id": row.school.pk, "name": row.school.name, "code": row.school.code, "region_name": row.school.region_name,
+            "zone": row.zone, "responsible": list(row.responsible), "visits": row.visits, "required": row.required,
+            "shortfall": row.shortfall, "last_visit": row.last_visit,
+        } for row in report.schools_behind],
+        "rules": [{
+            "metric": r.metric, "metric_label": r.get_metric_display(), "period": r.period, "zone_level": r.zone_level,
+            "supervisor_kind": r.supervisor_kind, "required": r.required,
+            "office_name": r.office.name if r.office else "全国默认", "source": r.source, "valid_from": r.valid_from,
+        } for r in report.rules],
+    }
 
 
 @router.post("/", response={200: VisitDetailOut, 201: VisitDetailOut, 400: ErrorOut},

@@ -11,19 +11,27 @@ Checks per rule metric (domain-rules §9.4 f, seed 001):
                                was visited ≥ required times in the period, by whoever was its
                                responsible supervisor on the visit day (so a mid-month handover
                                keeps the earlier visits);
-- visits_per_zone_school     — every school the office's zones must cover was visited ≥ required;
+- visits_per_zone_school     — every school the office's zones must cover was visited ≥ required
+                               (by anyone); a supervisor is judged on the schools they answer for;
 - visits_per_county          — (city zones) each county where the supervisor has schools got ≥ required visits;
 - visits_to_city_direct      — (city zones) the supervisor's visits to city-direct schools ≥ required.
+
+A semester or year report judges the rules of its own period and, month by month, the monthly
+rules over the months of the period that are over: "达标月数 / 已结束月数", and how many months
+each supervisor fell short (年度考核 reads exactly this). Supervisors are judged by the rules of
+their office's level: county, city, or province (the province's 随访 supervisors, who have none
+unless the province sets some).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dudao.core.db import InIds
@@ -31,12 +39,28 @@ from dudao.core.perf import gc_paused
 from dudao.regions.models import Office, RegionLevel
 from dudao.schools.models import School
 from dudao.supervisors.models import Supervisor, SupervisorKind, SupervisorStatus
-from dudao.visits.models import QuotaMetric, QuotaRule, Visit, VisitStatus
+from dudao.visits import pace
+from dudao.visits.models import QuotaMetric, QuotaPeriod, QuotaRule, Visit, VisitStatus
 from dudao.visits.periods import Period, elapsed_share, period_of
 from dudao.zones.coverage import schools_for_office
 from dudao.zones.models import Assignment, ZoneSchool
 
 SCHOOL_METRICS = {QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, QuotaMetric.VISITS_PER_ZONE_SCHOOL}
+ZONE_LEVEL_OF = {RegionLevel.COUNTY: "county", RegionLevel.CITY: "city", RegionLevel.PROVINCE: "province"}
+# What "done / required" counts, per metric — the column headings of the page, the Excel file and the API.
+COUNTS = {
+    QuotaMetric.VISITS_PER_SUPERVISOR: ("督导次数", "要求次数"),
+    QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL: ("达标学校数", "挂牌学校数"),
+    QuotaMetric.VISITS_PER_ZONE_SCHOOL: ("达标学校数", "负责学校数"),
+    QuotaMetric.VISITS_PER_COUNTY: ("达标县市区数", "负责县市区数"),
+    QuotaMetric.VISITS_TO_CITY_DIRECT: ("市直学校督导次数", "要求次数"),
+}
+MONTH_COUNTS = ("达标月数", "已结束月数")
+
+
+def zone_level_of(office: Office) -> str:
+    """The zone level whose rules bind an office's supervisors (a province office: its 随访 supervisors)."""
+    return ZONE_LEVEL_OF.get(office.level, "county")
 
 
 @dataclass
@@ -45,10 +69,21 @@ class Check:
     done: int
     required: int
     detail: str = ""
+    # a monthly rule judged in a semester or year: done = months met, required = months over
+    over_months: bool = False
 
     @property
     def ok(self) -> bool:
         return self.done >= self.required
+
+    @property
+    def short(self) -> int:
+        return max(0, self.required - self.done)
+
+    @property
+    def counts(self) -> tuple[str, str]:
+        """What `done` and `required` count (e.g. 达标学校数 / 挂牌学校数)."""
+        return MONTH_COUNTS if self.over_months else COUNTS.get(self.rule.metric, ("完成", "要求"))
 
 
 class SupervisorRef(NamedTuple):
@@ -60,6 +95,7 @@ class SupervisorRef(NamedTuple):
     kind: str
     user_id: int | None
     office_id: int
+    appointed_on: date | None
     office: Office
 
     def get_kind_display(self) -> str:
@@ -72,6 +108,10 @@ class SupervisorRow:
     visits: int
     schools: int
     checks: list[Check] = field(default_factory=list)
+    # semester and year reports: months over in the period in which a monthly rule bound the
+    # supervisor, and how many of them fell short of any monthly rule (None in a month report)
+    months_judged: int | None = None
+    months_short: int = 0
 
     @property
     def behind(self) -> bool:
@@ -105,6 +145,11 @@ class SchoolRow(NamedTuple):
     @property
     def ok(self) -> bool:
         return self.visits >= self.required
+
+    @property
+    def shortfall(self) -> int:
+        """Visits missing to meet the period's rule for this school (0 when met or no rule)."""
+        return max(0, self.required - self.visits)
 
 
 @dataclass
@@ -156,13 +201,13 @@ def _scope_of(office: Office):
 
 
 class _Rules:
-    """All quota rules in force on a day, resolved per office and supervisor kind in memory."""
+    """The quota rules of one period kind in force on a day, resolved per office and supervisor kind in memory."""
 
-    def __init__(self, period_start: date, kind: str):
+    def __init__(self, period_start: date, kind: str, every_rule: list[QuotaRule], offices: dict[str, Office]):
         self.kind = kind
-        self.rules = [r for r in QuotaRule.objects.filter(valid_from__lte=period_start)
-                      .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period_start)) if r.period == kind]
-        self.offices = {o.region.code: o for o in Office.objects.select_related("region")}
+        self.rules = [r for r in every_rule if r.period == kind and r.valid_from <= period_start
+                      and (r.valid_to is None or r.valid_to >= period_start)]
+        self.offices = offices
         self._cache: dict[tuple, list[QuotaRule]] = {}
 
     def chain(self, code: str) -> list[int | None]:
@@ -187,7 +232,7 @@ def _supervisors(supervisor_qs, reference: date) -> list[SupervisorRef]:
     small query (select_related would build an Office and a Region per supervisor)."""
     rows = list(supervisor_qs.filter(status=SupervisorStatus.ACTIVE)
                 .filter(Q(appointed_on__lte=reference) | Q(appointed_on__isnull=True))
-                .values_list("id", "name", "kind", "user_id", "office_id"))
+                .values_list("id", "name", "kind", "user_id", "office_id", "appointed_on"))
     offices = Office.objects.select_related("region").in_bulk({row[4] for row in rows})
     return [SupervisorRef(*row, offices[row[4]]) for row in rows]
 
@@ -214,26 +259,52 @@ class _Spans:
     (supervisor, school). The database says which of them span the whole period and which are in
     force on the reference day, so only the few handed over inside the period are read with dates."""
 
-    def __init__(self, period: Period, reference: date, in_reach: Q):
+    def __init__(self) -> None:
+        self.whole: set[tuple[int, int]] = set()
+        self.touching: set[tuple[int, int]] = set()
+        self.current: list[tuple[int, int, str, bool]] = []  # (supervisor, school, region code, city-direct)
+        self._dated: dict[tuple[int, int], list[tuple[date, date]]] | None = None
+
+    @classmethod
+    def read(cls, period: Period, reference: date, in_reach: Q) -> _Spans:
         def spans_q(start: date, end: date) -> Q:
             return Q(starts_on__lte=start) & (Q(ends_on__isnull=True) | Q(ends_on__gte=end))
 
+        spans = cls()
         rows = (Assignment.objects.filter(in_reach).filter(spans_q(period.end, period.start))
                 .annotate(whole=ExpressionWrapper(spans_q(period.start, period.end), output_field=BooleanField()),
                           now=ExpressionWrapper(spans_q(reference, reference), output_field=BooleanField()))
                 .values_list("supervisor_id", "school_id", "whole", "now", "school__region_code", "school__is_city_direct"))
-        self.whole: set[tuple[int, int]] = set()
-        self.touching: set[tuple[int, int]] = set()
-        self.current: list[tuple[int, int, str, bool]] = []  # (supervisor, school, region code, city-direct)
         for supervisor_id, school_id, whole, now, code, direct in rows:
-            self.touching.add((supervisor_id, school_id))
+            spans.touching.add((supervisor_id, school_id))
             if whole:
-                self.whole.add((supervisor_id, school_id))
+                spans.whole.add((supervisor_id, school_id))
             if now:
-                self.current.append((supervisor_id, school_id, code, direct))
+                spans.current.append((supervisor_id, school_id, code, direct))
+        return spans
+
+    @classmethod
+    def of_month(cls, month: Period, rows: list[tuple[int, int, date, date | None, str, bool]]) -> _Spans:
+        """The same, for one month, from the dated assignments of a whole semester or year read once."""
+        spans = cls()
+        spans._dated = defaultdict(list)
+        for supervisor_id, school_id, starts_on, ends_on, code, direct in rows:
+            end = ends_on or date.max
+            if starts_on > month.end or end < month.start:
+                continue
+            pair = (supervisor_id, school_id)
+            spans.touching.add(pair)
+            spans._dated[pair].append((starts_on, end))
+            if starts_on <= month.start and end >= month.end:
+                spans.whole.add(pair)
+            if starts_on <= month.end <= end:  # a month over: its reference day is its last day
+                spans.current.append((supervisor_id, school_id, code, direct))
+        return spans
 
     def dates(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[date, date]]]:
         """The assignment dates of a few pairs (those handed over inside the period)."""
+        if self._dated is not None:
+            return {pair: self._dated.get(pair, []) for pair in pairs}
         found: dict[tuple[int, int], list[tuple[date, date]]] = defaultdict(list)
         for supervisor_id, school_id, starts_on, ends_on in Assignment.objects.filter(
                 InIds("supervisor_id", {p[0] for p in pairs}), InIds("school_id", {p[1] for p in pairs})
@@ -243,35 +314,56 @@ class _Spans:
         return found
 
 
-@gc_paused()
-def compliance_report(*, office: Office, kind: str, day: date, today: date | None = None) -> ComplianceReport:
-    """Compliance of the supervisors and schools under `office` for the `kind` period containing `day`."""
-    today = today or timezone.localdate()
-    period = period_of(kind, day)
-    reference = min(period.end, today) if period.start <= today else period.end
-    resolver = _Rules(period.start, kind)
-    supervisor_qs, school_qs = _scope_of(office)
-    supervisors = _supervisors(supervisor_qs, reference)
-    schools = _schools(school_qs)
-    in_scope = set(supervisor_qs.values_list("id", flat=True))  # leavers too: their visits still count for schools
-    school_of = {s.pk: s for s in schools}
+@dataclass
+class _Scope:
+    """What a report covers, read once and shared by the period and (semester, year) its months."""
 
-    # One pass over the period's visits, grouped per (supervisor, school): every count below is a sum of these.
-    # A visit counts for the school's quota when its supervisor was the school's responsible supervisor
-    # on the visit day. Most pairs were assigned for the whole period (all their visits count) or not at
-    # all (none do); only the pairs with a handover inside the period are counted day by day. A join of
-    # every visit to the assignments (or an EXISTS per visit) cost seconds at province scale (bench/).
-    in_reach = _in_reach(in_scope, school_of, supervisor_qs, school_qs)
-    spans = _Spans(period, reference, in_reach)
+    supervisor_qs: object
+    school_qs: object
+    supervisors: list[SupervisorRef]
+    schools: list[SchoolRef]
+    in_scope: set[int]  # the office's supervisors, leavers too: their visits still count for schools
+    school_of: dict[int, SchoolRef]
+    in_reach: Q
+    rules: list[QuotaRule]  # every rule version, resolved per period in memory
+    offices: dict[str, Office]
+
+
+@dataclass
+class _Counts:
+    """The visits of one period, as the checks read them."""
+
+    by_supervisor: dict[int, int]
+    by_school: dict[int, int]
+    responsible_visits: dict[int, int]
+    last_visit: dict[int, date]
+    county_visits: dict[tuple[int, str], int]
+    direct_visits: dict[int, int]
+    held: dict[int, list[int]]  # supervisor → schools they answer for on the reference day
+    counties_held: dict[int, set[str]]
+    current: list[tuple[int, int, str, bool]]
+
+
+def _count(scope: _Scope, period: Period, reference: date, *, spans: _Spans | None = None,
+           pairs: list[tuple[int, int, int, date]] | None = None) -> _Counts:
+    """One pass over the period's visits, grouped per (supervisor, school): every count is a sum of these.
+
+    A visit counts for the school's quota when its supervisor was the school's responsible supervisor
+    on the visit day. Most pairs were assigned for the whole period (all their visits count) or not at
+    all (none do); only the pairs with a handover inside the period are counted day by day. A join of
+    every visit to the assignments (or an EXISTS per visit) cost seconds at province scale (bench/)."""
+    in_scope, school_of = scope.in_scope, scope.school_of
+    spans = spans or _Spans.read(period, reference, scope.in_reach)
     in_period = Visit.objects.filter(status=VisitStatus.SUBMITTED, visit_date__gte=period.start, visit_date__lte=period.end)
-    pairs = list(in_period.filter(in_reach).values_list("supervisor_id", "school_id")
-                 .annotate(n=Count("id"), last=Max("visit_date")).order_by())
+    if pairs is None:
+        pairs = list(in_period.filter(scope.in_reach).values_list("supervisor_id", "school_id")
+                     .annotate(n=Count("id"), last=Max("visit_date")).order_by())
     by_supervisor: dict[int, int] = defaultdict(int)
     by_school: dict[int, int] = defaultdict(int)
     responsible_visits: dict[int, int] = defaultdict(int)
     last_visit: dict[int, date] = {}
-    city_level = {s.pk for s in supervisors if s.office.level == RegionLevel.CITY}
-    city_pairs: list[tuple[int, int, int]] = []  # visits of city supervisors, for the city-zone metrics
+    above_county = {s.pk for s in scope.supervisors if s.office.level != RegionLevel.COUNTY}
+    city_pairs: list[tuple[int, int, int]] = []  # visits of city (and province) supervisors, for the city-zone metrics
     partial: set[tuple[int, int]] = set()
     whole, touching = spans.whole, spans.touching
     for supervisor_id, school_id, n, last in pairs:
@@ -285,7 +377,7 @@ def compliance_report(*, office: Office, kind: str, day: date, today: date | Non
                 responsible_visits[school_id] += n
             elif pair in touching:
                 partial.add(pair)
-            if supervisor_id in city_level:
+            if supervisor_id in above_county:
                 city_pairs.append((supervisor_id, school_id, n))
     if partial:
         days = (in_period.filter(InIds("supervisor_id", {p[0] for p in partial}), InIds("school_id", {p[1] for p in partial}))
@@ -307,6 +399,125 @@ def compliance_report(*, office: Office, kind: str, day: date, today: date | Non
             county_visits[(supervisor_id, code[:6])] += n
             if direct:
                 direct_visits[supervisor_id] += n
+    # what each supervisor answers for on the reference day
+    current = [row for row in spans.current if row[0] in in_scope]
+    held: dict[int, list[int]] = defaultdict(list)
+    counties_held: dict[int, set[str]] = defaultdict(set)
+    for supervisor_id, school_id, code, direct in current:
+        held[supervisor_id].append(school_id)
+        if not direct:
+            counties_held[supervisor_id].add(code[:6])
+    return _Counts(by_supervisor=by_supervisor, by_school=by_school, responsible_visits=responsible_visits,
+                   last_visit=last_visit, county_visits=county_visits, direct_visits=direct_visits, held=held,
+                   counties_held=counties_held, current=current)
+
+
+def _checks(s: SupervisorRef, counts: _Counts, resolver: _Rules) -> list[Check]:
+    """The supervisor's checks against every rule of the resolver's period that binds them."""
+    checks = []
+    visits = counts.by_supervisor.get(s.pk, 0)
+    mine_ids = counts.held.get(s.pk, [])
+    for rule in resolver.for_(s.office.region.code, zone_level_of(s.office), s.kind):
+        if rule.metric == QuotaMetric.VISITS_PER_SUPERVISOR:
+            checks.append(Check(rule, visits, rule.required, detail="本人督导次数"))
+        elif rule.metric == QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL:
+            # visits by the school's responsible supervisor of the visit day
+            met = sum(1 for school_id in mine_ids if counts.responsible_visits.get(school_id, 0) >= rule.required)
+            checks.append(Check(rule, met, len(mine_ids), detail="所挂牌学校中达标的学校数"))
+        elif rule.metric == QuotaMetric.VISITS_PER_ZONE_SCHOOL:
+            # the school's visits by anyone: the rule is about the school being supervised
+            met = sum(1 for school_id in mine_ids if counts.by_school.get(school_id, 0) >= rule.required)
+            checks.append(Check(rule, met, len(mine_ids), detail="所负责学校中达标的学校数"))
+        elif rule.metric == QuotaMetric.VISITS_PER_COUNTY:
+            counties = counts.counties_held.get(s.pk, set())
+            met = sum(1 for c in counties if counts.county_visits.get((s.pk, c), 0) >= rule.required)
+            checks.append(Check(rule, met, len(counties), detail="所负责县市区中达标的个数"))
+        elif rule.metric == QuotaMetric.VISITS_TO_CITY_DIRECT:
+            checks.append(Check(rule, counts.direct_visits.get(s.pk, 0), rule.required, detail="到市直学校督导次数"))
+    return checks
+
+
+def months_over(period: Period, today: date) -> list[Period]:
+    """The months of a semester or year that are over on `today` (judged whole, never prorated)."""
+    months = []
+    day = period.start
+    while day <= period.end:
+        month = period_of("month", day)
+        if month.end < today:
+            months.append(month)
+        day = month.end + timedelta(days=1)
+    return months
+
+
+def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, today: date,
+                  applied: dict[int, QuotaRule]) -> None:
+    """Add to each row, per monthly rule, the months over in which it was met (达标月数 / 已结束月数),
+    and how many months the supervisor fell short of any monthly rule."""
+    by_pk = {row.supervisor.pk: row for row in rows}
+    met: dict[tuple[int, str], int] = defaultdict(int)
+    judged: dict[tuple[int, str], int] = defaultdict(int)
+    latest: dict[tuple[int, str], QuotaRule] = {}
+    months = months_over(period, today)
+    if not months:
+        return
+    # one read of the assignments and one of the visits per (supervisor, school, month) for all the months
+    first, last = months[0].start, months[-1].end
+    assignments = list(Assignment.objects.filter(scope.in_reach).filter(starts_on__lte=last)
+                       .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+                       .values_list("supervisor_id", "school_id", "starts_on", "ends_on", "school__region_code",
+                                    "school__is_city_direct"))
+    visits_by_month: dict[date, list[tuple[int, int, int, date]]] = defaultdict(list)
+    for supervisor_id, school_id, month_start, n, last_day in (
+            Visit.objects.filter(scope.in_reach, status=VisitStatus.SUBMITTED, visit_date__gte=first, visit_date__lte=last)
+            .annotate(month=TruncMonth("visit_date")).values_list("supervisor_id", "school_id", "month")
+            .annotate(n=Count("id"), last=Max("visit_date")).order_by()):
+        visits_by_month[month_start].append((supervisor_id, school_id, n, last_day))
+    for month in months:
+        counts = _count(scope, month, month.end, spans=_Spans.of_month(month, assignments),
+                        pairs=visits_by_month.get(month.start, []))
+        resolver = _Rules(month.start, "month", scope.rules, scope.offices)
+        for s in scope.supervisors:
+            row = by_pk.get(s.pk)
+            if row is None or (s.appointed_on and s.appointed_on > month.end):
+                continue
+            checks = _checks(s, counts, resolver)
+            if not checks:
+                continue
+            row.months_judged = (row.months_judged or 0) + 1
+            row.months_short += any(not c.ok for c in checks)
+            for check in checks:
+                key = (s.pk, check.rule.metric)
+                judged[key] += 1
+                met[key] += check.ok
+                latest[key] = check.rule
+                applied.setdefault(check.rule.pk, check.rule)
+    for (supervisor_id, _metric), rule in latest.items():
+        key = (supervisor_id, _metric)
+        by_pk[supervisor_id].checks.append(Check(rule, met[key], judged[key], detail="达标月数 / 已结束月数", over_months=True))
+    for row in rows:
+        if row.months_judged is None:
+            row.months_judged = 0
+
+
+@gc_paused()
+def compliance_report(*, office: Office, kind: str, day: date, today: date | None = None) -> ComplianceReport:
+    """Compliance of the supervisors and schools under `office` for the `kind` period containing `day`."""
+    today = today or timezone.localdate()
+    period = period_of(kind, day)
+    reference = min(period.end, today) if period.start <= today else period.end
+    supervisor_qs, school_qs = _scope_of(office)
+    supervisors = _supervisors(supervisor_qs, reference)
+    schools = _schools(school_qs)
+    in_scope = set(supervisor_qs.values_list("id", flat=True))
+    school_of = {s.pk: s for s in schools}
+    scope = _Scope(supervisor_qs=supervisor_qs, school_qs=school_qs, supervisors=supervisors, schools=schools,
+                   in_scope=in_scope, school_of=school_of,
+                   in_reach=_in_reach(in_scope, school_of, supervisor_qs, school_qs),
+                   rules=list(QuotaRule.objects.select_related("office")),
+                   offices={o.region.code: o for o in Office.objects.select_related("region")})
+    resolver = _Rules(period.start, kind, scope.rules, scope.offices)
+    counts = _count(scope, period, reference)
+    last_visit = counts.last_visit
     # schools not visited in the period: their last visit before it
     unvisited = [s.pk for s in schools if s.pk not in last_visit]
     if unvisited:
@@ -314,66 +525,134 @@ def compliance_report(*, office: Office, kind: str, day: date, today: date | Non
                                                visit_date__lt=period.start)
                           .values_list("school_id").annotate(d=Max("visit_date")).order_by())
 
-    # what each supervisor answers for on the reference day
-    current = [row for row in spans.current if row[0] in in_scope]
-    held: dict[int, list[int]] = defaultdict(list)
-    responsible_names: dict[int, tuple[str, ...]] = {}
-    counties_held: dict[int, set[str]] = defaultdict(set)
     names = {s.pk: s.name for s in supervisors}
-    for supervisor_id, school_id, code, direct in current:
-        held[supervisor_id].append(school_id)
+    responsible_names: dict[int, tuple[str, ...]] = {}
+    for supervisor_id, school_id, _code, _direct in counts.current:
         if supervisor_id in names:
             responsible_names[school_id] = (*responsible_names.get(school_id, ()), names[supervisor_id])
-        if not direct:
-            counties_held[supervisor_id].add(code[:6])
     zone_of = dict(ZoneSchool.objects.filter(school__in=school_qs).values_list("school_id", "zone__name"))
 
+    applied: dict[int, QuotaRule] = {}
     senior = _senior_kinds()
     required_in: dict[tuple[str, str], int] = {}  # (office region code, zone level) → visits a school needs
 
     def school_required(school: SchoolRef) -> int:
+        """The strictest per-school rule of the period for the school's level; 0 (not judged) without one."""
         city_level = school.is_city_direct or school.kind in senior
         key = (school.region_code[:4], "city") if city_level else (school.region_code[:6], "county")
         if key not in required_in:
-            required_in[key] = max((r.required for r in resolver.for_(*key) if r.metric in SCHOOL_METRICS), default=1)
+            rules = [r for r in resolver.for_(*key) if r.metric in SCHOOL_METRICS]
+            for rule in rules:
+                applied.setdefault(rule.pk, rule)
+            required_in[key] = max((r.required for r in rules), default=0)
         return required_in[key]
 
     school_rows = [
-        SchoolRow(school=s, visits=by_school.get(s.pk, 0), last_visit=last_visit.get(s.pk), required=school_required(s),
+        SchoolRow(school=s, visits=counts.by_school.get(s.pk, 0), last_visit=last_visit.get(s.pk), required=school_required(s),
                   zone=zone_of.get(s.pk, ""), responsible=responsible_names.get(s.pk, ()))
         for s in schools
     ]
 
     rows = []
-    applied: dict[int, QuotaRule] = {}
     for s in supervisors:
-        row = SupervisorRow(supervisor=s, visits=by_supervisor.get(s.pk, 0), schools=len(held.get(s.pk, [])))
-        level = "county" if s.office.level == RegionLevel.COUNTY else "city"
-        for rule in resolver.for_(s.office.region.code, level, s.kind):
-            applied[rule.pk] = rule
-            if rule.metric == QuotaMetric.VISITS_PER_SUPERVISOR:
-                row.checks.append(Check(rule, row.visits, rule.required))
-            elif rule.metric == QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL:
-                mine_ids = held.get(s.pk, [])
-                met = sum(1 for school_id in mine_ids if responsible_visits.get(school_id, 0) >= rule.required)
-                row.checks.append(Check(rule, met, len(mine_ids), detail="所挂牌学校中达标的学校数"))
-            elif rule.metric == QuotaMetric.VISITS_PER_COUNTY:
-                counties = counties_held.get(s.pk, set())
-                met = sum(1 for c in counties if county_visits.get((s.pk, c), 0) >= rule.required)
-                row.checks.append(Check(rule, met, len(counties), detail="所负责县市区中达标的个数"))
-            elif rule.metric == QuotaMetric.VISITS_TO_CITY_DIRECT:
-                row.checks.append(Check(rule, direct_visits.get(s.pk, 0), rule.required))
+        row = SupervisorRow(supervisor=s, visits=counts.by_supervisor.get(s.pk, 0), schools=len(counts.held.get(s.pk, [])))
+        row.checks = _checks(s, counts, resolver)
+        for check in row.checks:
+            applied[check.rule.pk] = check.rule
         rows.append(row)
+    if kind != "month":
+        _judge_months(scope, rows, period, today, applied)
     rows.sort(key=lambda r: (not r.behind, r.supervisor.name))
-    zone_level = "county" if office.level == RegionLevel.COUNTY else "city"
-    for rule in resolver.for_(office.region.code, zone_level):
+    for rule in resolver.for_(office.region.code, zone_level_of(office)):
         applied.setdefault(rule.pk, rule)
     return ComplianceReport(office=office, period=period, reference_day=reference, elapsed=elapsed_share(period, today),
-                            rules=sorted(applied.values(), key=lambda r: (r.metric, r.supervisor_kind, r.office_id or 0)),
-                            supervisors=rows, schools=school_rows, responsible_visits=dict(responsible_visits))
+                            rules=sorted(applied.values(), key=lambda r: (_PERIOD_ORDER.get(r.period, 9), r.metric,
+                                                                          r.supervisor_kind, r.office_id or 0)),
+                            supervisors=rows, schools=school_rows, responsible_visits=dict(counts.responsible_visits))
+
+
+_PERIOD_ORDER = {"month": 0, "semester": 1, "year": 2}
 
 
 def _senior_kinds():
     from dudao.zones.rules import SENIOR_STAGE_KINDS
 
     return SENIOR_STAGE_KINDS
+
+
+# --- the compliance table: one shape for the page, the Excel file and the API ----------------------
+
+STATE_LABELS = {pace.BEHIND: "落后", pace.ON_PACE: "进行中", pace.OK: "达标"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the table: one rule (metric and period); a monthly rule in a semester or year
+    report is judged month by month (`over_months`)."""
+
+    metric: str
+    period: str
+    over_months: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.metric}:{self.period}"
+
+    @property
+    def label(self) -> str:
+        metric = QuotaMetric(self.metric).label if self.metric in QuotaMetric.values else self.metric
+        period = QuotaPeriod(self.period).label if self.period in QuotaPeriod.values else self.period
+        return f"{metric}（{period}）"
+
+    @property
+    def counts(self) -> tuple[str, str]:
+        return MONTH_COUNTS if self.over_months else COUNTS.get(self.metric, ("完成", "要求"))
+
+
+@dataclass
+class SupervisorLine:
+    """A row of the table: a (check, state) cell per column, None where no rule binds the supervisor."""
+
+    row: SupervisorRow
+    cells: list[tuple[Check, str] | None]
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def check_state(check: Check, elapsed: float) -> str:
+    """ok / on pace / behind; months over are judged whole (a missed month stays missed)."""
+    return pace.check_state(check.done, check.required, 1.0 if check.over_months else elapsed)
+
+
+def compliance_table(report: ComplianceReport) -> tuple[list[Column], list[SupervisorLine]]:
+    """The columns (every rule judged, in the order of the report's rules) and the rows, the
+    behind first."""
+    columns: list[Column] = []
+    for row in report.supervisors:
+        for check in row.checks:
+            column = Column(check.rule.metric, check.rule.period, check.over_months)
+            if column not in columns:
+                columns.append(column)
+    order = {(r.metric, r.period): i for i, r in enumerate(report.rules)}
+    columns.sort(key=lambda c: order.get((c.metric, c.period), len(order)))
+    lines = []
+    for row in report.supervisors:
+        by_column = {(c.rule.metric, c.rule.period): c for c in row.checks}
+        cells = []
+        states = []
+        for column in columns:
+            check = by_column.get((column.metric, column.period))
+            if check is None:
+                cells.append(None)
+                continue
+            state = check_state(check, report.elapsed)
+            cells.append((check, state))
+            states.append(state)
+        state = pace.BEHIND if pace.BEHIND in states else pace.ON_PACE if pace.ON_PACE in states else pace.OK
+        lines.append(SupervisorLine(row=row, cells=cells, state=state))
+    rank = {pace.BEHIND: 0, pace.ON_PACE: 1, pace.OK: 2}
+    lines.sort(key=lambda line: (rank[line.state], line.row.supervisor.name))
+    return columns, lines

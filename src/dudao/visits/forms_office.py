@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.visits.models import QuotaMetric, QuotaPeriod
 
-ZONE_LEVEL_LABELS = {"city": _("市级责任区督学"), "county": _("县级责任区督学")}
+ZONE_LEVEL_LABELS = {"city": _("市级责任区督学"), "county": _("县级责任区督学"), "province": _("省级督学（随访督导）")}
 # Metrics that only make sense for city-zone supervisors (seed 001: counties they answer for, city-direct schools).
 CITY_ONLY_METRICS = {QuotaMetric.VISITS_PER_COUNTY, QuotaMetric.VISITS_TO_CITY_DIRECT}
 KIND_CHOICES = [("", _("全部督学")), ("full_time", _("专职督学")), ("part_time", _("兼职督学"))]
@@ -44,6 +44,6 @@ class QuotaOverrideForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("zone_level") == "county" and data.get("metric") in CITY_ONLY_METRICS:
+        if data.get("zone_level") != "city" and data.get("metric") in CITY_ONLY_METRICS:
             self.add_error("metric", _("“%(metric)s”只适用于市级责任区督学。") % {"metric": QuotaMetric(data["metric"]).label})
         return data

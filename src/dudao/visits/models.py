@@ -185,6 +185,12 @@ class QuotaMetric(models.TextChoices):
     VISITS_TO_CITY_DIRECT = "visits_to_city_direct", _("到市直学校督导次数")
 
 
+# Whose quota a rule sets: supervisors of a county office (county zones), of a city office (city
+# zones), or of a province office — the province's 随访 supervisors, who hold no zone and have no
+# quota unless the province sets one.
+ZONE_LEVEL_CHOICES = [("city", _("市级责任区督学")), ("county", _("县级责任区督学")), ("province", _("省级督学（随访督导）"))]
+
+
 class QuotaRule(BaseModel):
     """A quota as data (domain-rules §9.3; seed 001). Rules are versioned, never edited in place:
     a change closes the old row (`valid_to`) and opens a new one, so past periods are judged by
@@ -192,7 +198,7 @@ class QuotaRule(BaseModel):
 
     office = models.ForeignKey("regions.Office", null=True, blank=True, on_delete=models.CASCADE, related_name="quota_rules",
                                verbose_name=_("适用督导室"), help_text=_("空 = 全国默认"))
-    zone_level = models.CharField(_("适用督学"), max_length=10, choices=[("city", _("市级责任区督学")), ("county", _("县级责任区督学"))])
+    zone_level = models.CharField(_("适用督学"), max_length=10, choices=ZONE_LEVEL_CHOICES)
     supervisor_kind = models.CharField(_("督学类别"), max_length=12, blank=True,
                                        choices=[("", _("全部")), ("full_time", _("专职")), ("part_time", _("兼职"))])
     metric = models.CharField(_("统计口径"), max_length=32, choices=QuotaMetric.choices)

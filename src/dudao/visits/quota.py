@@ -22,6 +22,10 @@ NATIONAL_DEFAULTS = [
      "中小学校责任督学挂牌督导办法 第六条：每月不得少于1次 [S]"),
     ("county", "", QuotaMetric.VISITS_PER_ZONE_SCHOOL, QuotaPeriod.SEMESTER, 2,
      "教育督导条例 第十四条：每学期不得少于2次 [T]"),
+    # The 挂牌办法 binds every responsible supervisor, so it holds for the 挂牌 schools of city
+    # zones too (issue [6]); province-office supervisors (zone level "province") get no default.
+    ("city", "", QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, QuotaPeriod.MONTH, 1,
+     "《中小学校责任督学挂牌督导办法》第六条：责任督学对所挂牌学校每月督导不得少于1次"),
 ]
 # Seed 001 (湖南省推进督学责任区工作会议讲话), applied by the Hunan provincial office.
 HUNAN_DEFAULTS = [

@@ -85,15 +85,16 @@ def _plan_url() -> str:
         return ""
 
 
-def _schools_below(report: ComplianceReport, supervisor_ids: list[int], required: dict[int, int]) -> dict[int, list]:
+def _schools_below(report: ComplianceReport, supervisor_ids: list[int], required: dict[int, int],
+                   counts: dict[int, int] | None = None) -> dict[int, list]:
     """For each supervisor, the schools they answer for on the report's day that their period's
-    visits (by the school's responsible supervisor of the visit day, as compliance counts them)
-    leave below the quota: [(school name, visits, required)]."""
+    visits (by default by the school's responsible supervisor of the visit day, as compliance counts
+    them; `counts` for a rule on every visit) leave below the quota: [(school name, visits, required)]."""
     held = list(Assignment.objects.current(report.reference_day).filter(supervisor_id__in=supervisor_ids)
                 .values_list("supervisor_id", "school_id", "school__name").order_by("school__code"))
     if not held:
         return {}
-    counts = report.responsible_visits
+    counts = report.responsible_visits if counts is None else counts
     below: dict[int, list] = defaultdict(list)
     for supervisor_id, school_id, name in held:
         n = counts.get(school_id, 0)
@@ -111,10 +112,13 @@ def office_behind(*, office: Office, day: date) -> list[BehindSupervisor]:
         if not report.rules:
             continue
         school_quota: dict[int, int] = {}
+        zone_quota: dict[int, int] = {}
         for row in report.supervisors:
             if row.supervisor.office_id != office.pk:
                 continue  # a city report also covers the counties below: they are told by their own office
             for check in row.checks:
+                if check.over_months:
+                    continue  # a month gone by was told in its month; the semester's tally is for the office's pages
                 if pace.check_state(check.done, check.required, report.elapsed) != pace.BEHIND:
                     continue
                 entry = found.setdefault(row.supervisor.pk, BehindSupervisor(row.supervisor))
@@ -124,8 +128,14 @@ def office_behind(*, office: Office, day: date) -> list[BehindSupervisor]:
                     expected=pace.expected_by_now(check.required, report.elapsed), detail=check.detail))
                 if check.rule.metric == QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL:
                     school_quota[row.supervisor.pk] = check.rule.required
+                elif check.rule.metric == QuotaMetric.VISITS_PER_ZONE_SCHOOL:
+                    zone_quota[row.supervisor.pk] = check.rule.required
         if school_quota:
             for supervisor_id, rows in _schools_below(report, list(school_quota), school_quota).items():
+                found[supervisor_id].schools.extend((report.period.label, *r) for r in rows)
+        if zone_quota:
+            visits = {r.school.pk: r.visits for r in report.schools}
+            for supervisor_id, rows in _schools_below(report, list(zone_quota), zone_quota, visits).items():
                 found[supervisor_id].schools.extend((report.period.label, *r) for r in rows)
     # the report's rows hold plain values; the reminders need the supervisors themselves (their account)
     models = Supervisor.objects.select_related("user", "office").in_bulk(list(found))

@@ -247,14 +247,15 @@ def visit_calendar(*, user: User, office: Office, year: int) -> list[tuple[date,
 
 
 def zone_level_for(office: Office) -> str:
-    from dudao.regions.models import RegionLevel
+    from dudao.visits.compliance import zone_level_of
 
-    return "county" if office.level == RegionLevel.COUNTY else "city"
+    return zone_level_of(office)
 
 
 def rule_levels(office: Office) -> list[str]:
-    """Zone levels an office sets rules for: a county its own; a city its own and its counties'."""
-    return ["county"] if zone_level_for(office) == "county" else ["city", "county"]
+    """Zone levels an office sets rules for: a county its own; a city its own and its counties'; a
+    province its own supervisors' (随访督导), its cities' and its counties'."""
+    return {"county": ["county"], "city": ["city", "county"]}.get(zone_level_for(office), ["province", "city", "county"])
 
 
 def rules_in_force(*, office: Office, zone_level: str, day: date) -> list[QuotaRule]:

@@ -22,6 +22,7 @@ urlpatterns: list = [
     path("<int:pk>/", views_field.detail, name="detail"),
     # --- the office's pages (compliance, never visited, calendar, visit log, record sheet) ------
     path("office/compliance/", views_office.compliance, name="compliance"),
+    path("office/compliance/export/", views_office.compliance_export, name="compliance_export"),
     path("office/not-visited/", views_office.not_visited, name="not_visited"),
     path("office/not-visited/export/", views_office.not_visited_export, name="not_visited_export"),
     path("office/calendar/", views_office.calendar, name="calendar"),

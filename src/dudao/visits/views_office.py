@@ -32,14 +32,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dudao.core.charts import calendar_heatmap, stacked_bar_chart
-from dudao.core.excel import xlsx_response
+from dudao.core.excel import xlsx_response, xlsx_sheets_response
 from dudao.people.scope import ancestor_codes, can_manage_office
 from dudao.regions.models import Office, Region
 from dudao.supervisors.models import Supervisor
-from dudao.visits import pace
-from dudao.visits.compliance import ComplianceReport, compliance_report
+from dudao.visits.compliance import ComplianceReport, compliance_report, compliance_table
+from dudao.visits.exports import compliance_notes, compliance_sheets
 from dudao.visits.forms_office import QuotaOverrideForm
-from dudao.visits.models import QuotaMetric, QuotaPeriod, VisitMode
+from dudao.visits.models import QuotaPeriod, VisitMode
+from dudao.visits.pace import BEHIND
 from dudao.visits.periods import period_of
 from dudao.visits.quota import quota_rule_override
 from dudao.visits.selectors import (
@@ -63,6 +64,7 @@ from dudao.visits.selectors import (
 from dudao.zones.models import Zone
 
 PAGE_SIZE = 30
+SCHOOLS_SHOWN = 50  # schools below their rule listed on the page; the Excel file has them all
 KINDS = ("month", "semester", "year")
 RECORD_TITLE = "责任督学工作记录表"
 UNZONED = "未划入责任区"  # the name compliance.zone_summary() gives schools outside every zone
@@ -107,36 +109,6 @@ def _period_context(choice: OfficeChoice) -> dict:
     }
 
 
-@dataclass
-class SupervisorLine:
-    """One row of the compliance table: a cell per rule metric (None where the rule does not apply)."""
-
-    row: object  # compliance.SupervisorRow
-    cells: list
-    state: str
-
-
-def _compliance_table(report: ComplianceReport) -> tuple[list[tuple[str, str]], list[SupervisorLine]]:
-    metrics: list[str] = []
-    for rule in report.rules:
-        if rule.metric not in metrics:
-            metrics.append(rule.metric)
-    labels = dict(QuotaMetric.choices)
-    columns = [(m, str(labels.get(m, m))) for m in metrics]
-    lines = []
-    for row in report.supervisors:
-        by_metric = {c.rule.metric: c for c in row.checks}
-        cells = []
-        for metric in metrics:
-            check = by_metric.get(metric)
-            cells.append(None if check is None else (check, pace.check_state(check.done, check.required, report.elapsed)))
-        state = pace.row_state([(c.done, c.required) for c in row.checks], report.elapsed)
-        lines.append(SupervisorLine(row=row, cells=cells, state=state))
-    order = {pace.BEHIND: 0, pace.ON_PACE: 1, pace.OK: 2}
-    lines.sort(key=lambda line: (order[line.state], line.row.supervisor.name))
-    return columns, lines
-
-
 def _log_link(**params) -> str:
     return reverse("visits:log") + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
@@ -151,14 +123,17 @@ def compliance(request: HttpRequest) -> HttpResponse:
     and the rule versions and sources the numbers were computed with."""
     choice = _office_choice(request)
     report = compliance_report(office=choice.office, kind=choice.kind, day=choice.day)
-    columns, lines = _compliance_table(report)
+    columns, lines = compliance_table(report)
     zones = report.zone_summary()
     context = _period_context(choice)
+    schools_behind = report.schools_behind
     context.update(
         report=report, columns=columns, lines=lines, zones=[(z, n, v, n - v) for z, n, v in zones],
         page=Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page")),
+        schools_behind=schools_behind, schools_behind_shown=schools_behind[:SCHOOLS_SHOWN],
+        with_months=choice.kind != "month",
         elapsed_pct=round(report.elapsed * 100),
-        behind_count=sum(1 for line in lines if line.state == pace.BEHIND),
+        behind_count=sum(1 for line in lines if line.state == BEHIND),
         log_start=report.period.start.isoformat(), log_end=report.period.end.isoformat(),
         zone_chart=stacked_bar_chart(
             _("各责任区学校督导覆盖"), [z for z, _n, _v in zones],
@@ -171,6 +146,19 @@ def compliance(request: HttpRequest) -> HttpResponse:
         ),
     )
     return render(request, "visits/office_compliance.html", context)
+
+
+@login_required
+@require_GET
+def compliance_export(request: HttpRequest) -> HttpResponse:
+    """The compliance table of the page (every rule's done / required per supervisor, months short)
+    and the schools below their rule, as Excel — the same report, the same numbers."""
+    choice = _office_choice(request)
+    report = compliance_report(office=choice.office, kind=choice.kind, day=choice.day)
+    columns, lines = compliance_table(report)
+    sheets = compliance_sheets(report, columns, lines)
+    notes = compliance_notes(report)
+    return xlsx_sheets_response(f"{choice.office.name}-{report.period.label}-督导配额完成情况", sheets, notes=notes)
 
 
 # --- schools not visited -----------------------------------------------------------------------------
