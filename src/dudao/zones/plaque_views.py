@@ -30,6 +30,7 @@ from dudao.zones.plaques import (
     plaque_batch_create,
     plaque_batch_start,
     plaque_pdf,
+    public_address,
 )
 from dudao.zones.selectors import access_plaque_batch, access_zone, zone_schools
 
@@ -61,6 +62,9 @@ def _start_batch(request: HttpRequest, *, title: str, schools: QuerySet[School],
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect(back)
+    address = public_address()
+    if not address.ok:
+        messages.warning(request, _("公示牌二维码地址不可用：%(problem)s 生成的公示牌请勿打印张贴。") % {"problem": address.problem})
     plaque_batch_start(batch=batch)
     return redirect("zones:plaque_batch", pk=batch.pk)
 
