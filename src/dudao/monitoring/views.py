@@ -35,8 +35,8 @@ from dudao.monitoring.charts import (
     PASS_COLOR,
     contributions_bar,
     cv_trend,
-    teacher_pyramid,
     school_points_map,
+    teacher_pyramid,
     verdict_map,
 )
 from dudao.monitoring.forms import DEFAULT_REQUIREMENT, WarningsForm
@@ -374,7 +374,7 @@ def export(request: HttpRequest) -> HttpResponse:
     name = p.region.name if p.region else _("全国")
     stage_label = STAGE_LABELS[p.stage]
     notes = [f"{p.scheme.label}：{p.scheme.source}", *p.scheme.notes,
-             _("差异系数按在校生数加权计算（domain-rules §4.3），比较时不四舍五入，显示保留3位小数。")]
+             _("差异系数按在校生数加权计算，比较时不四舍五入，显示保留3位小数。")]
     codes = p.scheme.codes
     labels = [f"{i.code} {i.label}（{i.unit}）" for i in p.scheme.indicators]
     if table == "schools":
@@ -439,7 +439,7 @@ def export(request: HttpRequest) -> HttpResponse:
         data = ([line.name, STAGE_LABELS[line.stage], line.schools, line.classes, line.classes_upto_45, line.classes_46_55,
                  line.classes_56_65, line.classes_66_plus, line.large, _pct(line.large_share), _pct(line.super_share),
                  line.over_standard, line.undetermined, line.students, line.average] for line in lines)
-        notes = [_("班额分段：36—45 正常，46—55 偏大，56—65 大班额，66 及以上超大班额（domain-rules §5）。"),
+        notes = [_("班额分段：36—45 正常，46—55 偏大，56—65 大班额，66 及以上超大班额。"),
                  _("标准班额：小学 45 人、初中 50 人；初中 46—55 人一档无法按 50 人拆分，单列为“无法判定”。")]
         filename = f"{name}{p.year}大班额"
     else:  # teachers
