@@ -46,7 +46,7 @@ def test_data_migration_rewrites_stored_rows(db):
     assert [s for s in QuotaRule.objects.values_list("source", flat=True) if INTERNAL_LABEL.search(s)] == []
 
 
-PAGES = ["core:home", "system:dictionary_list", "findings:settings", "complaints:policy", "visits:compliance",
+PAGES = ["core:home", "system:dictionary_list", "findings:settings", "complaints:policy", "visits:compliance", "visits:rules",
          "zones:index", "monitoring:index"]
 
 
