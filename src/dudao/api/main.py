@@ -6,7 +6,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 
-from dudao.api import complaints, findings, notifications, regions, schools, supervisors, visits, zones
+from dudao.api import (
+    complaints,
+    findings,
+    notifications,
+    plaques,
+    regions,
+    schools,
+    supervisors,
+    visits,
+    zones,
+)
 from dudao.api.auth import AUTH
 
 api = NinjaAPI(
@@ -22,6 +32,7 @@ api.add_router("/v1/regions", regions.router)
 api.add_router("/v1/schools", schools.router)
 api.add_router("/v1/supervisors", supervisors.router)
 api.add_router("/v1", zones.router)
+api.add_router("/v1/plaques", plaques.router)
 api.add_router("/v1/visits", visits.router)
 api.add_router("/v1/findings", findings.router)
 api.add_router("/v1/notifications", notifications.router)

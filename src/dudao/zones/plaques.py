@@ -45,6 +45,8 @@ from dudao.zones.coverage import zone_level_of
 from dudao.zones.models import Assignment, PlaqueBatch, PlaqueBatchStatus, ZoneLevel
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from dudao.people.models import User
     from dudao.supervisors.models import Supervisor
 
@@ -262,6 +264,31 @@ def access_school_plaque(user: User, pk: int) -> School:
     if RoleGrant.objects.filter(user=user, role__in=(Role.SUPERVISOR, Role.SCHOOL_USER), schools=school).exists():
         return school
     raise PermissionDenied
+
+
+def zone_plaque_schools(user: User, pk: int) -> tuple[str, QuerySet[School]]:
+    """A zone's active schools to print, with the batch title: for the zone's office and those above
+    it (staff, leaders, admins); zone heads and members print only their own schools' plaques.
+    Outside the scope 404, visible but not allowed 403 (pages and API alike)."""
+    from dudao.zones.selectors import access_zone, zone_schools
+
+    zone = access_zone(user, pk)
+    if not sees_office_details(user, zone.office):
+        raise PermissionDenied
+    title = _("%(office)s %(zone)s 公示牌") % {"office": zone.office.name, "zone": zone.name}
+    return title, zone_schools(zone=zone).filter(is_active=True)
+
+
+def office_plaque_schools(user: User, pk: int) -> tuple[str, QuerySet[School]]:
+    """Every school an office's zones cover (coverage.schools_for_office), for the office and those
+    above it (staff, leaders, admins)."""
+    from dudao.core.access import get_visible_or_404
+    from dudao.zones.coverage import schools_for_office
+
+    office = get_visible_or_404(Office.objects.visible_to(user).select_related("region"), pk=pk)
+    if not sees_office_details(user, office):
+        raise PermissionDenied
+    return _("%(office)s 全部学校公示牌") % {"office": office.name}, schools_for_office(office).order_by("region_code", "code")
 
 
 # --- rendering ---------------------------------------------------------------------------------------
