@@ -85,3 +85,12 @@ def test_people_who_cannot_print_see_no_address_card(cast, team, zone, client, s
     response = client.get(reverse("zones:detail", args=[zone.pk]))
     assert response.status_code == 200
     assert "plaque-address" not in response.content.decode()
+
+
+def test_deploy_check_warns_about_a_loopback_address(settings):
+    from dudao.zones.apps import check_public_address
+
+    settings.DUDAO_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+    assert [w.id for w in check_public_address()] == ["dudao.W010"]
+    settings.DUDAO_PUBLIC_BASE_URL = PUBLIC
+    assert check_public_address() == []
