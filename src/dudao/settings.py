@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    # Swagger UI of /api/docs from ninja's own static files (not a CDN the CSP would block).
+    "ninja",
     "dudao.core",
     "dudao.regions",
     "dudao.people",

@@ -41,7 +41,7 @@ def test_defaults_install_once_with_their_sources(ledger):
     assert findings_install_defaults() == 1 + len(DEFAULT_LADDER)
     assert findings_install_defaults() == 0
     policy = FindingPolicy.objects.get(office__isnull=True)
-    assert policy.dispute_answer_days == 30 and "§1.8" in policy.source
+    assert policy.dispute_answer_days == 30 and "地方规定" in policy.source and "§" not in policy.source
     steps = list(EscalationStep.objects.filter(office__isnull=True).values_list("order", "days_overdue", "action"))
     assert steps == [(1, 0, "notify_county_head"), (2, 15, "notify_city_office"), (3, 30, "summons"), (4, 60, "bulletin"),
                      (5, 90, "accountability")]

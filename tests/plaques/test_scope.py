@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from dudao.zones.models import PlaqueBatch
+from dudao.zones.models import PlaqueBatch, PlaqueBatchStatus
 from dudao.zones.plaques import plaque_batch_create, plaque_batch_run
 from dudao.zones.services import zone_add_schools, zone_create
 from tests.personas import EXPECTED, PERSONAS
@@ -97,3 +97,41 @@ def test_anonymous_is_sent_to_login(cast, team, ningxiang_zone, client):
         response = getattr(client, method)(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), name
     assert PlaqueBatch.objects.count() == 1
+
+
+# --- the plaque API (/api/v1/plaques/…, api/plaques.py): the same rules as the pages -----------------------
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_api_listed_schools_follow_the_plaque_rule(cast, team, client, persona):
+    client.force_login(getattr(cast, persona))
+    for key in SCHOOLS:
+        response = client.post(reverse("api-1:create_plaque_batch"), {"school_ids": [getattr(cast, key).pk]}, content_type="application/json")
+        expected = 201 if key in PRINTS[persona] else 403 if key in EXPECTED[persona] else 404
+        assert response.status_code == expected, (persona, key, response.status_code)
+    assert PlaqueBatch.objects.count() == len(PRINTS[persona])
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_api_zone_and_office_batches_for_office_readers_only(cast, team, ningxiang_zone, client, persona):
+    client.force_login(getattr(cast, persona))
+    for body in ({"zone_id": ningxiang_zone.pk}, {"office_id": team.office.pk}):
+        response = client.post(reverse("api-1:create_plaque_batch"), body, content_type="application/json")
+        if persona in OFFICE_READERS:
+            assert response.status_code == 201, (persona, body)
+        else:
+            assert response.status_code in (403, 404), (persona, body, response.status_code)
+    assert PlaqueBatch.objects.exists() == (persona in OFFICE_READERS)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_api_status_and_download_only_for_creator_and_admins(cast, team, client, persona):
+    batch = plaque_batch_create(by=cast.county_staff, title="宁乡公示牌", schools=[cast.A1])
+    plaque_batch_run(batch_id=batch.pk)
+    assert PlaqueBatch.objects.get().status == PlaqueBatchStatus.SUCCEEDED
+    client.force_login(getattr(cast, persona))
+    allowed = persona in {"admin", "county_staff"}
+    for url in (reverse("api-1:get_plaque_batch", args=[batch.pk]), reverse("api-1:download_plaque_batch", args=[batch.pk])):
+        response = client.get(url)
+        assert response.status_code == (200 if allowed else 404), (url, persona)
+        if not allowed:
+            assert "宁乡公示牌" not in response.content.decode(errors="ignore")
+    assert client.get(reverse("api-1:get_plaque_address")).status_code == 200

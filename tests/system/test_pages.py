@@ -12,7 +12,7 @@ def test_builtin_code_lists_carry_their_source(db):
     items = DictionaryItem.objects.filter(dict_type="supervision_item")
     assert items.count() == 8
     assert items.get(code="6").label == "校园及周边安全情况，学生交通安全情况"
-    assert all(i.source == "挂牌办法 第4条" and i.is_builtin for i in items)
+    assert all(i.source == "《中小学校责任督学挂牌督导办法》（国教督办〔2013〕7号）第四条" and i.is_builtin for i in items)
 
 
 def test_admin_adds_a_dictionary_entry(cast, client):

@@ -55,7 +55,7 @@ def test_a_finished_month_shows_who_is_behind_and_who_met_the_quota(cast, client
     assert "落后" in _state_badge(html, "宁乡张督学") and "达标" in _state_badge(html, "宁乡李督学")
     assert 'data-testid="behind-count">1<' in html
     assert 'data-testid="visit-count">7<' in html  # 3 by 张 and 4 by 李 at 宁乡's zone schools; the draft does not count
-    assert "湖南：县级责任区督学每月至少到责任区督导4次（种子001）" in html  # the rule and its source
+    assert "湖南省推进督学责任区工作会议部署（地方要求）：县级责任区督学每月至少到责任区督导4次" in html  # the rule and its source
     assert [line.row.supervisor.name for line in response.context["lines"]] == ["宁乡张督学", "宁乡李督学"]  # behind first
 
 
@@ -126,7 +126,7 @@ def test_past_periods_keep_the_rule_version_then_in_force(cast, client, office_w
     assert [(r.required, r.valid_from, r.valid_to) for r in versions] == [
         (3, next_month, None), (2, this_month, next_month - timedelta(days=1))]
     assert [r.state for r in versions] == ["future", "current"]
-    assert "宁乡：每月2次" in page.content.decode() and "湖南：县级责任区督学每月至少到责任区督导4次（种子001）" in page.content.decode()
+    assert "宁乡：每月2次" in page.content.decode() and "湖南省推进督学责任区工作会议部署（地方要求）：县级责任区督学每月至少到责任区督导4次" in page.content.decode()
 
 
 def test_an_office_without_supervisors_says_so(cast, client, quota_defaults):

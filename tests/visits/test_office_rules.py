@@ -34,8 +34,9 @@ def test_rules_page_shows_each_rule_with_its_source_and_owner(cast, client, quot
     assert {(r.metric, r.period, r.required) for r in in_force["county"]} == {
         ("visits_per_assigned_school", "month", 1), ("visits_per_zone_school", "semester", 2),
         ("visits_per_supervisor", "month", 4), ("visits_per_zone_school", "year", 1)}
-    for source in ("中小学校责任督学挂牌督导办法 第六条：每月不得少于1次 [S]", "教育督导条例 第十四条：每学期不得少于2次 [T]",
-                   "湖南：县级责任区督学每月至少到责任区督导4次（种子001）"):
+    for source in ("《中小学校责任督学挂牌督导办法》（国教督办〔2013〕7号）第六条：每月不得少于1次",
+                   "《教育督导条例》（国务院令第624号）第十四条：每学期不得少于2次",
+                   "湖南省推进督学责任区工作会议部署（地方要求）：县级责任区督学每月至少到责任区督导4次"):
         assert source in html
     assert "全国默认" in html and "湖南省" in html
     assert 'data-testid="override-form"' in html  # staff may set the office's own values

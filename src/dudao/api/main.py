@@ -11,6 +11,7 @@ from dudao.api import (
     complaints,
     findings,
     notifications,
+    plaques,
     regions,
     schools,
     supervisors,
@@ -32,6 +33,7 @@ api.add_router("/v1/regions", regions.router)
 api.add_router("/v1/schools", schools.router)
 api.add_router("/v1/supervisors", supervisors.router)
 api.add_router("/v1", zones.router)
+api.add_router("/v1/plaques", plaques.router)
 api.add_router("/v1/visits", visits.router)
 api.add_router("/v1/findings", findings.router)
 api.add_router("/v1/notifications", notifications.router)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from dudao.core.sources import LOCAL_DEFAULT
+
 # Response deadline when an office has set none. No national figure (domain-rules §9.1: "deadlines
 # (regional)"); five working days is the local default the office may change.
 DEFAULT_RESPONSE_DAYS = 5
-DEFAULT_RESPONSE_SOURCE = "本地默认值（domain-rules §9.1：投诉答复时限由地方规定），督导室可修改"
+DEFAULT_RESPONSE_SOURCE = LOCAL_DEFAULT + "：投诉答复时限由地方规定"
 
 # Abuse protection of the public form and API.
 PER_IP_PER_HOUR = 5

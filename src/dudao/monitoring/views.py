@@ -35,6 +35,7 @@ from dudao.monitoring.charts import (
     PASS_COLOR,
     contributions_bar,
     cv_trend,
+    school_points_map,
     teacher_pyramid,
     verdict_map,
 )
@@ -151,9 +152,38 @@ def _county(request: HttpRequest, p: Params) -> HttpResponse:
         composite_limit=p.scheme.composite_limit_for(p.stage), cv_limit=p.scheme.cv_limit_for(p.stage),
         indicator=(request.GET.get("indicator") or "").strip(),
     )
+    _add_school_map(p, rows, context)
     _add_trend(request, p, context)
     _add_base_data(request, p, context)
     return render(request, "monitoring/county.html", context)
+
+
+def _county_geo_files(code: str) -> str:
+    """The boundary files that may hold a county's shape, nearest first: its city's, then its
+    province's (municipalities and counties directly under a province have no city file)."""
+    return f"{code[:4]}00,{code[:2]}0000"
+
+
+def _add_school_map(p: Params, rows: list, context: dict) -> None:
+    """The county's schools of this stage as points (those with coordinates), coloured by verdict."""
+    points, missing = [], 0
+    for row in rows:
+        school = row.school
+        if school.latitude is None or school.longitude is None:
+            missing += 1
+            continue
+        passes = row.result.passes
+        verdict = Verdict.INSUFFICIENT if row.excluded or passes is None else Verdict.PASS if passes else Verdict.FAIL
+        detail = _("达标指标 %(met)s/%(n)s") % {"met": row.result.met_count, "n": len(row.cells)} if p.scheme.school_min_met else ""
+        points.append({"name": school.name, "lng": school.longitude, "lat": school.latitude, "verdict": verdict,
+                       "detail": detail, "link": reverse("monitoring:school", args=[school.pk]) + f"?scheme={p.scheme.code}"})
+    labels = {Verdict.PASS: _("达标"), Verdict.FAIL: _("未达标"), Verdict.INSUFFICIENT: _("无法判定或未纳入")}
+    context.update(
+        school_map=school_points_map(_("%(county)s%(stage)s学校分布") % {"county": p.region.name, "stage": STAGE_LABELS[p.stage]},
+                                     points, {str(k): str(v) for k, v in labels.items()}) if points else None,
+        school_map_missing=missing, geo_code=_county_geo_files(p.code.ljust(6, "0")), geo_only=p.code.ljust(6, "0"),
+        geo_base=static("vendor/geo/"),
+    )
 
 
 def _map_code(region: Region | None) -> tuple[str, bool]:
@@ -190,7 +220,7 @@ def _area(request: HttpRequest, p: Params) -> HttpResponse:
         counts=counts, own=[(s, STAGE_LABELS[s], own.get(s)) for s in STAGES], own_area=own.get(p.stage),
         child_label=what, is_country=p.region is None,
         map_option=verdict_map(_("%(what)s%(stage)s均衡发展结论") % {"what": what, "stage": STAGE_LABELS[p.stage]},
-                               items, {k: str(v) for k, v in labels.items()}),
+                               items, {k: str(v) for k, v in labels.items()}, show_names=not expand),
         geo_code=geo_code, geo_expand="1" if expand else "0", geo_base=static("vendor/geo/"),
         cv_limit=p.scheme.cv_limit_for(p.stage), composite_limit=p.scheme.composite_limit_for(p.stage),
         failing_counties=sum(1 for r in rows if any(ok is False for _cv, ok in r.cells)
@@ -344,7 +374,7 @@ def export(request: HttpRequest) -> HttpResponse:
     name = p.region.name if p.region else _("全国")
     stage_label = STAGE_LABELS[p.stage]
     notes = [f"{p.scheme.label}：{p.scheme.source}", *p.scheme.notes,
-             _("差异系数按在校生数加权计算（domain-rules §4.3），比较时不四舍五入，显示保留3位小数。")]
+             _("差异系数按在校生数加权计算，比较时不四舍五入，显示保留3位小数。")]
     codes = p.scheme.codes
     labels = [f"{i.code} {i.label}（{i.unit}）" for i in p.scheme.indicators]
     if table == "schools":
@@ -409,7 +439,7 @@ def export(request: HttpRequest) -> HttpResponse:
         data = ([line.name, STAGE_LABELS[line.stage], line.schools, line.classes, line.classes_upto_45, line.classes_46_55,
                  line.classes_56_65, line.classes_66_plus, line.large, _pct(line.large_share), _pct(line.super_share),
                  line.over_standard, line.undetermined, line.students, line.average] for line in lines)
-        notes = [_("班额分段：36—45 正常，46—55 偏大，56—65 大班额，66 及以上超大班额（domain-rules §5）。"),
+        notes = [_("班额分段：36—45 正常，46—55 偏大，56—65 大班额，66 及以上超大班额。"),
                  _("标准班额：小学 45 人、初中 50 人；初中 46—55 人一档无法按 50 人拆分，单列为“无法判定”。")]
         filename = f"{name}{p.year}大班额"
     else:  # teachers

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dudao.core.excel import xlsx_response
 from dudao.people.scope import is_system_admin
+from dudao.system.audit import describe_all
 from dudao.system.forms import DictionaryItemForm
 from dudao.system.models import DictionaryItem
 from dudao.system.services import DICTIONARY_TYPES
@@ -60,11 +61,11 @@ def operation_log(request: HttpRequest) -> HttpResponse:
     if actor:
         entries = entries.filter(actor__username__icontains=actor)
     if request.GET.get("export"):
-        rows = ([e.timestamp.strftime("%Y-%m-%d %H:%M:%S"), str(e.actor or "系统"), e.get_action_display(),
-                 e.content_type.name if e.content_type else "", e.object_repr, e.remote_addr or ""] for e in entries[:50000])
-        return xlsx_response("操作日志", "操作日志", ["时间", "操作人", "操作", "对象类型", "对象", "IP"], rows)
+        rows = ([line.when, line.actor, line.verb.removesuffix("了"), line.kind, line.name, line.details, line.sentence,
+                 line.remote_addr] for line in describe_all(entries[:50000].iterator()))
+        return xlsx_response("操作日志", "操作日志", ["时间（北京时间）", "操作人", "操作", "对象类型", "对象", "变更内容", "记录", "IP"], rows)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "system/operation_log.html", {"page": page, "actor": actor})
+    return render(request, "system/operation_log.html", {"page": page, "lines": describe_all(page.object_list), "actor": actor})
 
 
 @login_required

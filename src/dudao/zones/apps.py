@@ -1,4 +1,17 @@
 from django.apps import AppConfig
+from django.core import checks
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_public_address(app_configs=None, **kwargs):
+    """`manage.py check --deploy`: plaques printed with a loopback or unset public address carry QR
+    codes no parent can open (zones/plaques.py warns on the pages too)."""
+    from dudao.zones.plaques import public_address
+
+    address = public_address()
+    if address.ok:
+        return []
+    return [checks.Warning(address.problem, hint="设置 DUDAO_PUBLIC_BASE_URL 为家长能访问的对外网址。", id="dudao.W010")]
 
 
 class ZonesConfig(AppConfig):

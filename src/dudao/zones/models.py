@@ -142,6 +142,9 @@ class PlaqueBatch(BaseModel):
     done = models.PositiveIntegerField(_("已生成"), default=0)
     file = models.FileField(_("文件"), upload_to="plaques/%Y/%m/", blank=True)
     message = models.CharField(_("说明"), max_length=300, blank=True)
+    # The public address the QR codes of this PDF encode (plaques.public_address), kept so that the
+    # page can still warn about a PDF printed while it was a loopback address.
+    qr_base = models.CharField(_("二维码地址"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     finished_at = models.DateTimeField(null=True, blank=True)
 

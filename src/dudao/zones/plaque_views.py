@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,21 +17,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dudao.core.access import get_visible_or_404
-from dudao.people.scope import sees_office_details
-from dudao.regions.models import Office
 from dudao.schools.models import School
-from dudao.zones.coverage import schools_for_office
 from dudao.zones.models import PlaqueBatchStatus
 from dudao.zones.plaques import (
     PLAQUE_TITLE,
     access_school_plaque,
+    office_plaque_schools,
     plaque_batch_check_stalled,
     plaque_batch_create,
     plaque_batch_start,
     plaque_pdf,
+    public_address,
+    zone_plaque_schools,
 )
-from dudao.zones.selectors import access_plaque_batch, access_zone, zone_schools
+from dudao.zones.selectors import access_plaque_batch
 
 
 def _attachment(response: HttpResponse, name: str) -> HttpResponse:
@@ -61,6 +60,9 @@ def _start_batch(request: HttpRequest, *, title: str, schools: QuerySet[School],
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect(back)
+    address = public_address()
+    if not address.ok:
+        messages.warning(request, _("公示牌二维码地址不可用：%(problem)s 生成的公示牌请勿打印张贴。") % {"problem": address.problem})
     plaque_batch_start(batch=batch)
     return redirect("zones:plaque_batch", pk=batch.pk)
 
@@ -70,12 +72,8 @@ def _start_batch(request: HttpRequest, *, title: str, schools: QuerySet[School],
 def plaque_zone(request: HttpRequest, pk: int) -> HttpResponse:
     """Plaques of a zone's active schools: for the zone's office and those above it (staff, leaders,
     admins). Zone heads and members see the zone but print only their own schools' plaques."""
-    zone = access_zone(request.user, pk)
-    if not sees_office_details(request.user, zone.office):
-        raise PermissionDenied
-    schools = zone_schools(zone=zone).filter(is_active=True)
-    title = _("%(office)s %(zone)s 公示牌") % {"office": zone.office.name, "zone": zone.name}
-    return _start_batch(request, title=title, schools=schools, back=reverse("zones:detail", args=[zone.pk]))
+    title, schools = zone_plaque_schools(request.user, pk)
+    return _start_batch(request, title=title, schools=schools, back=reverse("zones:detail", args=[pk]))
 
 
 @login_required
@@ -83,12 +81,8 @@ def plaque_zone(request: HttpRequest, pk: int) -> HttpResponse:
 def plaque_office(request: HttpRequest, pk: int) -> HttpResponse:
     """Plaques of every school an office's zones cover (coverage.schools_for_office): for the office
     and those above it (staff, leaders, admins)."""
-    office = get_visible_or_404(Office.objects.visible_to(request.user).select_related("region"), pk=pk)
-    if not sees_office_details(request.user, office):
-        raise PermissionDenied
-    schools = schools_for_office(office).order_by("region_code", "code")
-    title = _("%(office)s 全部学校公示牌") % {"office": office.name}
-    return _start_batch(request, title=title, schools=schools, back=reverse("zones:index") + f"?office={office.pk}")
+    title, schools = office_plaque_schools(request.user, pk)
+    return _start_batch(request, title=title, schools=schools, back=reverse("zones:index") + f"?office={pk}")
 
 
 @login_required

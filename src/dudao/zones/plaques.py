@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import base64
 import io
+import ipaddress
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,6 +45,8 @@ from dudao.zones.coverage import zone_level_of
 from dudao.zones.models import Assignment, PlaqueBatch, PlaqueBatchStatus, ZoneLevel
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from dudao.people.models import User
     from dudao.supervisors.models import Supervisor
 
@@ -101,10 +105,49 @@ class Plaque:
         return segno.make(self.public_url, error="m").png_data_uri(border=4, scale=4)
 
 
+# --- the public address the QR codes encode ----------------------------------------------------------
+@dataclass(frozen=True)
+class PublicAddress:
+    """DUDAO_PUBLIC_BASE_URL as the plaques will print it, and what is wrong with it for a parent's phone."""
+
+    base: str
+    problem: str = ""  # "" when parents can reach it; otherwise one Chinese sentence
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+    def url_for(self, code: str) -> str:
+        return f"{self.base}/s/{code}/"
+
+
+def address_problem(base: str) -> str:
+    """Why a plaque QR code with this base would not open on a parent's phone ("" if it would).
+
+    A plaque hangs on the school's wall for years: printed with the development default
+    (http://127.0.0.1:8000) or a `localhost` name, every QR code points at the parent's own phone.
+    """
+    host = urlsplit(base).hostname if base else None
+    if not host:
+        return _("未设置对外公开网址（DUDAO_PUBLIC_BASE_URL），二维码无法打开。")
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if host == "localhost" or host.endswith(".localhost") or (ip is not None and (ip.is_loopback or ip.is_unspecified)):
+        return _("对外公开网址 %(base)s 是本机地址，家长扫码只会打开自己手机上的地址，无法访问学校公示页面。") % {"base": base}
+    return ""
+
+
+def public_address() -> PublicAddress:
+    base = (getattr(settings, "DUDAO_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    return PublicAddress(base=base, problem=address_problem(base))
+
+
 # --- reads -------------------------------------------------------------------------------------------
 def public_url(school: School) -> str:
     """The stable address printed under the QR code; it must never change for a school."""
-    return f"{settings.DUDAO_PUBLIC_BASE_URL}/s/{school.code}/"
+    return public_address().url_for(school.code)
 
 
 def supervision_items() -> list[DictionaryItem]:
@@ -223,6 +266,31 @@ def access_school_plaque(user: User, pk: int) -> School:
     raise PermissionDenied
 
 
+def zone_plaque_schools(user: User, pk: int) -> tuple[str, QuerySet[School]]:
+    """A zone's active schools to print, with the batch title: for the zone's office and those above
+    it (staff, leaders, admins); zone heads and members print only their own schools' plaques.
+    Outside the scope 404, visible but not allowed 403 (pages and API alike)."""
+    from dudao.zones.selectors import access_zone, zone_schools
+
+    zone = access_zone(user, pk)
+    if not sees_office_details(user, zone.office):
+        raise PermissionDenied
+    title = _("%(office)s %(zone)s 公示牌") % {"office": zone.office.name, "zone": zone.name}
+    return title, zone_schools(zone=zone).filter(is_active=True)
+
+
+def office_plaque_schools(user: User, pk: int) -> tuple[str, QuerySet[School]]:
+    """Every school an office's zones cover (coverage.schools_for_office), for the office and those
+    above it (staff, leaders, admins)."""
+    from dudao.core.access import get_visible_or_404
+    from dudao.zones.coverage import schools_for_office
+
+    office = get_visible_or_404(Office.objects.visible_to(user).select_related("region"), pk=pk)
+    if not sees_office_details(user, office):
+        raise PermissionDenied
+    return _("%(office)s 全部学校公示牌") % {"office": office.name}, schools_for_office(office).order_by("region_code", "code")
+
+
 # --- rendering ---------------------------------------------------------------------------------------
 def plaque_html(plaques: Sequence[Plaque]) -> str:
     # The plaque is a Chinese official document (挂牌办法's uniform format) whatever the language
@@ -300,6 +368,9 @@ def _run(batch: PlaqueBatch) -> None:
     from pypdf import PdfWriter
 
     items = supervision_items()
+    address = public_address()
+    if not address.ok:
+        logger.warning("plaque batch %s: QR codes encode %s: %s", batch.pk, address.base, address.problem)
     writer = PdfWriter()
     done = printed = unassigned = 0
     for start in range(0, len(batch.school_ids), CHUNK_SIZE):
@@ -317,9 +388,13 @@ def _run(batch: PlaqueBatch) -> None:
     writer.write(out)
     batch.file.save(f"plaques-{batch.pk}.pdf", ContentFile(out.getvalue()), save=False)
     batch.status = PlaqueBatchStatus.SUCCEEDED
+    batch.qr_base = address.base
     batch.done = done
     batch.finished_at = timezone.now()
     batch.message = _("已生成 %(n)s 所学校的公示牌。") % {"n": printed}
     if unassigned:
         batch.message += _("其中 %(n)s 所学校暂无责任督学，公示牌上显示“待确定”。") % {"n": unassigned}
+    if not address.ok:
+        batch.message += _("注意：二维码地址不可用，请勿打印张贴。")
+    batch.message = batch.message[:300]
     batch.save()

@@ -35,3 +35,11 @@ def paginate(context, page, bare: bool = False):
         "previous_url": url(page.previous_page_number()) if page.has_previous() else None,
         "next_url": url(page.next_page_number()) if page.has_next() else None,
     }
+
+
+@register.filter
+def source_title(source: str) -> str:
+    """A stored "依据" as users read it (document title and article, never an internal label)."""
+    from dudao.core.sources import readable
+
+    return readable(source or "")

@@ -3,7 +3,10 @@
 // GeoJSON files copied by `make assets` to static/vendor/geo/<adcode>.json: only the files of the
 // province or city on the page are fetched. With data-geo-expand="1" (a province), each city of the
 // province file is replaced by its own file's counties; cities without a file (e.g. counties
-// directly under the province) keep their one shape.
+// directly under the province) keep their one shape. With data-geo-only="<adcode>" (a county, whose
+// own boundary file does not exist) only that feature is kept, taken from the first file of the
+// comma-separated data-geo-code list that has it (the city's, else the province's); the option's
+// `geo` component (schools as points) is then drawn on it instead of a `map` series.
 (function () {
   var cache = {};
 
@@ -38,6 +41,16 @@
     });
   }
 
+  function loadOne(base, codes, only) {
+    if (!codes.length) { return Promise.resolve([]); }
+    return getJson(base + codes[0] + ".json").then(function (top) {
+      var found = ((top && top.features) || []).filter(function (f) {
+        return String((f.properties || {}).adcode) === only;
+      });
+      return found.length ? found : loadOne(base, codes.slice(1), only);
+    });
+  }
+
   function draw(el) {
     var source = document.getElementById(el.dataset.map);
     if (!source || !window.echarts) { return; }
@@ -45,7 +58,10 @@
     var option = JSON.parse(source.textContent);
     var code = el.dataset.geoCode;
     var expand = el.dataset.geoExpand === "1";
-    loadFeatures(el.dataset.geoBase, code, expand).then(function (features) {
+    var only = el.dataset.geoOnly || "";
+    var loading = only ? loadOne(el.dataset.geoBase, code.split(","), only)
+      : loadFeatures(el.dataset.geoBase, code, expand);
+    loading.then(function (features) {
       if (!features.length) {
         el.dataset.drawn = "nomap";
         var note = document.getElementById(el.dataset.mapMissing || "");
@@ -60,10 +76,16 @@
         props.name = String(props.adcode);
         return { type: "Feature", properties: props, geometry: f.geometry };
       }) };
-      var mapName = "dudao-" + code + (expand ? "-counties" : "");
+      var mapName = "dudao-" + (only || code) + (expand ? "-counties" : "");
       window.echarts.registerMap(mapName, geo);
       var series = option.series[0];
-      series.map = mapName;
+      if (option.geo) { option.geo.map = mapName; } else { series.map = mapName; }
+      if (series.type === "map" && series.label && series.label.show) {
+        // Regions are keyed by adcode: label them with their names, with or without a result.
+        series.label.formatter = function (params) {
+          return (params.data && params.data.label_text) || names[params.name] || params.name;
+        };
+      }
       option.tooltip = option.tooltip || {};
       option.tooltip.formatter = function (params) {
         var d = params.data;
