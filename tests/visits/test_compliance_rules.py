@@ -193,6 +193,13 @@ def test_page_excel_and_api_show_the_same_numbers(closed_semester, cast, client,
     assert data["behind_count"] == 2 and data["visit_count"] == 6
     assert {(r["metric"], r["period"]) for r in data["rules"]} == {
         ("visits_per_assigned_school", "month"), ("visits_per_supervisor", "month"), ("visits_per_zone_school", "semester")}
+    # sources read as document titles in the API and the Excel notes, never as internal labels
+    from dudao.core.sources import INTERNAL_LABEL
+
+    assert all(r["source"] and not INTERNAL_LABEL.search(r["source"]) for r in data["rules"]), data["rules"]
+    assert any("《教育督导条例》" in r["source"] for r in data["rules"])
+    notes = " ".join(str(cell) for row in _sheet(client.get(reverse("visits:compliance_export"), params), "说明") for cell in row)
+    assert "《教育督导条例》" in notes and not INTERNAL_LABEL.search(notes), notes
 
 
 def test_the_months_tally_agrees_with_each_months_own_report(closed_semester, cast, make_supervisor, record, ningxiang):

@@ -117,7 +117,7 @@ def test_past_periods_keep_the_rule_version_then_in_force(cast, client, office_w
         assert per_line["visits_per_supervisor"][1] == rule.required
         return rule.required, rule.source
 
-    assert required_on(last_month) == (4, "湖南：县级责任区督学每月至少到责任区督导4次（种子001）")
+    assert required_on(last_month) == (4, "湖南省推进督学责任区工作会议部署（地方要求）：县级责任区督学每月至少到责任区督导4次")
     assert required_on(this_month) == (2, "宁乡：每月2次")
     assert required_on(next_month) == (3, "宁乡：每月3次")
     # the rules page keeps both of 宁乡's versions, the first closed the day before the second

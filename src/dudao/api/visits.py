@@ -18,6 +18,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from dudao.core.sources import readable
 from dudao.schools.selectors import access_school
 from dudao.visits.compliance import compliance_report, compliance_table
 from dudao.visits.forms import error_dict, visit_input
@@ -313,7 +314,7 @@ def get_compliance(request, office_id: int | None = None, kind: Literal["month",
         "rules": [{
             "metric": r.metric, "metric_label": r.get_metric_display(), "period": r.period, "zone_level": r.zone_level,
             "supervisor_kind": r.supervisor_kind, "required": r.required,
-            "office_name": r.office.name if r.office else "全国默认", "source": r.source, "valid_from": r.valid_from,
+            "office_name": r.office.name if r.office else "全国默认", "source": readable(r.source), "valid_from": r.valid_from,
         } for r in report.rules],
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from dudao.core.sources import readable
 from dudao.visits.compliance import Column, ComplianceReport, SupervisorLine
 
 
@@ -54,5 +55,5 @@ def compliance_notes(report: ComplianceReport) -> list[str]:
         owner = rule.office.name if rule.office else "全国默认"
         kind = rule.get_supervisor_kind_display() if rule.supervisor_kind else "全部督学"
         notes.append(f"· {rule.get_zone_level_display()}（{kind}）{rule.get_metric_display()}（{rule.get_period_display()}）"
-                     f"至少 {rule.required} 次；制定单位：{owner}；依据：{rule.source}；自 {rule.valid_from} 起")
+                     f"至少 {rule.required} 次；制定单位：{owner}；依据：{readable(rule.source)}；自 {rule.valid_from} 起")
     return notes

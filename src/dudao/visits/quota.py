@@ -13,15 +13,16 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Q
 
+from dudao.core.sources import LEGACY
 from dudao.regions.models import Office
 from dudao.visits.models import QuotaMetric, QuotaPeriod, QuotaRule
 
 # (zone level, supervisor kind, metric, period, required, source) — domain-rules §9.3
 NATIONAL_DEFAULTS = [
     ("county", "", QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, QuotaPeriod.MONTH, 1,
-     "中小学校责任督学挂牌督导办法 第六条：每月不得少于1次 [S]"),
+     LEGACY["中小学校责任督学挂牌督导办法 第六条：每月不得少于1次 [S]"]),
     ("county", "", QuotaMetric.VISITS_PER_ZONE_SCHOOL, QuotaPeriod.SEMESTER, 2,
-     "教育督导条例 第十四条：每学期不得少于2次 [T]"),
+     LEGACY["教育督导条例 第十四条：每学期不得少于2次 [T]"]),
     # The 挂牌办法 binds every responsible supervisor, so it holds for the 挂牌 schools of city
     # zones too (issue [6]); province-office supervisors (zone level "province") get no default.
     ("city", "", QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, QuotaPeriod.MONTH, 1,
@@ -29,10 +30,10 @@ NATIONAL_DEFAULTS = [
 ]
 # Seed 001 (湖南省推进督学责任区工作会议讲话), applied by the Hunan provincial office.
 HUNAN_DEFAULTS = [
-    ("county", "", QuotaMetric.VISITS_PER_SUPERVISOR, QuotaPeriod.MONTH, 4, "湖南：县级责任区督学每月至少到责任区督导4次（种子001）"),
-    ("county", "", QuotaMetric.VISITS_PER_ZONE_SCHOOL, QuotaPeriod.YEAR, 1, "湖南：每年应对责任区内所有学校督导1次以上（种子001）"),
-    ("city", "", QuotaMetric.VISITS_PER_COUNTY, QuotaPeriod.MONTH, 1, "湖南：市级责任区督学每月至少到所负责的县市区督导1次（种子001）"),
-    ("city", "", QuotaMetric.VISITS_TO_CITY_DIRECT, QuotaPeriod.MONTH, 2, "湖南：市级责任区督学每月到市直学校督导2次（种子001）"),
+    ("county", "", QuotaMetric.VISITS_PER_SUPERVISOR, QuotaPeriod.MONTH, 4, LEGACY["湖南：县级责任区督学每月至少到责任区督导4次（种子001）"]),
+    ("county", "", QuotaMetric.VISITS_PER_ZONE_SCHOOL, QuotaPeriod.YEAR, 1, LEGACY["湖南：每年应对责任区内所有学校督导1次以上（种子001）"]),
+    ("city", "", QuotaMetric.VISITS_PER_COUNTY, QuotaPeriod.MONTH, 1, LEGACY["湖南：市级责任区督学每月至少到所负责的县市区督导1次（种子001）"]),
+    ("city", "", QuotaMetric.VISITS_TO_CITY_DIRECT, QuotaPeriod.MONTH, 2, LEGACY["湖南：市级责任区督学每月到市直学校督导2次（种子001）"]),
 ]
 DEFAULTS_VALID_FROM = date(2013, 9, 1)  # 挂牌办法 (2013-09)
 
