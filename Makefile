@@ -8,13 +8,14 @@ STAMP := var/.stamps
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_test
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help demo test test-sqlite test-postgres test-browser bench lint system-deps python-deps node-deps assets \
+.PHONY: help demo test test-sqlite test-postgres test-browser bench bench-load lint system-deps python-deps node-deps assets \
         postgres messages setup clean
 
 help:
 	@echo "make demo   — install everything, load the 长沙市 demo and start http://127.0.0.1:8000"
 	@echo "make test   — install everything and run the whole suite (SQLite, PostgreSQL, Chromium)"
 	@echo "make bench  — province-scale benchmarks on PostgreSQL (figures printed)"
+	@echo "make bench-load — the production set-up under locust (50 office users, throughput, visits with photos)"
 	@echo "make lint   — ruff, migrations check, Django system checks"
 
 $(STAMP):
@@ -92,6 +93,11 @@ test-browser: setup
 
 bench: setup postgres
 	$(PY) bench/run.py
+
+# The documented production set-up (gunicorn, task worker, Redis) under locust; builds the bench database when missing.
+bench-load: setup postgres
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	$(PY) bench/load.py $(BENCH_LOAD_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench
