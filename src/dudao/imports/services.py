@@ -96,14 +96,16 @@ def import_job_run(*, job_id: int) -> None:
         _fail(job, "导入时发生系统错误，未写入任何数据。请稍后重试或联系管理员。")
 
 
-def import_job_check_stalled(job: ImportJob) -> ImportJob:
-    """A job lost by the worker: enqueued again, or failed with a message (core/jobs.py)."""
+def import_job_check_stalled(job: ImportJob, now=None) -> ImportJob:
+    """A job lost by the worker: enqueued again if no worker ever took it, or failed with a
+    message — never run again, since its file may be what killed the worker (core/jobs.py)."""
     from dudao.core.jobs import revive_or_fail
     from dudao.imports.tasks import import_job_run_task
 
     if revive_or_fail(job, pending=ImportStatus.PENDING, running=[ImportStatus.VALIDATING, ImportStatus.WRITING],
                       failed=ImportStatus.FAILED, enqueue=lambda: import_job_run_task.enqueue(job_id=job.pk),
-                      message="导入中断：处理进程意外停止，未写入任何数据。请重新上传文件。"):
+                      message="导入中断：处理进程意外停止（文件可能过大或已损坏），未写入任何数据。请检查文件后重新上传。",
+                      now=now):
         job.refresh_from_db()
     return job
 

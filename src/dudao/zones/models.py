@@ -144,6 +144,7 @@ class PlaqueBatch(BaseModel):
     message = models.CharField(_("说明"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)
 
     objects = PlaqueBatchQuerySet.as_manager()
 
