@@ -44,6 +44,8 @@ ALLOWED_SUFFIXES = SPREADSHEET_SUFFIXES | {".csv"}
 class FileProblem(Exception):
     """The file as a whole cannot be imported; the message is for the user, in Chinese."""
 
+    peak_memory_kb = 0  # of the child that read a spreadsheet, when it was the one to refuse it
+
 
 @dataclass
 class Table:
@@ -133,7 +135,9 @@ def _read_spreadsheet(path: Path, suffix: str, expected: set[str], need: int) ->
         lines = done.stdout.decode("utf-8", "replace").strip().splitlines()
         result = json.loads(lines[-1]) if done.returncode == 0 and lines else {"killed": done.returncode}
         if "problem" in result:
-            raise FileProblem(result["problem"])
+            problem = FileProblem(result["problem"])
+            problem.peak_memory_kb = result.get("maxrss_kb", 0)
+            raise problem
         if "killed" in result:
             logger.warning("spreadsheet reader for %s died (%s): %s", path.name, result["killed"], done.stderr[-500:])
             raise FileProblem(_CRASHED)
