@@ -15,6 +15,7 @@ DEFAULT_RESPONSE_SOURCE = "本地默认值（domain-rules §9.1：投诉答复�
 
 # Abuse protection of the public form and API.
 PER_IP_PER_HOUR = 5
+ATTEMPTS_PER_IP_PER_HOUR = 20  # every POST of the form or the API, accepted or not (guard.py)
 PER_SCHOOL_PER_DAY = 50
 TRACKING_LOOKUPS_PER_IP_PER_HOUR = 30  # failed look-ups only: guessing codes stays slow
 MIN_SECONDS = 3  # a person needs more than this to read the form; a script posts at once
@@ -50,6 +51,10 @@ def setting(name: str, default: int) -> int:
 
 def per_ip_per_hour() -> int:
     return setting("DUDAO_COMPLAINTS_PER_IP_PER_HOUR", PER_IP_PER_HOUR)
+
+
+def attempts_per_ip_per_hour() -> int:
+    return setting("DUDAO_COMPLAINT_ATTEMPTS_PER_IP_PER_HOUR", ATTEMPTS_PER_IP_PER_HOUR)
 
 
 def per_school_per_day() -> int:
