@@ -197,3 +197,9 @@ def test_a_csv_header_below_a_title_line(staff):
     job = post(staff, "学校.csv", csv_text([["宁乡市学校名录"], [], SCHOOL_HEADER, school_row()]).encode())
     assert job.status == "succeeded", job.errors
     assert "表头位于第 3 行" in job.message
+
+
+def test_an_invisible_character_in_a_header_does_not_hide_the_column(staff):
+    header = [f"\ufeff{SCHOOL_HEADER[0]}\u200b", *SCHOOL_HEADER[1:]]
+    job = post(staff, "学校.csv", csv_text([header, school_row()]).encode("utf-8"))
+    assert job.status == "succeeded", job.errors

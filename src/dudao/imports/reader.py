@@ -179,8 +179,9 @@ def _rows_from(out: str) -> Iterator[list]:
 
 
 def _header_text(value) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("\n", "").replace(" ", "").replace("\u3000", "").strip().lstrip("*")
+    from dudao.imports.sandbox import normalise
+
+    return normalise(value)
 
 
 def decode_csv(raw: bytes) -> tuple[str, str]:

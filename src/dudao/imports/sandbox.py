@@ -25,6 +25,7 @@ import pickle
 import re
 import resource
 import sys
+import unicodedata
 import zipfile
 
 HEADER_SEARCH_ROWS = 30
@@ -163,7 +164,11 @@ def check_extent(name: str, scan: dict, limits: dict) -> None:
 
 
 def normalise(value) -> str:
-    text = "" if value is None else str(value)
+    """A header cell as the template names it: no spaces, line breaks, asterisks or invisible
+    characters (a zero-width space pasted into a header must not hide the column)."""
+    text = "" if value is None else str(value)[:200]
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
     return text.replace("\n", "").replace(" ", "").replace("\u3000", "").strip().strip("*")
 
 
