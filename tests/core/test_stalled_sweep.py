@@ -158,3 +158,12 @@ def test_a_failed_run_is_not_polled_on_the_page(world, client):
     client.force_login(cast.county_staff)
     html = client.get(reverse("monitoring:index"), {"region": "430182", "year": YEAR}).content.decode()
     assert 'data-status="failed"' in html and 'hx-trigger="every 2s"' not in html
+
+
+def test_the_import_progress_fragment_stops_polling_a_dead_job(cast, client):
+    job = import_job_create(user=cast.county_staff, kind="year_data",
+                            upload=upload("年度.csv", csv_bytes(HEADER, [[cast.A1.code, "2024", "小学", "300"]])))
+    ImportJob.objects.filter(pk=job.pk).update(status="validating", updated_at=timezone.now() - timedelta(minutes=16))
+    client.force_login(cast.county_staff)
+    html = client.get(reverse("imports:detail", kwargs={"pk": job.pk}), HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-status="failed"' in html and "hx-trigger" not in html and "导入中断" in html
