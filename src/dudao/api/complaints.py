@@ -85,6 +85,11 @@ def complaint_challenge(request):
 @public_router.post("/", response={201: SubmittedOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}, auth=None,
                     summary="提交群众反映（无需登录；照片可选，最多 3 张）")
 def complaint_submit(request, payload: Form[SubmitIn], photos: File[list[UploadedFile]] = None):
+    from dudao.complaints.guard import upload_refusal
+
+    refused = upload_refusal(request)  # a surplus or oversized photo the guard did not store
+    if refused:
+        return Status(400, {"detail": refused, "errors": {"photos": [refused]}})
     school = School.objects.filter(code=payload.school_code.strip(), is_active=True).first()
     if school is None:
         return Status(404, {"detail": "没有找到该学校。"})

@@ -1,5 +1,7 @@
 """Abuse protection of the public complaint form and API: no third-party service.
 
+- **Every attempt** (form or API, accepted or not) counts toward a limit per address (20 an hour),
+  before the body is read (guard.py: the number and size of photos are capped there too).
 - **Rate limits** per address (5 an hour) and per school (50 a day) in the Django cache (Redis in
   production, shared by every worker), checked again against the complaints table by address hash,
   so that a per-process cache (the embedded default) cannot be bypassed by landing on another worker.
@@ -99,6 +101,20 @@ def rate_count(*, address_hash: str, school_id: int, now: datetime | None = None
     now = now or timezone.now()
     _incr(_ip_key(address_hash, now), 3700)
     _incr(_school_key(school_id, now), 90000)
+
+
+def _attempt_key(address_hash: str, now: datetime) -> str:
+    return f"complaints:attempt:{address_hash[:32]}:{timezone.localtime(now):%Y%m%d%H}"
+
+
+def attempt_count(address_hash: str, *, now: datetime | None = None) -> None:
+    """Count one submission attempt of the form or the API — whatever becomes of it — and raise
+    RateLimited once the address has made too many this hour (complaints/guard.py)."""
+    now = now or timezone.now()
+    key = _attempt_key(address_hash, now)
+    if cache.get(key, 0) >= rules.attempts_per_ip_per_hour():
+        raise RateLimited(_("您提交得太频繁了，请一小时后再试；情况紧急请拨打投诉电话。"))
+    _incr(key, 3700)
 
 
 def lookup_check(address_hash: str, *, now: datetime | None = None) -> None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dudao.complaints import abuse, rules
 from dudao.complaints.forms import ComplaintPublicForm, photos_in
+from dudao.complaints.guard import upload_refusal
 from dudao.complaints.selectors import category_labels, complaint_by_code, public_timeline
 from dudao.complaints.services import complaint_office, policy_for
 from dudao.zones.plaques import public_school
@@ -50,7 +51,11 @@ def complaint_form(request: HttpRequest, code: str) -> HttpResponse:
 
     form = ComplaintPublicForm(request.POST, request.FILES)
     status, limited = 400, ""
-    if form.is_valid():
+    refused = upload_refusal(request)  # a surplus or oversized photo the guard did not store
+    if refused:
+        form.is_valid()
+        form.add_error("photos", refused)
+    elif form.is_valid():
         data = form.cleaned_data
         try:
             complaint = abuse.submit_public(
@@ -71,6 +76,15 @@ def complaint_form(request: HttpRequest, code: str) -> HttpResponse:
     form.data = form.data.copy()
     form.data["token"], form.data["answer"] = challenge.token, ""
     return render(request, "complaints/public_form.html", _form_context(plaque, form, challenge, limited=limited),
+                  status=status)
+
+
+def complaint_form_refused(request: HttpRequest, code: str, message: str, status: int) -> HttpResponse:
+    """The form again, empty, with why the submission was refused before it was read (guard.py)."""
+    plaque = public_school(code)
+    challenge = abuse.challenge_new()
+    form = ComplaintPublicForm(initial={"token": challenge.token})
+    return render(request, "complaints/public_form.html", _form_context(plaque, form, challenge, limited=message),
                   status=status)
 
 

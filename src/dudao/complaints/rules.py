@@ -17,6 +17,7 @@ DEFAULT_RESPONSE_SOURCE = LOCAL_DEFAULT + "：投诉答复时限由地方规定"
 
 # Abuse protection of the public form and API.
 PER_IP_PER_HOUR = 5
+ATTEMPTS_PER_IP_PER_HOUR = 20  # every POST of the form or the API, accepted or not (guard.py)
 PER_SCHOOL_PER_DAY = 50
 TRACKING_LOOKUPS_PER_IP_PER_HOUR = 30  # failed look-ups only: guessing codes stays slow
 MIN_SECONDS = 3  # a person needs more than this to read the form; a script posts at once
@@ -52,6 +53,10 @@ def setting(name: str, default: int) -> int:
 
 def per_ip_per_hour() -> int:
     return setting("DUDAO_COMPLAINTS_PER_IP_PER_HOUR", PER_IP_PER_HOUR)
+
+
+def attempts_per_ip_per_hour() -> int:
+    return setting("DUDAO_COMPLAINT_ATTEMPTS_PER_IP_PER_HOUR", ATTEMPTS_PER_IP_PER_HOUR)
 
 
 def per_school_per_day() -> int:

@@ -22,6 +22,7 @@ class ScheduledRun(BaseModel):
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     result = models.JSONField(_("结果"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)
 
     class Meta:
         ordering = ["-run_date", "name"]

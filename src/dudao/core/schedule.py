@@ -17,7 +17,8 @@ wakes every minute and, for each job whose time of day (Asia/Shanghai) has come,
 scheduler processes only one insert succeeds — and the winner enqueues the run on the task queue
 (or runs it in-process with `--once`). A job that fails records its traceback in the row; the
 scheduler and the other jobs carry on. A run whose task was lost (never started after 30 minutes)
-is enqueued again. A scheduler started after a job's time runs it at once
+is enqueued again, and so is one whose worker died mid-run (a few times, then it is closed with
+an error). Every tick also sweeps the other background jobs (core/jobs.py). A scheduler started after a job's time runs it at once
 (the same day only: missed days are not replayed).
 """
 
@@ -167,30 +168,60 @@ def scheduled_run_task(run_id: int) -> None:
 # A claimed run that no worker has started after this long lost its task (a worker restarted
 # with the queue in memory, say): the scheduler enqueues it again, at most this often.
 REQUEUE_AFTER = timedelta(minutes=30)
+# A started run not finished after this long lost its worker (the daily jobs take seconds to
+# minutes): it is run again (the jobs are idempotent), at most core.jobs.MAX_ATTEMPTS times.
+RUNNING_STALE_AFTER = timedelta(hours=2)
+LOST_MESSAGE = "运行中断：处理进程意外停止"
 
 
 def requeue_lost(now: datetime | None = None) -> list[int]:
-    """Today's runs claimed but never started for REQUEUE_AFTER: enqueue them again. Safe to
-    repeat: `execute` starts a run only once (its `started_at` update is the guard)."""
+    """Runs of the last week claimed but never started for REQUEUE_AFTER, or started but not
+    finished for RUNNING_STALE_AFTER: enqueue them again, or — after MAX_ATTEMPTS — close them
+    with an error. Safe to repeat: `execute` starts a run only once (its `started_at` update is
+    the guard) and every change here is a conditional update."""
+    from django.db.models import F, Q
+
+    from dudao.core.jobs import MAX_ATTEMPTS
     from dudao.core.models import ScheduledRun
 
     now = now or timezone.now()
-    lost = list(ScheduledRun.objects.filter(run_date=timezone.localtime(now).date(), started_at__isnull=True,
-                                            updated_at__lt=now - REQUEUE_AFTER).values_list("pk", flat=True))
-    if lost:
-        ScheduledRun.objects.filter(pk__in=lost).update(updated_at=now)
-        for run_id in lost:
-            transaction.on_commit(lambda run_id=run_id: scheduled_run_task.enqueue(run_id=run_id))
-            logger.warning("scheduled run %s was never started: enqueued again", run_id)
-    return lost
+    recent = ScheduledRun.objects.filter(run_date__gte=timezone.localtime(now).date() - timedelta(days=7),
+                                         finished_at__isnull=True)
+    never_started = Q(started_at__isnull=True, updated_at__lt=now - REQUEUE_AFTER)
+    died = Q(started_at__isnull=False, started_at__lt=now - RUNNING_STALE_AFTER)
+    requeued = []
+    for run in recent.filter(never_started | died):
+        same = recent.filter(pk=run.pk, started_at=run.started_at, updated_at=run.updated_at)
+        if run.attempts >= MAX_ATTEMPTS:
+            error = f"{LOST_MESSAGE}（已自动重试 {run.attempts} 次仍未完成，不再重试；可用 dudao scheduler --run {run.name} 手动运行。）"
+            if same.update(finished_at=now, error=error, updated_at=now):
+                logger.error("scheduled run %s (%s) lost its worker %s times: given up", run.name, run.run_date, run.attempts)
+            continue
+        if same.update(started_at=None, attempts=F("attempts") + 1, updated_at=now):
+            requeued.append(run.pk)
+            transaction.on_commit(lambda run_id=run.pk: scheduled_run_task.enqueue(run_id=run_id))
+            logger.warning("scheduled run %s (%s) was lost: enqueued again", run.name, run.run_date)
+    return requeued
+
+
+def sweep(now: datetime | None = None, *, lost_runs: bool = True) -> None:
+    """The periodic upkeep of background work, every scheduler tick: lost daily runs (not when the
+    runs are executed in-process, `--once`) and every kind of job registered with `core.jobs.watch`
+    (imports, plaque batches, monitoring runs)."""
+    from dudao.core.jobs import sweep_stalled
+
+    if lost_runs:
+        requeue_lost(now)
+    changed = sweep_stalled(now)
+    if changed:
+        logger.warning("stalled background jobs handled: %s", changed)
 
 
 def run_due(*, now: datetime | None = None, inline: bool = False) -> list:
     """Claim every due job; enqueue it for the task worker, or (inline) run it here and now.
-    Runs claimed earlier whose task was lost are enqueued again (`requeue_lost`)."""
+    Lost runs and stalled background jobs are enqueued again or failed first (`sweep`)."""
     local = timezone.localtime(now or timezone.now())
-    if not inline:
-        requeue_lost(local)
+    sweep(local, lost_runs=not inline)
     runs = []
     for job in due_jobs(local):
         run = claim(job, local.date())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -17,12 +18,48 @@ class CellError(ValueError):
     pass
 
 
+# Characters a person cannot see in a cell but that make two equal-looking codes differ: control
+# characters (NUL included), zero-width and direction marks, the BOM. Refused with their code point
+# shown ("U+200B"), never stripped silently.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+                        "\u180b-\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]")
+_INVISIBLE_NAMES = {"\u200b": "零宽空格", "\ufeff": "字节顺序标记 BOM", "\u200c": "零宽非连接符", "\u200d": "零宽连接符",
+                    "\u2060": "零宽不换行空格", "\u00ad": "软连字符", "\x00": "空字符 NUL", "\u200e": "从左到右标记",
+                    "\u200f": "从右到左标记"}
+# No column holds more; a longer cell is refused (and never echoed whole in a message).
+MAX_CELL_CHARS = 2000
+
+
+def visible(char: str) -> str:
+    """An invisible character as a person can read it: "U+200B（零宽空格）"."""
+    name = _INVISIBLE_NAMES.get(char) or ("控制字符" if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F else "不可见字符")
+    return f"U+{ord(char):04X}（{name}）"
+
+
 def _text(raw) -> str:
     if raw is None:
         return ""
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
-    return str(raw).strip()
+    value = str(raw)
+    if len(value) > MAX_CELL_CHARS:
+        raise CellError(f"内容过长（{len(value):,} 个字符），单元格最多 {MAX_CELL_CHARS} 个字符")
+    found = _INVISIBLE.search(value)
+    if found:
+        raise CellError(f"含有不可见字符 {visible(found.group())}（第 {found.start() + 1} 个字符处）：请删除后重新上传")
+    return value.strip()
+
+
+def _code(raw) -> str:
+    """A code typed with full-width digits ("４３０１８２", common with Chinese input methods)
+    is the same code: NFKC folds them (and full-width spaces) to ASCII. Only digits are folded:
+    anything else is left as typed and refused by the caller."""
+    value = _text(raw)
+    if value and not value.isascii():
+        folded = unicodedata.normalize("NFKC", value).strip()
+        if folded.isascii():
+            return folded
+    return value
 
 
 def _refuse_formula_like(text: str) -> str:
@@ -44,10 +81,10 @@ def text(max_length: int) -> Callable:
 
 def digits(length: int) -> Callable:
     def parse(raw) -> str:
-        value = _text(raw)
+        value = _code(raw)
         if isinstance(raw, float) and not raw.is_integer():
             raise CellError(f"应为 {length} 位数字，单元格被存成了小数，请把该列设为“文本”格式")
-        if not (value.isdigit() and len(value) == length):
+        if not (value.isascii() and value.isdigit() and len(value) == length):
             raise CellError(f"应为 {length} 位数字（现为“{value}”）")
         return value
 
@@ -55,8 +92,8 @@ def digits(length: int) -> Callable:
 
 
 def region_code(raw) -> str:
-    value = _text(raw)
-    if not (value.isdigit() and len(value) in (6, 9, 12)):
+    value = _code(raw)
+    if not (value.isascii() and value.isdigit() and len(value) in (6, 9, 12)):
         raise CellError(f"应为 6 位县级或 9 位乡镇区划代码（现为“{value}”）")
     return value
 

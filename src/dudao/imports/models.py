@@ -54,6 +54,7 @@ class ImportJob(BaseModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)
 
     objects = ImportJobQuerySet.as_manager()
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from dudao.imports import columns as c
 from dudao.imports.models import ImportJob, ImportKind, ImportStatus
 from dudao.imports.reader import FileProblem, check_upload, read_table
+from dudao.imports.sandbox import HEADER_SEARCH_ROWS
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -76,7 +77,15 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
 
 
 def _estimate_rows(job: ImportJob) -> int:
-    return read_table(job.file.path, job.original_name).row_count
+    return _read(job).row_count
+
+
+def _read(job: ImportJob):
+    """The job's table, its header found by the importer's column names (reader.read_table)."""
+    columns = importer_for(job.kind).columns
+    expected = {name for col in columns for name in (col.title, col.key, *col.aliases)}
+    need = min(2, max(1, sum(1 for col in columns if col.required)))
+    return read_table(job.file.path, job.original_name, expected=expected, need=need)
 
 
 def import_job_run(*, job_id: int) -> None:
@@ -96,14 +105,16 @@ def import_job_run(*, job_id: int) -> None:
         _fail(job, "导入时发生系统错误，未写入任何数据。请稍后重试或联系管理员。")
 
 
-def import_job_check_stalled(job: ImportJob) -> ImportJob:
-    """A job lost by the worker: enqueued again, or failed with a message (core/jobs.py)."""
+def import_job_check_stalled(job: ImportJob, now=None) -> ImportJob:
+    """A job lost by the worker: enqueued again if no worker ever took it, or failed with a
+    message — never run again, since its file may be what killed the worker (core/jobs.py)."""
     from dudao.core.jobs import revive_or_fail
     from dudao.imports.tasks import import_job_run_task
 
     if revive_or_fail(job, pending=ImportStatus.PENDING, running=[ImportStatus.VALIDATING, ImportStatus.WRITING],
                       failed=ImportStatus.FAILED, enqueue=lambda: import_job_run_task.enqueue(job_id=job.pk),
-                      message="导入中断：处理进程意外停止，未写入任何数据。请重新上传文件。"):
+                      message="导入中断：处理进程意外停止（文件可能过大或已损坏），未写入任何数据。请检查文件后重新上传。",
+                      now=now):
         job.refresh_from_db()
     return job
 
@@ -118,7 +129,7 @@ def _fail(job: ImportJob, message: str, errors: list | None = None, error_count:
     job.save()
 
 
-def map_header(header: Sequence[str], columns: Sequence[c.Column]) -> tuple[dict[str, int], list[dict]]:
+def map_header(header: Sequence[str], columns: Sequence[c.Column], header_row: int = 1) -> tuple[dict[str, int], list[dict]]:
     """Column key -> index in the file; errors for missing required or repeated columns."""
     positions: dict[str, int] = {}
     errors: list[dict] = []
@@ -133,22 +144,24 @@ def map_header(header: Sequence[str], columns: Sequence[c.Column]) -> tuple[dict
         if col is None:
             continue
         if col.key in positions:
-            errors.append({"row": 1, "column": title, "message": "列名重复"})
+            errors.append({"row": header_row, "column": title, "message": "列名重复"})
             continue
         positions[col.key] = index
     missing = [col.title for col in columns if col.required and col.key not in positions]
     for title in missing:
-        errors.append({"row": 1, "column": title, "message": "缺少必填列：请使用下载的模板，不要修改表头"})
+        errors.append({"row": header_row, "column": title, "message": "缺少必填列：请使用下载的模板，不要修改表头"})
     return positions, errors
 
 
 def _run(job: ImportJob) -> None:
     importer_cls = importer_for(job.kind)
-    table = read_table(job.file.path, job.original_name)
+    table = _read(job)
     columns = importer_cls.columns
-    positions, errors = map_header(table.header, columns)
+    positions, errors = map_header(table.header, columns, table.header_row)
     if errors:
-        _fail(job, "表头与模板不一致，未写入任何数据。", errors)
+        where = (f"（在各工作表的前 {HEADER_SEARCH_ROWS} 行中都没有找到模板的表头，以下按第 {table.header_row} 行核对；"
+                 "表头应在第一个工作表的第 1 行。）") if table.header_missing else ""
+        _fail(job, f"表头与模板不一致，未写入任何数据。{where}", errors)
         return
     importer = importer_cls(job.created_by)
     importer.prepare()
@@ -158,7 +171,7 @@ def _run(job: ImportJob) -> None:
     rows_seen = 0
     job.total_rows = max(job.total_rows, table.row_count)
     ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
-    for rownum, raw in enumerate(table.rows, start=2):
+    for rownum, raw in enumerate(table.rows, start=table.header_row + 1):
         if not raw or all(c.is_blank(v) for v in raw):
             continue
         rows_seen += 1
@@ -204,7 +217,7 @@ def _run(job: ImportJob) -> None:
     job.created_count, job.updated_count = created, updated
     job.error_count = 0
     job.errors = []
-    job.message = f"导入成功：新增 {created} 条，更新 {updated} 条。"
+    job.message = f"导入成功：新增 {created} 条，更新 {updated} 条。" + (f"（{table.where}。）" if table.where else "")
     job.finished_at = timezone.now()
     job.save()
     _after_import(job, importer)

@@ -169,7 +169,7 @@ def read_balance_file(path: str | Path, *, scheme: str | Scheme = QUALITY_2017, 
 
     rows: list[BalanceRow] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for rownum, raw in enumerate(table.rows, start=2):
+    for rownum, raw in enumerate(table.rows, start=table.header_row + 1):
         cells = list(raw or [])
         if not cells or all(c is None or str(c).strip() == "" for c in cells):
             continue

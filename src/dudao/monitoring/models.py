@@ -172,6 +172,8 @@ class MonitoringRun(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=RunStatus.choices, default=RunStatus.RUNNING)
     counts = models.JSONField(_("计数"), default=dict)
     error = models.TextField(_("错误"), blank=True)
+    message = models.CharField(_("说明"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)
 
     objects = MonitoringRunQuerySet.as_manager()
 

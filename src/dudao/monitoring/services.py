@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dudao.monitoring import indicators as ind
 from dudao.monitoring.models import (
@@ -560,6 +561,26 @@ def monitoring_run_queued(*, run_id: int) -> MonitoringRun | None:
         return None
     run = MonitoringRun.objects.select_related("region").get(pk=run_id)
     return monitoring_recompute(year=run.year, region=run.region, scheme=run.scheme or None, trigger=run.trigger, run=run)
+
+
+# A recompute of the whole dataset takes < 30 s (bench/README.md): a run silent for this long lost
+# its worker. It is idempotent, so it is run again, at most core.jobs.MAX_ATTEMPTS times.
+RUN_STALE_AFTER = timedelta(minutes=20)
+
+
+def monitoring_run_check_stalled(run: MonitoringRun, now=None) -> MonitoringRun:
+    """A queued run no worker took, or a running one whose worker died: enqueued again (capped),
+    then failed with a message, so the page stops waiting and offers 重新计算 again (core/jobs.py)."""
+    from dudao.core.jobs import revive_or_fail
+
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return run
+    if revive_or_fail(run, pending=RunStatus.QUEUED, running=[RunStatus.RUNNING], failed=RunStatus.FAILED,
+                      enqueue=lambda: _enqueue(run.pk), now=now, requeue_running=True,
+                      stale_after=RUN_STALE_AFTER, pending_clock="requested_at", running_clock="started_at",
+                      message=str(_("计算中断：计算进程意外停止。"))):
+        run.refresh_from_db()
+    return run
 
 
 def monitoring_after_import(*, job: ImportJob, rows: Iterable[tuple]) -> list[MonitoringRun]:

@@ -106,6 +106,10 @@ def _year_choices(p: Params) -> list[int]:
 
 def _common(request: HttpRequest, p: Params) -> dict:
     run = sel.latest_run(region=p.region, year=p.year) if p.year else None
+    if run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING):
+        from dudao.monitoring.services import monitoring_run_check_stalled
+
+        run = monitoring_run_check_stalled(run)  # a run its worker lost stops "计算中" here too
     return {
         "p": p, "region": p.region, "scheme": p.scheme, "year": p.year, "stage": p.stage,
         "stage_label": STAGE_LABELS[p.stage], "stages": [(s, STAGE_LABELS[s]) for s in STAGES],

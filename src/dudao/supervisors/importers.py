@@ -38,15 +38,15 @@ def optional(parse):
 
 
 def mobile(raw) -> str:
-    value = c._text(raw).replace(" ", "").replace("-", "")
-    if not (len(value) == 11 and value.isdigit() and value[0] == "1"):
+    value = c._code(raw).replace(" ", "").replace("-", "")
+    if not (len(value) == 11 and value.isascii() and value.isdigit() and value[0] == "1"):
         raise c.CellError(f"应为 11 位手机号（现为“{value}”）")
     return value
 
 
 def office_code(raw) -> str:
-    value = c._text(raw)
-    if value and not (value.isdigit() and len(value) in (2, 4, 6)):
+    value = c._code(raw)
+    if value and not (value.isascii() and value.isdigit() and len(value) in (2, 4, 6)):
         raise c.CellError(f"应为督导室所在省（2位）、市（4位）或县（6位）的区划代码（现为“{value}”）")
     return value
 

@@ -1,26 +1,26 @@
 """Supervisor photos: the plaque shows one (挂牌办法 Art 2), so uploads are checked and made small.
 
 An upload must be a JPEG, PNG or WebP of at most 5 MB that Pillow can really decode. It is stored
-re-encoded as a JPEG no larger than 600 px on its long side: that drops EXIF data (GPS positions
-of phone photos included) and anything hidden behind a valid image header.
+re-encoded as a JPEG no larger than 600 px on its long side (core/images.py): that drops EXIF data
+(GPS positions of phone photos included), comments and anything hidden behind a valid image header.
 """
 
 from __future__ import annotations
 
-import io
 import uuid
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from dudao.core.images import image_clean
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 600
 MAX_PIXELS = 50_000_000  # refuse decompression bombs long before Pillow's own limit
 ALLOWED_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}  # MPO: JPEGs from some phone cameras
+ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "MPO"})  # MPO: JPEGs from some phone cameras
 
 
 def photo_prepare(upload) -> ContentFile:
@@ -32,30 +32,16 @@ def photo_prepare(upload) -> ContentFile:
         raise ValidationError(
             _("照片不能超过 5 MB（现为 %(mb).1f MB）。") % {"mb": upload.size / 1048576}, code="size"
         )
-    not_an_image = ValidationError(_("文件不是有效的图片，请重新选择照片。"), code="invalid")
+    upload.seek(0)
+    raw = upload.read(MAX_PHOTO_BYTES + 1)
+    if len(raw) > MAX_PHOTO_BYTES:
+        raise ValidationError(_("照片不能超过 5 MB。"), code="size")
     try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in ALLOWED_FORMATS:
-                raise not_an_image
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError(_("照片像素过大，请缩小后再上传。"), code="pixels")
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-            if image.mode in ("RGBA", "LA", "P"):
-                image = image.convert("RGBA")
-                background = Image.new("RGB", image.size, "white")
-                background.paste(image, mask=image.getchannel("A"))
-                image = background
-            elif image.mode != "RGB":
-                image = image.convert("RGB")
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85, optimize=True)
-    except ValidationError:
+        clean = image_clean(raw, max_side=MAX_SIDE, max_pixels=MAX_PIXELS, formats=ALLOWED_FORMATS)
+    except ValidationError as exc:
+        if exc.code == "type":
+            raise ValidationError(_("照片只支持 JPG、PNG 或 WebP 格式。"), code="type") from exc
+        if exc.code == "invalid":
+            raise ValidationError(_("文件不是有效的图片，请重新选择照片。"), code="invalid") from exc
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
-        raise not_an_image from exc
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+    return ContentFile(clean.content, name=f"{uuid.uuid4().hex}.jpg")

@@ -4,7 +4,6 @@ a dropped connection or a replayed offline draft never makes two records (issue 
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -290,27 +289,15 @@ def _exif_facts(image) -> tuple[datetime | None, Decimal | None, Decimal | None]
 
 
 def photo_facts(raw: bytes) -> PhotoFacts:
-    """Check that `raw` is a real JPEG/PNG/WebP photo, read EXIF, and shrink it for storage."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    """Check that `raw` is a real, complete JPEG/PNG/WebP photo, read its EXIF, and store it shrunk
+    and re-encoded without any metadata (core/images.py: no location leaks, no hidden comment)."""
+    from dudao.core.images import image_clean
 
     if len(raw) > MAX_PHOTO_BYTES:
         raise ValidationError(_("照片过大（%(mb).1f MB），单张不超过 15 MB。") % {"mb": len(raw) / 1048576})
-    try:
-        with Image.open(io.BytesIO(raw)) as probe:
-            probe.verify()
-        image = Image.open(io.BytesIO(raw))
-        if image.format not in {"JPEG", "MPO", "PNG", "WEBP"}:  # MPO: JPEGs from many phone cameras
-            raise ValidationError(_("只支持 JPG、PNG、WebP 格式的照片（HEIC 请在手机相机设置中选择“兼容性最佳”）。"))
-        if image.width * image.height > 60_000_000:
-            raise ValidationError(_("照片像素过大，请压缩后再上传。"))
-        taken_at, lat, lng = _exif_facts(image)
-        image = ImageOps.exif_transpose(image).convert("RGB")
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(_("文件不是有效的图片。")) from exc
-    image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=82, optimize=True)  # EXIF is not copied: no location leaks
-    return PhotoFacts(out.getvalue(), image.width, image.height, taken_at, lat, lng)
+    clean = image_clean(raw, max_side=PHOTO_LONG_SIDE, quality=82, inspect=_exif_facts)
+    taken_at, lat, lng = clean.facts
+    return PhotoFacts(clean.content, clean.width, clean.height, taken_at, lat, lng)
 
 
 @transaction.atomic

@@ -147,6 +147,7 @@ class PlaqueBatch(BaseModel):
     qr_base = models.CharField(_("二维码地址"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)
 
     objects = PlaqueBatchQuerySet.as_manager()
 

@@ -334,14 +334,14 @@ def plaque_batch_start(*, batch: PlaqueBatch) -> PlaqueBatch:
     return batch
 
 
-def plaque_batch_check_stalled(batch: PlaqueBatch) -> PlaqueBatch:
+def plaque_batch_check_stalled(batch: PlaqueBatch, now=None) -> PlaqueBatch:
     """A batch lost by the worker: enqueued again, or failed with a message (core/jobs.py)."""
     from dudao.core.jobs import revive_or_fail
     from dudao.zones.tasks import plaque_batch_run_task
 
     if revive_or_fail(batch, pending=PlaqueBatchStatus.PENDING, running=[PlaqueBatchStatus.RUNNING],
                       failed=PlaqueBatchStatus.FAILED, enqueue=lambda: plaque_batch_run_task.enqueue(batch_id=batch.pk),
-                      message=_("生成中断：处理进程意外停止。请重新生成公示牌。")):
+                      message=_("生成中断：处理进程意外停止。请重新生成公示牌。"), now=now):
         batch.refresh_from_db()
     return batch
 
