@@ -154,9 +154,12 @@ def compliance(request: HttpRequest) -> HttpResponse:
     columns, lines = _compliance_table(report)
     zones = report.zone_summary()
     context = _period_context(choice)
+    # ?state=behind: only the supervisors marked 落后 (the workbench's count links here)
+    only_behind = request.GET.get("state") == pace.BEHIND
+    shown = [line for line in lines if line.state == pace.BEHIND] if only_behind else lines
     context.update(
         report=report, columns=columns, lines=lines, zones=[(z, n, v, n - v) for z, n, v in zones],
-        page=Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page")),
+        page=Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page")), only_behind=only_behind,
         elapsed_pct=round(report.elapsed * 100),
         behind_count=sum(1 for line in lines if line.state == pace.BEHIND),
         log_start=report.period.start.isoformat(), log_end=report.period.end.isoformat(),
