@@ -1,0 +1,252 @@
+"""The workbench (工作台): each count equals the number of rows its link shows, on a small case
+counted by hand, for the office, the leader, the school and the evaluator; supervisors land on
+我的督导; the menu shows only what the role can use.
+
+Scope walk: "core:home" and "schools:overview" are walked as every persona here
+(`test_every_persona_gets_a_workbench_within_scope`), see tests/scope/coverage_core.py.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dudao.core import workbench
+from dudao.findings.models import Finding
+from dudao.imports.models import ImportJob
+from dudao.regions.models import Office
+from tests.personas import EXPECTED, PERSONAS
+from tests.visits.conftest import office_world, quota_defaults  # noqa: F401 (fixtures)
+
+
+
+@pytest.fixture
+def today_is(monkeypatch):
+    """The date the pages take as today (the pace within a month depends on it)."""
+    real = timezone.localdate
+
+    def _set(day: date) -> None:
+        monkeypatch.setattr(timezone, "localdate", lambda *a, **k: real(*a, **k) if a or k else day)
+
+    return _set
+
+
+@pytest.fixture
+def oct16(today_is):
+    """16 October 2025, set before the findings are made: 李 (1 of 4 visits) is behind the pace of 2, 张 (3 of 4) is not."""
+    today_is(date(2025, 10, 16))
+
+
+def _finding(school, *, state="notified", deadline_days=30, found_days_ago=3):
+    from dudao.findings.services import finding_create
+
+    office = Office.objects.get(region__code=school.region_code[:6])
+    today = timezone.localdate()
+    finding = finding_create(by=None, office=office, school=school, source="visit", category="safety",
+                             description=f"问题 {school.name} {state}", requirement="限期整改",
+                             found_on=today - timedelta(days=found_days_ago), deadline=today + timedelta(days=deadline_days))
+    Finding.objects.filter(pk=finding.pk).update(state=state)
+    finding.refresh_from_db()
+    return finding
+
+
+@pytest.fixture
+def findings(cast):
+    """宁乡: A1 open, A1 overdue (notified), A2 reported ×2, A3 disputed, A2 returned and due in 3 days,
+    A1 closed; 望城: B1 open and overdue. By hand, 宁乡's office: to issue 1, overdue 1, 核查 2,
+    disputes 1; the A1 school: unfinished 2, overdue 1, due soon 0, returned 0."""
+    return [
+        _finding(cast.A1, state="open"), _finding(cast.A1, deadline_days=-2, found_days_ago=20),
+        _finding(cast.A2, state="reported"), _finding(cast.A2, state="reported"), _finding(cast.A3, state="disputed"),
+        _finding(cast.A2, state="returned", deadline_days=3), _finding(cast.A1, state="closed"),
+        _finding(cast.B1, state="open", deadline_days=-1, found_days_ago=40),
+    ]
+
+
+def _rows_at(client, url: str) -> int:
+    """How many rows the linked page lists."""
+    html = client.get(url).content.decode()
+    if "data-testid=\"coverage\"" in html:
+        badge = re.search(r'data-testid="coverage-problems">(\d+) 个问题<', html)
+        return int(badge.group(1)) if badge else 0
+    if url.startswith(reverse("visits:compliance")):
+        return len(re.findall(r'<tr data-supervisor="', html))
+    if url.startswith(reverse("imports:list")):
+        return len(re.findall(r'href="/imports/\d+/"', html))
+    return int(re.search(r'data-testid="result-count">共 (\d+) [条件所]<', html).group(1))
+
+
+def _tiles(html: str) -> dict[str, tuple[int, str]]:
+    out = {}
+    for m in re.finditer(r'<a class="card card-link text-reset h-100" href="([^"]+)" data-testid="tile-(\w+)">.*?'
+                         r'data-testid="tile-count">(\d+)<', html, re.S):
+        out[m.group(2)] = (int(m.group(3)), m.group(1).replace("&amp;", "&"))
+    return out
+
+
+def _check_every_tile(client, user) -> dict[str, int]:
+    client.force_login(user)
+    tiles = _tiles(client.get(reverse("core:home")).content.decode())
+    for key, (count, url) in tiles.items():
+        assert _rows_at(client, url) == count, (user.username, key, url)
+    return {k: c for k, (c, _u) in tiles.items()}
+
+
+def test_office_counts_equal_the_rows_their_links_show(oct16, cast, client, findings, office_world):
+    from dudao.complaints.models import Complaint
+
+    Complaint.objects.all().delete()
+    counts = _check_every_tile(client, cast.county_staff)
+    assert counts["to_issue"] == 1 and counts["to_verify"] == 2 and counts["disputes"] == 1
+    assert counts["overdue"] == 1  # A1's; B1 (望城) is outside 宁乡's scope
+    assert counts["behind"] == 1
+    assert counts["complaints"] == 0 and counts["jobs"] == 0
+    assert "coverage" in counts
+    # 望城's office staff (the multi persona) count 望城's own: B1 to issue and overdue
+    multi = _check_every_tile(client, cast.multi)
+    assert multi["to_issue"] == 1 and multi["overdue"] == 1 and multi["to_verify"] == 0
+
+
+def test_complaints_jobs_and_coverage_counts(cast, client, office_world):
+    from dudao.complaints.models import Complaint, ComplaintState
+    from dudao.complaints.services import complaint_submit
+    from dudao.imports.services import import_job_create
+    from tests.imports.helpers import csv_bytes, upload
+
+    for school in (cast.A1, cast.A2, cast.B1):
+        complaint_submit(school=school, category="fees", text="学校要求家长购买指定的教辅资料。", phone="13900000000")
+    Complaint.objects.filter(school=cast.A2).update(state=ComplaintState.ANSWERED)
+    jobs = [import_job_create(user=cast.county_staff, kind="year_data",
+                              upload=upload("年度.csv", csv_bytes(["学校标识码", "学年", "学段", "在校生数"], [[cast.A1.code, "2024", "小学", "3"]])))
+            for _ in range(3)]
+    ImportJob.objects.filter(pk=jobs[0].pk).update(status="failed")
+    ImportJob.objects.filter(pk=jobs[1].pk).update(status="succeeded")
+    ImportJob.objects.filter(pk=jobs[2].pk).update(status="failed", created_at=timezone.now() - timedelta(days=10))
+    counts = _check_every_tile(client, cast.county_staff)
+    assert counts["complaints"] == 1  # A1 received; A2 answered; B1 outside 宁乡
+    assert counts["jobs"] == 1  # the failed one of this week
+    ningxiang = Office.objects.get(region__code="430182")
+    from dudao.zones.coverage import coverage_report
+
+    assert counts["coverage"] == coverage_report(ningxiang).problem_count
+
+
+def test_a_stalled_import_counts_until_its_worker_is_found_dead(cast, client):
+    from dudao.imports.services import import_job_create
+    from tests.imports.helpers import csv_bytes, upload
+
+    job = import_job_create(user=cast.county_staff, kind="year_data",
+                            upload=upload("年度.csv", csv_bytes(["学校标识码", "学年", "学段", "在校生数"], [[cast.A1.code, "2024", "小学", "3"]])))
+    ImportJob.objects.filter(pk=job.pk).update(status="writing", updated_at=timezone.now() - timedelta(minutes=16))
+    assert _check_every_tile(client, cast.county_staff)["jobs"] == 1
+    assert ImportJob.objects.get(pk=job.pk).status == "failed"  # the list page failed it, and still lists it
+
+
+def test_school_user_sees_their_findings_and_deadlines(cast, client, findings):
+    counts = _check_every_tile(client, cast.school_user)
+    assert counts == {"unfinished": 2, "overdue": 1, "due_soon": 0, "returned": 0}  # A1: open and overdue
+    html = client.get(reverse("core:home")).content.decode()
+    assert 'data-testid="deadlines"' in html and "逾期 2 天" in html
+    assert 'data-testid="office-tiles"' not in html
+
+
+def test_leader_figures_link_to_their_rows(oct16, cast, client, findings, office_world):
+    client.force_login(cast.county_leader)
+    html = client.get(reverse("core:home")).content.decode()
+    assert 'data-testid="office-tiles"' not in html  # leaders read figures, they have no to-do list
+    overdue = re.search(r'href="([^"]+)" data-testid="figure-overdue">.*?data-testid="figure-value">(\d+)<', html, re.S)
+    assert int(overdue.group(2)) == _rows_at(client, overdue.group(1).replace("&amp;", "&")) == 1
+    complaints = re.search(r'href="([^"]+)" data-testid="figure-complaints">.*?data-testid="figure-value">(\d+)<', html, re.S)
+    assert int(complaints.group(2)) == _rows_at(client, complaints.group(1).replace("&amp;", "&"))
+    for key in ("quota", "rectification", "complaints"):
+        assert f'data-chart="spark-{key}"' in html and f'id="spark-{key}"' in html
+
+
+def test_leader_quota_and_rectification_rates_by_hand(cast, findings, office_world):
+    """October 2025 is over: 张 3 of 4 and 李 1 of 4 are both behind, 0 % met; the findings' cohort
+    this month (found 3 days ago: 5 in 宁乡 without the cancelled, 1 closed) — 20 %."""
+    today = timezone.localdate()
+    bench = workbench.workbench(user=cast.county_leader, today=today)
+    figures = {f.key: f for f in bench.leader}
+    ningxiang = Office.objects.get(region__code="430182")
+    assert workbench.supervisors_behind(ningxiang, day=date(2025, 10, 15)) == (2, 2)
+    rect = figures["rectification"]
+    # 宁乡: 7 findings, 1 closed, none cancelled → 14.3 %
+    assert rect.value == "14.3%"
+    found = {f.found_on.replace(day=1) for f in findings if f.school.region_code.startswith("430182")}
+    for first in found:
+        month_rows = [f for f in findings if f.school.region_code.startswith("430182") and f.found_on.replace(day=1) == first]
+        closed = sum(1 for f in month_rows if Finding.objects.get(pk=f.pk).state == "closed")
+        label = f"{first.month}月"
+        assert rect.trend[rect.trend_labels.index(label)] == round(100 * closed / len(month_rows), 1)
+
+
+def test_evaluator_sees_the_schools_assigned(cast, client):
+    counts = _check_every_tile(client, cast.evaluator)
+    assert counts == {"assigned": 2}  # B1 and B2
+
+
+def test_a_supervisor_lands_on_my_visits(cast, client, office_world):
+    client.force_login(cast.supervisor)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("visits:field_home")
+    # a supervisor who is also office staff keeps the workbench, with a way to 我的督导
+    from dudao.supervisors.services import supervisor_create
+
+    supervisor_create(by=None, office=Office.objects.get(region__code="430112"), name="望城兼职督学", kind="part_time",
+                      level="county", user=cast.multi)
+    client.force_login(cast.multi)
+    html = client.get(reverse("core:home")).content.decode()
+    assert 'data-testid="office-tiles"' in html and 'data-testid="go-field"' in html
+
+
+def test_waiting_for_verification_opens_exactly_those_rows(cast, client, findings, office_world):
+    """The supervisor's 等待您核查: of A2's two reported findings, the one whose responsible supervisor is 张."""
+    zhang = office_world.supervisors["宁乡张督学"]
+    reported = [f for f in findings if f.state == "reported"]
+    Finding.objects.filter(pk=reported[0].pk).update(supervisor=zhang)
+    Finding.objects.filter(pk=reported[1].pk).update(supervisor=None)  # not theirs to verify
+    client.force_login(cast.supervisor)
+    html = client.get(reverse("visits:field_home")).content.decode()
+    link = re.search(r'<a href="([^"]+)" data-testid="todo-to-verify">(\d+) 个问题', html)
+    assert link.group(2) == "1"
+    assert _rows_at(client, link.group(1).replace("&amp;", "&")) == 1
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_persona_gets_a_workbench_within_scope(cast, client, findings, persona):
+    """core:home and schools:overview as every persona: 200 (or 我的督导), no school outside the scope
+    named, and the register counts on 学校概况 equal the scope."""
+    user = getattr(cast, persona)
+    client.force_login(user)
+    response = client.get(reverse("core:home"))
+    assert response.status_code in (200, 302)
+    html = response.content.decode()
+    outside = [getattr(cast, k).name for k in ("A1", "A2", "A3", "B1", "B2", "C1", "D1") if k not in EXPECTED[persona]]
+    assert not [name for name in outside if name in html], persona
+    overview = client.get(reverse("schools:overview")).content.decode()
+    expected = len(EXPECTED[persona])
+    if expected:
+        assert f'data-testid="school-count">{expected}<' in overview
+    else:
+        assert "您的权限范围内还没有学校" in overview
+    assert not [name for name in outside if name in overview], persona
+    for key, (count, url) in _tiles(html).items():
+        assert _rows_at(client, url) == count, (persona, key)
+
+
+@pytest.mark.parametrize(("persona", "shown", "hidden"), [
+    ("county_staff", ["nav-schools", "nav-team", "nav-visits-office", "nav-findings", "nav-complaints", "nav-monitoring"], ["nav-field"]),
+    ("school_user", ["nav-schools", "nav-visits-office", "nav-findings", "nav-complaints"], ["nav-team", "nav-monitoring", "nav-field"]),
+    ("evaluator", ["nav-schools", "nav-findings", "nav-monitoring"], ["nav-team", "nav-visits-office", "nav-complaints"]),
+    ("nobody", [], ["nav-schools", "nav-team", "nav-visits-office", "nav-findings", "nav-complaints", "nav-monitoring"]),
+])
+def test_menus_show_only_what_the_role_can_use(cast, client, persona, shown, hidden):
+    client.force_login(getattr(cast, persona))
+    html = client.get(reverse("core:home")).content.decode()
+    assert [t for t in shown if f'data-testid="{t}"' not in html] == []
+    assert [t for t in hidden if f'data-testid="{t}"' in html] == []
