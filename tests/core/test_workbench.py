@@ -250,3 +250,32 @@ def test_menus_show_only_what_the_role_can_use(cast, client, persona, shown, hid
     html = client.get(reverse("core:home")).content.decode()
     assert [t for t in shown if f'data-testid="{t}"' not in html] == []
     assert [t for t in hidden if f'data-testid="{t}"' in html] == []
+
+
+CARDS = {"unfinished": "count-unfinished", "overdue": "count-overdue", "soon": "count-due-soon", "closed": "count-closed"}
+
+
+@pytest.mark.parametrize("query", [
+    {}, {"state": "reported"}, {"state": "closed"}, {"state": "finished"}, {"state": "unfinished"}, {"due": "overdue"},
+    {"due": "soon"}, {"due": "ontime"}, {"school": "宁乡二中"}, {"state": "returned", "due": "soon"},
+])
+def test_filtered_ledger_cards_count_and_open_the_filtered_rows(cast, client, findings, query):
+    """Each card counts the filtered rows, and its link opens exactly those (None: nothing to open)."""
+    client.force_login(cast.county_staff)
+    html = client.get(reverse("findings:ledger"), query).content.decode()
+    for card, testid in CARDS.items():
+        count = int(re.search(rf'data-testid="{testid}">(\d+)<', html).group(1))
+        link = re.search(rf'href="\?([^"]*)" data-testid="card-{card}"', html)
+        if link is None:
+            assert count == 0, (query, card)
+            continue
+        assert _rows_at(client, reverse("findings:ledger") + "?" + link.group(1).replace("&amp;", "&")) == count, (query, card)
+
+
+def test_ledger_cards_by_hand(cast, client, findings):
+    """宁乡 with state=reported: 2 unfinished (both reported), 0 closed — the 待整改 card keeps the filter."""
+    client.force_login(cast.county_staff)
+    html = client.get(reverse("findings:ledger"), {"state": "reported"}).content.decode()
+    assert 'data-testid="count-unfinished">2<' in html and 'data-testid="count-closed">0<' in html
+    assert 'href="?state=reported" data-testid="card-unfinished"' in html
+    assert 'data-testid="card-closed"' not in html
