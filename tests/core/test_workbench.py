@@ -20,8 +20,6 @@ from dudao.findings.models import Finding
 from dudao.imports.models import ImportJob
 from dudao.regions.models import Office
 from tests.personas import EXPECTED, PERSONAS
-from tests.visits.conftest import office_world, quota_defaults  # noqa: F401 (fixtures)
-
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ So the figure on the workbench is the number of rows the link shows (tests/core/
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
