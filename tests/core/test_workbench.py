@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -277,3 +278,15 @@ def test_ledger_cards_by_hand(cast, client, findings):
     assert 'data-testid="count-unfinished">2<' in html and 'data-testid="count-closed">0<' in html
     assert 'href="?state=reported" data-testid="card-unfinished"' in html
     assert 'data-testid="card-closed"' not in html
+
+
+def test_finished_months_of_the_quota_trend_are_cached(cast, office_world):
+    """The leader's page recomputes only the running month once the finished ones are cached."""
+    ningxiang = Office.objects.get(region__code="430182")
+    today = date(2025, 11, 16)
+    first = workbench._quota_figure(ningxiang, today)
+    assert first.trend_labels == ("6月", "7月", "8月", "9月", "10月", "11月")
+    assert first.trend[4] == 0.0  # October: 张 3 of 4 and 李 1 of 4, both behind
+    with mock.patch.object(workbench, "supervisors_behind", wraps=workbench.supervisors_behind) as spy:
+        again = workbench._quota_figure(ningxiang, today)
+    assert again == first and spy.call_count == 1  # only November

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 TREND_MONTHS = 6
 RECENT_JOB_DAYS = 7  # failed or stalled jobs of the last week are still news
+PAST_MONTH_CACHE_SECONDS = 3600  # a finished month's quota figures change only with late records
 
 
 @dataclass(frozen=True)
@@ -195,12 +196,25 @@ def _office_tiles(user: User, office: Office | None, today: date) -> list[Tile]:
 # --- leaders --------------------------------------------------------------------------------------
 
 
+def _past_month_behind(office: Office, first: date) -> tuple[int, int]:
+    """A finished month's (behind, supervisors), cached for an hour: a province's leader would
+    otherwise recompute five finished months (each up to a second, bench/visits.py) per page view."""
+    from django.core.cache import cache
+
+    key = f"workbench:behind:{office.pk}:{first.isoformat()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = supervisors_behind(office, day=first)
+        cache.set(key, cached, PAST_MONTH_CACHE_SECONDS)
+    return tuple(cached)
+
+
 def _quota_figure(office: Office, today: date) -> Figure:
     months = _months_back(today, TREND_MONTHS)
     rates: list[float | None] = []
     behind = 0
     for first in months:
-        behind, total = supervisors_behind(office, day=first if first < months[-1] else today)
+        behind, total = _past_month_behind(office, first) if first < months[-1] else supervisors_behind(office, day=today)
         rates.append(round(100 * (total - behind) / total, 1) if total else None)
     now = rates[-1]  # the current month (behind: its 落后 count, the loop's last)
     return Figure("quota", _("督导配额达标率"), f"{now}%" if now is not None else "—", _compliance_url(office, today),
