@@ -65,3 +65,16 @@ def test_a_supervisor_on_a_phone_lands_on_my_visits(ningxiang, page_for, live_se
     expect(page.get_by_test_id("finding-row")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # nothing wider than the phone
     screenshot(page, "workbench-supervisor-phone")
+
+
+def test_a_leader_reads_the_figures_with_their_trend(ningxiang, page_for, live_server):
+    page = page_for()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    log_in(page, live_server, "t_leader")
+    expect(page.get_by_test_id("leader-figures")).to_be_visible()
+    expect(page.get_by_test_id("figure-rectification").get_by_test_id("figure-value")).to_have_text("0.0%")
+    page.wait_for_selector("[data-chart='spark-rectification'] svg")  # ECharts drew the sparkline (CSP allows it)
+    screenshot(page, "workbench-leader")
+    assert errors == []

@@ -76,6 +76,7 @@ def calendar_heatmap(title: str, year: int, items: Sequence[tuple[str, int]], se
 def sparkline(labels: Sequence[str], values: Sequence[float | int | None], *, unit: str = "") -> dict:
     """A small line without axes (the workbench's trend of a figure); gaps stay gaps."""
     return {
+        "animation": False,
         "grid": {"left": 4, "right": 4, "top": 6, "bottom": 18},
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "category", "data": [str(x) for x in labels], "boundaryGap": False,
