@@ -290,3 +290,20 @@ def test_finished_months_of_the_quota_trend_are_cached(cast, office_world):
     with mock.patch.object(workbench, "supervisors_behind", wraps=workbench.supervisors_behind) as spy:
         again = workbench._quota_figure(ningxiang, today)
     assert again == first and spy.call_count == 1  # only November
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_api_gives_the_same_counts_as_the_page(cast, client, findings, persona):
+    """GET /api/v1/workbench/ ("api-1:get_workbench") as every persona: the page's tiles, same counts and links."""
+    user = getattr(cast, persona)
+    client.force_login(user)
+    data = client.get(reverse("api-1:get_workbench")).json()
+    page = client.get(reverse("core:home"))
+    if page.status_code == 302:
+        assert data["lands_on_field"] is True
+        return
+    tiles = _tiles(page.content.decode())
+    api = {t["key"]: (t["count"], t["url"]) for section in ("office", "school", "evaluator") for t in data[section]}
+    assert api == tiles, persona
+    leader = ["quota", "rectification", "overdue", "complaints", "monitoring"] if persona == "county_leader" else []
+    assert [f["key"] for f in data["leader"]] == leader

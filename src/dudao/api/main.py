@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from dudao.api import complaints, findings, notifications, regions, schools, supervisors, visits, zones
+from dudao.api import workbench as workbench_api
 from dudao.api.auth import AUTH
 
 api = NinjaAPI(
@@ -25,6 +26,7 @@ api.add_router("/v1", zones.router)
 api.add_router("/v1/visits", visits.router)
 api.add_router("/v1/findings", findings.router)
 api.add_router("/v1/notifications", notifications.router)
+api.add_router("/v1/workbench", workbench_api.router)
 api.add_router("/v1/complaints", complaints.router)
 api.add_router("/v1/public/complaints", complaints.public_router)
 
