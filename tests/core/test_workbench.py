@@ -307,3 +307,23 @@ def test_the_api_gives_the_same_counts_as_the_page(cast, client, findings, perso
     assert api == tiles, persona
     leader = ["quota", "rectification", "overdue", "complaints", "monitoring"] if persona == "county_leader" else []
     assert [f["key"] for f in data["leader"]] == leader
+
+
+def test_the_complaints_overdue_alert_counts_and_opens_the_filtered_rows(cast, client):
+    """Two complaints a month old (A1, A2: past their answer deadline) and a new one at A1; filtered
+    to A1 the alert says 1 and opens that one."""
+    from dudao.complaints.services import complaint_submit
+
+    old = timezone.now() - timedelta(days=30)
+    for school, received in ((cast.A1, old), (cast.A2, old), (cast.A1, None)):
+        complaint_submit(school=school, category="fees", text="学校要求家长购买指定的教辅资料。", phone="13900000000",
+                         received_at=received)
+    client.force_login(cast.county_staff)
+    for query, expected in (({}, 2), ({"school": cast.A1.name}, 1), ({"school": cast.B1.name}, 0)):
+        html = client.get(reverse("complaints:list"), query).content.decode()
+        if not expected:
+            assert 'data-testid="overdue-alert"' not in html
+            continue
+        assert f"有 {expected} 件反映已超过答复期限" in html, query
+        link = re.search(r'href="([^"]+)" data-testid="overdue-link"', html).group(1).replace("&amp;", "&")
+        assert _rows_at(client, link) == expected, query
