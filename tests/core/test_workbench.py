@@ -327,3 +327,33 @@ def test_the_complaints_overdue_alert_counts_and_opens_the_filtered_rows(cast, c
         assert f"有 {expected} 件反映已超过答复期限" in html, query
         link = re.search(r'href="([^"]+)" data-testid="overdue-link"', html).group(1).replace("&amp;", "&")
         assert _rows_at(client, link) == expected, query
+
+
+def _area(region_code: str, level: str, year: int, verdict: str, passing: int = 0, schools: int = 0):
+    from dudao.monitoring.models import AreaResult
+    from dudao.monitoring.standards import DEFAULT_SCHEME
+    from dudao.regions.models import Region
+
+    return AreaResult.objects.create(scheme=DEFAULT_SCHEME, year=year, stage="primary", level=level,
+                                     region=Region.objects.get(code=region_code), region_code=region_code,
+                                     verdict=verdict, schools_passing=passing, school_count=schools,
+                                     computed_at=timezone.now())
+
+
+def test_monitoring_verdicts_for_county_and_city_leaders(cast):
+    """宁乡 passed in 2024 (3 of 3 schools) and failed in 2025 (1 of 3); of 长沙's counties in 2025,
+    宁乡 failed and 望城 passed — 1 of 2 (the account without a role is made 长沙's leader)."""
+    from dudao.people.models import Role
+    from dudao.people.services import role_grant_add
+
+    _area("430182", "county", 2024, "pass", 3, 3)
+    _area("430182", "county", 2025, "fail", 1, 3)
+    _area("430112", "county", 2025, "pass", 2, 2)
+    county = {f.key: f for f in workbench.workbench(user=cast.county_leader).leader}["monitoring"]
+    assert (county.value, county.trend_labels, county.trend) == ("未达标", ("2024", "2025"), (3, 1))
+    assert "2025 年：达标学校 1 / 3" in county.note
+    role_grant_add(user=cast.nobody, role=Role.OFFICE_LEADER, office=Office.objects.get(region__code="4301"))
+    city = {f.key: f for f in workbench.workbench(user=cast.nobody).leader}["monitoring"]
+    # 2024: only 宁乡 has a result, and it passed (1); 2025: 望城 passed, 宁乡 failed (1 of 2)
+    assert (city.value, city.trend_labels, city.trend) == ("1 / 2", ("2024", "2025"), (1, 1))
+    assert "2025 年：达标区县 1 / 2" in city.note
