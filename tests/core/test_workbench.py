@@ -9,7 +9,7 @@ Scope walk: "core:home" and "schools:overview" are walked as every persona here
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from unittest import mock
 
 import pytest
@@ -357,3 +357,20 @@ def test_monitoring_verdicts_for_county_and_city_leaders(cast):
     # 2024: only 宁乡 has a result, and it passed (1); 2025: 望城 passed, 宁乡 failed (1 of 2)
     assert (city.value, city.trend_labels, city.trend) == ("1 / 2", ("2024", "2025"), (1, 1))
     assert "2025 年：达标区县 1 / 2" in city.note
+
+
+def test_leader_complaints_per_month_by_hand(cast):
+    """Two complaints received this month at A1, one two months ago at A2, one at B1 (outside 宁乡):
+    the trend ends …, 1, 0, 2 and 3 are not closed."""
+    from dudao.complaints.services import complaint_submit
+
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    two_ago = (first - timedelta(days=1)).replace(day=1) - timedelta(days=1)  # a day of the month two before
+    when = timezone.make_aware(datetime.combine(two_ago.replace(day=10), time(10)))
+    for school, received in ((cast.A1, None), (cast.A1, None), (cast.A2, when), (cast.B1, None)):
+        complaint_submit(school=school, category="fees", text="学校要求家长购买指定的教辅资料。", phone="13900000000",
+                         received_at=received)
+    figure = {f.key: f for f in workbench.workbench(user=cast.county_leader, today=today).leader}["complaints"]
+    assert figure.value == "3" and figure.trend[-3:] == (1, 0, 2)
+    assert figure.trend_labels[-3:] == (f"{two_ago.month}月", f"{(first - timedelta(days=1)).month}月", f"{today.month}月")
