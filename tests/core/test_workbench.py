@@ -374,3 +374,12 @@ def test_leader_complaints_per_month_by_hand(cast):
     figure = {f.key: f for f in workbench.workbench(user=cast.county_leader, today=today).leader}["complaints"]
     assert figure.value == "3" and figure.trend[-3:] == (1, 0, 2)
     assert figure.trend_labels[-3:] == (f"{two_ago.month}月", f"{(first - timedelta(days=1)).month}月", f"{today.month}月")
+
+
+def test_the_workbench_in_english(cast, client, findings):
+    client.force_login(cast.county_staff)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("core:home")).content.decode()
+    assert "Dashboard" in html  # 工作台 (its English name predates the workbench)
+    assert "Notices to issue" in html and "Waiting for verification" in html
+    assert "待下发整改通知" not in html
