@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -16,7 +18,8 @@ def log_in(page, live_server, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    # the workbench, or 我的督导 for a supervisor (who lands there)
+    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/(visits/field/)?$"))
 
 
 def test_county_worker_finds_a_school_and_reads_its_yearly_data(browser_cast, page_for, live_server):
@@ -25,6 +28,7 @@ def test_county_worker_finds_a_school_and_reads_its_yearly_data(browser_cast, pa
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     log_in(page, live_server, "t_county")
+    page.goto(f"{live_server.url}/schools/overview/")  # 学校概况: the register counts of the scope
     assert page.get_by_test_id("school-count").inner_text() == "3"
     page.wait_for_selector("[data-chart='kind-chart'] svg")  # ECharts drew the chart (CSP allows it)
 

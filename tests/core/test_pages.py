@@ -68,9 +68,9 @@ def test_security_headers(cast, client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_home_shows_counts_by_kind_and_stage_with_a_chart(cast, client):
+def test_school_overview_shows_counts_by_kind_and_stage_with_a_chart(cast, client):
     client.force_login(cast.county_staff)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("schools:overview")).content.decode()
     assert 'data-testid="school-count">3<' in page
     assert 'data-chart="kind-chart"' in page and 'id="kind-chart"' in page
     assert "按学段" in page and "2025" in page

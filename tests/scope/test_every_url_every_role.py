@@ -19,7 +19,7 @@ from tests.personas import EXPECTED, PERSONAS
 #   region    — detail of one region: 200 for a visible county, 404 for one outside
 #   list      — a list: 200, shows only schools inside the scope (searched by name)
 #   export    — an Excel export: only schools inside the scope in the file
-#   home      — counts: the number shown equals the number in scope
+#   home      — counts: the number shown equals the number in scope (学校概况, schools:overview)
 #   api_list / api_school / api_region — the same for the REST API
 #   admin     — system administration: 200 for the admin, 403 for everyone else (POSTs too)
 #   writer    — imports: 200 for roles that may change data, 403 for the others
@@ -27,7 +27,6 @@ from tests.personas import EXPECTED, PERSONAS
 #   self      — pages about the signed-in user: 200 for everyone signed in
 #   open      — needs no scope (login, language switch, health, API schema)
 COVERAGE = {
-    "core:home": "home",
     "healthz": "open",
     "login": "open",
     "logout": "open",
@@ -66,6 +65,7 @@ COVERAGE = {
 # scope test (named in that module's OWN_TESTS) walks those URLs as every persona.
 from tests.scope import (  # noqa: E402
     coverage_complaints,
+    coverage_core,
     coverage_findings,
     coverage_monitoring,
     coverage_notifications,
@@ -77,7 +77,7 @@ from tests.scope import (  # noqa: E402
     coverage_zones,
 )
 
-APP_COVERAGE = (coverage_people, coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
+APP_COVERAGE = (coverage_core, coverage_people, coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
                 coverage_findings, coverage_complaints, coverage_monitoring)
 for _module in APP_COVERAGE:
     COVERAGE.update(_module.COVERAGE)
@@ -187,7 +187,7 @@ def test_export_contains_only_the_scope(cast, client, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_home_counts_only_the_scope(cast, client, persona):
     client.force_login(getattr(cast, persona))
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("schools:overview")).content.decode()
     expected = len(EXPECTED[persona])
     if expected:
         assert f'data-testid="school-count">{expected}<' in page

@@ -58,6 +58,6 @@ def test_a_supervisor_without_schools_sees_an_empty_state(cast, client, field):
 
 def test_nav_item_only_for_supervisors(cast, client, field):
     client.force_login(cast.supervisor)
-    assert 'data-testid="nav-field"' in client.get(reverse("core:home")).content.decode()
+    assert 'data-testid="nav-field"' in client.get(reverse("core:home"), follow=True).content.decode()
     client.force_login(cast.county_staff)
     assert 'data-testid="nav-field"' not in client.get(reverse("core:home")).content.decode()

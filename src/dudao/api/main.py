@@ -18,6 +18,7 @@ from dudao.api import (
     visits,
     zones,
 )
+from dudao.api import workbench as workbench_api
 from dudao.api.auth import AUTH, PasswordChangeRequired
 
 api = NinjaAPI(
@@ -37,6 +38,7 @@ api.add_router("/v1/plaques", plaques.router)
 api.add_router("/v1/visits", visits.router)
 api.add_router("/v1/findings", findings.router)
 api.add_router("/v1/notifications", notifications.router)
+api.add_router("/v1/workbench", workbench_api.router)
 api.add_router("/v1/complaints", complaints.router)
 api.add_router("/v1/public/complaints", complaints.public_router)
 api.add_router("/v1/accounts", accounts.router)

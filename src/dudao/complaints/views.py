@@ -11,7 +11,7 @@ triage, close and notes the assigned supervisor, the office's staff and admins (
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -87,7 +87,9 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
         "rows": [(c, c.is_overdue(today), labels.get(c.category, c.category)) for c in page.object_list],
         "labels": labels, "states": [("open", _("未办结")), *ComplaintState.choices],
         "outcomes": ComplaintOutcome.choices,
-        "overdue_count": Complaint.objects.visible_to(request.user).overdue(today).count(),
+        # of the filtered rows, and its link keeps the filters: it opens exactly the rows it counts
+        "overdue_count": qs.overdue(today).count(),
+        "overdue_query": urlencode({**filters.as_query(), "overdue": "1"}),
         "is_supervisor": hasattr(request.user, "supervisor"),
         "can_register": _registrable_schools(request.user).exists(),
     }

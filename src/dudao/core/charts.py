@@ -71,3 +71,17 @@ def calendar_heatmap(title: str, year: int, items: Sequence[tuple[str, int]], se
         "series": [{"type": "heatmap", "name": str(series_name), "coordinateSystem": "calendar",
                     "data": [[d, n] for d, n in items]}],
     }
+
+
+def sparkline(labels: Sequence[str], values: Sequence[float | int | None], *, unit: str = "") -> dict:
+    """A small line without axes (the workbench's trend of a figure); gaps stay gaps."""
+    return {
+        "animation": False,
+        "grid": {"left": 4, "right": 4, "top": 6, "bottom": 18},
+        "tooltip": {"trigger": "axis"},
+        "xAxis": {"type": "category", "data": [str(x) for x in labels], "boundaryGap": False,
+                  "axisLine": {"show": False}, "axisTick": {"show": False}, "axisLabel": {"fontSize": 10}},
+        "yAxis": {"type": "value", "show": False, "scale": True},
+        "series": [{"type": "line", "data": list(values), "smooth": True, "symbolSize": 4, "areaStyle": {"opacity": 0.15},
+                    "name": str(unit)}],
+    }

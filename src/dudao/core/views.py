@@ -2,30 +2,27 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from dudao.core.charts import bar_chart, pie_chart
+from dudao.core import workbench
+from dudao.core.charts import sparkline
 from dudao.people.scope import get_scope
-from dudao.schools.selectors import school_stats
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's scope at a glance: counts by kind, stage and region, with a chart."""
-    stats = school_stats(user=request.user)
-    scope = get_scope(request.user)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "stats": stats,
-            "scope": scope,
-            "grants": request.user.role_grants.select_related("office").all(),
-            "kind_chart": pie_chart(_("按办学类型"), [(label, n) for _k, label, n in stats.by_kind]),
-            "region_chart": bar_chart(_("按区划"), [(name, n) for _c, name, n in stats.by_region], _("学校数")),
-        },
-    )
+    """工作台: what this person must do now, each count linking to exactly those rows
+    (core/workbench.py). Supervisors land on 我的督导, their phone page."""
+    if workbench.lands_on_field(request.user):
+        return redirect("visits:field_home")
+    bench = workbench.workbench(user=request.user, today=timezone.localdate())
+    return render(request, "core/home.html", {
+        "bench": bench,
+        "scope": get_scope(request.user),
+        "grants": request.user.role_grants.select_related("office").all(),
+        "sparks": [(f, sparkline(f.trend_labels, f.trend) if f.trend else None) for f in bench.leader],
+    })
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncDate
@@ -194,6 +195,40 @@ def finding_list(*, user: User, filters: FindingFilters | None = None, today: da
                 default=Value(1), output_field=IntegerField())
     return (qs.select_related("region", "school", "supervisor", "office")
             .annotate(urgency=rank).order_by("urgency", "deadline", "-found_on", "-id"))
+
+
+def _state_set(value: str) -> frozenset[str]:
+    if value == UNFINISHED:
+        return frozenset(v for v in FindingState.values if v not in FINISHED_STATES)
+    if value == FINISHED:
+        return frozenset(FINISHED_STATES)
+    return frozenset({value})
+
+
+# due=soon rows are unfinished and not yet due, so they are on time; overdue rows are neither.
+_DUE_WITHIN = {("soon", "ontime"): "soon", ("ontime", "soon"): "soon"}
+
+
+def card_query(filters: FindingFilters, key: str, value: str) -> str | None:
+    """The query of a ledger card ("待整改", "逾期未整改", …) over the filtered rows: the filters plus
+    the card's condition, so the link opens exactly the rows the card counts. When the filters
+    already set `key`, the two are intersected (state=reported ∩ unfinished = reported); None when
+    the intersection is empty (the card counts 0 and has nothing to open)."""
+    query = filters.as_query()
+    current = query.get(key, "")
+    if current and current != value:
+        if key == "state":
+            both = _state_set(current) & _state_set(value)
+            if not both:
+                return None
+            value = current if both == _state_set(current) else value
+        elif key == "due":
+            within = _DUE_WITHIN.get((current, value))
+            if within is None:
+                return None
+            value = within
+    query[key] = value
+    return urlencode(query)
 
 
 # --- counts --------------------------------------------------------------------------------------

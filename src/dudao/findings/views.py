@@ -34,7 +34,7 @@ from dudao.core.excel import xlsx_response
 from dudao.findings import selectors, workflow
 from dudao.findings.forms import ActionForm, FindingCreateForm, PolicyForm, StepFormSet
 from dudao.findings.models import FindingSeverity, FindingSource, FindingState
-from dudao.findings.selectors import FindingFilters
+from dudao.findings.selectors import UNFINISHED, FindingFilters
 from dudao.people.scope import can_manage_office, get_scope
 from dudao.regions.models import Region
 
@@ -95,6 +95,10 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "is_supervisor": workflow.SUPERVISOR in _roles_hint(request.user),
         "can_create": bool(selectors.creatable_offices(request.user)),
         "state_chart": _state_chart(counts) if counts.total else None,
+        # each card's link opens exactly the filtered rows it counts (None: nothing to open)
+        "cards": {name: selectors.card_query(filters, key, value) for name, key, value in (
+            ("unfinished", "state", UNFINISHED), ("overdue", "due", "overdue"), ("soon", "due", "soon"),
+            ("closed", "state", FindingState.CLOSED))},
     }
     template = "findings/ledger.html#results" if request.htmx else "findings/ledger.html"
     return render(request, template, context)

@@ -37,6 +37,21 @@ class ImportJobQuerySet(models.QuerySet):
             return self.none()
         return self.filter(created_by=user)
 
+    def needing_attention(self, *, now=None, days: int = 7) -> ImportJobQuerySet:
+        """Failed in the last `days`, or unfinished with no heartbeat for `core.jobs.STALE_AFTER`
+        (a worker that died): what the workbench counts and `?attention=1` lists."""
+        from datetime import timedelta
+
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from dudao.core.jobs import STALE_AFTER
+
+        now = now or timezone.now()
+        unfinished = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.WRITING)
+        return self.filter(created_at__gte=now - timedelta(days=days)).filter(
+            Q(status=ImportStatus.FAILED) | Q(status__in=unfinished, updated_at__lt=now - STALE_AFTER))
+
 
 class ImportJob(BaseModel):
     kind = models.CharField(_("导入类型"), max_length=20, choices=ImportKind.choices)

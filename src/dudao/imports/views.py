@@ -35,11 +35,15 @@ def access_import_job(user, pk: int) -> ImportJob:
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
     _require_writer(request)
-    page = Paginator(ImportJob.objects.visible_to(request.user).select_related("created_by"), 20).get_page(request.GET.get("page"))
+    jobs = ImportJob.objects.visible_to(request.user).select_related("created_by")
+    attention = request.GET.get("attention") == "1"  # the workbench's "failed or stalled" count links here
+    if attention:
+        jobs = jobs.needing_attention()
+    page = Paginator(jobs, 20).get_page(request.GET.get("page"))
     for job in page.object_list:
         if not job.is_finished:  # a job its worker lost shows as failed here too, not "running" forever
             import_job_check_stalled(job)
-    return render(request, "imports/import_list.html", {"page": page, "kinds": ImportKind.choices})
+    return render(request, "imports/import_list.html", {"page": page, "kinds": ImportKind.choices, "attention": attention})
 
 
 @login_required

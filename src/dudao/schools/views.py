@@ -8,11 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from dudao.core.charts import bar_chart, pie_chart
 from dudao.core.excel import xlsx_response
 from dudao.regions.models import Region
 from dudao.schools.forms import SchoolForm
 from dudao.schools.models import Locality, Ownership, School, SchoolKind, SchoolYearData, Stage
-from dudao.schools.selectors import SchoolFilters, access_school, school_list, school_year_data
+from dudao.schools.selectors import SchoolFilters, access_school, school_list, school_stats, school_year_data
 from dudao.schools.services import EDITABLE_FIELDS, school_export_rows, school_update, year_data_table
 
 PAGE_SIZE = 20
@@ -34,6 +35,18 @@ def school_list_view(request: HttpRequest) -> HttpResponse:
     }
     template = "schools/school_list.html#results" if request.htmx else "schools/school_list.html"
     return render(request, template, context)
+
+
+@login_required
+def school_overview(request: HttpRequest) -> HttpResponse:
+    """学校概况: the register of the user's scope at a glance — counts by kind, ownership, locality,
+    stage and region, with charts (the home page is the workbench; these counts live here)."""
+    stats = school_stats(user=request.user)
+    return render(request, "schools/school_overview.html", {
+        "stats": stats,
+        "kind_chart": pie_chart(_("按办学类型"), [(label, n) for _k, label, n in stats.by_kind]),
+        "region_chart": bar_chart(_("按区划"), [(name, n) for _c, name, n in stats.by_region], _("学校数")),
+    })
 
 
 @login_required

@@ -127,9 +127,12 @@ def compliance(request: HttpRequest) -> HttpResponse:
     zones = report.zone_summary()
     context = _period_context(choice)
     schools_behind = report.schools_behind
+    # ?state=behind: only the supervisors marked 落后 (the workbench's count links here)
+    only_behind = request.GET.get("state") == BEHIND
+    shown = [line for line in lines if line.state == BEHIND] if only_behind else lines
     context.update(
         report=report, columns=columns, lines=lines, zones=[(z, n, v, n - v) for z, n, v in zones],
-        page=Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page")),
+        page=Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page")), only_behind=only_behind,
         schools_behind=schools_behind, schools_behind_shown=schools_behind[:SCHOOLS_SHOWN],
         with_months=choice.kind != "month",
         elapsed_pct=round(report.elapsed * 100),

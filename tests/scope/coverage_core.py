@@ -1,0 +1,6 @@
+"""Scope coverage of the workbench (工作台) and the register counts of 学校概况 (see
+tests/scope/test_every_url_every_role.py): the workbench is walked as every persona in
+its own test; 学校概况 by test_home_counts_only_the_scope."""
+
+OWN_TESTS = "tests/core/test_workbench.py"
+COVERAGE: dict[str, str] = {"core:home": "own", "api-1:get_workbench": "own", "schools:overview": "home"}
