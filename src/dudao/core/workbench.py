@@ -116,15 +116,14 @@ def supervisors_behind(office: Office, *, kind: str = "month", day: date) -> tup
     """(behind, supervisors) of the office's compliance report, as the compliance page marks them
     (落后: below the prorated pace, or the period is over and a check was not met).
 
-    The one call into the compliance engine (visits/compliance.py, which is being reworked): the
+    The one call into the compliance engine (visits/compliance.py, whose table marks each line): the
     workbench and the leader's trend call only this."""
     from dudao.visits import pace
-    from dudao.visits.compliance import compliance_report
+    from dudao.visits.compliance import compliance_report, compliance_table
 
     report = compliance_report(office=office, kind=kind, day=day)
-    behind = sum(1 for row in report.supervisors
-                 if pace.row_state([(c.done, c.required) for c in row.checks], report.elapsed) == pace.BEHIND)
-    return behind, len(report.supervisors)
+    _columns, lines = compliance_table(report)
+    return sum(1 for line in lines if line.state == pace.BEHIND), len(report.supervisors)
 
 
 def _compliance_url(office: Office, day: date, **extra) -> str:
