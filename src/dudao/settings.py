@@ -272,7 +272,9 @@ DUDAO_EMAIL_NOTIFICATIONS = env_bool("DUDAO_EMAIL_NOTIFICATIONS", False)
 # looks like the proxy's address and the per-address limit would stop them all.
 for _name in ("DUDAO_COMPLAINTS_PER_IP_PER_HOUR", "DUDAO_COMPLAINTS_PER_SCHOOL_PER_DAY",
               "DUDAO_COMPLAINT_LOOKUPS_PER_IP_PER_HOUR", "DUDAO_COMPLAINT_MIN_SECONDS",
-              "DUDAO_COMPLAINT_MAX_PHOTO_BYTES", "DUDAO_TRUSTED_PROXIES"):
+              "DUDAO_COMPLAINT_MAX_PHOTO_BYTES", "DUDAO_TRUSTED_PROXIES", "DUDAO_COMPLAINT_ATTEMPTS_PER_IP_PER_HOUR",
+              # what reading one uploaded spreadsheet may cost its capped child process (imports/reader.py)
+              "DUDAO_IMPORT_PARSE_MEMORY_MB", "DUDAO_IMPORT_PARSE_CPU_SECONDS", "DUDAO_IMPORT_MAX_CELLS"):
     if os.environ.get(_name, "").strip():
         globals()[_name] = int(os.environ[_name])
 
