@@ -261,6 +261,25 @@ def test_batch_disable_and_enable(cast, client):
     assert User.objects.filter(pk__in=ids, is_active=True).count() == 3
 
 
+
+def test_nobody_disables_their_own_account_on_its_page(cast, client):
+    """The detail page refuses what the batch action refuses, and keeps what was typed."""
+    client.force_login(cast.county_staff)
+    me = cast.county_staff
+    response = client.post(reverse("people:user_detail", kwargs={"pk": me.pk}),
+                           {"edit-full_name": "改了名字", "edit-phone": "", "edit-email": ""})  # is_active unticked
+    assert response.status_code == 200
+    assert "不能停用自己的账号。" in response.content.decode() and 'value="改了名字"' in response.content.decode()
+    me.refresh_from_db()
+    assert me.is_active and me.full_name != "改了名字"
+    # another account in scope can still be disabled there
+    response = client.post(reverse("people:user_detail", kwargs={"pk": cast.supervisor.pk}),
+                           {"edit-full_name": cast.supervisor.full_name, "edit-phone": "", "edit-email": ""})
+    assert response.status_code == 302
+    cast.supervisor.refresh_from_db()
+    assert not cast.supervisor.is_active
+
+
 ACCOUNT_URLS = ["people:user_list", "people:user_detail", "people:grant_add", "people:grant_remove", "people:user_password",
                 "people:user_unlock", "people:batch_accounts", "people:batch_active"]
 

@@ -25,6 +25,17 @@ class UserEditForm(forms.ModelForm):
         model = User
         fields = ["full_name", "phone", "email", "is_active"]
 
+    def __init__(self, *args, by=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by = by
+
+    def clean_is_active(self) -> bool:
+        # Like the batch action: nobody locks themselves out (an office would need the admin to get back in).
+        active = self.cleaned_data.get("is_active")
+        if not active and self.by is not None and self.instance.pk == self.by.pk:
+            raise forms.ValidationError(_("不能停用自己的账号。"))
+        return active
+
 
 class PasswordForm(forms.Form):
     password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, min_length=8)

@@ -107,7 +107,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     target = access_user(request.user, pk)
-    edit_form = UserEditForm(request.POST or None, instance=target, prefix="edit")
+    edit_form = UserEditForm(request.POST or None, instance=target, prefix="edit", by=request.user)
     grant_form = RoleGrantForm(prefix="grant", by=request.user)
     if request.method == "POST" and edit_form.is_valid():
         edit_form.save()
