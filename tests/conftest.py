@@ -39,6 +39,16 @@ def _reference_data_after_flush(request, django_db_blocker):
             dictionaries_install_builtin()
 
 
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A request in English (language cookie) leaves English active in the thread, as LocaleMiddleware
+    never switches back; each test starts from the default language, as a fresh process would."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def cast(db):
     """The fixed cast of personas (tests/personas.py), built through the services."""

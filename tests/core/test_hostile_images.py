@@ -52,6 +52,17 @@ def test_no_module_turns_on_loading_truncated_images():
             importlib.import_module(module.name)
         except ImportError:
             continue
+    from dudao.zones.plaques import render_pdf
+
+    assert render_pdf("<p>公示牌</p>").startswith(b"%PDF")  # imports WeasyPrint, which turns the flag on
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+def test_a_truncated_image_is_refused_even_when_a_library_allowed_them():
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what WeasyPrint does at import, for the whole process
+    with pytest.raises(ValidationError) as refused:
+        image_clean(jpeg()[:2000], max_side=1000)
+    assert refused.value.code == "truncated"
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 

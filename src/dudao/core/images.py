@@ -3,8 +3,9 @@
 An upload is untrusted: it may be truncated, a decompression bomb, or a valid picture that carries
 HTML or script in a JPEG comment, an EXIF/XMP field or a PNG text chunk (served back later, such a
 file is a stored XSS waiting for a browser that sniffs). So the picture is decoded completely —
-a truncated file is refused, never padded with grey (no process may set Pillow's
-`ImageFile.LOAD_TRUNCATED_IMAGES`; a test checks it stays False) — turned upright from its EXIF
+a truncated file is refused, never padded with grey (Pillow's process-wide
+`ImageFile.LOAD_TRUNCATED_IMAGES` must stay False: WeasyPrint turns it on when imported, so
+`refuse_truncated_images()` turns it off again after that import and before every decode) — turned upright from its EXIF
 orientation, flattened to RGB and written again as a fresh JPEG (or PNG) from the pixels alone: no comment,
 no EXIF, no XMP, no ICC profile, nothing but the picture.
 """
@@ -21,6 +22,13 @@ from django.utils.translation import gettext as _
 
 ALLOWED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})  # MPO: JPEGs from many phone cameras
 MAX_PIXELS = 60_000_000  # refused before decoding, far below what would exhaust memory
+
+
+def refuse_truncated_images() -> None:
+    """Undo what a library may have set for the whole process (WeasyPrint does, at import)."""
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ def image_clean(raw: bytes, *, max_side: int, quality: int = 85, max_pixels: int
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     not_an_image = ValidationError(_("文件不是有效的图片。"), code="invalid")
+    refuse_truncated_images()
     try:
         with Image.open(io.BytesIO(raw)) as image:
             if image.format not in formats:

@@ -303,6 +303,9 @@ def render_pdf(html: str) -> bytes:
     from weasyprint import HTML, URLFetcher
     from weasyprint.text.fonts import FontConfiguration
 
+    from dudao.core.images import refuse_truncated_images
+
+    refuse_truncated_images()  # importing WeasyPrint allowed truncated images in the whole process
     # Only data: URIs (photos, QR codes): rendering never reads a file or the network.
     fetcher = URLFetcher(allowed_protocols={"data"})
     return HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())
