@@ -175,8 +175,11 @@ if __name__ == "__main__":
     import json
     import os
 
-    from common import configure
+    import sys
 
+    from common import ROOT, configure
+
+    sys.path.insert(0, str(ROOT / "src"))  # this worktree's code, not the installed package's
     parser = argparse.ArgumentParser(description="time the compliance report on the existing bench database")
     parser.add_argument("--reuse", action="store_true", required=True, help="time the data already in dudao_bench")
     parser.add_argument("--repeats", type=int, default=5)
