@@ -546,8 +546,6 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
     integers, for all the months; equal to `_judge_months_reference` (tests/visits/test_compliance_fast.py)."""
     months = months_over(period, today)
     if not months:
-        for row in rows:
-            row.months_judged = 0
         return
     by_pk = {row.supervisor.pk: row for row in rows}
     met: dict[tuple[int, str], int] = defaultdict(int)
