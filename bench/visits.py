@@ -174,7 +174,6 @@ if __name__ == "__main__":
     import argparse
     import json
     import os
-
     import sys
 
     from common import ROOT, configure

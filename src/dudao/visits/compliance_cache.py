@@ -25,7 +25,13 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from dudao.regions.models import Office
-from dudao.visits.compliance import Column, ComplianceReport, SupervisorLine, compliance_report, compliance_table
+from dudao.visits.compliance import (
+    Column,
+    ComplianceReport,
+    SupervisorLine,
+    compliance_report,
+    compliance_table,
+)
 from dudao.visits.periods import period_of
 
 DEFAULT_SECONDS = 300
