@@ -143,6 +143,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Compliance figures are kept this many seconds (visits/compliance_cache.py; the pages say so);
+# under pytest 0, so a test sees its own writes (tests/visits/test_compliance_fast.py turns it on).
+COMPLIANCE_CACHE_SECONDS = int(os.environ.get("DUDAO_COMPLIANCE_CACHE_SECONDS", "0" if "pytest" in sys.modules else "300"))
+
 # --- background tasks -------------------------------------------------------------------------
 TASKS = {
     "default": {

@@ -20,7 +20,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from dudao.core.sources import readable
 from dudao.schools.selectors import access_school
-from dudao.visits.compliance import compliance_report, compliance_table
+from dudao.visits.compliance_cache import compliance_cached
 from dudao.visits.forms import error_dict, visit_input
 from dudao.visits.models import Visit, VisitStatus
 from dudao.visits.pace import BEHIND
@@ -284,8 +284,8 @@ def get_compliance(request, office_id: int | None = None, kind: Literal["month",
         if not offices:
             raise PermissionDenied("只有督导室工作人员、领导和管理员可以查看督导室的统计。")
         office = offices[0]
-    report = compliance_report(office=office, kind=kind, day=day or timezone.localdate())
-    columns, lines = compliance_table(report)
+    done = compliance_cached(office=office, kind=kind, day=day or timezone.localdate())
+    report, columns, lines = done.report, done.columns, done.lines
     with_months = kind != "month"
     return {
         "office_id": office.pk, "office_name": office.name,

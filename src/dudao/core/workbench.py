@@ -117,13 +117,21 @@ def supervisors_behind(office: Office, *, kind: str = "month", day: date) -> tup
     (落后: below the prorated pace, or the period is over and a check was not met).
 
     The one call into the compliance engine (visits/compliance.py, whose table marks each line): the
-    workbench and the leader's trend call only this."""
-    from dudao.visits import pace
-    from dudao.visits.compliance import compliance_report, compliance_table
+    workbench and the leader's trend call only this.
 
-    report = compliance_report(office=office, kind=kind, day=day)
-    _columns, lines = compliance_table(report)
-    return sum(1 for line in lines if line.state == pace.BEHIND), len(report.supervisors)
+    The figures may be a few minutes old (visits/compliance_cache.py; the home page says so): a
+    province's report takes a second to compute and the home page is opened all day."""
+    from dudao.visits.compliance_cache import behind_cached
+
+    return behind_cached(office, kind=kind, day=day)
+
+
+def _stale_note() -> str:
+    """Says how old the compliance figures may be (visits/compliance_cache.py), when they are kept."""
+    from dudao.visits.compliance_cache import cache_seconds
+
+    minutes = cache_seconds() // 60
+    return _("（数据至多延迟 %(m)s 分钟）") % {"m": minutes} if minutes else ""
 
 
 def _compliance_url(office: Office, day: date, **extra) -> str:
@@ -180,7 +188,7 @@ def _office_tiles(user: User, office: Office | None, today: date) -> list[Tile]:
     if office is not None:
         behind, _total = supervisors_behind(office, day=today)
         tiles.append(Tile("behind", _("本月落后督学"), behind, _compliance_url(office, today, state="behind"),
-                          _("低于按已过天数折算的配额进度"), urgent=True))
+                          _("低于按已过天数折算的配额进度") + _stale_note(), urgent=True))
     if can_write_anything(user):
         tiles.append(Tile("jobs", _("失败或中断的导入"), stalled_jobs(user).count(), _url("imports:list", {"attention": 1}),
                           _("近 7 天内失败或停止响应的导入任务")))
@@ -217,7 +225,7 @@ def _quota_figure(office: Office, today: date) -> Figure:
         rates.append(round(100 * (total - behind) / total, 1) if total else None)
     now = rates[-1]  # the current month (behind: its 落后 count, the loop's last)
     return Figure("quota", _("督导配额达标率"), f"{now}%" if now is not None else "—", _compliance_url(office, today),
-                  _("本月落后督学 %(n)s 人") % {"n": behind},
+                  _("本月落后督学 %(n)s 人") % {"n": behind} + _stale_note(),
                   tuple(f"{m.month}月" for m in months), tuple(rates))
 
 

@@ -36,7 +36,8 @@ from dudao.core.excel import xlsx_response, xlsx_sheets_response
 from dudao.people.scope import ancestor_codes, can_manage_office
 from dudao.regions.models import Office, Region
 from dudao.supervisors.models import Supervisor
-from dudao.visits.compliance import ComplianceReport, compliance_report, compliance_table
+from dudao.visits.compliance import ComplianceReport
+from dudao.visits.compliance_cache import cache_seconds, compliance_cached
 from dudao.visits.exports import compliance_notes, compliance_sheets
 from dudao.visits.forms_office import QuotaOverrideForm
 from dudao.visits.models import QuotaPeriod, VisitMode
@@ -122,8 +123,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
     """Each supervisor's checks (done / required) for a month, semester or year, per zone coverage,
     and the rule versions and sources the numbers were computed with."""
     choice = _office_choice(request)
-    report = compliance_report(office=choice.office, kind=choice.kind, day=choice.day)
-    columns, lines = compliance_table(report)
+    done = compliance_cached(office=choice.office, kind=choice.kind, day=choice.day)
+    report, columns, lines = done.report, done.columns, done.lines
     zones = report.zone_summary()
     context = _period_context(choice)
     schools_behind = report.schools_behind
@@ -135,6 +136,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
         page=Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page")), only_behind=only_behind,
         schools_behind=schools_behind, schools_behind_shown=schools_behind[:SCHOOLS_SHOWN],
         with_months=choice.kind != "month",
+        computed_at=done.computed_at, cache_minutes=cache_seconds() // 60,
         elapsed_pct=round(report.elapsed * 100),
         behind_count=sum(1 for line in lines if line.state == BEHIND),
         log_start=report.period.start.isoformat(), log_end=report.period.end.isoformat(),
@@ -157,8 +159,8 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
     """The compliance table of the page (every rule's done / required per supervisor, months short)
     and the schools below their rule, as Excel — the same report, the same numbers."""
     choice = _office_choice(request)
-    report = compliance_report(office=choice.office, kind=choice.kind, day=choice.day)
-    columns, lines = compliance_table(report)
+    done = compliance_cached(office=choice.office, kind=choice.kind, day=choice.day)
+    report, columns, lines = done.report, done.columns, done.lines
     sheets = compliance_sheets(report, columns, lines)
     notes = compliance_notes(report)
     return xlsx_sheets_response(f"{choice.office.name}-{report.period.label}-督导配额完成情况", sheets, notes=notes)
@@ -169,7 +171,7 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
 
 def _not_visited(request: HttpRequest) -> tuple[OfficeChoice, ComplianceReport, list, str]:
     choice = _office_choice(request)
-    report = compliance_report(office=choice.office, kind=choice.kind, day=choice.day)
+    report = compliance_cached(office=choice.office, kind=choice.kind, day=choice.day).report
     rows = report.schools_not_visited
     zone = (request.GET.get("zone") or "").strip()[:64]
     if zone:

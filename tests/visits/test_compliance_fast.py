@@ -1,0 +1,184 @@
+"""The fast paths of the compliance figures equal the slow computation, and their query counts do
+not grow with the office's size (issue [7]: province scale).
+
+- `_judge_months` (one integer group of the visits per (supervisor, school, month), the assignments
+  covering every month sorted out once) against `_judge_months_reference`, on generated data:
+  several supervisors, handovers mid-month, visits on month borders, a per-school and monthly rules;
+- the reports kept a few minutes (visits/compliance_cache.py) against a fresh computation;
+- query budgets of the compliance page, its API and the workbench at 3 and at 30 supervisors.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from dudao.regions.models import Region
+from dudao.schools.models import School
+from dudao.visits import compliance_cache
+from dudao.visits.compliance import compliance_report, compliance_table
+from dudao.visits.models import QuotaMetric, QuotaPeriod, Visit
+from dudao.visits.quota import quota_rule_override
+from dudao.zones.models import Assignment
+from dudao.zones.services import zone_add_schools, zone_create
+
+YEAR = 2025
+TODAY = date(2026, 2, 10)
+
+
+def _visit(supervisor, school, day: date, by) -> Visit:
+    started = timezone.make_aware(datetime.combine(day, time(9)))
+    return Visit.objects.create(client_id=uuid.uuid4(), supervisor=supervisor, school=school, status="submitted",
+                                started_at=started, visit_date=day, submitted_at=started, created_by=by)
+
+
+def _generated(cast, make_supervisor, ningxiang, *, supervisors: int, seed: int = 7, rules: bool = True) -> list:
+    """`supervisors` supervisors of 宁乡, two schools each in one zone; a third of the schools change
+    hands mid-month; visits at random days, plus some on the first and last day of months."""
+    rng = random.Random(seed)
+    town = Region.objects.filter(code__startswith="430182", level="township").first()
+    people = [make_supervisor(kind="full_time" if i % 3 else "part_time") for i in range(supervisors)]
+    zone = zone_create(office=ningxiang, name=f"生成责任区{supervisors}")
+    schools = [School.objects.create(code=f"8430182{supervisors:03d}{i:04d}", name=f"生成小学{supervisors}-{i}", kind="primary",
+                                     locality="rural", region=town, region_code=town.code)
+               for i in range(2 * supervisors)]
+    zone_add_schools(zone=zone, schools=schools)
+    holder = {}
+    for i, school in enumerate(schools):
+        first = people[i // 2]
+        if i % 3 == 0 and supervisors > 1:  # a handover in the middle of a month
+            other = people[(i // 2 + 1) % supervisors]
+            cut = date(YEAR, rng.randrange(2, 12), 15)
+            Assignment.objects.create(supervisor=first, school=school, starts_on=date(YEAR - 1, 9, 1), ends_on=cut)
+            Assignment.objects.create(supervisor=other, school=school, starts_on=cut + timedelta(days=1))
+            holder[school.pk] = [(first, date(YEAR - 1, 9, 1), cut), (other, cut + timedelta(days=1), date.max)]
+        else:
+            Assignment.objects.create(supervisor=first, school=school, starts_on=date(YEAR - 1, 9, 1))
+            holder[school.pk] = [(first, date(YEAR - 1, 9, 1), date.max)]
+    days = [date(YEAR, 1, 1) + timedelta(days=d) for d in range(365)]
+    borders = [date(YEAR, m, 1) for m in range(1, 13)] + [date(YEAR, m + 1, 1) - timedelta(days=1) for m in range(1, 12)]
+    for _ in range(12 * supervisors):
+        school = schools[rng.randrange(len(schools))]
+        day = rng.choice(borders) if rng.random() < 0.3 else rng.choice(days)
+        by_holder = next(s for s, a, b in holder[school.pk] if a <= day <= b) if rng.random() < 0.8 else rng.choice(people)
+        _visit(by_holder, school, day, cast.admin)
+    # a county rule per school and a stricter monthly one (seed 001 gives 4 visits per supervisor a month)
+    if not rules:
+        return people
+    quota_rule_override(office=ningxiang, zone_level="county", metric=QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL,
+                        period=QuotaPeriod.MONTH, required=1, valid_from=date(YEAR - 1, 1, 1), source="测试")
+    quota_rule_override(office=ningxiang, zone_level="county", metric=QuotaMetric.VISITS_PER_ZONE_SCHOOL,
+                        period=QuotaPeriod.MONTH, required=1, valid_from=date(YEAR - 1, 1, 1), source="测试",
+                        supervisor_kind="part_time")
+    return people
+
+
+def _figures(report) -> list:
+    return sorted((row.supervisor.pk, row.visits, row.schools, row.months_judged, row.months_short,
+                   tuple(sorted((c.rule.pk, c.done, c.required, c.over_months) for c in row.checks)))
+                  for row in report.supervisors)
+
+
+@pytest.mark.parametrize(("kind", "day"), [("year", date(YEAR, 6, 1)), ("semester", date(YEAR, 3, 1)),
+                                           ("semester", date(YEAR, 10, 1)), ("year", date(YEAR, 12, 31))])
+def test_month_by_month_judging_equals_the_reference(cast, make_supervisor, ningxiang, quota_defaults, kind, day):
+    _generated(cast, make_supervisor, ningxiang, supervisors=6)
+    for today in (TODAY, date(YEAR, 7, 20), date(YEAR, 11, 1)):
+        fast = compliance_report(office=ningxiang, kind=kind, day=day, today=today)
+        slow = compliance_report(office=ningxiang, kind=kind, day=day, today=today, slow=True)
+        assert _figures(fast) == _figures(slow), (kind, day, today)
+        assert [line.state for line in compliance_table(fast)[1]] == [line.state for line in compliance_table(slow)[1]]
+    # the comparison is not empty: months were judged, some met and some missed
+    months = [c for row in fast.supervisors for c in row.checks if c.over_months]
+    assert months and any(c.done > 0 for c in months) and any(c.done < c.required for c in months)
+
+
+def test_months_on_the_border_count_in_their_own_month(cast, make_supervisor, ningxiang, quota_defaults):
+    """By hand: one supervisor, one school, 4 visits on 31 January and 4 on 1 February → January
+    and February both meet 4 visits a month; March (none) does not."""
+    zhang = make_supervisor()
+    town = Region.objects.filter(code__startswith="430182", level="township").first()
+    school = School.objects.create(code="84301820000001", name="边界小学", kind="primary", locality="rural", region=town,
+                                   region_code=town.code)
+    zone_add_schools(zone=zone_create(office=ningxiang, name="边界责任区"), schools=[school])
+    Assignment.objects.create(supervisor=zhang, school=school, starts_on=date(YEAR - 1, 1, 1))
+    for day in [date(YEAR, 1, 31)] * 4 + [date(YEAR, 2, 1)] * 4:
+        _visit(zhang, school, day, cast.admin)
+    for slow in (False, True):
+        report = compliance_report(office=ningxiang, kind="semester", day=date(YEAR, 3, 1), today=date(YEAR, 4, 2), slow=slow)
+        row = next(r for r in report.supervisors if r.supervisor.pk == zhang.pk)
+        per_supervisor = next(c for c in row.checks if c.over_months and c.rule.metric == QuotaMetric.VISITS_PER_SUPERVISOR)
+        assert (per_supervisor.done, per_supervisor.required) == (1, 2)  # February met, March not
+        assert (row.months_judged, row.months_short) == (2, 1)
+
+
+def test_kept_reports_equal_a_fresh_computation_and_cost_no_query(cast, make_supervisor, ningxiang, quota_defaults, settings):
+    settings.COMPLIANCE_CACHE_SECONDS = 300
+    compliance_cache.forget_reports()
+    _generated(cast, make_supervisor, ningxiang, supervisors=4)
+    kept = compliance_cache.compliance_cached(office=ningxiang, kind="year", day=date(YEAR, 5, 1), today=TODAY)
+    with CaptureQueriesContext(connection) as queries:
+        again = compliance_cache.compliance_cached(office=ningxiang, kind="year", day=date(YEAR, 9, 9), today=TODAY)
+        behind = compliance_cache.behind_cached(ningxiang, kind="year", day=date(YEAR, 5, 1), today=TODAY)
+        assert compliance_cache.behind_cached(ningxiang, kind="year", day=date(YEAR, 5, 1), today=TODAY) == behind
+    assert again is kept and len(queries) == 0
+    fresh = compliance_report(office=ningxiang, kind="year", day=date(YEAR, 5, 1), today=TODAY, slow=True)
+    assert _figures(kept.report) == _figures(fresh)
+    assert behind == (sum(1 for line in compliance_table(fresh)[1] if line.state == "behind"), len(fresh.supervisors))
+    # another period or another day is computed anew
+    other = compliance_cache.compliance_cached(office=ningxiang, kind="month", day=date(YEAR, 5, 1), today=TODAY)
+    assert other is not kept
+    compliance_cache.forget_reports()
+
+
+def test_the_page_says_how_old_kept_figures_may_be(cast, client, ningxiang, quota_defaults, settings):
+    settings.COMPLIANCE_CACHE_SECONDS = 300
+    compliance_cache.forget_reports()
+    client.force_login(cast.county_staff)
+    html = client.get(reverse("visits:compliance"), {"office": ningxiang.pk}).content.decode()
+    assert 'data-testid="computed-at"' in html and "保留 5 分钟" in html
+    compliance_cache.forget_reports()
+
+
+def _queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(queries)
+
+
+# Budgets: a fixed number of queries whatever the office's size (the figures come from groups).
+BUDGETS = {"page": 30, "api": 30, "workbench": 80}
+
+
+def test_query_counts_do_not_grow_with_the_office(cast, client, make_supervisor, ningxiang, quota_defaults):
+    """3 and then 30 supervisors (60 schools, 360 visits more): the compliance page (month and year),
+    its API and the workbench run the same number of queries, within a budget."""
+    leader = cast.county_leader
+    counts = {}
+    for size in (3, 30):
+        cache.clear()  # the leader's finished months are kept an hour: count them computed at both sizes
+        _generated(cast, make_supervisor, ningxiang, supervisors=size if size == 3 else size - 3, seed=size,
+                   rules=size == 3)
+        client.force_login(cast.county_staff)
+        counts[size] = {
+            "page": _queries(client, reverse("visits:compliance"), {"office": ningxiang.pk, "kind": "month", "day": "2025-10-15"}),
+            "page_year": _queries(client, reverse("visits:compliance"), {"office": ningxiang.pk, "kind": "year", "day": "2025-10-15"}),
+            "api": _queries(client, reverse("api-1:get_compliance"), {"office_id": ningxiang.pk, "kind": "year", "day": "2025-10-15"}),
+            "workbench": _queries(client, reverse("api-1:get_workbench")),
+        }
+        client.force_login(leader)
+        counts[size]["workbench_leader"] = _queries(client, reverse("core:home"))
+    for name, n in counts[30].items():
+        # at most the few queries that run only when there is something to read: the dates of
+        # handovers inside the period, the last visit before it of schools not visited in it
+        assert counts[3][name] - 3 <= n <= counts[3][name] + 3, counts
+        assert n <= BUDGETS[name.split("_")[0]] and counts[3][name] <= BUDGETS[name.split("_")[0]], (name, n)
