@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +25,20 @@ def home(request: HttpRequest) -> HttpResponse:
         "grants": request.user.role_grants.select_related("office").all(),
         "sparks": [(f, sparkline(f.trend_labels, f.trend) if f.trend else None) for f in bench.leader],
     })
+
+
+@login_required
+def jobs_attention(request: HttpRequest) -> HttpResponse:
+    """后台任务需处理: the failed or stalled imports, monitoring runs and plaque batches of the last
+    week in the user's scope (core/attention.py); the workbench's "jobs" tile counts these rows.
+    For those who may change data, like the import pages (others: 403)."""
+    from dudao.core.attention import RECENT_JOB_DAYS, job_rows
+    from dudao.people.scope import can_write_anything
+
+    if not can_write_anything(request.user):
+        raise PermissionDenied
+    page = Paginator(job_rows(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "core/jobs_attention.html", {"page": page, "days": RECENT_JOB_DAYS})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -4,7 +4,7 @@ rows it counts.
 Every count is read through the one scope mechanism — the same selector (and the same filters) the
 linked page uses: `finding_list` with `FindingFilters` for the ledger, `complaint_list` with
 `ComplaintFilters` for complaints, the compliance report of the user's own office for supervisors
-behind their quota, the coverage report for gaps, `ImportJob.objects.visible_to` for stalled jobs.
+behind their quota, the coverage report for gaps, core/attention.py (each kind's `visible_to`) for stalled jobs.
 So the figure on the workbench is the number of rows the link shows (tests/core/test_workbench.py).
 
 - office staff (and admins): problems to issue, overdue, waiting for 核查, disputes to answer,
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from dudao.regions.models import Office
 
 TREND_MONTHS = 6
-RECENT_JOB_DAYS = 7  # failed or stalled jobs of the last week are still news
 PAST_MONTH_CACHE_SECONDS = 3600  # a finished month's quota figures change only with late records
 
 
@@ -173,11 +172,12 @@ def _complaint_tile(user: User) -> Tile:
                 _url("complaints:list", filters.as_query()), _("已受理、尚未分流处理"))
 
 
-def stalled_jobs(user: User):
-    """Import jobs the user sees that failed, or whose worker stopped beating, in the last week."""
-    from dudao.imports.models import ImportJob
+def stalled_jobs(user: User) -> int:
+    """Background jobs the user sees (imports, monitoring runs, plaque batches) that failed, or whose
+    worker stopped beating, in the last week: the rows of 后台任务需处理 (core/attention.py)."""
+    from dudao.core.attention import job_counts
 
-    return ImportJob.objects.visible_to(user).needing_attention(days=RECENT_JOB_DAYS)
+    return sum(job_counts(user=user).values())
 
 
 def _office_tiles(user: User, office: Office | None, today: date) -> list[Tile]:
@@ -190,8 +190,8 @@ def _office_tiles(user: User, office: Office | None, today: date) -> list[Tile]:
         tiles.append(Tile("behind", _("本月落后督学"), behind, _compliance_url(office, today, state="behind"),
                           _("低于按已过天数折算的配额进度") + _stale_note(), urgent=True))
     if can_write_anything(user):
-        tiles.append(Tile("jobs", _("失败或中断的导入"), stalled_jobs(user).count(), _url("imports:list", {"attention": 1}),
-                          _("近 7 天内失败或停止响应的导入任务")))
+        tiles.append(Tile("jobs", _("失败或中断的后台任务"), stalled_jobs(user), _url("core:jobs_attention"),
+                          _("近 7 天内失败或停止响应的导入、监测计算与公示牌生成")))
     if office is not None and office.level in (RegionLevel.COUNTY, RegionLevel.CITY) and sees_office_details(user, office):
         from dudao.zones.coverage import coverage_report
 
