@@ -150,3 +150,13 @@ def test_every_persona(cast, client, jobs, persona):
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("core:jobs_attention"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_page_and_tile_in_english(cast, client, jobs):
+    client.force_login(cast.county_staff)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    home = client.get(reverse("core:home")).content.decode()
+    assert "Failed or stalled background jobs" in home and "失败或中断的后台任务" not in home
+    html = client.get(reverse("core:jobs_attention")).content.decode()
+    assert "Background jobs needing attention" in html and "Started by" in html
+    assert "System (manual recompute)" in html and "后台任务需处理" not in html
