@@ -19,7 +19,7 @@ import resource
 import sys
 import time
 
-from common import OUT_DIR, configure
+from common import BENCH_DB, OUT_DIR, configure
 
 
 def peak_rss_mb() -> float:
@@ -31,9 +31,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("job_id", type=int, nargs="?", help="read from stdin when absent")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--database", default=BENCH_DB, help=f"on the bench server (default {BENCH_DB})")
     args = parser.parse_args()
 
-    configure()
+    configure(args.database)
     # As on a real worker: a task the import enqueues (the monitoring recompute of the counties it
     # touched) is queued in the database for the worker, not run inside the timed import.
     os.environ["DUDAO_TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
@@ -54,15 +55,15 @@ def main() -> None:
         import pstats
 
         profiler = cProfile.Profile()
-        profiler.runcall(import_job_run, job_id=args.job_id)
+        phases = profiler.runcall(import_job_run, job_id=args.job_id)
         profiler.dump_stats(OUT_DIR / "import.prof")
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(20)
     else:
-        import_job_run(job_id=args.job_id)
+        phases = import_job_run(job_id=args.job_id)
     seconds = time.perf_counter() - started
     print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": round(peak_rss_mb(), 1),
-                      "baseline_rss_mb": round(baseline, 1)}))
+                      "baseline_rss_mb": round(baseline, 1), "phases": phases}))
 
 
 if __name__ == "__main__":
