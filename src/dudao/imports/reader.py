@@ -174,9 +174,12 @@ def _rows_from(out: str) -> Iterator[list]:
         with fh:
             while True:
                 try:
-                    yield _CellUnpickler(fh).load()
+                    chunk = _CellUnpickler(fh).load()  # a list of rows (sandbox.ROWS_PER_PICKLE)
                 except EOFError:
                     return
+                if not isinstance(chunk, list):
+                    raise pickle.UnpicklingError("not a list of rows")
+                yield from chunk
 
     return rows()
 

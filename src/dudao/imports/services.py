@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 MAX_REPORTED_ERRORS = 1000
 PROGRESS_EVERY = 5000
 INLINE_MAX_BYTES = 512 * 1024
+PARSE_CACHE_SIZE = 10_000  # parsed values kept per column (see _run)
+_MISSING = object()
 
 
 def importer_for(kind: str):
@@ -179,7 +181,12 @@ def _run(job: ImportJob, phases: dict[str, float] | None = None) -> None:
     started = clock()
     importer = importer_cls(job.created_by)
     importer.prepare()
-    plan = [(col, positions[col.key]) for col in columns if col.key in positions]
+    # Parsers are pure functions of the cell (columns.py), and a yearly-data file repeats most of
+    # its values (small counts, the same stage, a school's code once per year): each column keeps
+    # the result of the float and text cells it has parsed, so a repeated value costs one lookup.
+    # Errors are not kept (they are raised again), booleans and ints never look the cache up (True
+    # == 1.0), and each cache stops growing at PARSE_CACHE_SIZE values.
+    plan = [(col.key, col.title, col.required, col.parse, positions[col.key], {}) for col in columns if col.key in positions]
     absent = [col for col in columns if col.key not in positions]
     error_count = 0
     rows_seen = 0
@@ -188,6 +195,7 @@ def _run(job: ImportJob, phases: dict[str, float] | None = None) -> None:
     transfer = 0.0
     rows = iter(table.rows)
     rownum = table.header_row
+    is_blank = c.is_blank
     while True:
         tick = clock()
         raw = next(rows, None)
@@ -195,23 +203,33 @@ def _run(job: ImportJob, phases: dict[str, float] | None = None) -> None:
         if raw is None:
             break
         rownum += 1
-        if not raw or all(c.is_blank(v) for v in raw):
+        if not raw or (is_blank(raw[0]) and all(is_blank(v) for v in raw)):
             continue
         rows_seen += 1
         values: dict = {}
         row_errors: list[tuple[str, str]] = []
         width = len(raw)
-        for col, index in plan:
+        for key, title, required, parse, index, cache in plan:
             cell = raw[index] if index < width else None
-            if c.is_blank(cell):
-                if col.required:
-                    row_errors.append((col.title, "必填项为空"))
+            kind = cell.__class__
+            cacheable = kind is float or kind is str
+            if cacheable:
+                value = cache.get(cell, _MISSING)
+                if value is not _MISSING:
+                    values[key] = value
                     continue
-                cell = None
+            if cell is None or (kind is str and not cell.strip()):
+                if required:
+                    row_errors.append((title, "必填项为空"))
+                    continue
+                cell, cacheable = None, False
             try:
-                values[col.key] = col.parse(cell)
+                values[key] = value = parse(cell)
             except c.CellError as exc:
-                row_errors.append((col.title, str(exc)))
+                row_errors.append((title, str(exc)))
+                continue
+            if cacheable and len(cache) < PARSE_CACHE_SIZE:
+                cache[cell] = value
         for col in absent:
             values[col.key] = col.parse(None)
         if not row_errors:
