@@ -27,6 +27,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("job_id", type=int, nargs="?", help="read from stdin when absent")
@@ -50,6 +55,7 @@ def main() -> None:
         args.job_id = int(line)
     baseline = peak_rss_mb()  # Python + Django loaded, before the import touches the file
     started = time.perf_counter()
+    cpu_before = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
     if args.profile:
         import cProfile
         import pstats
@@ -62,7 +68,11 @@ def main() -> None:
     else:
         phases = import_job_run(job_id=args.job_id)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": round(peak_rss_mb(), 1),
+    # CPU seconds vary less than wall time on a busy machine: this process, and the spreadsheet
+    # parser it waited for (PostgreSQL's own work is in neither).
+    cpu = {"cpu_s": round(cpu_seconds(resource.RUSAGE_SELF) - cpu_before[0], 2),
+           "parser_cpu_s": round(cpu_seconds(resource.RUSAGE_CHILDREN) - cpu_before[1], 2)}
+    print(json.dumps({"seconds": round(seconds, 2), **cpu, "peak_rss_mb": round(peak_rss_mb(), 1),
                       "baseline_rss_mb": round(baseline, 1), "phases": phases}))
 
 

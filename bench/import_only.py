@@ -181,15 +181,18 @@ def main() -> int:
         print(f"run {number}: {figures['seconds']:.2f} s = reading {phases['reading_s']:.2f} s "
               f"(parse {phases['parse_s']:.2f} + transfer {phases['transfer_s']:.2f}) + writing {phases['writing_s']:.2f} s "
               f"(check {phases['check_s']:.2f} + upsert {phases['upsert_s']:.2f} + after {phases['after_s']:.2f}); "
+              f"CPU {figures['cpu_s']:.2f} s + parser {figures['parser_cpu_s']:.2f} s; "
               f"peak RSS {figures['peak_rss_mb']:.0f} MB, parser child {phases['parse_peak_mb']:.0f} MB; "
               f"created {figures['created']:,}, updated {figures['updated']:,}; load {figures['load_average'][0]:.2f}",
               flush=True)
-    median = {key: round(statistics.median(r[key] for r in runs), 2) for key in ("seconds", "peak_rss_mb")}
+    median = {key: round(statistics.median(r[key] for r in runs), 2)
+              for key in ("seconds", "cpu_s", "parser_cpu_s", "peak_rss_mb")}
     if all(r["phases"] for r in runs):
         median.update({key: round(statistics.median(r["phases"][key] for r in runs), 2)
                        for key in ("reading_s", "writing_s", "parse_s", "transfer_s", "check_s", "upsert_s", "after_s")})
     split = f" (reading {median['reading_s']:.2f} s, writing {median['writing_s']:.2f} s)" if "reading_s" in median else ""
-    print(f"median of {len(runs)}: {median['seconds']:.2f} s{split}, peak RSS {median['peak_rss_mb']:.0f} MB; "
+    print(f"median of {len(runs)}: {median['seconds']:.2f} s{split}, CPU {median['cpu_s']:.2f} s + parser "
+          f"{median['parser_cpu_s']:.2f} s, peak RSS {median['peak_rss_mb']:.0f} MB; "
           f"load average {os.getloadavg()}")
     (OUT_DIR / "import_only.json").write_text(json.dumps({"runs": runs, "median": median}, indent=2))
     return 0
