@@ -29,9 +29,12 @@ import time
 
 from common import OUT_DIR, PG_SERVER_URL, ROOT, configure
 
-# This checkout's code, in this process and in import_once.py (the virtualenv may point elsewhere).
-sys.path.insert(0, str(ROOT / "src"))
-os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])
+
+
+def use_code(src: str) -> None:
+    """Import Dudao from `src`, here and in import_once.py (the virtualenv may point elsewhere)."""
+    sys.path.insert(0, src)
+    os.environ["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])])
 
 DATABASE = "dudao_bench_imp"
 FILE = OUT_DIR / "import_only_100k.xlsx"
@@ -159,7 +162,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true", help=f"drop and rebuild {DATABASE}")
     parser.add_argument("--profile", action="store_true", help="cProfile the import (hot spots on stderr)")
+    parser.add_argument("--src", default=str(ROOT / "src"),
+                        help="the code to time (default: this checkout's src; e.g. an older commit's, to compare)")
     args = parser.parse_args()
+    use_code(args.src)
 
     configure(DATABASE)
     ensure_database(args.rebuild)
@@ -175,7 +181,8 @@ def main() -> int:
         runs.append(figures)
         phases = figures["phases"]
         if not phases:  # an import_job_run that does not report its phases (older code on the path)
-            print(f"run {number}: {figures['seconds']:.2f} s, peak RSS {figures['peak_rss_mb']:.0f} MB; "
+            print(f"run {number}: {figures['seconds']:.2f} s, CPU {figures['cpu_s']:.2f} s + parser "
+                  f"{figures['parser_cpu_s']:.2f} s, peak RSS {figures['peak_rss_mb']:.0f} MB; "
                   f"load {figures['load_average'][0]:.2f}", flush=True)
             continue
         print(f"run {number}: {figures['seconds']:.2f} s = reading {phases['reading_s']:.2f} s "
