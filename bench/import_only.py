@@ -30,11 +30,11 @@ import time
 from common import OUT_DIR, PG_SERVER_URL, ROOT, configure
 
 
-
 def use_code(src: str) -> None:
     """Import Dudao from `src`, here and in import_once.py (the virtualenv may point elsewhere)."""
     sys.path.insert(0, src)
     os.environ["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])])
+
 
 DATABASE = "dudao_bench_imp"
 FILE = OUT_DIR / "import_only_100k.xlsx"
