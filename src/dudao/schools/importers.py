@@ -7,6 +7,7 @@ all-or-nothing: one error anywhere and nothing is written.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -145,6 +146,9 @@ def _year_field_parser(name: str):
     return c.integer(maximum=1_000_000 if name != "books" else 100_000_000)
 
 
+_year_values = operator.itemgetter(*YEAR_DATA_FIELDS)  # a checked row's figures, in YEAR_DATA_FIELDS order
+
+
 class YearDataImporter:
     kind = "year_data"
     sheet_name = "年度基础数据"
@@ -196,7 +200,7 @@ class YearDataImporter:
                 title = str(SchoolYearData._meta.get_field(name).verbose_name)
                 problems.append((title, f"不能超过专任教师数（{row['teachers']}）"))
         if not problems:
-            self.rows.append((school[0], row["year"], row["stage"], *[row[n] for n in YEAR_DATA_FIELDS]))
+            self.rows.append((school[0], row["year"], row["stage"], *_year_values(row)))
         return problems
 
     def write(self) -> tuple[int, int]:
