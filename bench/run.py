@@ -272,8 +272,8 @@ def import_split(figures: dict) -> str:
     apart, with the CPU seconds of the worker and of the parser (steadier than wall time on a busy
     machine). `phases` comes from import_job_run (services._run)."""
     phases = figures.get("phases") or {}
-    if not phases:
-        return "(no phase figures)"
+    if "writing_s" not in phases:  # the job failed before writing
+        return f"(no phase figures: {phases})"
     return (f"reading {phases['reading_s']:.2f} s (parse {phases['parse_s']:.2f} + transfer {phases['transfer_s']:.2f}), "
             f"writing {phases['writing_s']:.2f} s (check {phases['check_s']:.2f} + upsert {phases['upsert_s']:.2f} + "
             f"after {phases['after_s']:.2f}); CPU {figures['cpu_s']:.2f} s + parser {figures['parser_cpu_s']:.2f} s; "
