@@ -17,9 +17,10 @@ BENCH_DB = "dudao_bench"
 PG_SERVER_URL = os.environ.get("DUDAO_BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 
 
-def configure() -> None:
-    """Point Django at the bench database with DEBUG off (DEBUG records every query)."""
-    os.environ["DATABASE_URL"] = f"{PG_SERVER_URL}/{BENCH_DB}"
+def configure(database: str = BENCH_DB) -> None:
+    """Point Django at the bench database (or another one on the same server) with DEBUG off
+    (DEBUG records every query)."""
+    os.environ["DATABASE_URL"] = f"{PG_SERVER_URL}/{database}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "dudao.settings"
     # TESTING gives the built-in secret key, plain static storage, a cheap password hasher and the
     # immediate tasks backend; none of it is on the measured paths. DEBUG and DEMO stay off.

@@ -241,16 +241,18 @@ def bench_import(user: User, sections: list[Section], worker: subprocess.Popen, 
         job = import_job_create(user=user, kind=ImportKind.YEAR_DATA, upload=upload)
     # The worker's part, in a fresh process: validate and write.
     print("… import_job_run in a separate process", flush=True)
+    load_average = os.getloadavg()
     stdout, stderr = worker.communicate(f"{job.pk}\n", timeout=1800)
     job = ImportJob.objects.get(pk=job.pk)
     if profile or worker.returncode or job.status != ImportStatus.SUCCEEDED:
         sys.stderr.write(stderr)
     if worker.returncode:
         raise SystemExit(f"import_once.py failed with status {worker.returncode}")
-    figures.update(json.loads(stdout.strip().splitlines()[-1]))
+    figures.update(json.loads(stdout.strip().splitlines()[-1]), load_average=[round(x, 2) for x in load_average])
     figures.update(profiled=profile, status=job.status, created=job.created_count, updated=job.updated_count, message=job.message)
     print(f"  {job.message}  {figures['seconds']:.2f} s, peak RSS {figures['peak_rss_mb']:.0f} MB "
           f"(after Django setup {figures['baseline_rss_mb']:.0f} MB)", flush=True)
+    print(f"  {import_split(figures)}", flush=True)
     # Correctness: the job succeeded and every row was written by this import.
     if job.status != ImportStatus.SUCCEEDED:
         raise SystemExit(f"import failed: {job.message} {job.errors[:5]}")
@@ -263,6 +265,19 @@ def bench_import(user: User, sections: list[Section], worker: subprocess.Popen, 
         if stored != students:
             raise SystemExit(f"{code} {year} {stage}: {stored} students stored, {students} in the file")
     return figures
+
+
+def import_split(figures: dict) -> str:
+    """Reading (the sandboxed parse, the rows handed over) and writing (checks, upsert, what follows)
+    apart, with the CPU seconds of the worker and of the parser (steadier than wall time on a busy
+    machine). `phases` comes from import_job_run (services._run)."""
+    phases = figures.get("phases") or {}
+    if "writing_s" not in phases:  # the job failed before writing
+        return f"(no phase figures: {phases})"
+    return (f"reading {phases['reading_s']:.2f} s (parse {phases['parse_s']:.2f} + transfer {phases['transfer_s']:.2f}), "
+            f"writing {phases['writing_s']:.2f} s (check {phases['check_s']:.2f} + upsert {phases['upsert_s']:.2f} + "
+            f"after {phases['after_s']:.2f}); CPU {figures['cpu_s']:.2f} s + parser {figures['parser_cpu_s']:.2f} s; "
+            f"load average {figures['load_average']}")
 
 
 # --- report ----------------------------------------------------------------------------------------
@@ -333,6 +348,7 @@ def print_summary(results: dict, missed: list[str]) -> None:
     print(f"            import_job_run {imp['seconds']:.2f} s (target < {TARGETS['import_seconds']:.0f} s), "
           f"peak RSS {imp['peak_rss_mb']:.0f} MB (target < {TARGETS['import_peak_rss_mb']:.0f} MB; "
           f"{imp['baseline_rss_mb']:.0f} MB after Django setup)" + (" — under cProfile" if imp["profiled"] else ""))
+    print(f"            {import_split(imp)}")
     print(f"            {imp['status']}: created {imp['created']:,}, updated {imp['updated']:,}, verified {imp['rows_written']:,}")
     plaques = results["plaques"]
     comp = results["compliance"]

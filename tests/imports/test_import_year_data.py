@@ -119,3 +119,45 @@ def test_large_upload_goes_to_the_worker_without_being_read_in_the_request(cast,
         post(client, "年度.csv", csv_bytes(HEADER, [row(cast.A1.code)]))
     job = ImportJob.objects.get()
     assert job.status == "succeeded" and job.total_rows == 1
+
+
+def test_a_second_import_counts_updated_and_new_rows(cast, client):
+    """The counts come from the upsert itself on PostgreSQL and from a lookup elsewhere: same figures."""
+    client.force_login(cast.admin)
+    assert not SchoolYearData.objects.filter(year__in=[2030, 2031]).exists()
+    post(client, "年度.xlsx", xlsx_bytes(HEADER, [row(cast.A1.code, year=2030), row(cast.B2.code, "小学", year=2030)]))
+    post(client, "年度.xlsx", xlsx_bytes(HEADER, [row(cast.A1.code, year=2030, 在校生数=500),
+                                                 row(cast.B2.code, "初中", year=2030), row(cast.A1.code, year=2031)]))
+    job = ImportJob.objects.order_by("-pk").first()
+    assert job.status == "succeeded", job.errors
+    assert (job.created_count, job.updated_count) == (2, 1)
+    assert SchoolYearData.objects.get(school=cast.A1, year=2030, stage="primary").students == 500
+
+
+def test_a_repeated_bad_value_is_reported_on_every_row(cast, client, tmp_path):
+    """Parsed values are remembered per column (services._run): a bad one must not be, and a
+    remembered good number must not accept a boolean cell that equals it (True == 1.0)."""
+    import xlsxwriter
+
+    client.force_login(cast.admin)
+    rows = [row(cast.A1.code, 在校生数="很多"), row(cast.A2.code, "初中", 在校生数="很多"),
+            row(cast.B1.code, 在校生数=1), row(cast.B2.code, "小学", 在校生数=1)]
+    path = tmp_path / "y.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, HEADER)
+    for r, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            if r == 4 and HEADER[col] == "在校生数":
+                ws.write_boolean(r, col, True)
+            elif isinstance(value, (int, float)):
+                ws.write_number(r, col, value)
+            else:
+                ws.write_string(r, col, str(value))
+    wb.close()
+    post(client, "年度.xlsx", path.read_bytes())
+    job = ImportJob.objects.get()
+    assert job.status == "failed"
+    assert [(e["row"], e["column"], e["message"]) for e in job.errors] == [
+        (2, "在校生数", "应为整数（现为“很多”）"), (3, "在校生数", "应为整数（现为“很多”）"), (5, "在校生数", "应为整数")]
+    assert not SchoolYearData.objects.filter(school__in=[cast.A1, cast.A2, cast.B1, cast.B2], students=1).exists()

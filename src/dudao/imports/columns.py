@@ -100,6 +100,8 @@ def region_code(raw) -> str:
 
 def integer(*, minimum: int = 0, maximum: int = 10_000_000) -> Callable:
     def parse(raw) -> int:
+        if raw.__class__ is float and raw.is_integer() and minimum <= raw <= maximum:  # the usual number cell
+            return int(raw)
         if isinstance(raw, bool):
             raise CellError("应为整数")
         if isinstance(raw, int):
@@ -133,6 +135,8 @@ def decimal(*, minimum: float = 0, maximum: float = 1e10, places: int = 2) -> Ca
     quantum = Decimal(1).scaleb(-places)
 
     def parse(raw) -> Decimal:
+        if raw.__class__ is float and minimum <= raw <= maximum:  # the usual number cell (NaN fails the test)
+            return Decimal(repr(raw)).quantize(quantum)
         if isinstance(raw, bool):
             raise CellError("应为数字")
         if raw is None or raw == "":

@@ -27,6 +27,7 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,7 @@ class Table:
     sheet: str = ""  # the sheet read (spreadsheets), when it is not the first one
     peak_memory_kb: int = 0  # of the child that parsed a spreadsheet
     header_missing: bool = False  # no row held the expected names: `header` is the first non-empty row
+    parse_seconds: float = 0.0  # wall time of the child that parsed a spreadsheet (0 for CSV: read as iterated)
 
     @property
     def where(self) -> str:
@@ -125,6 +127,7 @@ def _read_spreadsheet(path: Path, suffix: str, expected: set[str], need: int) ->
     fd, out = tempfile.mkstemp(prefix="dudao-import-", suffix=".rows")
     os.close(fd)
     args = {"path": str(path), "suffix": suffix, "out": out, "expected": sorted(expected), "need": need, "limits": limits}
+    started = time.perf_counter()
     try:
         try:
             done = subprocess.run([sys.executable, "-I", str(Path(__file__).with_name("sandbox.py")), json.dumps(args)],
@@ -149,7 +152,7 @@ def _read_spreadsheet(path: Path, suffix: str, expected: set[str], need: int) ->
     header = [_header_text(v) for v in result["header"]]
     return Table(header=header, rows=rows, row_count=result["row_count"], header_row=result["header_row"],
                  sheet=result["sheet"] if result["sheet_index"] else "", peak_memory_kb=result["maxrss_kb"],
-                 header_missing=bool(result.get("header_missing")))
+                 header_missing=bool(result.get("header_missing")), parse_seconds=time.perf_counter() - started)
 
 
 class _CellUnpickler(pickle.Unpickler):
@@ -171,9 +174,12 @@ def _rows_from(out: str) -> Iterator[list]:
         with fh:
             while True:
                 try:
-                    yield _CellUnpickler(fh).load()
+                    chunk = _CellUnpickler(fh).load()  # a list of rows (sandbox.ROWS_PER_PICKLE)
                 except EOFError:
                     return
+                if not isinstance(chunk, list):
+                    raise pickle.UnpicklingError("not a list of rows")
+                yield from chunk
 
     return rows()
 

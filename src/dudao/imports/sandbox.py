@@ -12,7 +12,7 @@ then checks what can be checked cheaply before calamine sees the file:
    cells actually used — a far-away stray cell is named — and the formula cells;
 3. only then calamine, sheet by sheet, until the first sheet whose first rows hold the header.
 
-The data rows go to a pickle stream (`out`); one JSON line on stdout says what was found or, in
+The data rows go to a stream of pickled lists of rows (`out`); one JSON line on stdout says what was found or, in
 Chinese, why the file was refused. Whatever slips past the checks meets the caps: the child dies
 and the parent reports it; the web or worker process never does. Standard library and
 python-calamine only: this file must not import Django or Dudao.
@@ -30,6 +30,7 @@ import zipfile
 
 HEADER_SEARCH_ROWS = 30
 CHUNK = 1 << 20
+ROWS_PER_PICKLE = 1000
 
 
 class Problem(Exception):
@@ -67,12 +68,13 @@ def check_zip(zf: zipfile.ZipFile, limits: dict) -> None:
 # --- xlsx: which member is which sheet, and what each sheet really uses -----------------------------
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]+)"|<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"[^>]*?\bname="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"|<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"')
-# The last row's number per chunk, and the cells that can lie far away: a column of two or three
-# letters, or a row of six or seven digits. The other cells (column A–Z, row < 100,000) cannot make
-# the grid large on their own, and matching only the rare ones keeps the scan of a 100,000-row
-# sheet at a fraction of a second (a file that lies about its row order meets the memory cap).
+# The last row's number per chunk, and the last cell of every row: cells come in column order
+# within a row, so the last one is the widest, and its reference carries its row. Looking at every
+# cell instead (a regex over 4 million cells of a 40-column, 100,000-row sheet) took longer than
+# calamine's own read; one rfind per row costs a fraction of that. A file that lies about the order
+# of its rows or cells gets past this scan and meets the memory cap.
 _ROW = re.compile(rb'<row r="([0-9]{1,7})"')
-_FAR_CELL = re.compile(rb'<c r="(?:([A-Z]{2,3})([0-9]{1,7})|([A-Z])([0-9]{6,7}))"')
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*(?:<v>[^<]*</v>\s*)?<f[ >/]')
 
 
@@ -134,8 +136,11 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> dict:
             last = _ROW.search(part, max(0, part.rfind(b"<row r=")))  # rows come in order: the last one is enough
             if last and int(last.group(1)) > max_row:
                 max_row, far_row = int(last.group(1)), f"A{int(last.group(1))}"
-            for letters, digits, letter, far_digits in _FAR_CELL.findall(part):
-                letters, digits = (letters, digits) if letters else (letter, far_digits)
+            for piece in part.split(b"</row>"):
+                ref = _CELL_REF.match(piece, piece.rfind(b'<c r="'))
+                if ref is None:
+                    continue
+                letters, digits = ref.groups()
                 col, row = column_number(letters), int(digits)
                 if row > max_row:
                     max_row, far_row = row, letters.decode() + digits.decode()
@@ -148,8 +153,7 @@ def scan_sheet(zf: zipfile.ZipFile, member: str) -> dict:
                         formulas.append(m.group(1).decode() + m.group(2).decode())
             if not chunk:
                 break
-    # Cells in columns A–Z were not matched one by one: they add at most 26 columns.
-    return {"max_row": max_row, "max_col": max(max_col, min(26, max_col or 26)), "far_row": far_row,
+    return {"max_row": max_row, "max_col": max_col or 1, "far_row": far_row,
             "far_col": far_col, "formulas": formulas, "formula_count": formula_count}
 
 
@@ -244,9 +248,18 @@ def _read_sheet(workbook, index: int, name: str, scan: dict | None, out: str, ex
                           "请选中数据“复制 → 选择性粘贴 → 数值”后再上传。")
         count = 0
         with open(out, "wb") as fh:
-            for row in rows:  # one self-contained pickle per row (no memo shared between rows)
-                pickle.dump(row, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                count += 1
+            # Self-contained pickles of ROWS_PER_PICKLE rows each: one unpickler per thousand rows,
+            # not per row, in the parent (a tenth of its reading time for 100,000 rows).
+            chunk = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) == ROWS_PER_PICKLE:
+                    pickle.dump(chunk, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    count += len(chunk)
+                    chunk = []
+            if chunk:
+                pickle.dump(chunk, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                count += len(chunk)
     except python_calamine.CalamineError as exc:
         raise Problem("无法读取该 Excel 文件：文件可能已损坏，请用 Excel/WPS 重新保存后再上传。") from exc
     return {"header": [str(v) for v in header], "header_row": header_row, "sheet": name, "sheet_index": index,

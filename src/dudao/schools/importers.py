@@ -7,6 +7,7 @@ all-or-nothing: one error anywhere and nothing is written.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -145,6 +146,9 @@ def _year_field_parser(name: str):
     return c.integer(maximum=1_000_000 if name != "books" else 100_000_000)
 
 
+_year_values = operator.itemgetter(*YEAR_DATA_FIELDS)  # a checked row's figures, in YEAR_DATA_FIELDS order
+
+
 class YearDataImporter:
     kind = "year_data"
     sheet_name = "年度基础数据"
@@ -196,12 +200,15 @@ class YearDataImporter:
                 title = str(SchoolYearData._meta.get_field(name).verbose_name)
                 problems.append((title, f"不能超过专任教师数（{row['teachers']}）"))
         if not problems:
-            self.rows.append((school[0], row["year"], row["stage"], *[row[n] for n in YEAR_DATA_FIELDS]))
+            self.rows.append((school[0], row["year"], row["stage"], *_year_values(row)))
         return problems
 
     def write(self) -> tuple[int, int]:
         if not self.rows:
             return 0, 0
+        if connection.vendor == "postgresql":
+            created = _copy_upsert_year_rows(self.rows)
+            return created, len(self.rows) - created
         school_ids = {r[0] for r in self.rows}
         years = {r[1] for r in self.rows}
         existing = set(
@@ -209,10 +216,7 @@ class YearDataImporter:
             .values_list("school_id", "year", "stage")
         )
         updated = sum(1 for r in self.rows if (r[0], r[1], r[2]) in existing)
-        if connection.vendor == "postgresql":
-            _copy_upsert_year_rows(self.rows)
-        else:
-            _bulk_upsert_year_rows(self.rows)
+        _bulk_upsert_year_rows(self.rows)
         return len(self.rows) - updated, updated
 
 
@@ -229,8 +233,10 @@ def _bulk_upsert_year_rows(rows: list[tuple]) -> None:
     )
 
 
-def _copy_upsert_year_rows(rows: list[tuple]) -> None:
-    """PostgreSQL: COPY into a temporary table, then one INSERT … ON CONFLICT (10× faster)."""
+def _copy_upsert_year_rows(rows: list[tuple]) -> int:
+    """PostgreSQL: COPY into a temporary table, then one INSERT … ON CONFLICT (10× faster).
+    Returns how many rows were new: the upsert says it (xmax is 0 on a row it inserted), so the
+    existing keys need not be fetched beforehand."""
     table = SchoolYearData._meta.db_table
     cols = ["school_id", "year", "stage", *YEAR_DATA_FIELDS]
     col_sql = ", ".join(cols)
@@ -243,11 +249,14 @@ def _copy_upsert_year_rows(rows: list[tuple]) -> None:
                 copy.write_row(r)
         updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in YEAR_DATA_FIELDS)
         cursor.execute(
-            f"INSERT INTO {table} ({col_sql}, created_at, updated_at) "
+            f"WITH written AS (INSERT INTO {table} ({col_sql}, created_at, updated_at) "
             f"SELECT {col_sql}, now(), now() FROM tmp_year_import "
-            f"ON CONFLICT (school_id, year, stage) DO UPDATE SET {updates}, updated_at = now()"
+            f"ON CONFLICT (school_id, year, stage) DO UPDATE SET {updates}, updated_at = now() "
+            "RETURNING xmax = 0 AS inserted) SELECT count(*) FILTER (WHERE inserted) FROM written"
         )
+        created = cursor.fetchone()[0]
         cursor.execute("DROP TABLE IF EXISTS tmp_year_import")
+    return created
 
 
 IMPORTERS = {SchoolImporter.kind: SchoolImporter, YearDataImporter.kind: YearDataImporter}
