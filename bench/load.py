@@ -66,18 +66,22 @@ def production_env() -> dict[str, str]:
     return env
 
 
-def database_ready() -> bool:
+def database_state() -> str:
+    """'missing' (no bench database or no schools), else 'ready'."""
     import psycopg
 
     try:
         with psycopg.connect(f"{PG_SERVER_URL}/{BENCH_DB}") as conn:
-            return bool(conn.execute("SELECT count(*) FROM people_user WHERE username = 'load_office_00'").fetchone()[0])
+            schools = conn.execute("SELECT count(*) FROM schools_school").fetchone()[0]
+            visits = conn.execute("SELECT count(*) FROM (SELECT 1 FROM visits_visit LIMIT 1000) v").fetchone()[0]
     except psycopg.Error:
-        return False
+        return "missing"
+    return "ready" if schools and visits else "missing"
 
 
 def build_database() -> dict:
-    """The whole dataset, in this process (bench settings), as bench/run.py builds it."""
+    """The whole dataset, in this process (bench settings), as bench/run.py builds it: only with
+    `--rebuild` (it drops the database)."""
     import random
 
     import django
@@ -88,7 +92,6 @@ def build_database() -> dict:
     recreate_database()
     configure()
     django.setup()
-    from load_data import build_load_data
     from visits import build as build_visits
 
     figures: dict = {}
@@ -97,9 +100,16 @@ def build_database() -> dict:
     built = build_visits(random.Random(2025))
     built.pop("province_office")
     figures["visits"] = built
-    print("… findings, complaints, monitoring results and accounts (bench/load_data.py)", flush=True)
-    figures["load_data"] = build_load_data()
     return figures
+
+
+def add_load_data() -> dict:
+    """bench/load_data.py in its own process (bench settings): adds findings, complaints and the
+    accounts once (a marker table records it), else only rewrites accounts.json."""
+    out = subprocess.run([str(VENV_BIN / "python"), str(ROOT / "bench" / "load_data.py")], check=True, cwd=ROOT,
+                         capture_output=True, text=True, env={k: v for k, v in os.environ.items()
+                                                               if not k.startswith("DUDAO_")})
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def write_pages() -> None:
@@ -243,10 +253,17 @@ def main() -> int:
     steps = set(args.only or ["alone", "a", "b", "c"])
     LOAD_DIR.mkdir(parents=True, exist_ok=True)
     results: dict = {"targets": TARGETS}
-    if args.rebuild or not database_ready():
+    if args.rebuild:
         started = time.perf_counter()
         results["build"] = build_database()
         results["build"]["seconds"] = round(time.perf_counter() - started, 1)
+    elif database_state() == "missing":
+        print(f"the bench database {BENCH_DB} is missing or empty: run `make bench` first, or pass --rebuild",
+              file=sys.stderr)
+        return 2
+    print("… load data: findings, complaints, accounts (bench/load_data.py)", flush=True)
+    results["load_data"] = add_load_data()
+    print(f"  {json.dumps(results['load_data'], ensure_ascii=False)[:300]}", flush=True)
     write_pages()
     servers = Servers()
     servers.start()
