@@ -172,29 +172,88 @@ class Servers:
             except subprocess.TimeoutExpired:
                 proc.kill()
 
-    def cpu_seconds(self) -> dict[str, float]:
-        """CPU time so far of PostgreSQL (all its processes), the web workers and the task worker."""
-        figures = {"postgresql": 0.0, "gunicorn": 0.0, "task_worker": 0.0}
-        web, worker = self.procs[0].pid, self.procs[1].pid
-        for proc in psutil.process_iter(["name", "ppid", "pid"]):
+
+
+class CpuSampler:
+    """CPU used during a scenario, in cores: the PostgreSQL backends serving the bench database, the
+    gunicorn workers, the task worker, locust itself (it shares the 2 cores), and everything else
+    on the machine. Sampled every second per process, because PostgreSQL backends and their CPU
+    time vanish when a connection closes; a process's last sample counts."""
+
+    def __init__(self, servers: Servers) -> None:
+        self.web, self.worker = servers.procs[0].pid, servers.procs[1].pid
+        self.first: dict[tuple[int, float], float] = {}
+        self.last: dict[tuple[int, float], tuple[str, float]] = {}
+        self.stopped = False
+        self.started: float | None = None  # processes seen before the start count from that sample
+
+    def _group(self, proc: psutil.Process) -> str | None:
+        info = proc.info
+        if info["name"].startswith("postgres"):
+            cmdline = " ".join(info["cmdline"] or [])
+            return "postgresql" if f" {BENCH_DB} " in cmdline else None
+        if info["pid"] == self.web or info["ppid"] == self.web:
+            return "gunicorn"
+        if info["pid"] == self.worker:
+            return "task_worker"
+        if "locust" in " ".join(info["cmdline"] or []):
+            return "locust"
+        return None
+
+    def sample(self) -> None:
+        for proc in psutil.process_iter(["name", "ppid", "pid", "cmdline", "create_time"]):
             try:
+                group = self._group(proc)
+                if group is None:
+                    continue
                 times = proc.cpu_times()
+                key = (proc.info["pid"], proc.info["create_time"])
                 spent = times.user + times.system
-                if proc.info["name"].startswith("postgres"):
-                    figures["postgresql"] += spent
-                elif proc.info["pid"] == web or proc.info["ppid"] == web:
-                    figures["gunicorn"] += spent
-                elif proc.info["pid"] == worker:
-                    figures["task_worker"] += spent
+                self.first.setdefault(key, spent if self.started is None else 0.0)
+                self.last[key] = (group, spent)
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
+
+    def __enter__(self) -> CpuSampler:
+        import threading
+
+        self.sample()
+        self.started = time.perf_counter()
+        busy = psutil.cpu_times()
+        self.machine_before = busy.user + busy.system + busy.nice + getattr(busy, "irq", 0) + getattr(busy, "softirq", 0)
+
+        def loop() -> None:
+            while not self.stopped:
+                time.sleep(1)
+                self.sample()
+
+        self.thread = threading.Thread(target=loop, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped = True
+        self.thread.join()
+        self.sample()
+        self.wall = time.perf_counter() - self.started
+        busy = psutil.cpu_times()
+        self.machine = busy.user + busy.system + busy.nice + getattr(busy, "irq", 0) + getattr(busy, "softirq", 0) \
+            - self.machine_before
+
+    def cores(self) -> dict[str, float]:
+        spent = {"postgresql": 0.0, "gunicorn": 0.0, "task_worker": 0.0, "locust": 0.0}
+        for key, (group, last) in self.last.items():
+            spent[group] += last - self.first.get(key, 0.0)
+        figures = {k: round(v / self.wall, 2) for k, v in spent.items()}
+        figures["other_processes"] = round(max(0.0, self.machine - sum(spent.values())) / self.wall, 2)
+        figures["load_average_1m"] = round(os.getloadavg()[0], 2)
         return figures
 
 
 def run_locust(name: str, classes: list[str], users: int, seconds: int, env: dict[str, str]) -> dict:
     prefix = LOAD_DIR / name
     cmd = [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
-           "-r", str(max(1, users // 5)), "--run-time", f"{seconds}s", "--host", HOST, "--csv", str(prefix),
+           "-r", "5", "--reset-stats", "--run-time", f"{seconds}s", "--host", HOST, "--csv", str(prefix),
            "--only-summary", "--stop-timeout", "30", "--loglevel", "WARNING", *classes]
     subprocess.run(cmd, env=os.environ | {"LOAD_DIR": str(LOAD_DIR)} | env, cwd=ROOT, check=False,
                    stdout=(LOAD_DIR / f"{name}.log").open("w"), stderr=subprocess.STDOUT)
@@ -326,15 +385,12 @@ def main() -> int:
             print(f"\n… scenario ({name}): {users} users, {args.seconds} s", flush=True)
             submitted = LOAD_DIR / f"submitted-{name}.txt"
             submitted.unlink(missing_ok=True)
-            before = servers.cpu_seconds()
-            wall = time.perf_counter()
-            pages = run_locust(name, classes, users, args.seconds, env | {"LOAD_SUBMITTED": str(submitted)})
-            wall = time.perf_counter() - wall
-            after = servers.cpu_seconds()
-            cpu = {k: round((after[k] - before[k]) / wall, 2) for k in after}
-            results[name] = {"pages": pages, "cpu_cores": cpu}
+            with CpuSampler(servers) as sampler:
+                pages = run_locust(name, classes, users, args.seconds, env | {"LOAD_SUBMITTED": str(submitted)})
+            results[name] = {"pages": pages, "cpu_cores": (cpu := sampler.cores())}
             print_table(f"scenario ({name}) — CPU in cores: PostgreSQL {cpu['postgresql']}, gunicorn {cpu['gunicorn']}, "
-                        f"task worker {cpu['task_worker']}", pages)
+                        f"task worker {cpu['task_worker']}, locust {cpu['locust']}, other processes "
+                        f"{cpu['other_processes']} (load average {cpu['load_average_1m']})", pages)
             total = pages.get("Aggregated", {})
             if name == "a":
                 if total.get("p95_ms", 1e9) > TARGETS["a_p95_ms"]:
