@@ -41,6 +41,7 @@ from common import BENCH_DB, OUT_DIR, PG_SERVER_URL, ROOT, configure, percentile
 LOAD_DIR = OUT_DIR / "load"
 PORT = int(os.environ.get("DUDAO_BENCH_PORT", "8765"))
 HOST = f"http://127.0.0.1:{PORT}"
+PG_PORT = urllib.parse.urlsplit(PG_SERVER_URL).port or 5432
 REDIS_URL = os.environ.get("DUDAO_BENCH_REDIS", "redis://127.0.0.1:6379/5")
 VENV_BIN = Path(sys.executable).parent
 TARGETS = {"alone_p95_ms": 300.0, "alone_list_p95_ms": 100.0, "a_p95_ms": 300.0, "a_failures": 0,
@@ -187,11 +188,13 @@ class CpuSampler:
         self.stopped = False
         self.started: float | None = None  # processes seen before the start count from that sample
 
-    def _group(self, proc: psutil.Process) -> str | None:
+    def _group(self, proc: psutil.Process, ports: set[int]) -> str | None:
         info = proc.info
         if info["name"].startswith("postgres"):
-            cmdline = " ".join(info["cmdline"] or [])
-            return "postgresql" if f" {BENCH_DB} " in cmdline else None
+            # a backend of one of our connections: its title ends with the client's address and port
+            # (other sessions may read the bench database at the same time)
+            title = " ".join(info["cmdline"] or [])
+            return "postgresql" if f" {BENCH_DB} " in title and any(f"({port})" in title for port in ports) else None
         if info["pid"] == self.web or info["ppid"] == self.web:
             return "gunicorn"
         if info["pid"] == self.worker:
@@ -200,10 +203,23 @@ class CpuSampler:
             return "locust"
         return None
 
+    def _client_ports(self) -> set[int]:
+        """Local ports of the web and task workers' connections to PostgreSQL."""
+        ports = set()
+        for proc in psutil.process_iter(["pid", "ppid"]):
+            if self.web not in (proc.info["pid"], proc.info["ppid"]) and proc.info["pid"] != self.worker:
+                continue
+            try:
+                ports |= {c.laddr.port for c in proc.net_connections("tcp") if c.raddr and c.raddr.port == PG_PORT}
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+        return ports
+
     def sample(self) -> None:
+        ports = self._client_ports()
         for proc in psutil.process_iter(["name", "ppid", "pid", "cmdline", "create_time"]):
             try:
-                group = self._group(proc)
+                group = self._group(proc, ports)
                 if group is None:
                     continue
                 times = proc.cpu_times()
@@ -250,6 +266,14 @@ class CpuSampler:
         return figures
 
 
+def _ms(value: str) -> float:
+    """A locust percentile cell: a number, or "N/A" for a page nobody opened after the reset."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
 def run_locust(name: str, classes: list[str], users: int, seconds: int, env: dict[str, str]) -> dict:
     prefix = LOAD_DIR / name
     cmd = [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
@@ -257,12 +281,15 @@ def run_locust(name: str, classes: list[str], users: int, seconds: int, env: dic
            "--only-summary", "--stop-timeout", "30", "--loglevel", "WARNING", *classes]
     subprocess.run(cmd, env=os.environ | {"LOAD_DIR": str(LOAD_DIR)} | env, cwd=ROOT, check=False,
                    stdout=(LOAD_DIR / f"{name}.log").open("w"), stderr=subprocess.STDOUT)
+    if not Path(f"{prefix}_stats.csv").exists():
+        raise SystemExit(f"locust did not finish scenario ({name}): see {LOAD_DIR / f'{name}.log'}")
+    Path(f"{prefix}_stats.csv").rename(f"{prefix}_stats.csv.read")
     pages = {}
-    with open(f"{prefix}_stats.csv", newline="") as fh:
+    with open(f"{prefix}_stats.csv.read", newline="") as fh:
         for row in csv.DictReader(fh):
             pages[row["Name"]] = {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
-                                  "median_ms": float(row["50%"] or 0), "p95_ms": float(row["95%"] or 0),
-                                  "p99_ms": float(row["99%"] or 0), "rps": round(float(row["Requests/s"] or 0), 2)}
+                                  "median_ms": _ms(row["50%"]), "p95_ms": _ms(row["95%"]),
+                                  "p99_ms": _ms(row["99%"]), "rps": round(float(row["Requests/s"] or 0), 2)}
     return pages
 
 

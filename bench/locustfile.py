@@ -47,7 +47,7 @@ PHOTO = _photo() if _supervisor_accounts else b""
 
 class OfficeUser(HttpUser):
     wait_time = between(5, 15) if THINK else constant(0)
-    fixed_count = int(os.environ.get("LOAD_OFFICE_USERS", "0")) or None
+    fixed_count = int(os.environ.get("LOAD_OFFICE_USERS", "0"))  # 0: share by weight
 
     def on_start(self) -> None:
         account = _office_accounts.pop(0) if _office_accounts else random.choice(ACCOUNTS["office"])
@@ -70,7 +70,7 @@ class OfficeUser(HttpUser):
 
 class SupervisorUser(HttpUser):
     wait_time = between(5, 15)
-    fixed_count = int(os.environ.get("LOAD_SUPERVISOR_USERS", "0")) or None
+    fixed_count = int(os.environ.get("LOAD_SUPERVISOR_USERS", "0"))
 
     def on_start(self) -> None:
         account = _supervisor_accounts.pop(0) if _supervisor_accounts else random.choice(ACCOUNTS["supervisors"])
