@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -40,6 +41,7 @@ from common import BENCH_DB, OUT_DIR, PG_SERVER_URL, ROOT, configure, percentile
 LOAD_DIR = OUT_DIR / "load"
 PORT = int(os.environ.get("DUDAO_BENCH_PORT", "8765"))
 HOST = f"http://127.0.0.1:{PORT}"
+PG_PORT = urllib.parse.urlsplit(PG_SERVER_URL).port or 5432
 REDIS_URL = os.environ.get("DUDAO_BENCH_REDIS", "redis://127.0.0.1:6379/5")
 VENV_BIN = Path(sys.executable).parent
 TARGETS = {"alone_p95_ms": 300.0, "alone_list_p95_ms": 100.0, "a_p95_ms": 300.0, "a_failures": 0,
@@ -66,18 +68,22 @@ def production_env() -> dict[str, str]:
     return env
 
 
-def database_ready() -> bool:
+def database_state() -> str:
+    """'missing' (no bench database or no schools), else 'ready'."""
     import psycopg
 
     try:
         with psycopg.connect(f"{PG_SERVER_URL}/{BENCH_DB}") as conn:
-            return bool(conn.execute("SELECT count(*) FROM people_user WHERE username = 'load_office_00'").fetchone()[0])
+            schools = conn.execute("SELECT count(*) FROM schools_school").fetchone()[0]
+            visits = conn.execute("SELECT count(*) FROM (SELECT 1 FROM visits_visit LIMIT 1000) v").fetchone()[0]
     except psycopg.Error:
-        return False
+        return "missing"
+    return "ready" if schools and visits else "missing"
 
 
 def build_database() -> dict:
-    """The whole dataset, in this process (bench settings), as bench/run.py builds it."""
+    """The whole dataset, in this process (bench settings), as bench/run.py builds it: only with
+    `--rebuild` (it drops the database)."""
     import random
 
     import django
@@ -88,7 +94,6 @@ def build_database() -> dict:
     recreate_database()
     configure()
     django.setup()
-    from load_data import build_load_data
     from visits import build as build_visits
 
     figures: dict = {}
@@ -97,9 +102,16 @@ def build_database() -> dict:
     built = build_visits(random.Random(2025))
     built.pop("province_office")
     figures["visits"] = built
-    print("… findings, complaints, monitoring results and accounts (bench/load_data.py)", flush=True)
-    figures["load_data"] = build_load_data()
     return figures
+
+
+def add_load_data() -> dict:
+    """bench/load_data.py in its own process (bench settings): adds findings, complaints and the
+    accounts once (a marker table records it), else only rewrites accounts.json."""
+    out = subprocess.run([str(VENV_BIN / "python"), str(ROOT / "bench" / "load_data.py")], check=True, cwd=ROOT,
+                         capture_output=True, text=True, env={k: v for k, v in os.environ.items()
+                                                               if not k.startswith("DUDAO_")})
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def write_pages() -> None:
@@ -136,6 +148,21 @@ class Servers:
                 time.sleep(0.5)
         raise SystemExit(f"gunicorn did not answer on {HOST}/healthz: see {LOAD_DIR / 'gunicorn.log'}")
 
+    def drain_tasks(self, timeout: float = 900) -> int:
+        """Waits until the task worker has run what was queued before the bench (e.g. monitoring
+        recomputes the bench data build enqueued), so it does not run during the measurements."""
+        import psycopg
+
+        started = time.monotonic()
+        with psycopg.connect(f"{PG_SERVER_URL}/{BENCH_DB}", autocommit=True) as conn:
+            while time.monotonic() - started < timeout:
+                waiting = conn.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult "
+                                       "WHERE status IN ('READY', 'RUNNING')").fetchone()[0]
+                if not waiting:
+                    return round(time.monotonic() - started)
+                time.sleep(2)
+        raise SystemExit(f"the task worker did not finish the queued tasks within {timeout:.0f} s")
+
     def stop(self) -> None:
         for proc in self.procs:
             if proc.poll() is None:
@@ -146,38 +173,123 @@ class Servers:
             except subprocess.TimeoutExpired:
                 proc.kill()
 
-    def cpu_seconds(self) -> dict[str, float]:
-        """CPU time so far of PostgreSQL (all its processes), the web workers and the task worker."""
-        figures = {"postgresql": 0.0, "gunicorn": 0.0, "task_worker": 0.0}
-        web, worker = self.procs[0].pid, self.procs[1].pid
-        for proc in psutil.process_iter(["name", "ppid", "pid"]):
+
+
+class CpuSampler:
+    """CPU used during a scenario, in cores: the PostgreSQL backends serving the bench database, the
+    gunicorn workers, the task worker, locust itself (it shares the 2 cores), and everything else
+    on the machine. Sampled every second per process, because PostgreSQL backends and their CPU
+    time vanish when a connection closes; a process's last sample counts."""
+
+    def __init__(self, servers: Servers) -> None:
+        self.web, self.worker = servers.procs[0].pid, servers.procs[1].pid
+        self.first: dict[tuple[int, float], float] = {}
+        self.last: dict[tuple[int, float], tuple[str, float]] = {}
+        self.stopped = False
+        self.started: float | None = None  # processes seen before the start count from that sample
+
+    def _group(self, proc: psutil.Process, ports: set[int]) -> str | None:
+        info = proc.info
+        if info["name"].startswith("postgres"):
+            # a backend of one of our connections: its title ends with the client's address and port
+            # (other sessions may read the bench database at the same time)
+            title = " ".join(info["cmdline"] or [])
+            return "postgresql" if f" {BENCH_DB} " in title and any(f"({port})" in title for port in ports) else None
+        if info["pid"] == self.web or info["ppid"] == self.web:
+            return "gunicorn"
+        if info["pid"] == self.worker:
+            return "task_worker"
+        if "locust" in " ".join(info["cmdline"] or []):
+            return "locust"
+        return None
+
+    def _client_ports(self) -> set[int]:
+        """Local ports of the web and task workers' connections to PostgreSQL."""
+        ports = set()
+        for proc in psutil.process_iter(["pid", "ppid"]):
+            if self.web not in (proc.info["pid"], proc.info["ppid"]) and proc.info["pid"] != self.worker:
+                continue
             try:
-                times = proc.cpu_times()
-                spent = times.user + times.system
-                if proc.info["name"].startswith("postgres"):
-                    figures["postgresql"] += spent
-                elif proc.info["pid"] == web or proc.info["ppid"] == web:
-                    figures["gunicorn"] += spent
-                elif proc.info["pid"] == worker:
-                    figures["task_worker"] += spent
+                ports |= {c.laddr.port for c in proc.net_connections("tcp") if c.raddr and c.raddr.port == PG_PORT}
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
+        return ports
+
+    def sample(self) -> None:
+        ports = self._client_ports()
+        for proc in psutil.process_iter(["name", "ppid", "pid", "cmdline", "create_time"]):
+            try:
+                group = self._group(proc, ports)
+                if group is None:
+                    continue
+                times = proc.cpu_times()
+                key = (proc.info["pid"], proc.info["create_time"])
+                spent = times.user + times.system
+                self.first.setdefault(key, spent if self.started is None else 0.0)
+                self.last[key] = (group, spent)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+
+    def __enter__(self) -> CpuSampler:
+        import threading
+
+        self.sample()
+        self.started = time.perf_counter()
+        busy = psutil.cpu_times()
+        self.machine_before = busy.user + busy.system + busy.nice + getattr(busy, "irq", 0) + getattr(busy, "softirq", 0)
+
+        def loop() -> None:
+            while not self.stopped:
+                time.sleep(1)
+                self.sample()
+
+        self.thread = threading.Thread(target=loop, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped = True
+        self.thread.join()
+        self.sample()
+        self.wall = time.perf_counter() - self.started
+        busy = psutil.cpu_times()
+        self.machine = busy.user + busy.system + busy.nice + getattr(busy, "irq", 0) + getattr(busy, "softirq", 0) \
+            - self.machine_before
+
+    def cores(self) -> dict[str, float]:
+        spent = {"postgresql": 0.0, "gunicorn": 0.0, "task_worker": 0.0, "locust": 0.0}
+        for key, (group, last) in self.last.items():
+            spent[group] += last - self.first.get(key, 0.0)
+        figures = {k: round(v / self.wall, 2) for k, v in spent.items()}
+        figures["other_processes"] = round(max(0.0, self.machine - sum(spent.values())) / self.wall, 2)
+        figures["load_average_1m"] = round(os.getloadavg()[0], 2)
         return figures
+
+
+def _ms(value: str) -> float:
+    """A locust percentile cell: a number, or "N/A" for a page nobody opened after the reset."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
 
 
 def run_locust(name: str, classes: list[str], users: int, seconds: int, env: dict[str, str]) -> dict:
     prefix = LOAD_DIR / name
     cmd = [str(VENV_BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
-           "-r", str(max(1, users // 5)), "--run-time", f"{seconds}s", "--host", HOST, "--csv", str(prefix),
+           "-r", "5", "--reset-stats", "--run-time", f"{seconds}s", "--host", HOST, "--csv", str(prefix),
            "--only-summary", "--stop-timeout", "30", "--loglevel", "WARNING", *classes]
     subprocess.run(cmd, env=os.environ | {"LOAD_DIR": str(LOAD_DIR)} | env, cwd=ROOT, check=False,
                    stdout=(LOAD_DIR / f"{name}.log").open("w"), stderr=subprocess.STDOUT)
+    if not Path(f"{prefix}_stats.csv").exists():
+        raise SystemExit(f"locust did not finish scenario ({name}): see {LOAD_DIR / f'{name}.log'}")
+    Path(f"{prefix}_stats.csv").rename(f"{prefix}_stats.csv.read")
     pages = {}
-    with open(f"{prefix}_stats.csv", newline="") as fh:
+    with open(f"{prefix}_stats.csv.read", newline="") as fh:
         for row in csv.DictReader(fh):
             pages[row["Name"]] = {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
-                                  "median_ms": float(row["50%"] or 0), "p95_ms": float(row["95%"] or 0),
-                                  "p99_ms": float(row["99%"] or 0), "rps": round(float(row["Requests/s"] or 0), 2)}
+                                  "median_ms": _ms(row["50%"]), "p95_ms": _ms(row["95%"]),
+                                  "p99_ms": _ms(row["99%"]), "rps": round(float(row["Requests/s"] or 0), 2)}
     return pages
 
 
@@ -194,35 +306,54 @@ def pages_alone(requests: int) -> dict[str, dict]:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
     data = urllib.parse.urlencode({"username": accounts["office"][0]["username"], "password": accounts["password"],
                                    "csrfmiddlewaretoken": token}).encode()
-    opener.open(urllib.request.Request(f"{HOST}/accounts/login/", data=data))
+    with opener.open(urllib.request.Request(f"{HOST}/accounts/login/", data=data)) as response:
+        if "/accounts/login/" in response.url:
+            raise SystemExit(f"login of {accounts['office'][0]['username']} failed on the production settings")
     figures = {}
     for name, urls in pages.items():
-        timings = []
+        timings, failures = [], 0
         for i in range(requests + 2):
             started = time.perf_counter()
-            with opener.open(HOST + urls[i % len(urls)]) as response:
-                response.read()
+            try:
+                with opener.open(HOST + urls[i % len(urls)]) as response:
+                    response.read()
+                    failed = response.status != 200 or "/accounts/login/" in response.url
+            except urllib.error.HTTPError:
+                failed = True
             if i >= 2:  # two warm-up requests
                 timings.append((time.perf_counter() - started) * 1000)
-        figures[name] = {"median_ms": round(percentile(timings, 50), 1), "p95_ms": round(percentile(timings, 95), 1)}
-        print(f"  {name:<28} median {figures[name]['median_ms']:>7.1f} ms   p95 {figures[name]['p95_ms']:>7.1f} ms", flush=True)
+                failures += failed
+        figures[name] = {"requests": len(timings), "failures": failures,
+                         "median_ms": round(percentile(timings, 50), 1), "p95_ms": round(percentile(timings, 95), 1),
+                         "p99_ms": round(percentile(timings, 99), 1),
+                         "rps": round(len(timings) / (sum(timings) / 1000), 2)}
     return figures
 
 
 def check_visits(submitted_file: Path) -> dict:
+    """Every visit the API acknowledged as submitted (listed by the locust users) must be stored
+    once, submitted, with its one photo. Lost: acknowledged but not stored as submitted, or its
+    photo missing. Duplicated: a second visit of the same phone visit (the narrative carries the
+    client id, so a visit stored twice under two ids shows), or a photo stored twice."""
     import psycopg
 
     acknowledged = [line.strip() for line in submitted_file.read_text().splitlines() if line.strip()] \
         if submitted_file.exists() else []
     with psycopg.connect(f"{PG_SERVER_URL}/{BENCH_DB}") as conn:
-        rows = conn.execute("SELECT client_id::text, status FROM visits_visit WHERE narrative LIKE 'load:%%' AND "
-                            "narrative = 'load:' || client_id::text").fetchall()
-        per_narrative = conn.execute("SELECT count(*) FROM (SELECT narrative FROM visits_visit WHERE narrative LIKE 'load:%%' "
-                                     "GROUP BY narrative HAVING count(*) > 1) d").fetchone()[0]
-    stored = {cid for cid, status in rows if status == "submitted"}
-    lost = [cid for cid in acknowledged if cid not in stored]
-    return {"acknowledged": len(acknowledged), "stored_submitted": len(stored), "lost": len(lost),
-            "duplicated": per_narrative + (len(acknowledged) - len(set(acknowledged)))}
+        rows = conn.execute(
+            "SELECT substr(v.narrative, 6), v.client_id::text, v.status, "
+            "(SELECT count(*) FROM visits_visitphoto p WHERE p.visit_id = v.id) "
+            "FROM visits_visit v WHERE v.narrative LIKE 'load:%%' AND substr(v.narrative, 6) = ANY(%s)",
+            [acknowledged]).fetchall()
+    stored: dict[str, list[tuple[str, str, int]]] = {}
+    for phone_id, client_id, status, photos in rows:
+        stored.setdefault(phone_id, []).append((client_id, status, photos))
+    lost = [cid for cid in set(acknowledged)
+            if not any(status == "submitted" and photos >= 1 for _, status, photos in stored.get(cid, []))]
+    duplicated = [cid for cid, versions in stored.items() if len(versions) > 1 or any(p > 1 for *_, p in versions)]
+    return {"acknowledged": len(acknowledged), "stored": sum(len(v) for v in stored.values()), "lost": len(lost),
+            "duplicated": len(duplicated) + (len(acknowledged) - len(set(acknowledged))),
+            "lost_ids": lost[:10], "duplicated_ids": duplicated[:10]}
 
 
 def print_table(title: str, pages: dict[str, dict]) -> None:
@@ -243,20 +374,32 @@ def main() -> int:
     steps = set(args.only or ["alone", "a", "b", "c"])
     LOAD_DIR.mkdir(parents=True, exist_ok=True)
     results: dict = {"targets": TARGETS}
-    if args.rebuild or not database_ready():
+    if args.rebuild:
         started = time.perf_counter()
         results["build"] = build_database()
         results["build"]["seconds"] = round(time.perf_counter() - started, 1)
+    elif database_state() == "missing":
+        print(f"the bench database {BENCH_DB} is missing or empty: run `make bench` first, or pass --rebuild",
+              file=sys.stderr)
+        return 2
+    print("… load data: findings, complaints, accounts (bench/load_data.py)", flush=True)
+    results["load_data"] = add_load_data()
+    print(f"  {json.dumps(results['load_data'], ensure_ascii=False)[:300]}", flush=True)
     write_pages()
     servers = Servers()
-    servers.start()
     missed: list[str] = []
     try:
+        servers.start()
+        print("… waiting for the task worker to run the tasks already queued", flush=True)
+        results["queued_tasks_seconds"] = servers.drain_tasks()
         if "alone" in steps:
             print(f"\n… each page alone ({args.alone_requests} requests after 2 warm-up)", flush=True)
             results["alone"] = alone = pages_alone(args.alone_requests)
+            print_table("each page alone (one user, no think time)", alone)
             for name, f in alone.items():
                 limit = TARGETS["alone_list_p95_ms"] if name in LIST_PAGES else TARGETS["alone_p95_ms"]
+                if f["failures"]:
+                    missed.append(f"alone: {name} {f['failures']} failures")
                 if f["p95_ms"] > limit:
                     missed.append(f"alone: {name} p95 {f['p95_ms']} ms > {limit:.0f} ms")
         scenarios = [("a", ["OfficeUser"], 50, {"LOAD_THINK": "1"}),
@@ -269,15 +412,12 @@ def main() -> int:
             print(f"\n… scenario ({name}): {users} users, {args.seconds} s", flush=True)
             submitted = LOAD_DIR / f"submitted-{name}.txt"
             submitted.unlink(missing_ok=True)
-            before = servers.cpu_seconds()
-            wall = time.perf_counter()
-            pages = run_locust(name, classes, users, args.seconds, env | {"LOAD_SUBMITTED": str(submitted)})
-            wall = time.perf_counter() - wall
-            after = servers.cpu_seconds()
-            cpu = {k: round((after[k] - before[k]) / wall, 2) for k in after}
-            results[name] = {"pages": pages, "cpu_cores": cpu}
+            with CpuSampler(servers) as sampler:
+                pages = run_locust(name, classes, users, args.seconds, env | {"LOAD_SUBMITTED": str(submitted)})
+            results[name] = {"pages": pages, "cpu_cores": (cpu := sampler.cores())}
             print_table(f"scenario ({name}) — CPU in cores: PostgreSQL {cpu['postgresql']}, gunicorn {cpu['gunicorn']}, "
-                        f"task worker {cpu['task_worker']}", pages)
+                        f"task worker {cpu['task_worker']}, locust {cpu['locust']}, other processes "
+                        f"{cpu['other_processes']} (load average {cpu['load_average_1m']})", pages)
             total = pages.get("Aggregated", {})
             if name == "a":
                 if total.get("p95_ms", 1e9) > TARGETS["a_p95_ms"]:

@@ -33,13 +33,12 @@ _supervisor_accounts = list(ACCOUNTS["supervisors"])
 
 
 def _photo() -> bytes:
-    """A 1,200 × 900 JPEG of noise (about 0.5 MB), like a phone's shrunk photo; made once."""
+    """A 1,200 × 900 JPEG (coarse noise, a few hundred kB), like a phone's shrunk photo; made once."""
     from PIL import Image
 
-    rng = random.Random(1)
-    image = Image.frombytes("RGB", (1200, 900), bytes(rng.getrandbits(8) for _ in range(1200 * 900 * 3)))
+    small = Image.frombytes("RGB", (300, 225), random.Random(1).randbytes(300 * 225 * 3))
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
+    small.resize((1200, 900), Image.BILINEAR).save(out, "JPEG", quality=85)
     return out.getvalue()
 
 
@@ -48,7 +47,7 @@ PHOTO = _photo() if _supervisor_accounts else b""
 
 class OfficeUser(HttpUser):
     wait_time = between(5, 15) if THINK else constant(0)
-    fixed_count = int(os.environ.get("LOAD_OFFICE_USERS", "0")) or None
+    fixed_count = int(os.environ.get("LOAD_OFFICE_USERS", "0"))  # 0: share by weight
 
     def on_start(self) -> None:
         account = _office_accounts.pop(0) if _office_accounts else random.choice(ACCOUNTS["office"])
@@ -71,7 +70,7 @@ class OfficeUser(HttpUser):
 
 class SupervisorUser(HttpUser):
     wait_time = between(5, 15)
-    fixed_count = int(os.environ.get("LOAD_SUPERVISOR_USERS", "0")) or None
+    fixed_count = int(os.environ.get("LOAD_SUPERVISOR_USERS", "0"))
 
     def on_start(self) -> None:
         account = _supervisor_accounts.pop(0) if _supervisor_accounts else random.choice(ACCOUNTS["supervisors"])
@@ -92,8 +91,8 @@ class SupervisorUser(HttpUser):
             return
         client_id = str(uuid.uuid4())
         visit = {"client_id": client_id, "school_id": random.choice(self.schools), "mode": "announced",
-                 "location_status": "denied", "methods": [], "topics": [], "narrative": f"load:{client_id}",
-                 "opinions": "", "problems": [], "submit": False}
+                 "location_status": "denied", "methods": ["class_observation"], "topics": ["supervision_item:3"],
+                 "narrative": f"load:{client_id}", "opinions": "加强教研（负载测试）", "problems": [], "submit": False}
         if self._post("/api/v1/visits/", "api: visit draft", json=visit) is None:
             return
         photo = {"photo_client_id": str(uuid.uuid4())}

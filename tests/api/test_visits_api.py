@@ -93,6 +93,25 @@ def test_school_reads_the_feedback_only(cast, client, field):
     assert listed["narrative"] is None and listed["refusal_note"] is None
 
 
+def test_token_writes_need_no_csrf_but_session_writes_do(cast, field):
+    """As on a production server: the test client skips CSRF unless told; a phone has no CSRF cookie."""
+    from django.test import Client
+
+    _token, key = ApiToken.issue(user=cast.supervisor, name="手机")
+    phone = Client(enforce_csrf_checks=True)
+    created = _create(phone, _body(cast.A2, submit=False), HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert created.status_code == 201
+    url = reverse("api-1:add_visit_photo", kwargs={"client_id": created.json()["client_id"]})
+    photo = phone.post(url, {"photo_client_id": str(uuid.uuid4()),
+                             "file": SimpleUploadedFile("a.jpg", jpeg(800, 600), content_type="image/jpeg")},
+                       HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert photo.status_code == 201
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(cast.supervisor)
+    assert _create(browser, _body(cast.A2, submit=False)).status_code == 403
+    assert Visit.objects.count() == 1
+
+
 def test_photo_upload_is_idempotent(cast, client, field):
     client.force_login(cast.supervisor)
     created = _create(client, _body(cast.A1, submit=False)).json()

@@ -28,4 +28,7 @@ class TokenAuth(HttpBearer):
         return api_token.user
 
 
-AUTH = [django_auth, TokenAuth()]
+# The token first: django_auth checks CSRF on writes and answers 403 at once, without trying the
+# next method, so a phone's bearer-token POST (no session, no CSRF cookie) would never reach
+# TokenAuth. Without an Authorization header TokenAuth passes (None) and the session is used.
+AUTH = [TokenAuth(), django_auth]
