@@ -6,7 +6,7 @@ bench/load.py) and never recreates it. As the Hunan province office staff member
 page, the median and p95 time and the number of SQL queries of one request. Targets: lists and
 details < 100 ms, any page < 300 ms.
 
-    .venv/bin/python bench/pages_alone.py [-n 9] [--only visits] [--json out.json]
+    .venv/bin/python bench/pages_alone.py [-n 9] [--only visits] [--skip export] [--json out.json]
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=9, help="timed requests per page (after 2 warm-up ones)")
     parser.add_argument("--only", default="", help="only pages whose name contains this")
+    parser.add_argument("--skip", default="", help="leave out pages whose name contains this (e.g. export)")
     parser.add_argument("--json", default="", help="write the figures to this file")
     args = parser.parse_args()
     configure()
@@ -112,7 +113,7 @@ def main() -> int:
     missed = []
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)
     for name, (urls, target) in pages(user).items():
-        if args.only and args.only not in name:
+        if (args.only and args.only not in name) or (args.skip and args.skip in name):
             continue
         timings: list[float] = []
         queries = 0

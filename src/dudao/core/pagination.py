@@ -16,9 +16,9 @@ COUNT_CAP = 3_000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, cap: int = COUNT_CAP, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = cap or COUNT_CAP
         self.capped = False
 
     @cached_property
