@@ -21,8 +21,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-# This checkout's code, not whatever the virtualenv's editable install points at.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+# This checkout's code, not whatever the virtualenv's editable install points at (DUDAO_BENCH_SRC: another
+# checkout's src, to time the code before a change against the same database in the same minute).
+sys.path.insert(0, os.environ.get("DUDAO_BENCH_SRC") or str(Path(__file__).resolve().parent.parent / "src"))
 from common import configure, summarise_ms  # noqa: E402
 
 WARMUP = 2
