@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -79,8 +79,13 @@ def _add_errors(form, exc: ValidationError, aliases: dict[str, str] | None = Non
 def complaint_list_view(request: HttpRequest) -> HttpResponse:
     filters = ComplaintFilters.from_params(request.GET)
     qs = complaint_list(user=request.user, filters=filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    # the total and the overdue count of the filtered rows in one aggregate (FILTER), not two COUNTs
+    overdue = Q(answered_at__isnull=True, response_due__lt=today) & ~Q(state=ComplaintState.CLOSED)
+    totals = qs.order_by().aggregate(total=Count("pk"), overdue=Count("pk", filter=overdue))
+    paginator = Paginator(qs, PAGE_SIZE)
+    paginator.count = totals["total"]
+    page = paginator.get_page(request.GET.get("page"))
     labels = category_labels()
     context = {
         "page": page, "filters": filters, "query": filters.as_query(), "today": today,
@@ -88,7 +93,7 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
         "labels": labels, "states": [("open", _("未办结")), *ComplaintState.choices],
         "outcomes": ComplaintOutcome.choices,
         # of the filtered rows, and its link keeps the filters: it opens exactly the rows it counts
-        "overdue_count": qs.overdue(today).count(),
+        "overdue_count": totals["overdue"],
         "overdue_query": urlencode({**filters.as_query(), "overdue": "1"}),
         "is_supervisor": hasattr(request.user, "supervisor"),
         "can_register": _registrable_schools(request.user).exists(),

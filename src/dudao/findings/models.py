@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +56,8 @@ class FindingState(models.TextChoices):
 
 
 FINISHED_STATES = (FindingState.CLOSED, FindingState.CANCELLED)
+# Finished or not, as the ledger sorts it (false first) and its index `finding_ledger_order` stores it.
+LEDGER_FINISHED = ExpressionWrapper(Q(state__in=[str(s) for s in FINISHED_STATES]), output_field=models.BooleanField())
 
 
 class FindingQuerySet(models.QuerySet):
@@ -130,6 +132,8 @@ class Finding(BaseModel):
         indexes = [
             models.Index(fields=["office", "state"], name="finding_office_state"),
             models.Index(fields=["state", "deadline"], name="finding_state_deadline"),
+            # the ledger's order (selectors.finding_list): unfinished first, then the nearest deadline
+            models.Index(LEDGER_FINISHED, "deadline", F("found_on").desc(), F("id").desc(), name="finding_ledger_order"),
         ]
 
     def __str__(self) -> str:

@@ -82,7 +82,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
     filters = FindingFilters.from_params(request.GET)
     qs = selectors.finding_list(user=request.user, filters=filters, today=today)
     counts = selectors.ledger_counts(qs, today=today)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(qs, PAGE_SIZE)
+    paginator.count = counts.total  # the cards' aggregate already counted these rows: no second COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
     categories = selectors.category_labels()
     query = filters.as_query()
     context = {

@@ -91,6 +91,9 @@ class Visit(BaseModel):
         indexes = [
             models.Index(fields=["supervisor", "visit_date"], name="visit_supervisor_date"),
             models.Index(fields=["school", "visit_date"], name="visit_school_date"),
+            # the visit ledger's order (newest first): a page reads its rows off the index
+            models.Index(fields=["-visit_date", "-started_at", "-id"], name="visit_ledger_order",
+                         condition=models.Q(status="submitted")),
         ]
 
     def __str__(self) -> str:

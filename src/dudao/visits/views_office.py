@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dudao.core.charts import calendar_heatmap, stacked_bar_chart
 from dudao.core.excel import xlsx_response, xlsx_sheets_response
+from dudao.core.pagination import CappedPaginator
 from dudao.people.scope import ancestor_codes, can_manage_office
 from dudao.regions.models import Office, Region
 from dudao.supervisors.models import Supervisor
@@ -52,6 +53,7 @@ from dudao.visits.selectors import (
     code_labels,
     labels_of,
     log_regions,
+    problem_counts,
     problem_rows,
     report_offices,
     rule_history,
@@ -251,7 +253,9 @@ def _log_filters(request: HttpRequest) -> tuple[VisitLogFilters, bool]:
 def log(request: HttpRequest) -> HttpResponse:
     """督导记录台账: submitted visits in the user's scope, filtered, 30 a page."""
     filters, is_supervisor = _log_filters(request)
-    page = Paginator(visit_log(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(visit_log(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    problem_counts(page.object_list)
     methods, topics, _categories = code_labels()
     zones = Zone.objects.visible_to(request.user).distinct().select_related("office").order_by("office__region__code", "name")
     if filters.region:
