@@ -61,7 +61,7 @@ def test_office_opens_supervisor_accounts_and_the_first_login_changes_the_passwo
     first.wait_for_url(f"{live_server.url}/people/me/")  # field pages too
     first.fill("#id_password", "Xie-caifei-2026")
     first.click("button:has-text('保存')")
-    first.wait_for_url(f"{live_server.url}/")
+    first.wait_for_url(f"{live_server.url}/visits/field/")  # home sends a supervisor on to 我的督导
     expect(first.locator(".alert-success")).to_contain_text("密码已修改")
     assert not User.objects.get(username=usernames[0]).must_change_password
     first.goto(f"{live_server.url}/visits/field/")
