@@ -91,6 +91,10 @@ class Visit(BaseModel):
         indexes = [
             models.Index(fields=["supervisor", "visit_date"], name="visit_supervisor_date"),
             models.Index(fields=["school", "visit_date"], name="visit_school_date"),
+            # the compliance report's groups read the submitted visits of a month or a period from
+            # this index alone (an index-only scan), never the wide table (visits/compliance.py)
+            models.Index(fields=["visit_date", "supervisor", "school"], name="visit_quota",
+                         condition=models.Q(status="submitted")),
         ]
 
     def __str__(self) -> str:
