@@ -506,9 +506,8 @@ def _judge_months_reference(scope: _Scope, rows: list[SupervisorRow], period: Pe
 
 
 class _MonthFigures(NamedTuple):
-    """What the monthly checks of one supervisor in one month read, counted by the database."""
+    """What the monthly per-school checks of one supervisor in one month read, counted by the database."""
 
-    visits: int = 0
     held: int = 0  # schools answered for at the month's end (its reference day)
     met_responsible: tuple[int, ...] = ()  # of those, visited ≥ k times by their responsible supervisor, per k
     met_any: tuple[int, ...] = ()  # of those, visited ≥ k times by anyone in reach, per k
@@ -629,12 +628,12 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
         return
     by_pk = {row.supervisor.pk: row for row in rows}
     resolvers = [_Rules(month.start, "month", scope.rules, scope.offices) for month in months]
-    # the thresholds the monthly per-school rules ask for, so the database counts exactly those
     # supervisors grouped by what resolves their rules (office, zone level, kind): a few hundred keys
     # for 3,000 supervisors, so the rules are resolved per key and month, not per supervisor and month
     groups: dict[tuple[str, str, str], list[SupervisorRef]] = defaultdict(list)
     for s in scope.supervisors:
         groups[(s.office.region.code, zone_level_of(s.office), s.kind)].append(s)
+    # the thresholds the monthly per-school rules ask for, so the database counts exactly those
     responsible_k: set[int] = set()
     any_k: set[int] = set()
     city = False
@@ -659,10 +658,10 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
         visits = {(supervisor_id, int(k)): n for k, supervisor_id, n in _run_union(visits_sql)}
         for k, supervisor_id, held, *met in _run_union(held_sql):
             met = [int(n or 0) for n in met]
-            figures[(supervisor_id, int(k))] = _MonthFigures(0, held, tuple(met[:len(responsible)]),
+            figures[(supervisor_id, int(k))] = _MonthFigures(held, tuple(met[:len(responsible)]),
                                                              tuple(met[len(responsible):]))
     county_visits, direct_visits, counties_held = _city_figures(scope, months) if city and scope.above_county else ({}, {}, {})
-    empty = _MonthFigures(0, 0, (0,) * len(responsible), (0,) * len(anyone))
+    empty = _MonthFigures(0, (0,) * len(responsible), (0,) * len(anyone))
     position_responsible = {n: i for i, n in enumerate(responsible)}
     position_any = {n: i for i, n in enumerate(anyone)}
     met_months: dict[tuple[int, str], int] = defaultdict(int)
