@@ -47,7 +47,7 @@ def _generated(cast, make_supervisor, ningxiang, *, supervisors: int, seed: int 
     town = Region.objects.filter(code__startswith="430182", level="township").first()
     people = [make_supervisor(kind="full_time" if i % 3 else "part_time") for i in range(supervisors)]
     zone = zone_create(office=ningxiang, name=f"生成责任区{supervisors}")
-    schools = [School.objects.create(code=f"8430182{supervisors:03d}{i:04d}", name=f"生成小学{supervisors}-{i}", kind="primary",
+    schools = [School.objects.create(code=f"8{supervisors:03d}{i:06d}", name=f"生成小学{supervisors}-{i}", kind="primary",
                                      locality="rural", region=town, region_code=town.code)
                for i in range(2 * supervisors)]
     zone_add_schools(zone=zone, schools=schools)
@@ -108,7 +108,7 @@ def test_city_supervisors_months_equal_the_reference(cast, make_supervisor, reco
     from dudao.regions.models import Office
 
     changsha = Office.objects.get(region__code="4301")
-    direct = School.objects.create(code="84301000000001", name="市直中学", kind="junior", locality="urban",
+    direct = School.objects.create(code="8999000001", name="市直中学", kind="junior", locality="urban",
                                    region=cast.A1.region, region_code=cast.A1.region_code, is_city_direct=True)
     first = make_supervisor("市督学甲", office=changsha, level="city")
     second = make_supervisor("市督学乙", office=changsha, level="city")
@@ -146,7 +146,7 @@ def test_months_on_the_border_count_in_their_own_month(cast, make_supervisor, ni
     and February both meet 4 visits a month; March (none) does not."""
     zhang = make_supervisor()
     town = Region.objects.filter(code__startswith="430182", level="township").first()
-    school = School.objects.create(code="84301820000001", name="边界小学", kind="primary", locality="rural", region=town,
+    school = School.objects.create(code="8999000002", name="边界小学", kind="primary", locality="rural", region=town,
                                    region_code=town.code)
     zone_add_schools(zone=zone_create(office=ningxiang, name="边界责任区"), schools=[school])
     Assignment.objects.create(supervisor=zhang, school=school, starts_on=date(YEAR - 1, 1, 1))

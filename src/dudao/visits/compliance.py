@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import NamedTuple
 
 from django.db import connection, transaction
@@ -165,30 +166,36 @@ class ComplianceReport:
     # school id → the period's visits made by its responsible supervisor of the visit day
     responsible_visits: dict[int, int] = field(default_factory=dict)
 
-    @property
+    # The summaries over every row are computed once per report (a province has 20,000 schools) and
+    # kept with it: a kept report serves every page view of the next minutes (compliance_cache.py).
+    @cached_property
     def supervisors_behind(self) -> list[SupervisorRow]:
         return [row for row in self.supervisors if row.behind]
 
-    @property
+    @cached_property
     def schools_behind(self) -> list[SchoolRow]:
         return [row for row in self.schools if not row.ok]
 
-    @property
+    @cached_property
     def schools_not_visited(self) -> list[SchoolRow]:
         return [row for row in self.schools if row.visits == 0]
 
-    @property
+    @cached_property
     def visit_count(self) -> int:
         return sum(row.visits for row in self.schools)
 
-    def zone_summary(self) -> list[tuple[str, int, int]]:
-        """(zone, schools, schools visited in the period) — for the chart per zone."""
+    @cached_property
+    def zones(self) -> list[tuple[str, int, int]]:
+        """(zone, schools, schools visited in the period) — for the chart and the table per zone."""
         totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for row in self.schools:
             key = row.zone or "未划入责任区"
             totals[key][0] += 1
             totals[key][1] += row.visits > 0
         return [(zone, n, visited) for zone, (n, visited) in sorted(totals.items())]
+
+    def zone_summary(self) -> list[tuple[str, int, int]]:
+        return self.zones
 
 
 def _scope_of(office: Office):
