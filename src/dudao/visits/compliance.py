@@ -656,63 +656,68 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
     responsible = sorted(responsible_k)
     anyone = sorted(any_k)
     visits_sql, held_sql = _month_statements(scope, months, responsible, anyone)
-    figures: dict[tuple[int, int], _MonthFigures] = {}
     with transaction.atomic(using=connection.alias):
         if connection.vendor == "postgresql":
             # a dozen small groups add up to a cost that would have the statement compiled (JIT): seconds
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        visits = {(supervisor_id, int(k)): n for k, supervisor_id, n in _run_union(visits_sql)}
+        visits: list[dict[int, int]] = [{} for _month in months]  # per month: supervisor → visits
+        for k, supervisor_id, n in _run_union(visits_sql):
+            visits[int(k)][supervisor_id] = n
+        figures: list[dict[int, _MonthFigures]] = [{} for _month in months]
         for k, supervisor_id, held, *met in _run_union(held_sql):
             met = [int(n or 0) for n in met]
-            figures[(supervisor_id, int(k))] = _MonthFigures(held, tuple(met[:len(responsible)]),
-                                                             tuple(met[len(responsible):]))
+            figures[int(k)][supervisor_id] = _MonthFigures(held, tuple(met[:len(responsible)]), tuple(met[len(responsible):]))
     county_visits, direct_visits, counties_held = _city_figures(scope, months) if city and scope.above_county else ({}, {}, {})
     empty = _MonthFigures(0, (0,) * len(responsible), (0,) * len(anyone))
-    position_responsible = {n: i for i, n in enumerate(responsible)}
-    position_any = {n: i for i, n in enumerate(anyone)}
-    met_months: dict[tuple[int, str], int] = defaultdict(int)
-    judged: dict[tuple[int, str], int] = defaultdict(int)
-    latest: dict[tuple[int, str], QuotaRule] = {}
-    for k, (month, resolver) in enumerate(zip(months, resolvers, strict=True)):
-        for key, members in groups.items():
-            rules = resolver.for_(*key)
-            if not rules:
-                continue
-            judged_any = False
-            for s in members:
-                if s.appointed_on and s.appointed_on > month.end:
+    position = {(QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, n): i for i, n in enumerate(responsible)}
+    position |= {(QuotaMetric.VISITS_PER_ZONE_SCHOOL, n): i for i, n in enumerate(anyone)}
+    for key, members in groups.items():
+        monthly = [resolver.for_(*key) for resolver in resolvers]
+        judged_in = [False] * len(months)
+        for s in members:
+            pk = s.pk
+            tally: dict[str, list] = {}  # metric → [months met, months judged, the latest rule]
+            judged = short_months = 0
+            for k, rules in enumerate(monthly):
+                if not rules or (s.appointed_on and s.appointed_on > months[k].end):
                     continue
-                judged_any = True
-                mine = figures.get((s.pk, k), empty)
+                judged += 1
+                judged_in[k] = True
+                mine = figures[k].get(pk, empty)
                 short = False
                 for rule in rules:
                     metric = rule.metric
                     if metric == QuotaMetric.VISITS_PER_SUPERVISOR:
-                        ok = visits.get((s.pk, k), 0) >= rule.required
+                        ok = visits[k].get(pk, 0) >= rule.required
                     elif metric == QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL:
-                        ok = mine.met_responsible[position_responsible[rule.required]] >= mine.held
+                        ok = mine.met_responsible[position[(metric, rule.required)]] >= mine.held
                     elif metric == QuotaMetric.VISITS_PER_ZONE_SCHOOL:
-                        ok = mine.met_any[position_any[rule.required]] >= mine.held
+                        ok = mine.met_any[position[(metric, rule.required)]] >= mine.held
                     elif metric == QuotaMetric.VISITS_PER_COUNTY:
-                        counties = counties_held.get((s.pk, k), ())
-                        ok = sum(1 for c in counties if county_visits.get((s.pk, k, c), 0) >= rule.required) >= len(counties)
+                        counties = counties_held.get((pk, k), ())
+                        ok = sum(1 for c in counties if county_visits.get((pk, k, c), 0) >= rule.required) >= len(counties)
                     elif metric == QuotaMetric.VISITS_TO_CITY_DIRECT:
-                        ok = direct_visits.get((s.pk, k), 0) >= rule.required
+                        ok = direct_visits.get((pk, k), 0) >= rule.required
                     else:
                         continue
-                    judged_key = (s.pk, metric)
-                    judged[judged_key] += 1
-                    met_months[judged_key] += ok
-                    latest[judged_key] = rule
+                    counted = tally.get(metric)
+                    if counted is None:
+                        tally[metric] = [int(ok), 1, rule]
+                    else:
+                        counted[0] += ok
+                        counted[1] += 1
+                        counted[2] = rule
                     short = short or not ok
-                row = by_pk[s.pk]
-                row.months_judged = (row.months_judged or 0) + 1
-                row.months_short += short
-            for rule in rules if judged_any else ():
+                short_months += short
+            row = by_pk[pk]
+            row.months_judged = judged
+            row.months_short += short_months
+            row.checks.extend(Check(rule, met, of, detail="达标月数 / 已结束月数", over_months=True)
+                              for met, of, rule in tally.values())
+        for k, rules in enumerate(monthly):
+            for rule in rules if judged_in[k] else ():
                 applied.setdefault(rule.pk, rule)
-    for key, rule in latest.items():
-        by_pk[key[0]].checks.append(Check(rule, met_months[key], judged[key], detail="达标月数 / 已结束月数", over_months=True))
     for row in rows:
         if row.months_judged is None:
             row.months_judged = 0
