@@ -18,7 +18,9 @@ Checks per rule metric (domain-rules §9.4 f, seed 001):
 
 A semester or year report judges the rules of its own period and, month by month, the monthly
 rules over the months of the period that are over: "达标月数 / 已结束月数", and how many months
-each supervisor fell short (年度考核 reads exactly this). Supervisors are judged by the rules of
+each supervisor fell short (年度考核 reads exactly this). The database judges the schools of those
+months and returns per (supervisor, month) counts (`_judge_months`); the first, slower way is kept as
+`_judge_months_reference`, which the tests compare it with. Supervisors are judged by the rules of
 their office's level: county, city, or province (the province's 随访 supervisors, who have none
 unless the province sets some).
 """
