@@ -47,7 +47,7 @@ def _generated(cast, make_supervisor, ningxiang, *, supervisors: int, seed: int 
     town = Region.objects.filter(code__startswith="430182", level="township").first()
     people = [make_supervisor(kind="full_time" if i % 3 else "part_time") for i in range(supervisors)]
     zone = zone_create(office=ningxiang, name=f"生成责任区{supervisors}")
-    schools = [School.objects.create(code=f"8430182{supervisors:03d}{i:04d}", name=f"生成小学{supervisors}-{i}", kind="primary",
+    schools = [School.objects.create(code=f"8{supervisors:03d}{i:06d}", name=f"生成小学{supervisors}-{i}", kind="primary",
                                      locality="rural", region=town, region_code=town.code)
                for i in range(2 * supervisors)]
     zone_add_schools(zone=zone, schools=schools)
@@ -101,12 +101,52 @@ def test_month_by_month_judging_equals_the_reference(cast, make_supervisor, ning
     assert months and any(c.done > 0 for c in months) and any(c.done < c.required for c in months)
 
 
+def test_city_supervisors_months_equal_the_reference(cast, make_supervisor, record, quota_defaults):
+    """City supervisors are judged per county and on city-direct schools month by month (the 长沙
+    defaults: each county visited once, 2 visits to city-direct schools a month), with a handover
+    in the middle of March; the city office's year equals the reference and the figures by hand."""
+    from dudao.regions.models import Office
+
+    changsha = Office.objects.get(region__code="4301")
+    direct = School.objects.create(code="8999000001", name="市直中学", kind="junior", locality="urban",
+                                   region=cast.A1.region, region_code=cast.A1.region_code, is_city_direct=True)
+    first = make_supervisor("市督学甲", office=changsha, level="city")
+    second = make_supervisor("市督学乙", office=changsha, level="city")
+    for school in (cast.A1, cast.B1, direct):
+        Assignment.objects.create(supervisor=first, school=school, starts_on=date(YEAR - 1, 9, 1),
+                                  ends_on=date(YEAR, 3, 15) if school == cast.B1 else None)
+    Assignment.objects.create(supervisor=second, school=cast.B1, starts_on=date(YEAR, 3, 16))
+    for who, school, day in [(first, cast.A1, date(YEAR, 1, 5)), (first, cast.B1, date(YEAR, 1, 31)),
+                             (first, direct, date(YEAR, 1, 6)), (first, direct, date(YEAR, 1, 7)),
+                             (first, cast.B1, date(YEAR, 2, 1)), (first, direct, date(YEAR, 2, 2)),
+                             (first, cast.B1, date(YEAR, 3, 10)), (second, cast.B1, date(YEAR, 3, 20)),
+                             (first, cast.A1, date(YEAR, 3, 31)), (first, direct, date(YEAR, 3, 1)),
+                             (first, direct, date(YEAR, 3, 2))]:
+        record(who, school, day)
+    fast = compliance_report(office=changsha, kind="year", day=date(YEAR, 6, 1), today=date(YEAR, 4, 2))
+    slow = compliance_report(office=changsha, kind="year", day=date(YEAR, 6, 1), today=date(YEAR, 4, 2), slow=True)
+    assert _figures(fast) == _figures(slow)
+    row = next(r for r in fast.supervisors if r.supervisor.pk == first.pk)
+    months = {c.rule.metric: (c.done, c.required) for c in row.checks if c.over_months}
+    # by hand — January: A1, B1 and the direct school visited, 2 direct visits: all met; February: A1
+    # not visited, 1 direct visit (which counts for 宁乡, where the direct school stands: each county
+    # is met); March: 甲 holds A1 (visited on the 31st) and the direct school (2 visits), B1 went to
+    # 乙 on the 16th
+    assert months == {"visits_per_assigned_school": (2, 3), "visits_per_county": (3, 3), "visits_to_city_direct": (2, 3)}
+    assert (row.months_judged, row.months_short) == (3, 1)
+    # 乙 holds B1 from 16 March: nothing to hold before (0 of 0 is met), no direct visits ever; in March
+    # B1 had 甲's visit of the 10th (then responsible) and 乙's of the 20th
+    other = next(r for r in fast.supervisors if r.supervisor.pk == second.pk)
+    assert {c.rule.metric: (c.done, c.required) for c in other.checks if c.over_months} == {
+        "visits_per_assigned_school": (3, 3), "visits_per_county": (3, 3), "visits_to_city_direct": (0, 3)}
+
+
 def test_months_on_the_border_count_in_their_own_month(cast, make_supervisor, ningxiang, quota_defaults):
     """By hand: one supervisor, one school, 4 visits on 31 January and 4 on 1 February → January
     and February both meet 4 visits a month; March (none) does not."""
     zhang = make_supervisor()
     town = Region.objects.filter(code__startswith="430182", level="township").first()
-    school = School.objects.create(code="84301820000001", name="边界小学", kind="primary", locality="rural", region=town,
+    school = School.objects.create(code="8999000002", name="边界小学", kind="primary", locality="rural", region=town,
                                    region_code=town.code)
     zone_add_schools(zone=zone_create(office=ningxiang, name="边界责任区"), schools=[school])
     Assignment.objects.create(supervisor=zhang, school=school, starts_on=date(YEAR - 1, 1, 1))

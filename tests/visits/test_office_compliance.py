@@ -85,6 +85,45 @@ def test_zone_coverage_of_a_city_office(cast, client, office_world):
     assert reverse("visits:not_visited") + "?" in html and "zone=%E6%9C%9B%E5%9F%8E%E4%B8%80%E5%8C%BA" in html
 
 
+def test_long_lists_are_charted_in_part_and_paged(cast, client, ningxiang, quota_defaults, make_supervisor, record):
+    """A province-sized office: the supervisor chart draws the 30 behind with the fewest visits (the
+    page says so), the zone chart the 30 zones with the most schools not visited, the zone table
+    pages 30 at a time; the summaries come from the report, computed once."""
+    from dudao.regions.models import Region
+    from dudao.schools.models import School
+    from dudao.visits.views_office import CHART_BARS
+    from dudao.zones.services import zone_add_schools, zone_create
+
+    people = [make_supervisor(f"督学{i:02d}") for i in range(CHART_BARS + 3)]
+    for i, person in enumerate(people[:3]):  # three of them visit: the 4-a-month rule leaves all behind
+        for _ in range(i + 1):
+            record(person, cast.A1, date(2025, 10, 3))
+    town = Region.objects.filter(code__startswith="430182", level="township").first()
+    for i in range(CHART_BARS + 2):
+        school = School.objects.create(code=f"88{i:08d}", name=f"分页小学{i:02d}", kind="primary", locality="rural",
+                                       region=town, region_code=town.code)
+        zone_add_schools(zone=zone_create(office=ningxiang, name=f"分页责任区{i:02d}"), schools=[school])
+    client.force_login(cast.county_staff)
+    params = {"office": ningxiang.pk, "kind": "month", "day": "2025-10-15"}
+    response = client.get(reverse("visits:compliance"), params)
+    html = response.content.decode()
+    chart = json.loads(re.search(r'<script id="supervisor-chart" type="application/json">(.*?)</script>', html, re.S).group(1))
+    behind = [line for line in response.context["lines"] if line.state == pace.BEHIND]
+    assert len(behind) == len(response.context["lines"]) > CHART_BARS
+    assert len(chart["xAxis"]["data"]) == CHART_BARS and "督学02" not in chart["xAxis"]["data"]  # 3 visits: the most
+    assert chart["series"][0]["data"] == sorted(chart["series"][0]["data"])
+    assert 'data-testid="supervisor-chart-note"' in html and f"落后共 {len(behind)} 名" in html
+    zone_chart = json.loads(re.search(r'<script id="zone-chart" type="application/json">(.*?)</script>', html, re.S).group(1))
+    zones = response.context["report"].zones
+    assert len(zones) > CHART_BARS and len(zone_chart["xAxis"]["data"]) == CHART_BARS
+    assert 'data-testid="zone-chart-note"' in html
+    # the zone table: 30 a page, the rest on the next
+    first = [row[0] for row in response.context["zones"]]
+    second = [row[0] for row in client.get(reverse("visits:compliance"), {**params, "zpage": 2}).context["zones"]]
+    assert len(first) == 30 and first + second == [z[0] for z in zones]
+    assert "zpage=2" in html
+
+
 def test_period_navigation_and_semester(cast, client, office_world):
     client.force_login(cast.county_staff)
     response = client.get(reverse("visits:compliance"), {"office": office_world.offices["430182"].pk, "kind": "semester", "day": "2025-11-02"})

@@ -73,6 +73,8 @@ def compliance_cached(*, office: Office, kind: str, day: date, today: date | Non
                 return hit[1]
     report = compliance_report(office=office, kind=kind, day=day, today=today)
     columns, lines = compliance_table(report)
+    # the summaries over every school, computed once with the report rather than on a page view
+    _ = report.zones, report.schools_behind, report.schools_not_visited, report.visit_count
     fresh = CachedCompliance(report=report, columns=columns, lines=lines, computed_at=timezone.now())
     if seconds > 0:
         with _lock:

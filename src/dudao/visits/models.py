@@ -94,6 +94,10 @@ class Visit(BaseModel):
             # the visit ledger's order (newest first): a page reads its rows off the index
             models.Index(fields=["-visit_date", "-started_at", "-id"], name="visit_ledger_order",
                          condition=models.Q(status="submitted")),
+            # the compliance report's groups read the submitted visits of a month or a period from
+            # this index alone (an index-only scan), never the wide table (visits/compliance.py)
+            models.Index(fields=["visit_date", "supervisor", "school"], name="visit_quota",
+                         condition=models.Q(status="submitted")),
         ]
 
     def __str__(self) -> str:

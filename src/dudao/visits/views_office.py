@@ -68,6 +68,7 @@ from dudao.zones.models import Zone
 
 PAGE_SIZE = 30
 SCHOOLS_SHOWN = 50  # schools below their rule listed on the page; the Excel file has them all
+CHART_BARS = 30  # bars a compliance chart draws at most (a province has 3,000 supervisors)
 KINDS = ("month", "semester", "year")
 RECORD_TITLE = "责任督学工作记录表"
 UNZONED = "未划入责任区"  # the name compliance.zone_summary() gives schools outside every zone
@@ -127,30 +128,39 @@ def compliance(request: HttpRequest) -> HttpResponse:
     choice = _office_choice(request)
     done = compliance_cached(office=choice.office, kind=choice.kind, day=choice.day)
     report, columns, lines = done.report, done.columns, done.lines
-    zones = report.zone_summary()
+    zones = report.zones
     context = _period_context(choice)
     schools_behind = report.schools_behind
     # ?state=behind: only the supervisors marked 落后 (the workbench's count links here)
     only_behind = request.GET.get("state") == BEHIND
-    shown = [line for line in lines if line.state == BEHIND] if only_behind else lines
+    behind = [line for line in lines if line.state == BEHIND]
+    shown = behind if only_behind else lines
+    # the charts draw at most CHART_BARS bars: a province has 3,000 supervisors and hundreds of zones;
+    # the supervisors with the fewest visits among the behind (or all), the zones with most not visited
+    charted = sorted(behind or lines, key=lambda line: (line.row.visits, line.row.supervisor.name))[:CHART_BARS]
+    zones_charted = sorted(zones, key=lambda z: (-(z[1] - z[2]), z[0]))[:CHART_BARS] if len(zones) > CHART_BARS else zones
     context.update(
-        report=report, columns=columns, lines=lines, zones=[(z, n, v, n - v) for z, n, v in zones],
+        report=report, columns=columns, lines=lines,
+        zones=Paginator([(z, n, v, n - v) for z, n, v in zones], PAGE_SIZE).get_page(request.GET.get("zpage")),
         page=Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page")), only_behind=only_behind,
         schools_behind=schools_behind, schools_behind_shown=schools_behind[:SCHOOLS_SHOWN],
         with_months=choice.kind != "month",
         computed_at=done.computed_at, cache_minutes=cache_seconds() // 60,
         elapsed_pct=round(report.elapsed * 100),
-        behind_count=sum(1 for line in lines if line.state == BEHIND),
+        behind_count=len(behind),
+        log_url=reverse("visits:log"), not_visited_url=reverse("visits:not_visited"),
         log_start=report.period.start.isoformat(), log_end=report.period.end.isoformat(),
         zone_chart=stacked_bar_chart(
-            _("各责任区学校督导覆盖"), [z for z, _n, _v in zones],
-            [(_("已督导"), [v for _z, _n, v in zones]), (_("未督导"), [n - v for _z, n, v in zones])],
+            _("各责任区学校督导覆盖"), [z for z, _n, _v in zones_charted],
+            [(_("已督导"), [v for _z, _n, v in zones_charted]), (_("未督导"), [n - v for _z, n, v in zones_charted])],
             colors=["#2fb344", "#d63939"],
         ),
+        zones_charted=len(zones_charted), zones_total=len(zones),
         supervisor_chart=stacked_bar_chart(
-            _("各督学督导次数"), [line.row.supervisor.name for line in lines],
-            [(_("督导次数"), [line.row.visits for line in lines])], stacked=False,
+            _("各督学督导次数"), [line.row.supervisor.name for line in charted],
+            [(_("督导次数"), [line.row.visits for line in charted])], stacked=False,
         ),
+        supervisors_charted=len(charted), charted_behind=bool(behind),
     )
     return render(request, "visits/office_compliance.html", context)
 

@@ -16,15 +16,16 @@ def bootstrap(field):
 
 
 @register.inclusion_tag("_pagination.html", takes_context=True)
-def paginate(context, page, bare: bool = False):
+def paginate(context, page, bare: bool = False, param: str = "page"):
     """Page links for any list: previous, numbered pages with "…" between far ones, next. Each link
     is the current address with only `page` changed, so every filter and sort the user chose stays.
-    `bare` renders the links alone, for a card footer that already holds other text."""
+    `bare` renders the links alone, for a card footer that already holds other text; `param` names
+    the page parameter of a second list on the same page."""
     request = context["request"]
 
     def url(number: int) -> str:
         params = request.GET.copy()
-        params["page"] = str(number)
+        params[param] = str(number)
         return "?" + params.urlencode()
 
     numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1) if page.has_other_pages() else []
