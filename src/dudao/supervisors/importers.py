@@ -51,6 +51,25 @@ def office_code(raw) -> str:
     return value
 
 
+
+def office_by_code(code: str, offices: dict[str, Office], problems: list[RowProblem], *,
+                   none_managed: str = "请填写督导室所在区划的代码（您管理多个督导室）",
+                   unknown: str = "没有对应的督导室") -> Office | None:
+    """The office of a row's 所属督导室 column among those the importing user manages (`offices`, by
+    region code); an empty cell means the only one. Problems name the column in Chinese."""
+    if not code:
+        if len(offices) == 1:
+            return next(iter(offices.values()))
+        problems.append(("所属督导室", "请填写督导室所在区划的代码（您管理多个督导室）" if offices else none_managed))
+        return None
+    office = offices.get(code)
+    if office is None:
+        if Office.objects.filter(region__code=code).exists():
+            problems.append(("所属督导室", f"{code} 的督导室不在您的管辖范围内"))
+        else:
+            problems.append(("所属督导室", f"{code} {unknown}"))
+    return office
+
 class SupervisorImporter:
     kind = "supervisors"
     sheet_name = "督学名册"
@@ -115,18 +134,7 @@ class SupervisorImporter:
             self.by_person[(s.office_id, s.name, s.phone)] = s
 
     def _office(self, code: str, problems: list[RowProblem]) -> Office | None:
-        if not code:
-            if len(self.offices) == 1:
-                return next(iter(self.offices.values()))
-            problems.append(("所属督导室", "请填写督导室所在区划的代码（您管理多个督导室）"))
-            return None
-        office = self.offices.get(code)
-        if office is None:
-            if Office.objects.filter(region__code=code).exists():
-                problems.append(("所属督导室", f"{code} 的督导室不在您的管辖范围内"))
-            else:
-                problems.append(("所属督导室", f"{code} 没有对应的督导室"))
-        return office
+        return office_by_code(code, self.offices, problems)
 
     def check(self, row: dict, rownum: int) -> list[RowProblem]:
         problems: list[RowProblem] = []

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from dudao.imports import columns as c
 from dudao.regions.models import Office, RegionLevel
 from dudao.schools.models import School
+from dudao.supervisors.importers import office_by_code
 from dudao.supervisors.models import Supervisor, SupervisorStatus
 from dudao.zones.coverage import zone_level_of
 from dudao.zones.models import Zone, ZoneLevel, ZoneSchool
@@ -85,18 +86,8 @@ class _ZoneImporterBase:
         self.offices = {o.region.code: o for o in self._managed(self.user)}
 
     def _office(self, code: str, problems: list[RowProblem]) -> Office | None:
-        if not code:
-            if len(self.offices) == 1:
-                return next(iter(self.offices.values()))
-            problems.append(("所属督导室", "请填写督导室所在区划的代码（您管理多个督导室）" if self.offices else "您没有可管理责任区的督导室"))
-            return None
-        office = self.offices.get(code)
-        if office is None:
-            if Office.objects.filter(region__code=code).exists():
-                problems.append(("所属督导室", f"{code} 的督导室不在您的管辖范围内"))
-            else:
-                problems.append(("所属督导室", f"{code} 没有对应的市级或县级督导室"))
-        return office
+        return office_by_code(code, self.offices, problems, none_managed="您没有可管理责任区的督导室",
+                              unknown="没有对应的市级或县级督导室")
 
 
 class ZoneImporter(_ZoneImporterBase):
