@@ -44,7 +44,7 @@ def sees_contact(user: User, complaint: Complaint) -> bool:
         return False
     if get_scope(user).everything:
         return True
-    if complaint.supervisor_id and complaint.supervisor.user_id == user.pk:
+    if complaint.supervisor is not None and complaint.supervisor.user_id == user.pk:
         return True
     return complaint.office is not None and sees_office_details(user, complaint.office)
 

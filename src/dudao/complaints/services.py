@@ -108,7 +108,7 @@ def may_handle(user: User, complaint: Complaint) -> bool:
         return False
     if get_scope(user).write_everything:
         return True
-    if complaint.supervisor_id and complaint.supervisor.user_id == user.pk:
+    if complaint.supervisor is not None and complaint.supervisor.user_id == user.pk:
         return True
     return complaint.office is not None and can_manage_office(user, complaint.office)
 
@@ -257,8 +257,9 @@ def handlers_of(complaint: Complaint) -> list[User]:
     from dudao.people.models import Role, RoleGrant
 
     users: dict[int, User] = {}
-    if complaint.supervisor_id and complaint.supervisor.user_id:
-        users[complaint.supervisor.user_id] = complaint.supervisor.user
+    supervisor_user = complaint.supervisor.user if complaint.supervisor is not None else None
+    if supervisor_user is not None:
+        users[supervisor_user.pk] = supervisor_user
     if complaint.office_id:
         grants = RoleGrant.objects.filter(role=Role.OFFICE_STAFF, office=complaint.office)
     else:
@@ -345,6 +346,7 @@ def complaint_triage(*, by: User, complaint: Complaint, outcome: str, public_ans
 
     from_state = complaint.state
     if outcome == ComplaintOutcome.INVESTIGATED:
+        assert finding is not None  # refused above (请填写整改要求和整改期限)
         complaint.finding = _finding_for(by=by, complaint=complaint, finding=finding)
     now = timezone.now()
     complaint.outcome = outcome
@@ -369,6 +371,8 @@ def _finding_for(*, by: User, complaint: Complaint, finding: FindingIn):
     """The rectification ledger's row for a complaint that holds (findings.services.finding_create)."""
     from dudao.findings.services import finding_create
 
+    # complaint_triage refused a complaint without an office and a finding without a deadline
+    assert complaint.office is not None and finding.deadline is not None
     try:
         return finding_create(
             by=by, office=complaint.office, source="complaint", category=finding.category,
@@ -392,12 +396,13 @@ def complaint_close(*, by: User | None, complaint: Complaint, note: str = "", pu
         raise PermissionDenied(_("只有该校的责任督学、负责的督导室工作人员和管理员可以办结群众反映。"))
     if complaint.state not in CLOSE_FROM:
         raise ValidationError(_("该反映当前状态为“%(state)s”，不能办结。") % {"state": complaint.get_state_display()})
-    if complaint.finding_id and complaint.state == ComplaintState.INVESTIGATING:
+    finding = complaint.finding if complaint.finding_id and complaint.state == ComplaintState.INVESTIGATING else None
+    if finding is not None:
         from dudao.findings.models import FindingState
 
-        if complaint.finding.state != FindingState.CLOSED and complaint.finding.state != FindingState.CANCELLED:
+        if finding.state != FindingState.CLOSED and finding.state != FindingState.CANCELLED:
             raise ValidationError(_("关联的整改问题尚未销号（当前：%(state)s），暂不能办结。")
-                                  % {"state": complaint.finding.get_state_display()})
+                                  % {"state": finding.get_state_display()})
     from_state = complaint.state
     public_answer = (public_answer or "").strip()
     old_answer = complaint.public_answer
@@ -441,10 +446,11 @@ def complaint_assign(*, by: User, complaint: Complaint, supervisor: Supervisor) 
     complaint.supervisor = supervisor
     complaint.save(update_fields=["supervisor", "updated_at"])
     _event(complaint, ComplaintAction.ASSIGNED, by=by, data={"from": before, "to": supervisor.name})
-    if supervisor.user_id:
+    user = supervisor.user
+    if user is not None:
         from dudao.notifications.services import notify
 
-        user, pk, school = supervisor.user, complaint.pk, complaint.school.name
+        pk, school = complaint.pk, complaint.school.name
         transaction.on_commit(lambda: notify(
             recipient=user, title=_("群众反映改派给您：%(school)s") % {"school": school},
             url=reverse("complaints:detail", args=[pk]), dedupe_key=f"complaint:{pk}:assigned:{user.pk}"))

@@ -39,7 +39,7 @@ MAX_ATTEMPTS = 3
 
 
 def revive_or_fail(job: models.Model, *, pending: str, running: Iterable[str], failed: str, message: str,
-                   enqueue: Callable[[], None], now: datetime | None = None, requeue_running: bool = False,
+                   enqueue: Callable[[], object], now: datetime | None = None, requeue_running: bool = False,
                    stale_after: timedelta = STALE_AFTER, running_after: timedelta | None = None,
                    pending_clock: str = "updated_at", running_clock: str = "updated_at",
                    message_field: str = "message", max_attempts: int = MAX_ATTEMPTS) -> bool:

@@ -60,7 +60,7 @@ FINISHED_STATES = (FindingState.CLOSED, FindingState.CANCELLED)
 LEDGER_FINISHED = ExpressionWrapper(Q(state__in=[str(s) for s in FINISHED_STATES]), output_field=models.BooleanField())
 
 
-class FindingQuerySet(models.QuerySet):
+class FindingQuerySet(models.QuerySet["Finding"]):
     def visible_to(self, user: User) -> FindingQuerySet:
         """A school's findings follow the school scope (a school sees its own, a supervisor those of
         their schools, an office its subtree); a finding against a government unit (no school) is

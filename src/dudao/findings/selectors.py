@@ -15,10 +15,10 @@ Numbers the offices read (the definitions are shown on the statistics page):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
@@ -36,6 +36,7 @@ from dudao.findings.models import (
     FindingEvent,
     FindingEvidence,
     FindingPolicy,
+    FindingQuerySet,
     FindingSeverity,
     FindingSource,
     FindingState,
@@ -58,7 +59,7 @@ VERIFY_ACTION = "verify"  # 核查销号: its actor is the 核查人
 # --- access --------------------------------------------------------------------------------------
 
 
-def visible_findings(user: User) -> QuerySet[Finding]:
+def visible_findings(user: User) -> FindingQuerySet:
     return Finding.objects.visible_to(user)
 
 
@@ -320,6 +321,10 @@ def ledger_counts(qs: QuerySet[Finding], *, today: date | None = None) -> Ledger
     return LedgerCounts(**qs.order_by().aggregate(**_counts(today)))
 
 
+def _group_counts(row: Mapping[str, Any]) -> LedgerCounts:
+    return LedgerCounts(key=row["group"] or "", **{k: v for k, v in row.items() if k != "group"})
+
+
 GROUPS = ("county", "school", "category")
 AREA_LENGTH = {"city": 4, "county": 6, "township": 9}  # region code widths
 
@@ -340,7 +345,7 @@ def ledger_groups(qs: QuerySet[Finding], *, by: str, today: date | None = None, 
         base = base.annotate(group=F("category"))
     else:
         raise ValueError(by)
-    rows = {r["group"]: LedgerCounts(key=r["group"] or "", **{k: v for k, v in r.items() if k != "group"})
+    rows = {r["group"]: _group_counts(r)
             for r in base.values("group").annotate(**_counts(today))}
     if by in AREA_LENGTH:
         names = dict(Region.objects.filter(code__in=list(rows)).values_list("code", "name"))

@@ -87,9 +87,8 @@ def office_users(office: Office | None, roles: Iterable[str] | None = None) -> l
 
 
 def supervisor_users(finding: Finding) -> list[User]:
-    if finding.supervisor_id and finding.supervisor.user_id and finding.supervisor.user.is_active:
-        return [finding.supervisor.user]
-    return []
+    user = finding.supervisor.user if finding.supervisor is not None else None
+    return [user] if user is not None and user.is_active else []
 
 
 def tell(users: Iterable[User], *, finding: Finding, title: str, body: str = "", level: str = "info",
@@ -202,6 +201,7 @@ def _build(*, by: User | None, office: Office, source: str, category: str, descr
         supervisor = responsible[0] if responsible else None
     if errors:
         raise ValidationError(errors)
+    assert deadline is not None  # refused above (请填写整改期限)
     return Finding(
         office=office, school=school, region=region, unit_name=unit_name[:200], supervisor=supervisor, source=source,
         source_label=source_label[:200], source_url=source_url[:300], source_data=source_data or {},

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -50,7 +50,7 @@ def import_job_create(*, user: User, kind: str, upload: UploadedFile) -> ImportJ
     if kind not in ImportKind.values:
         raise FileProblem("未知的导入类型。")
     check_upload(upload.name or "", upload.size or 0, settings.DUDAO_MAX_UPLOAD_BYTES)
-    job = ImportJob(kind=kind, original_name=Path(upload.name or "upload").name[:255], file_size=upload.size, created_by=user)
+    job = ImportJob(kind=kind, original_name=Path(upload.name or "upload").name[:255], file_size=upload.size or 0, created_by=user)
     job.file.save(f"{kind}{Path(upload.name or '').suffix.lower()}", upload, save=False)
     job.save()
     return job
@@ -99,7 +99,7 @@ def import_job_run(*, job_id: int) -> dict[str, float] | None:
         status=ImportStatus.VALIDATING, started_at=timezone.now(), updated_at=timezone.now()
     )
     if not claimed:
-        return  # another worker got there first, or the job already ran
+        return None  # another worker got there first, or the job already ran
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     phases: dict[str, float] = {}
     try:
@@ -149,13 +149,13 @@ def map_header(header: Sequence[str], columns: Sequence[c.Column], header_row: i
             names.setdefault(alias, col)
     for index, title in enumerate(header):
         title = title.strip("*")  # "*姓名" as in the template, or "姓名*" as people also write it
-        col = names.get(title) or names.get(title.split("(")[0].split("（")[0])
-        if col is None:
+        found = names.get(title) or names.get(title.split("(")[0].split("（")[0])
+        if found is None:
             continue
-        if col.key in positions:
+        if found.key in positions:
             errors.append({"row": header_row, "column": title, "message": "列名重复"})
             continue
-        positions[col.key] = index
+        positions[found.key] = index
     missing = [col.title for col in columns if col.required and col.key not in positions]
     for title in missing:
         errors.append({"row": header_row, "column": title, "message": "缺少必填列：请使用下载的模板，不要修改表头"})
@@ -186,7 +186,8 @@ def _run(job: ImportJob, phases: dict[str, float] | None = None) -> None:
     # the result of the float and text cells it has parsed, so a repeated value costs one lookup.
     # Errors are not kept (they are raised again), booleans and ints never look the cache up (True
     # == 1.0), and each cache stops growing at PARSE_CACHE_SIZE values.
-    plan = [(col.key, col.title, col.required, col.parse, positions[col.key], {}) for col in columns if col.key in positions]
+    plan: list[tuple[str, str, bool, Callable[[Any], Any], int, dict[Any, Any]]] = [
+        (col.key, col.title, col.required, col.parse, positions[col.key], {}) for col in columns if col.key in positions]
     absent = [col for col in columns if col.key not in positions]
     error_count = 0
     rows_seen = 0

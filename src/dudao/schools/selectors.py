@@ -11,6 +11,8 @@ from dudao.core.access import get_visible_or_404, require_writable
 from dudao.schools.models import School, SchoolKind, SchoolYearData, Stage
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from dudao.people.models import User
 
 
@@ -84,12 +86,12 @@ def latest_year(*, user: User) -> int | None:
 @dataclass
 class ScopeStats:
     school_count: int
-    by_kind: list[tuple[str, str, int]]
-    by_ownership: list[tuple[str, int]]
-    by_locality: list[tuple[str, int]]
+    by_kind: list[tuple[str, StrOrPromise, int]]  # labels stay lazy: translated when the page renders
+    by_ownership: list[tuple[StrOrPromise, int]]
+    by_locality: list[tuple[StrOrPromise, int]]
     by_region: list[tuple[str, str, int]]
     year: int | None
-    by_stage: list[tuple[str, str, int, int, int]]  # stage, label, sections, students, classes
+    by_stage: list[tuple[str, StrOrPromise, int, int, int]]  # stage, label, sections, students, classes
 
 
 def school_stats(*, user: User, region_code: str = "") -> ScopeStats:
@@ -102,7 +104,7 @@ def school_stats(*, user: User, region_code: str = "") -> ScopeStats:
     if region_code:
         schools = schools.under(region_code)
     kinds = dict(schools.values_list("kind").annotate(n=Count("id")))
-    by_kind = [(k.value, k.label, kinds.get(k.value, 0)) for k in SchoolKind if kinds.get(k.value)]
+    by_kind: list[tuple[str, StrOrPromise, int]] = [(k.value, k.label, kinds.get(k.value, 0)) for k in SchoolKind if kinds.get(k.value)]
     own = dict(schools.values_list("ownership").annotate(n=Count("id")))
     loc = dict(schools.values_list("locality").annotate(n=Count("id")))
 
@@ -119,16 +121,16 @@ def school_stats(*, user: User, region_code: str = "") -> ScopeStats:
             children = children.filter(parent__isnull=True)  # a national view: the provinces
         else:
             children = children.filter(parent=top) if top else children.none()
-    children = list(children.filter(level__in=["province", "city", "county", "township"])[:60])
-    if children:
-        width = len(children[0].code)
+    areas = list(children.filter(level__in=["province", "city", "county", "township"])[:60])
+    if areas:
+        width = len(areas[0].code)
         counts: dict[str, int] = {}
         for code in schools.values_list("region_code", flat=True):
             counts[code[:width]] = counts.get(code[:width], 0) + 1
-        by_region = [(r.code, r.name, counts.get(r.code, 0)) for r in children]
+        by_region = [(r.code, r.name, counts.get(r.code, 0)) for r in areas]
 
     year = SchoolYearData.objects.filter(school__in=schools).aggregate(y=Max("year"))["y"]
-    by_stage: list[tuple[str, str, int, int, int]] = []
+    by_stage: list[tuple[str, StrOrPromise, int, int, int]] = []
     if year:
         rows = (
             SchoolYearData.objects.filter(school__in=schools, year=year)

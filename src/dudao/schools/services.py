@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Field
 
 from dudao.schools.models import YEAR_DATA_FIELDS, School, SchoolYearData, Stage
 from dudao.schools.signals import school_basics_changed
@@ -61,6 +62,7 @@ def year_data_table(rows: Sequence[SchoolYearData]) -> dict:
     table_rows = []
     for name in YEAR_DATA_FIELDS:
         field = SchoolYearData._meta.get_field(name)
+        assert isinstance(field, Field)  # YEAR_DATA_FIELDS are columns, never a reverse relation
         table_rows.append({"name": name, "label": str(field.verbose_name), "values": [_plain(getattr(r, name)) for r in rows]})
     for label, fn in (("平均班额", lambda r: r.average_class_size), ("大班额班级数(≥56人)", lambda r: r.large_classes)):
         table_rows.append({"name": "", "label": label, "values": [fn(r) for r in rows]})

@@ -166,7 +166,7 @@ class TrainingMode(models.TextChoices):
     SELF_STUDY = "self_study", _("自学")
 
 
-class TrainingSessionQuerySet(models.QuerySet):
+class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
     def visible_to(self, user: User) -> TrainingSessionQuerySet:
         """Sessions of offices whose team the user sees (the office and those above it), plus the
         sessions a supervisor attended. Schools and evaluators see none."""

@@ -215,7 +215,12 @@ def team_stats(*, supervisors: QuerySet[Supervisor], day: date) -> TeamStats:
     stats = TeamStats(day=day, total=len(team), members=team)
     ages_by_kind: dict[str, list[int]] = defaultdict(list)
     ages: list[int] = []
-    kinds, levels, bgs, bands, genders, degrees = Counter(), Counter(), Counter(), Counter(), Counter(), Counter()
+    kinds: Counter[str] = Counter()
+    levels: Counter[str] = Counter()
+    bgs: Counter[str] = Counter()
+    bands: Counter[str] = Counter()
+    genders: Counter[str] = Counter()
+    degrees: Counter[str] = Counter()
     unknown = _("未填写")
     for s in team:
         kinds[s.kind] += 1

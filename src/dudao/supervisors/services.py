@@ -55,9 +55,10 @@ def supervisor_ensure_role(*, supervisor: Supervisor) -> None:
     from dudao.people.models import Role, RoleGrant
     from dudao.people.scope import clear_scope_cache
 
-    if supervisor.user_id and not RoleGrant.objects.filter(user_id=supervisor.user_id, role=Role.SUPERVISOR).exists():
-        RoleGrant.objects.create(user_id=supervisor.user_id, role=Role.SUPERVISOR, office=supervisor.office)
-        clear_scope_cache(supervisor.user)
+    user = supervisor.user
+    if user is not None and not RoleGrant.objects.filter(user_id=user.pk, role=Role.SUPERVISOR).exists():
+        RoleGrant.objects.create(user_id=user.pk, role=Role.SUPERVISOR, office=supervisor.office)
+        clear_scope_cache(user)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -26,9 +27,16 @@ from dudao.visits.models import (
 )
 
 if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
     from dudao.findings.models import Finding
     from dudao.people.models import User
     from dudao.regions.models import Office
+
+    class ProblemCount(TypedDict):
+        problem_count: int
 
 
 def access_visit(user: User, pk) -> Visit:
@@ -79,7 +87,7 @@ def visit_findings(user: User, visit: Visit) -> dict[int, Finding]:
 
     rows = Finding.objects.visible_to(user).filter(visit_problem__visit=visit).only(
         "id", "visit_problem_id", "state", "deadline", "escalation_level")
-    return {f.visit_problem_id: f for f in rows}
+    return {f.visit_problem_id: f for f in rows if f.visit_problem_id is not None}  # all, by the filter
 
 
 @dataclass
@@ -226,7 +234,7 @@ def problem_counts(visits) -> None:
         v.problem_count = counts.get(v.pk, 0)
 
 
-def with_problem_counts(visits: QuerySet[Visit]) -> QuerySet[Visit]:
+def with_problem_counts(visits: QuerySet[Visit]) -> QuerySet[WithAnnotations[Visit, ProblemCount]]:
     """Each visit with `problem_count` as a correlated count, for a streamed export: every row is
     written anyway, and each count is one probe of the problems' visit index — never a GROUP BY
     over every visit of the scope before the first row (issue [7]: 2.2–3.0 s)."""
@@ -428,7 +436,7 @@ class FieldHome:
     semester_unvisited: list[School]
     schools: list[SchoolToVisit]
     drafts: list[Visit]
-    recent: list[Visit]
+    recent: Sequence[Visit]  # each with its problem_count
     submitted_client_ids: list[str]
 
 

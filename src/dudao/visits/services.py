@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -175,7 +175,7 @@ def visit_save(*, by: User, data: VisitInput, submit: bool = False) -> tuple[Vis
     kept = [p for p in data.problems if p.deadline is not None]
     rows = VisitProblem.objects.bulk_create([
         VisitProblem(visit=visit, category=p.category[:40], description=p.description.strip(), requirement=p.requirement.strip(),
-                     deadline=p.deadline) for p in kept
+                     deadline=cast(date, p.deadline)) for p in kept
     ])
     _link_problem_photos(visit, list(zip(rows, kept, strict=True)))
     if submit:
@@ -232,9 +232,14 @@ def visit_draft_discard(*, by: User, visit: Visit) -> None:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.created_by_id != by.pk or visit.status != VisitStatus.DRAFT:
         raise PermissionDenied(_("只能删除自己尚未提交的草稿。"))
-    files = [(photo.image.storage, photo.image.name) for photo in visit.photos.all() if photo.image]
+    files = [(photo.image.storage, photo.image.name) for photo in visit.photos.all() if photo.image and photo.image.name]
     visit.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+    def delete_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 def _escalate_refusal(visit_id: int) -> None:

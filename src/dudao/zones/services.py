@@ -151,5 +151,5 @@ def assignments_end_for_supervisor(*, supervisor: Supervisor, ends_on: date, rea
 def _refresh_scope(supervisor: Supervisor) -> None:
     from dudao.people.scope import clear_scope_cache
 
-    if supervisor.user_id:
+    if supervisor.user is not None:
         clear_scope_cache(supervisor.user)
