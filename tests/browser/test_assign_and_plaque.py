@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from dudao.regions.models import Office
 from dudao.supervisors.services import supervisor_create
-from tests.browser.support import screenshot
-from tests.browser.test_school_browse import log_in
+from tests.browser.support import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -4,18 +4,14 @@ password at first login before anything else."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from playwright.sync_api import expect
-from python_calamine import CalamineWorkbook
 
 from dudao.people.models import User
 from dudao.regions.models import Office
 from dudao.supervisors.models import Supervisor
 from dudao.supervisors.services import supervisor_create
-from tests.browser.support import screenshot
-from tests.browser.test_school_browse import log_in
+from tests.browser.support import log_in, screenshot, xlsx_rows
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +40,7 @@ def test_office_opens_supervisor_accounts_and_the_first_login_changes_the_passwo
         page.click("[data-testid=accounts-xlsx]")
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(open(download.path(), "rb").read())).get_sheet_by_index(0).to_python()
+    rows = xlsx_rows(download)
     assert [r[3:] for r in rows[1:]] == [[u, p] for u, p in zip(usernames, passwords, strict=True)]
     linked = {s.name: s.user.username for s in Supervisor.objects.filter(user__isnull=False)}
     assert set(linked.values()) == set(usernames) and "不开通" not in linked

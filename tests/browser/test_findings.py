@@ -15,8 +15,7 @@ from dudao.findings.services import finding_create, finding_transition
 from dudao.regions.models import Office
 from dudao.supervisors.services import supervisor_create
 from dudao.zones.services import assignment_create
-from tests.browser.support import screenshot
-from tests.browser.test_school_browse import log_in
+from tests.browser.support import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844, "mobile": True}

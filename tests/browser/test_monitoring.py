@@ -9,20 +9,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import screenshot
+from tests.browser.support import log_in, screenshot
 from tests.monitoring.dash_support import build
-from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.browser
 GEO = Path(__file__).resolve().parents[2] / "build" / "static" / "vendor" / "geo"
 
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def centroid(city_file: str, adcode: int) -> list[float]:

@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 
 from dudao.schools.models import School
-from tests.browser.support import screenshot
-from tests.browser.test_monitoring import log_in
+from tests.browser.support import log_in, screenshot
 from tests.monitoring.dash_support import build
 
 pytestmark = pytest.mark.browser

@@ -6,19 +6,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import screenshot
+from tests.browser.support import log_in, screenshot
 from tests.monitoring.dash_support import build
-from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_county_office_opens_the_plan_and_downloads_it(browser_cast, page_for, live_server):

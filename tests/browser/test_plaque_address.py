@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import screenshot
-from tests.browser.test_school_browse import log_in
+from tests.browser.support import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import screenshot
-from tests.personas import PASSWORD
+from tests.browser.support import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    # the workbench, or 我的督导 for a supervisor (who lands there)
-    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/(visits/field/)?$"))
 
 
 def test_county_worker_finds_a_school_and_reads_its_yearly_data(browser_cast, page_for, live_server):

@@ -14,7 +14,7 @@ from dudao.regions.models import Office
 from dudao.supervisors.services import supervisor_create
 from dudao.visits.models import Visit
 from dudao.zones.services import assignment_create
-from tests.browser.test_school_browse import log_in
+from tests.browser.support import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -3,13 +3,10 @@ heat map, and the ledger's HTMX filters, on a desktop and a phone."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import screenshot
-from tests.personas import PASSWORD
+from tests.browser.support import log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -22,14 +19,6 @@ def world(browser_cast):
     quota_rules_install_defaults()
     return build_world(browser_cast)
 
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    # the workbench, or 我的督导 for a supervisor (who lands there)
-    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/(visits/field/)?$"))
 
 
 def test_county_office_reads_compliance_calendar_and_ledger(world, page_for, live_server):

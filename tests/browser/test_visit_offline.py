@@ -15,8 +15,7 @@ from dudao.regions.models import Office
 from dudao.supervisors.services import supervisor_create
 from dudao.visits.models import Visit, VisitPhoto, VisitStatus
 from dudao.zones.services import assignment_create
-from tests.browser.support import screenshot
-from tests.browser.test_school_browse import log_in
+from tests.browser.support import log_in, screenshot
 from tests.visits.field_support import jpeg
 
 pytestmark = pytest.mark.browser

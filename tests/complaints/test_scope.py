@@ -10,15 +10,13 @@ of the complaint in the answer.
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from dudao.complaints.models import Complaint, ComplaintState
 from tests.complaints.conftest import PHONE, jpeg_bytes, submit
 from tests.personas import PERSONAS
+from tests.xlsx import xlsx_rows
 
 SCHOOLS = ("A1", "A2", "A3", "B1", "B2", "C1", "D1")
 HUNAN = {"A1", "A2", "A3", "B1", "B2", "C1"}
@@ -55,8 +53,6 @@ def _expected(persona: str, key: str, allowed: dict[str, set[str]], ok: int = 20
     return ok if key in allowed[persona] else 403 if key in SEES[persona] else 404
 
 
-def _sheet(response) -> list[list]:
-    return CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))).get_sheet_by_index(0).to_python()
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -67,13 +63,13 @@ def test_list_export_stats_and_api_show_only_the_scope(cast, team, world, client
     page = client.get(reverse("complaints:list")).content.decode()
     assert {k for k in SCHOOLS if f"【{k}】" in page} == sees, "complaints:list"
 
-    rows = _sheet(client.get(reverse("complaints:export")))
+    rows = xlsx_rows(client.get(reverse("complaints:export")))
     assert {r[3] for r in rows[1:]} == {getattr(cast, k).name for k in sees}, "complaints:export"
 
     stats = client.get(reverse("complaints:stats")).content.decode()
     assert f'data-testid="total">{len(sees)}<' in stats, "complaints:stats"
     assert not [k for k in SCHOOLS if k not in sees and getattr(cast, k).name in stats]
-    rows = _sheet(client.get(reverse("complaints:stats_export")))
+    rows = xlsx_rows(client.get(reverse("complaints:stats_export")))
     assert {r[0] for r in rows[1:]} == {getattr(cast, k).name for k in sees}, "complaints:stats_export"
 
     api = client.get(reverse("api-1:list_complaints")).json()

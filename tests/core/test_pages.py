@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from tests.html import Html
 from tests.personas import PASSWORD
 
 
@@ -84,3 +85,7 @@ def test_404_is_chinese(cast, client):
     client.force_login(cast.county_staff)
     response = client.get("/schools/999999/")
     assert response.status_code == 404
+    page = Html(response)
+    assert page.text_of("title") == "未找到 · 督导"
+    assert page.text_of("h1") == "页面不存在"
+    assert page.text_of("p", cls="empty-title") == "您访问的内容不存在，或不在您的权限范围内。"

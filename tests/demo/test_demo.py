@@ -34,7 +34,10 @@ def test_demo_accounts_see_what_the_readme_says(demo_city, db):
     own = set(Assignment.objects.current().filter(supervisor__user=nx).values_list("school_id", flat=True))
     zone = set(ZoneSchool.objects.filter(zone__members__user=nx).values_list("school_id", flat=True)) | set(
         ZoneSchool.objects.filter(zone__head__user=nx).values_list("school_id", flat=True))
-    assert own and own <= (own | zone)
+    # README: "the 宁乡市 schools assigned to 谢彩飞 … plus their zone (read-only)"
+    assert own, "nx_supervisor is assigned schools"
+    assert not School.objects.filter(pk__in=own).exclude(region_code__startswith="430182").exists()
+    assert zone - own, "their zone adds schools they read without being assigned them"
     school = School.objects.get(role_grants__user__username="nx_school")
     assert school.pk in own  # the school account is one of the demo supervisor's schools
     expected = {"nx_office": nx_total, "nx_leader": nx_total, "nx_supervisor": len(own | zone), "ly_supervisor": 4,

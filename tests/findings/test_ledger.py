@@ -15,7 +15,7 @@ from dudao.findings.models import Finding
 from dudao.findings.selectors import FindingFilters, finding_list, ledger_counts, ledger_groups
 from dudao.findings.services import finding_create, finding_transition
 from tests.findings.conftest import photo
-from tests.findings.views_support import xlsx_rows
+from tests.xlsx import xlsx_rows
 
 
 @dataclass

@@ -3,7 +3,6 @@ one per government unit (宁乡市人民政府, 望城区人民政府), each wit
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -60,10 +59,3 @@ def build_spread(ledger) -> Spread:
                                        description=f"问题{key}号政府履职", **common)
     evidence = {k: evidence_add(by=cast.admin, finding=f, upload=photo(f"{k}.png")) for k, f in findings.items()}
     return Spread(findings=findings, evidence=evidence, offices=offices)
-
-
-def xlsx_rows(response) -> list[list]:
-    from python_calamine import CalamineWorkbook
-
-    data = b"".join(response.streaming_content)
-    return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()

@@ -8,7 +8,6 @@ L7), 宁乡测试三小 (L4 at 80 %); 望城, 浏阳 with factory data; one reco
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import re
@@ -16,7 +15,6 @@ import re
 import pytest
 from django.db.models import F
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from dudao.monitoring.indicators import cv_display
 from dudao.monitoring.models import AreaResult, MonitoringRun, RunStatus, SchoolResult
@@ -28,6 +26,7 @@ from dudao.people.scope import get_scope
 from dudao.regions.models import Region
 from dudao.schools.models import SchoolYearData
 from tests.monitoring.dash_support import YEAR, build
+from tests.xlsx import xlsx_rows
 
 URL = "/monitoring/"
 
@@ -66,9 +65,6 @@ def by_testid(html: str, name: str) -> str:
     return match.group(1).strip()
 
 
-def xlsx(response) -> list[list]:
-    data = b"".join(response.streaming_content)
-    return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
 
 
 def json_script(html: str, element_id: str) -> dict:
@@ -157,7 +153,7 @@ def test_area_table_sorts_and_the_export_keeps_the_order(world, client):
                                             region_code__startswith="4301").values_list("region_code", "students"))
     assert order == sorted(stored, key=lambda c: -stored[c])
     assert rows_in_order(page(client, sort="students"), "data-region") == list(reversed(order))
-    exported = xlsx(client.get(reverse("monitoring:export"), {"table": "areas", "sort": "-students", "year": YEAR}))
+    exported = xlsx_rows(client.get(reverse("monitoring:export"), {"table": "areas", "sort": "-students", "year": YEAR}))
     assert [row[0] for row in exported[1:]] == order
 
 
@@ -167,7 +163,7 @@ def test_area_table_sorts_and_the_export_keeps_the_order(world, client):
 def test_school_export_holds_every_stored_value(world, client):
     cast, _made = world
     client.force_login(cast.county_staff)
-    rows = xlsx(client.get(reverse("monitoring:export"), {"table": "schools", "year": YEAR}))
+    rows = xlsx_rows(client.get(reverse("monitoring:export"), {"table": "schools", "year": YEAR}))
     header, body = rows[0], rows[1:]
     assert header[:4] == ["学校标识码", "学校名称", "区划代码", "在校生数"]
     assert header[4].startswith("L1 ")
@@ -186,7 +182,7 @@ def test_school_export_holds_every_stored_value(world, client):
 def test_indicator_export_matches_the_stored_cvs(world, client):
     cast, _made = world
     client.force_login(cast.county_staff)
-    rows = xlsx(client.get(reverse("monitoring:export"), {"table": "indicators", "year": YEAR}))
+    rows = xlsx_rows(client.get(reverse("monitoring:export"), {"table": "indicators", "year": YEAR}))
     area = AreaResult.objects.get(scheme="quality_2017", year=YEAR, stage="primary", region__code="430182")
     primary = [row for row in rows[1:] if row[0] == "小学"]
     assert len(primary) == 7
@@ -201,12 +197,12 @@ def test_indicator_export_matches_the_stored_cvs(world, client):
 def test_class_and_teacher_exports(world, client):
     cast, _made = world
     client.force_login(cast.county_staff)
-    classes = xlsx(client.get(reverse("monitoring:export"), {"table": "classes", "year": YEAR}))
+    classes = xlsx_rows(client.get(reverse("monitoring:export"), {"table": "classes", "year": YEAR}))
     totals = {row[1]: row for row in classes[1:] if row[0] == "合计"}
     stored = SchoolYearData.objects.filter(year=YEAR, stage="primary", school__region_code__startswith="430182")
     assert int(totals["小学"][3]) == sum(r.classes for r in stored)
     assert int(totals["小学"][8]) == sum(r.classes_56_65 + r.classes_66_plus for r in stored)
-    teachers = xlsx(client.get(reverse("monitoring:export"), {"table": "teachers", "year": YEAR}))
+    teachers = xlsx_rows(client.get(reverse("monitoring:export"), {"table": "teachers", "year": YEAR}))
     assert teachers[0][:3] == ["学段", "专任教师数", "30岁以下"]
     primary = next(row for row in teachers[1:] if row[0] == "小学")
     assert int(primary[1]) == sum(r.teachers for r in stored)
@@ -239,7 +235,7 @@ def test_contributions_are_largest_first_and_add_up_to_the_cv(world, client):
     assert order == [c.school.name for c in cv_contribution_details(area, "L4")]
     full = client.get(reverse("monitoring:indicator"), {"indicator": "L4"}).content.decode()
     assert "<html" in full and "哪些学校拉高了差异系数" in full
-    exported = xlsx(client.get(reverse("monitoring:export"), {"table": "contributions", "indicator": "L4", "year": YEAR}))
+    exported = xlsx_rows(client.get(reverse("monitoring:export"), {"table": "contributions", "indicator": "L4", "year": YEAR}))
     assert [row[1] for row in exported[1:]] == order
 
 

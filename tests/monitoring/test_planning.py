@@ -10,7 +10,6 @@ L2 1.0, L3 0.9, L4 4.5 ㎡, L7 2.3 per hundred; CV limit 0.50 primary).
 from __future__ import annotations
 
 import ast
-import io
 import itertools
 import random
 import re
@@ -19,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from dudao.monitoring import planning as pl
 from dudao.monitoring.indicators import (
@@ -36,6 +34,7 @@ from dudao.monitoring.services import monitoring_recompute
 from dudao.monitoring.standards import QUALITY
 from dudao.schools.models import SchoolYearData
 from tests.monitoring.dash_support import YEAR, build, good_primary
+from tests.xlsx import xlsx_rows
 
 R = pl.RESOURCES
 
@@ -349,9 +348,6 @@ def county_plan(user, stage: str = "primary") -> pl.Plan:
     return pl.plan_county([ps for _s, ps in planning_schools(user=user, area=area)], stage=stage)
 
 
-def xlsx(response) -> list[list]:
-    data = b"".join(response.streaming_content)
-    return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
 
 
 def params(**over) -> dict:
@@ -403,7 +399,7 @@ def made_key(cast, name: str) -> int:
 def test_the_export_holds_every_school_and_the_totals(world, client):
     cast, _made = world
     client.force_login(cast.county_staff)
-    rows = xlsx(client.get(reverse("monitoring:planning_export"), params()))
+    rows = xlsx_rows(client.get(reverse("monitoring:planning_export"), params()))
     plan = county_plan(cast.county_staff)
     header, body, total = rows[0], rows[1:-1], rows[-1]
     assert header[:6] == ["学校标识码", "学校名称", "在校生数", "L1 高于规定学历教师现有（人）", "L1 新增（人）", "L1 新增后（人）"]

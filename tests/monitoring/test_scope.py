@@ -18,16 +18,14 @@ every persona in tests/monitoring/test_scope_planning.py (imported below).
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from dudao.findings.models import Finding
 from dudao.monitoring.models import MonitoringRun
 from tests.monitoring.dash_support import build
 from tests.personas import EXPECTED, PERSONAS
+from tests.xlsx import xlsx_rows
 
 KEYS = ("A1", "A2", "A3", "B1", "B2", "C1", "D1")
 CODES = ("430182", "430112", "430181", "110101", "4301", "43", "11")
@@ -70,9 +68,6 @@ def assert_no_leak(cast, persona: str, text: str, where: str) -> None:
     assert not leaked, (persona, where, leaked)
 
 
-def xlsx_rows(response) -> list[list]:
-    data = b"".join(response.streaming_content)
-    return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from dudao.monitoring.models import AreaResult
 from tests.monitoring.dash_support import YEAR, build
-from tests.monitoring.test_scope import CODES, area_status, assert_no_leak, xlsx_rows
+from tests.monitoring.test_scope import CODES, area_status, assert_no_leak
 from tests.personas import PERSONAS
+from tests.xlsx import xlsx_rows
 
 PLANNING_URLS = ("monitoring:planning", "monitoring:planning_export")
 

@@ -4,12 +4,10 @@ forced change at first login, batch disable, and office staff managing only thei
 from __future__ import annotations
 
 import base64
-import io
 import re
 
 import pytest
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from dudao.people.accounts import (
     PASSWORD_ALPHABET,
@@ -23,6 +21,7 @@ from dudao.regions.models import Office
 from dudao.schools.models import School
 from dudao.supervisors.services import supervisor_create
 from tests.personas import PASSWORD
+from tests.xlsx import xlsx_rows
 
 
 @pytest.fixture
@@ -35,8 +34,6 @@ def _supervisor(office, name, **extra):
                              phone=extra.pop("phone", "13912340000"), **extra)
 
 
-def _xlsx_rows(data: bytes) -> list[list]:
-    return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
 
 
 def test_random_passwords_are_printable_and_mixed():
@@ -112,7 +109,7 @@ def test_batch_page_shows_passwords_once_and_the_excel_agrees(cast, client, ning
     password = re.search(r'data-testid="issued-password">([^<]+)<', html).group(1)
     assert username == "430182-d001"
     xlsx = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", html).group(1))
-    rows = _xlsx_rows(xlsx)
+    rows = xlsx_rows(xlsx)
     assert rows[0] == ["类型", "名称", "所属单位/学校标识码", "用户名", "初始密码"]
     assert rows[1] == ["督学", "谢彩飞", ningxiang.name, username, password]
     # Nothing in the database holds the clear password.

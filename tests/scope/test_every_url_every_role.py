@@ -1,5 +1,7 @@
 """Every URL, as every persona, against objects outside the persona's scope (design.md: the one
-rule that must never break). A URL added without an entry in COVERAGE fails `test_every_url_is_covered`.
+rule that must never break). A URL added without an entry in COVERAGE fails `test_every_url_is_covered`;
+a URL in COVERAGE that no test requests fails the run (tests/urlwalk.py records every request's URL
+name: the kinds below are walked here, "own" URLs by the app's scope tests).
 """
 
 from __future__ import annotations
@@ -116,6 +118,34 @@ def test_own_scope_tests_exist_and_name_their_urls():
         for walk in re.findall(r"tests/[\w/]*test_\w+\.py", text):
             walk_text = (root / walk).read_text()
             assert "def test_" in walk_text, walk
+
+
+def test_the_walk_records_the_url_names_requested(cast, client):
+    from tests import urlwalk
+
+    client.force_login(cast.county_staff)
+    client.get(reverse("schools:detail", kwargs={"pk": cast.A1.pk}), follow=True)
+    assert "schools:detail" in urlwalk.walked[urlwalk.CENTRAL]
+    assert urlwalk.claims()["schools:detail"] == {urlwalk.CENTRAL}
+    assert urlwalk.claims()["core:home"] == {"tests/core/test_workbench.py", "tests/core/test_jobs_attention.py"}
+
+
+def _open_kwargs(cast, name: str) -> dict:
+    if name in {"public:school", "public:complaint"}:
+        return {"code": cast.A1.code}
+    if name == "api-1:complaint_status":
+        return {"code": "NOSUCHCODE"}
+    return {}
+
+
+def test_open_urls_answer_without_signing_in(cast, client):
+    """"open" URLs (login, language, health, API schema, the public pages of a plaque) never ask
+    an anonymous visitor to sign in, and never fail."""
+    for name in [n for n, kind in COVERAGE.items() if kind == "open"]:
+        response = client.get(reverse(name, kwargs=_open_kwargs(cast, name)))
+        assert response.status_code < 500 and response.status_code not in (401, 403), (name, response.status_code)
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("login")), name
 
 
 def _names_of(cast, keys):

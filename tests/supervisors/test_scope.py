@@ -7,13 +7,11 @@ training they attended; schools, evaluators and people without a role see nothin
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from python_calamine import CalamineWorkbook
 
 from dudao.supervisors.models import Supervisor, TrainingSession
 from dudao.supervisors.photos import photo_prepare
@@ -21,6 +19,7 @@ from dudao.supervisors.services import supervisor_update, training_attendance_se
 from tests.personas import PERSONAS
 from tests.scope.coverage_supervisors import COVERAGE
 from tests.supervisors.conftest import image_upload
+from tests.xlsx import xlsx_rows
 
 # Supervisors: 甲 (宁乡, the `supervisor` persona's own record), 乙 (宁乡), 丙 (浏阳, the outsider's own), 丁 (望城).
 SEES = {
@@ -77,8 +76,6 @@ def _names(rows) -> set[str]:
     return {r[0] for r in rows[1:]}
 
 
-def _xlsx(response) -> list[list]:
-    return CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))).get_sheet_by_index(0).to_python()
 
 
 def test_every_supervisors_url_is_walked_here():
@@ -108,7 +105,7 @@ def test_lists_exports_and_api_list_show_only_the_scope(cast, client, world, per
     page = client.get(reverse("supervisors:list")).content.decode()
     shown = {key for key, s in world["team"].items() if f'href="/supervisors/{s.pk}/">{key}</a>' in page}
     assert shown == SEES[persona], ("supervisors:list", persona)
-    assert _names(_xlsx(client.get(reverse("supervisors:export")))) == SEES[persona], ("supervisors:export", persona)
+    assert _names(xlsx_rows(client.get(reverse("supervisors:export")))) == SEES[persona], ("supervisors:export", persona)
     api = client.get(reverse("api-1:list_supervisors")).json()
     assert {i["name"] for i in api["items"]} == SEES[persona], ("api-1:list_supervisors", persona)
     assert all("*" not in i["phone"] for i in api["items"])  # whoever sees a record here is its office or the person
@@ -193,13 +190,13 @@ def test_statistics_and_hours_only_for_offices_in_scope(cast, client, world, per
     hours = client.get(reverse("api-1:get_training_hours"), {"office_id": office, "year": 2024})
     assert hours.status_code == (200 if allowed else 404), ("api-1:get_training_hours", persona)
     if allowed:
-        rows = _xlsx(client.get(reverse("supervisors:training_hours_export"), {"office": office, "year": 2024}))
+        rows = xlsx_rows(client.get(reverse("supervisors:training_hours_export"), {"office": office, "year": 2024}))
         assert _names(rows) == {"甲", "乙"}
         assert {r["name"]: r["concentrated_hours"] for r in hours.json()} == {"甲": 8.0, "乙": 8.0}
-        stats = _xlsx(client.get(reverse("supervisors:stats_export"), {"office": office}))
+        stats = xlsx_rows(client.get(reverse("supervisors:stats_export"), {"office": office}))
         assert stats[0] == ["统计维度", "分组", "人数"] and ["合计", "在岗督学", 2.0] in stats
     else:
-        rows = _xlsx(client.get(reverse("supervisors:training_hours_export"), {"year": 2024}))
+        rows = xlsx_rows(client.get(reverse("supervisors:training_hours_export"), {"year": 2024}))
         assert not _names(rows) & {"甲", "乙"}, persona
 
 

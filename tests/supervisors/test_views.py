@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from datetime import date
@@ -12,22 +11,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
-from python_calamine import CalamineWorkbook
 
 from dudao.supervisors.models import Supervisor, SupervisorStatus, TrainingSession
 from dudao.supervisors.services import training_attendance_set, training_session_create
 from dudao.zones.models import Assignment
 from dudao.zones.services import assignment_create
 from tests.supervisors.conftest import image_upload
+from tests.xlsx import xlsx_rows
 
 
 def names_in(html: str) -> list[str]:
     return re.findall(r'<td><a href="/supervisors/\d+/">([^<]+)</a></td>', html)
 
 
-def xlsx_rows(response) -> list[list]:
-    data = b"".join(response.streaming_content)
-    return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
 
 
 def form_data(office, **extra) -> dict:
