@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.html import Html
+from tests.html_page import Html
 from tests.personas import PASSWORD
 
 

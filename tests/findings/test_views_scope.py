@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from dudao.findings.models import Finding
 from tests.findings.views_support import OFFICE_PERSONAS, build_spread
-from tests.html import Html
+from tests.html_page import Html
 from tests.personas import EXPECTED, PERSONAS
 from tests.xlsx import xlsx_rows
 
