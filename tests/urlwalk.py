@@ -50,11 +50,50 @@ def install_recorder() -> None:
             except Resolver404:
                 name = ""
             if name:
-                walked[_current[0]].add(name)
+                walked[_current[0]].add(served_name(match.route, kwargs.get("REQUEST_METHOD", "GET"), name))
         return response
 
     request._records_walk = True  # type: ignore[attr-defined]
     Client.request = request  # type: ignore[method-assign]
+
+
+_routes: dict[str, list[str]] = {}
+_schema: dict[str, dict] = {}  # the API's OpenAPI paths
+
+
+def _shared_routes() -> dict[str, list[str]]:
+    """Full route -> its URL names, for the routes that carry several (django-ninja registers one
+    pattern per operation: GET and POST /api/v1/findings/ are list_findings and create_finding, and
+    Django always resolves the first)."""
+    if not _routes:
+        from django.urls import URLPattern, URLResolver, get_resolver
+
+        def walk(patterns, prefix: str, namespace: str | None) -> None:
+            for p in patterns:
+                if isinstance(p, URLResolver):
+                    ns = f"{namespace}:{p.namespace}" if namespace and p.namespace else p.namespace or namespace
+                    walk(p.url_patterns, prefix + str(p.pattern), ns)
+                elif isinstance(p, URLPattern) and p.name:
+                    _routes.setdefault(prefix + str(p.pattern), []).append(f"{namespace}:{p.name}" if namespace else p.name)
+
+        walk(get_resolver().url_patterns, "", None)
+    return {route: names for route, names in _routes.items() if len(names) > 1}
+
+
+def served_name(route: str, method: str, resolved: str) -> str:
+    """The URL name of the operation that served the request: the resolved one, or for a route
+    shared by several API operations, the one the OpenAPI schema gives for the method."""
+    names = _shared_routes().get(route)
+    if not names:
+        return resolved
+    if not _schema:
+        from dudao.api.main import api
+
+        _schema.update(api.get_openapi_schema()["paths"])
+    path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+    operation = _schema.get(path, {}).get(method.lower(), {})
+    operation_id = operation.get("operationId", "")
+    return next((n for n in names if operation_id.endswith("_" + n.rsplit(":", 1)[-1])), resolved)
 
 
 def set_current(nodeid: str) -> None:
