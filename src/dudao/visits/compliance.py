@@ -273,6 +273,9 @@ class _Spans:
         self.whole: set[tuple[int, int]] = set()
         self.touching: set[tuple[int, int]] = set()
         self.current: list[tuple[int, int, str, bool]] = []  # (supervisor, school, region code, city-direct)
+        # per school: how many assignment rows touch the period, and the supervisor of a whole-period one
+        self.rows_of_school: dict[int, int] = defaultdict(int)
+        self.whole_holder: dict[int, int] = {}
         self._dated: dict[tuple[int, int], list[tuple[date, date]]] | None = None
 
     @classmethod
@@ -287,8 +290,10 @@ class _Spans:
                 .values_list("supervisor_id", "school_id", "whole", "now", "school__region_code", "school__is_city_direct"))
         for supervisor_id, school_id, whole, now, code, direct in rows:
             spans.touching.add((supervisor_id, school_id))
+            spans.rows_of_school[school_id] += 1
             if whole:
                 spans.whole.add((supervisor_id, school_id))
+                spans.whole_holder[school_id] = supervisor_id
             if now:
                 spans.current.append((supervisor_id, school_id, code, direct))
         return spans
@@ -310,6 +315,14 @@ class _Spans:
             if starts_on <= month.end <= end:  # a month over: its reference day is its last day
                 spans.current.append((supervisor_id, school_id, code, direct))
         return spans
+
+    def single_holders(self, in_scope: set[int]) -> dict[int, int]:
+        """School → supervisor, for the schools that one supervisor of the office answered for through
+        the whole period and nobody else in it (most schools): in every month of the period their
+        responsible visits are that supervisor's visits, which the monthly tally counts."""
+        rows, holder = self.rows_of_school, self.whole_holder
+        return {school_id: supervisor_id for school_id, supervisor_id in holder.items()
+                if rows[school_id] == 1 and supervisor_id in in_scope}
 
     def dates(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[date, date]]]:
         """The assignment dates of a few pairs (those handed over inside the period)."""
@@ -356,6 +369,8 @@ class _Counts:
     held: dict[int, list[int]]  # supervisor → schools they answer for on the reference day
     counties_held: dict[int, set[str]]
     current: list[tuple[int, int, str, bool]]
+    single_holder: dict[int, int] = field(default_factory=dict)  # see _Spans.single_holders
+    touched: set[int] = field(default_factory=set)  # schools with an assignment in reach touching the period
 
 
 def _count(scope: _Scope, period: Period, reference: date, *, spans: _Spans | None = None,
@@ -424,7 +439,8 @@ def _count(scope: _Scope, period: Period, reference: date, *, spans: _Spans | No
             counties_held[supervisor_id].add(code[:6])
     return _Counts(by_supervisor=by_supervisor, by_school=by_school, responsible_visits=responsible_visits,
                    last_visit=last_visit, county_visits=county_visits, direct_visits=direct_visits, held=held,
-                   counties_held=counties_held, current=current)
+                   counties_held=counties_held, current=current, single_holder=spans.single_holders(in_scope),
+                   touched=set(spans.rows_of_school))
 
 
 def _checks(s: SupervisorRef, counts: _Counts, resolver: _Rules) -> list[Check]:
@@ -532,38 +548,57 @@ def _sql(queryset) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _month_statements(scope: _Scope, months: list[Period], responsible_k: list[int], any_k: list[int]):
-    """The two statements that count every month at once, from the monthly tally of the visits
-    (`VisitTally`, one row per (month, supervisor, school): some 200,000 rows for a province's
-    year instead of its 500,000 visits), as UNION ALL of one small group per month:
+def _month_tally_statement(scope: _Scope, period: Period, months: list[Period], responsible_k: list[int],
+                           single: dict[int, int]) -> tuple[str, list]:
+    """One pass over the monthly tally rows of the months: (month, supervisor, visits, then per k in
+    `responsible_k` the schools of `single` held by that supervisor which they visited ≥ k times in
+    the month). For a school one supervisor held alone through the whole period, the responsible
+    visits of any of its months are that supervisor's tally row: no join per month is needed."""
+    rows, params = _sql(VisitTally.objects.filter(InIds("supervisor_id", scope.in_scope), month__gte=months[0].start,
+                                                  month__lte=months[-1].start)
+                        .values("month", "supervisor_id", "school_id", "visits").order_by())
+    if not single or not responsible_k:
+        return f"SELECT t.month, t.supervisor_id, SUM(t.visits) FROM ({rows}) t GROUP BY t.month, t.supervisor_id", params
+    held, held_params = _sql(Assignment.objects.filter(InIds("school_id", single), starts_on__lte=period.start)
+                             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period.end))
+                             .values("supervisor_id", "school_id").order_by())
+    sums = "".join(", SUM(CASE WHEN sp.school_id IS NOT NULL AND t.visits >= %s THEN 1 ELSE 0 END)" for _n in responsible_k)
+    sql = (f"SELECT t.month, t.supervisor_id, SUM(t.visits){sums} FROM ({rows}) t LEFT JOIN ({held}) sp "
+           "ON sp.supervisor_id = t.supervisor_id AND sp.school_id = t.school_id GROUP BY t.month, t.supervisor_id")
+    return sql, [*responsible_k, *params, *held_params]
 
-    - (month, supervisor, visits) for the office's supervisors;
-    - (month, supervisor, schools held at the month's end, then per k in `responsible_k` those
-      visited ≥ k times by the responsible supervisor of the visit day, per k in `any_k` those
-      visited ≥ k times by anyone in reach). A visit is the responsible supervisor's when an
-      assignment of its (supervisor, school) covers its day, so a mid-month handover keeps the
-      visits made before it: a pair assigned for the whole month counts its tally row, and only
-      the few pairs without such an assignment are counted day by day from their visits."""
+
+def _month_statements(scope: _Scope, months: list[Period], responsible_k: list[int], any_k: list[int],
+                      schools: set[int] | None = None) -> list[tuple[str, list]]:
+    """The statements that judge the schools of every month (all of them, or only `schools`), from
+    the monthly tally of the visits (`VisitTally`, one row per (month, supervisor, school)), as
+    UNION ALL of one small group per month: (month, supervisor, schools held at the month's end,
+    then per k in `responsible_k` those visited ≥ k times by the responsible supervisor of the
+    visit day, per k in `any_k` those visited ≥ k times by anyone in reach). A visit is the
+    responsible supervisor's when an assignment of its (supervisor, school) covers its day, so a
+    mid-month handover keeps the visits made before it: a pair assigned for the whole month counts
+    its tally row, and only the few pairs handed over inside the month are counted day by day."""
     mine = InIds("supervisor_id", scope.in_scope)
+    only = Q(InIds("school_id", schools)) if schools is not None else Q()
     tally = VisitTally.objects.order_by()
     visit_table, assignment_table = Visit._meta.db_table, Assignment._meta.db_table
-    visits_sql, held_sql = [], []
+    held_sql = []
     for k, month in enumerate(months):
-        in_month = tally.filter(month=month.start)
-        sql, params = _sql(in_month.filter(mine).values("supervisor_id").annotate(n=Sum("visits")))
-        visits_sql.append((f"SELECT {k} AS k, q.supervisor_id, q.n FROM ({sql}) q", params))
-        if not responsible_k and not any_k:
-            continue
-        held, held_params = _sql(Assignment.objects.filter(mine, starts_on__lte=month.end)
+        in_month = tally.filter(only, month=month.start)
+        held, held_params = _sql(Assignment.objects.filter(only, mine, starts_on__lte=month.end)
                                  .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month.end))
                                  .values("supervisor_id", "school_id").order_by())
-        columns, joins, params = [], [], []
+        columns, joins = [], []
         if responsible_k:
             whole = Assignment.objects.filter(supervisor_id=OuterRef("supervisor_id"), school_id=OuterRef("school_id"),
                                               starts_on__lte=month.start).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month.end))
             assigned, p1 = _sql(in_month.filter(mine).filter(Exists(whole)).values("school_id").annotate(n=Sum("visits")))
-            # the other pairs of the month: visits on a day an assignment of theirs covers
-            others, p2 = _sql(in_month.filter(mine).exclude(Exists(whole)).values("supervisor_id", "school_id"))
+            # pairs handed over inside the month (few, from the assignments): their visits on a day
+            # an assignment of theirs covers
+            others, p2 = _sql(Assignment.objects.filter(only, mine, starts_on__lte=month.end)
+                              .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month.start))
+                              .filter(Q(starts_on__gt=month.start) | Q(ends_on__lt=month.end))
+                              .exclude(Exists(whole)).values("supervisor_id", "school_id").distinct().order_by())
             by_day = (f"SELECT v.school_id, COUNT(*) AS n FROM ({others}) p JOIN {visit_table} v "
                       "ON v.supervisor_id = p.supervisor_id AND v.school_id = p.school_id "
                       "WHERE v.status = %s AND v.visit_date >= %s AND v.visit_date <= %s "
@@ -583,7 +618,7 @@ def _month_statements(scope: _Scope, months: list[Period], responsible_k: list[i
         sql = (f"SELECT {k} AS k, h.supervisor_id, COUNT(*){sums} FROM ({held}) h "
                + " ".join(join for join, _p in joins) + " GROUP BY h.supervisor_id")
         held_sql.append((sql, [n for _c, n in columns] + held_params + [p for _j, ps in joins for p in ps]))
-    return visits_sql, held_sql
+    return held_sql
 
 
 def _run_union(parts: list[tuple[str, list]]) -> list[tuple]:
@@ -635,14 +670,19 @@ def _city_figures(scope: _Scope, months: list[Period]) -> tuple[dict, dict, dict
 
 
 def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, today: date,
-                  applied: dict[int, QuotaRule]) -> None:
+                  applied: dict[int, QuotaRule], *, counts: _Counts | None = None) -> None:
     """Add to each row, per monthly rule, the months over in which it was met (达标月数 / 已结束月数),
     and how many months the supervisor fell short of any monthly rule.
 
     The database judges the schools: it returns per (supervisor, month) the visits, the schools held
     at the month's end and how many of them reached each threshold the rules ask for — some 40,000
     rows for a province's year instead of 200,000 (supervisor, school, month) groups read into
-    Python. Equal to `_judge_months_reference` (tests/visits/test_compliance_fast.py)."""
+    Python. Equal to `_judge_months_reference` (tests/visits/test_compliance_fast.py).
+
+    `counts` (the period's): the schools one supervisor held alone through the period are judged
+    from that supervisor's tally rows in the pass that counts the visits (`_month_tally_statement`);
+    only the others — handed over or shared, or all of them when a rule counts visits by anyone —
+    go through the per-month statements."""
     months = months_over(period, today)
     if not months:
         return
@@ -668,19 +708,33 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
                     city = True
     responsible = sorted(responsible_k)
     anyone = sorted(any_k)
-    visits_sql, held_sql = _month_statements(scope, months, responsible, anyone)
+    single = counts.single_holder if counts is not None and responsible and not anyone else {}
+    if connection.vendor != "postgresql" and len(single) + len(scope.in_scope) > PARAMS_MAX:
+        single = {}  # one list of parameters each: SQLite's limit
+    others = counts.touched - single.keys() if single and counts is not None else None
+    tally_sql = _month_tally_statement(scope, period, months, responsible if single else [], single)
+    held_sql = _month_statements(scope, months, responsible, anyone, others) if (responsible or anyone) and others != set() else []
+    index = {month.start: k for k, month in enumerate(months)}
     with transaction.atomic(using=connection.alias):
         if connection.vendor == "postgresql":
             # a dozen small groups add up to a cost that would have the statement compiled (JIT): seconds
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
         visits: list[dict[int, int]] = [{} for _month in months]  # per month: supervisor → visits
-        for k, supervisor_id, n in _run_union(visits_sql):
-            visits[int(k)][supervisor_id] = n
+        single_met: list[dict[int, tuple[int, ...]]] = [{} for _month in months]
+        for month_start, supervisor_id, n, *met in _run_union([tally_sql]):
+            k = index[date.fromisoformat(str(month_start))]
+            visits[k][supervisor_id] = int(n)
+            if met:
+                single_met[k][supervisor_id] = tuple(int(m or 0) for m in met)
         figures: list[dict[int, _MonthFigures]] = [{} for _month in months]
         for k, supervisor_id, held, *met in _run_union(held_sql):
             met = [int(n or 0) for n in met]
             figures[int(k)][supervisor_id] = _MonthFigures(held, tuple(met[:len(responsible)]), tuple(met[len(responsible):]))
+    single_held: dict[int, int] = defaultdict(int)  # held at every month's end: they span the period
+    for supervisor_id in single.values():
+        single_held[supervisor_id] += 1
+    none_met = (0,) * len(responsible)
     county_visits, direct_visits, counties_held = _city_figures(scope, months) if city and scope.above_county else ({}, {}, {})
     empty = _MonthFigures(0, (0,) * len(responsible), (0,) * len(anyone))
     position = {(QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, n): i for i, n in enumerate(responsible)}
@@ -704,9 +758,12 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
                     if metric == QuotaMetric.VISITS_PER_SUPERVISOR:
                         ok = visits[k].get(pk, 0) >= rule.required
                     elif metric == QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL:
-                        ok = mine.met_responsible[position[(metric, rule.required)]] >= mine.held
+                        own = single_held.get(pk, 0)
+                        met = mine.met_responsible[position[(metric, rule.required)]] + (
+                            own if rule.required <= 0 else single_met[k].get(pk, none_met)[position[(metric, rule.required)]])
+                        ok = met >= mine.held + own
                     elif metric == QuotaMetric.VISITS_PER_ZONE_SCHOOL:
-                        ok = mine.met_any[position[(metric, rule.required)]] >= mine.held
+                        ok = mine.met_any[position[(metric, rule.required)]] >= mine.held + single_held.get(pk, 0)
                     elif metric == QuotaMetric.VISITS_PER_COUNTY:
                         counties = counties_held.get((pk, k), ())
                         ok = sum(1 for c in counties if county_visits.get((pk, k, c), 0) >= rule.required) >= len(counties)
@@ -800,7 +857,10 @@ def compliance_report(*, office: Office, kind: str, day: date, today: date | Non
             applied[check.rule.pk] = check.rule
         rows.append(row)
     if kind != "month":
-        (_judge_months_reference if slow else _judge_months)(scope, rows, period, today, applied)
+        if slow:
+            _judge_months_reference(scope, rows, period, today, applied)
+        else:
+            _judge_months(scope, rows, period, today, applied, counts=counts)
     rows.sort(key=lambda r: (not r.behind, r.supervisor.name))
     for rule in resolver.for_(office.region.code, zone_level_of(office)):
         applied.setdefault(rule.pk, rule)
