@@ -34,7 +34,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -568,57 +568,96 @@ def _month_tally_statement(scope: _Scope, period: Period, months: list[Period], 
     return sql, [*responsible_k, *params, *held_params]
 
 
+def _ids_sql(column: str, ids) -> tuple[str, list]:
+    """`column IN ids` for a statement written by hand, as `InIds` compiles it."""
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return "1 = 0", []
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
 def _month_statements(scope: _Scope, months: list[Period], responsible_k: list[int], any_k: list[int],
                       schools: set[int] | None = None) -> list[tuple[str, list]]:
-    """The statements that judge the schools of every month (all of them, or only `schools`), from
-    the monthly tally of the visits (`VisitTally`, one row per (month, supervisor, school)), as
-    UNION ALL of one small group per month: (month, supervisor, schools held at the month's end,
-    then per k in `responsible_k` those visited ≥ k times by the responsible supervisor of the
-    visit day, per k in `any_k` those visited ≥ k times by anyone in reach). A visit is the
-    responsible supervisor's when an assignment of its (supervisor, school) covers its day, so a
-    mid-month handover keeps the visits made before it: a pair assigned for the whole month counts
-    its tally row, and only the few pairs handed over inside the month are counted day by day."""
-    mine = InIds("supervisor_id", scope.in_scope)
-    only = Q(InIds("school_id", schools)) if schools is not None else Q()
-    tally = VisitTally.objects.order_by()
-    visit_table, assignment_table = Visit._meta.db_table, Assignment._meta.db_table
-    held_sql = []
-    for k, month in enumerate(months):
-        in_month = tally.filter(only, month=month.start)
-        held, held_params = _sql(Assignment.objects.filter(only, mine, starts_on__lte=month.end)
-                                 .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month.end))
-                                 .values("supervisor_id", "school_id").order_by())
-        columns, joins = [], []
-        if responsible_k:
-            whole = Assignment.objects.filter(supervisor_id=OuterRef("supervisor_id"), school_id=OuterRef("school_id"),
-                                              starts_on__lte=month.start).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month.end))
-            assigned, p1 = _sql(in_month.filter(mine).filter(Exists(whole)).values("school_id").annotate(n=Sum("visits")))
-            # pairs handed over inside the month (few, from the assignments): their visits on a day
-            # an assignment of theirs covers
-            others, p2 = _sql(Assignment.objects.filter(only, mine, starts_on__lte=month.end)
-                              .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month.start))
-                              .filter(Q(starts_on__gt=month.start) | Q(ends_on__lt=month.end))
-                              .exclude(Exists(whole)).values("supervisor_id", "school_id").distinct().order_by())
-            by_day = (f"SELECT v.school_id, COUNT(*) AS n FROM ({others}) p JOIN {visit_table} v "
-                      "ON v.supervisor_id = p.supervisor_id AND v.school_id = p.school_id "
-                      "WHERE v.status = %s AND v.visit_date >= %s AND v.visit_date <= %s "
-                      f"AND EXISTS (SELECT 1 FROM {assignment_table} a WHERE a.supervisor_id = v.supervisor_id "
-                      "AND a.school_id = v.school_id AND a.starts_on <= v.visit_date "
-                      "AND (a.ends_on IS NULL OR a.ends_on >= v.visit_date)) GROUP BY v.school_id")
-            joins.append((f"LEFT JOIN (SELECT u.school_id, SUM(u.n) AS n FROM (SELECT a1.school_id, a1.n FROM ({assigned}) a1 "
-                          f"UNION ALL SELECT b1.school_id, b1.n FROM ({by_day}) b1) u "
-                          "GROUP BY u.school_id) r ON r.school_id = h.school_id",
-                          p1 + p2 + [VisitStatus.SUBMITTED, month.start, month.end]))
-            columns += [("COALESCE(r.n, 0)", n) for n in responsible_k]
-        if any_k:
-            sql, p = _sql(in_month.filter(scope.in_reach).values("school_id").annotate(n=Sum("visits")))
-            joins.append((f"LEFT JOIN ({sql}) z ON z.school_id = h.school_id", p))
-            columns += [("COALESCE(z.n, 0)", n) for n in any_k]
-        sums = "".join(f", SUM(CASE WHEN {column} >= %s THEN 1 ELSE 0 END)" for column, _n in columns)
-        sql = (f"SELECT {k} AS k, h.supervisor_id, COUNT(*){sums} FROM ({held}) h "
-               + " ".join(join for join, _p in joins) + " GROUP BY h.supervisor_id")
-        held_sql.append((sql, [n for _c, n in columns] + held_params + [p for _j, ps in joins for p in ps]))
-    return held_sql
+    """The statements that judge the schools of the months — only `schools` (few: those handed over
+    or shared) in one statement for every month, or all of them in one statement per month, UNION
+    ALL (a group per (month, school) of a province's year would spill to disk) — from the monthly
+    tally of the visits (`VisitTally`, one row per (month, supervisor, school)).
+
+    Each returns (month, supervisor, schools held at the month's end, then per k in `responsible_k`
+    those visited ≥ k times by the responsible supervisor of the visit day, per k in `any_k` those
+    visited ≥ k times by anyone in reach). A visit is the responsible supervisor's when an
+    assignment of its (supervisor, school) covers its day, so a mid-month handover keeps the visits
+    made before it: a pair assigned for the whole month counts its tally row, and only the pairs
+    handed over inside the month are counted day by day from their visits."""
+    if schools is None:
+        return [statement for k, month in enumerate(months)
+                for statement in _months_statement(scope, [(k, month)], responsible_k, any_k, None)]
+    return _months_statement(scope, list(enumerate(months)), responsible_k, any_k, schools)
+
+
+def _months_statement(scope: _Scope, months: list[tuple[int, Period]], responsible_k: list[int], any_k: list[int],
+                      schools: set[int] | None) -> list[tuple[str, list]]:
+    assignments, tally, visits = Assignment._meta.db_table, VisitTally._meta.db_table, Visit._meta.db_table
+    day = "%s::date" if connection.vendor == "postgresql" else "%s"
+    month_rows = " UNION ALL ".join(f"SELECT {int(k)} AS k, {day} AS first_day, {day} AS last_day" for k, _m in months)
+    month_params = [d for _k, m in months for d in (m.start, m.end)]
+    mm = f"({month_rows}) mm"
+
+    def where(alias: str, *, mine: bool = True) -> tuple[str, list]:
+        parts, params = [], []
+        for wanted, (sql, p) in ((mine, _ids_sql(f"{alias}.supervisor_id", scope.in_scope)),
+                                 (schools is not None, _ids_sql(f"{alias}.school_id", schools or ()))):
+            if wanted:
+                parts.append(sql)
+                params += p
+        return " AND ".join(parts) or "1 = 1", params
+
+    def covers_month(pair: str) -> str:
+        return (f"EXISTS (SELECT 1 FROM {assignments} w WHERE w.supervisor_id = {pair}.supervisor_id "
+                f"AND w.school_id = {pair}.school_id AND w.starts_on <= mm.first_day "
+                f"AND (w.ends_on IS NULL OR w.ends_on >= mm.last_day))")
+
+    held_where, held_params = where("a")
+    sql = (f"SELECT mm.k, a.supervisor_id, a.school_id FROM {assignments} a JOIN {mm} ON a.starts_on <= mm.last_day "
+           f"AND (a.ends_on IS NULL OR a.ends_on >= mm.last_day) WHERE {held_where}")
+    held = (sql, month_params + held_params)
+    columns, joins = [], []
+    if responsible_k:
+        tally_where, tally_params = where("t")
+        assigned = (f"SELECT mm.k, t.school_id, t.visits AS n FROM {tally} t JOIN {mm} ON t.month = mm.first_day "
+                    f"WHERE {tally_where} AND {covers_month('t')}")
+        # pairs handed over inside a month (few, from the assignments): their visits on a day an
+        # assignment of theirs covers
+        partial_where, partial_params = where("a")
+        by_day = (f"SELECT p.k, v.school_id, 1 AS n FROM (SELECT DISTINCT mm.k, mm.first_day, mm.last_day, a.supervisor_id, "
+                  f"a.school_id FROM {assignments} a JOIN {mm} ON a.starts_on <= mm.last_day AND (a.ends_on IS NULL OR "
+                  f"a.ends_on >= mm.first_day) AND (a.starts_on > mm.first_day OR a.ends_on < mm.last_day) "
+                  f"WHERE {partial_where} AND NOT {covers_month('a')}) p JOIN {visits} v ON v.supervisor_id = p.supervisor_id "
+                  "AND v.school_id = p.school_id AND v.visit_date >= p.first_day AND v.visit_date <= p.last_day "
+                  f"WHERE v.status = %s AND EXISTS (SELECT 1 FROM {assignments} c WHERE c.supervisor_id = v.supervisor_id "
+                  "AND c.school_id = v.school_id AND c.starts_on <= v.visit_date AND (c.ends_on IS NULL OR c.ends_on >= v.visit_date))")
+        joins.append((f"LEFT JOIN (SELECT u.k, u.school_id, SUM(u.n) AS n FROM ({assigned} UNION ALL {by_day}) u "
+                      "GROUP BY u.k, u.school_id) r ON r.k = h.k AND r.school_id = h.school_id",
+                      month_params + tally_params + month_params + partial_params + [VisitStatus.SUBMITTED]))
+        columns += [("COALESCE(r.n, 0)", n) for n in responsible_k]
+    if any_k:
+        if len(scope.in_scope) <= ID_LIST_MAX and len(scope.school_of) <= ID_LIST_MAX:
+            (by, by_params), (at, at_params) = (_ids_sql("t.supervisor_id", scope.in_scope),
+                                                _ids_sql("t.school_id", scope.school_of))
+        else:
+            (by, by_params), (at, at_params) = (_sql(scope.supervisor_qs.values("id")), _sql(scope.school_qs.values("id")))
+            by, at = f"t.supervisor_id IN ({by})", f"t.school_id IN ({at})"
+        only, only_params = where("t", mine=False)
+        joins.append((f"LEFT JOIN (SELECT mm.k, t.school_id, SUM(t.visits) AS n FROM {tally} t JOIN {mm} ON t.month = mm.first_day "
+                      f"WHERE ({by} OR {at}) AND {only} GROUP BY mm.k, t.school_id) z ON z.k = h.k AND z.school_id = h.school_id",
+                      month_params + by_params + at_params + only_params))
+        columns += [("COALESCE(z.n, 0)", n) for n in any_k]
+    sums = "".join(f", SUM(CASE WHEN {column} >= %s THEN 1 ELSE 0 END)" for column, _n in columns)
+    sql = (f"SELECT h.k, h.supervisor_id, COUNT(*){sums} FROM ({held[0]}) h " + " ".join(join for join, _p in joins)
+           + " GROUP BY h.k, h.supervisor_id")
+    return [(sql, [n for _c, n in columns] + held[1] + [p for _j, ps in joins for p in ps])]
 
 
 def _run_union(parts: list[tuple[str, list]]) -> list[tuple]:
