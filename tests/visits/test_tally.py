@@ -175,3 +175,31 @@ def test_any_sequence_of_writes_keeps_the_tally_fresh(cast, two, writes):
         else:
             visit.delete()
     assert_tally_fresh()
+
+
+def test_a_bulk_load_by_the_database_is_counted_in_the_same_statement(cast, two):
+    """bench/visits.py writes its 500,000 visits with COPY on PostgreSQL (one statement-level
+    trigger run for the whole load); SQLite has no COPY, its bulk path is one multi-row INSERT."""
+    from django.db import connection
+
+    zhang, li = two
+    now = timezone.now()
+    rows = [(uuid.uuid4(), who.pk, school.pk, "announced", status, now, day, "none", "[]", "[]", "", "", False, "", now,
+             cast.admin.pk, now, now)
+            for who in two for school in (cast.A1, cast.A2) for day in (date(2025, 9, 1), date(2025, 9, 30), date(2025, 10, 8))
+            for status in ("submitted", "draft")]
+    columns = ["client_id", "supervisor_id", "school_id", "mode", "status", "started_at", "visit_date", "location_status",
+               "methods", "topics", "narrative", "opinions", "refused", "refusal_note", "submitted_at", "created_by_id",
+               "created_at", "updated_at"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY visits_visit ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            one = f"({', '.join(['%s'] * len(columns))})"
+            cursor.execute(f"INSERT INTO visits_visit ({', '.join(columns)}) VALUES {', '.join([one] * len(rows))}",
+                           [value if not isinstance(value, uuid.UUID) else value.hex for row in rows for value in row])
+    assert _row(zhang, cast.A1, date(2025, 9, 1)) == (2, date(2025, 9, 30))
+    assert _row(li, cast.A2, date(2025, 10, 1)) == (1, date(2025, 10, 8))
+    assert_tally_fresh()
