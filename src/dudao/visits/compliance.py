@@ -689,7 +689,8 @@ def _city_figures(scope: _Scope, months: list[Period]) -> tuple[dict, dict, dict
     direct_visits: dict[tuple[int, int], int] = defaultdict(int)
     counties_held: dict[tuple[int, int], set[str]] = defaultdict(set)
     first, last = months[0].start, months[-1].end
-    index = {month.start: k for k, month in enumerate(months)}
+    # a month as the cursor returns it: a date (PostgreSQL) or its ISO text (SQLite)
+    index = {key: k for k, month in enumerate(months) for key in (month.start, month.start.isoformat())}
     for supervisor_id, month_start, code, direct, n in (
             VisitTally.objects.filter(InIds("supervisor_id", ids), month__gte=first, month__lte=last)
             .values_list("supervisor_id", "month", "school__region_code", "school__is_city_direct")
@@ -706,6 +707,11 @@ def _city_figures(scope: _Scope, months: list[Period]) -> tuple[dict, dict, dict
             if not direct and starts_on <= month.end <= (ends_on or date.max):
                 counties_held[(supervisor_id, k)].add(code[:6])
     return county_visits, direct_visits, counties_held
+
+
+# the monthly metrics `_judge_months` judges, in the order of its codes
+_MONTH_METRICS = (QuotaMetric.VISITS_PER_SUPERVISOR, QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, QuotaMetric.VISITS_PER_ZONE_SCHOOL,
+                  QuotaMetric.VISITS_PER_COUNTY, QuotaMetric.VISITS_TO_CITY_DIRECT)
 
 
 def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, today: date,
@@ -753,7 +759,8 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
     others = counts.touched - single.keys() if single and counts is not None else None
     tally_sql = _month_tally_statement(scope, period, months, responsible if single else [], single)
     held_sql = _month_statements(scope, months, responsible, anyone, others) if (responsible or anyone) and others != set() else []
-    index = {month.start: k for k, month in enumerate(months)}
+    # a month as the cursor returns it: a date (PostgreSQL) or its ISO text (SQLite)
+    index = {key: k for k, month in enumerate(months) for key in (month.start, month.start.isoformat())}
     with transaction.atomic(using=connection.alias):
         if connection.vendor == "postgresql":
             # a dozen small groups add up to a cost that would have the statement compiled (JIT): seconds
@@ -761,11 +768,11 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
                 cursor.execute("SET LOCAL jit = off")
         visits: list[dict[int, int]] = [{} for _month in months]  # per month: supervisor → visits
         single_met: list[dict[int, tuple[int, ...]]] = [{} for _month in months]
-        for month_start, supervisor_id, n, *met in _run_union([tally_sql]):
-            k = index[date.fromisoformat(str(month_start))]
-            visits[k][supervisor_id] = int(n)
+        for month_start, supervisor_id, n, *met in _run_union([tally_sql]):  # sums over ≥ 1 row: never NULL
+            k = index[month_start]
+            visits[k][supervisor_id] = n
             if met:
-                single_met[k][supervisor_id] = tuple(int(m or 0) for m in met)
+                single_met[k][supervisor_id] = tuple(met)
         figures: list[dict[int, _MonthFigures]] = [{} for _month in months]
         for k, supervisor_id, held, *met in _run_union(held_sql):
             met = [int(n or 0) for n in met]
@@ -778,41 +785,44 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
     empty = _MonthFigures(0, (0,) * len(responsible), (0,) * len(anyone))
     position = {(QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, n): i for i, n in enumerate(responsible)}
     position |= {(QuotaMetric.VISITS_PER_ZONE_SCHOOL, n): i for i, n in enumerate(anyone)}
+    code_of = {metric: i for i, metric in enumerate(_MONTH_METRICS)}
+    month_ends = [month.end for month in months]
     for key, members in groups.items():
         monthly = [resolver.for_(*key) for resolver in resolvers]
+        # each month's rules as (metric code, rule, required, position of its count): 3,000 supervisors
+        # times 12 months go through this loop
+        plans = [[(code_of[r.metric], r, r.required, position.get((r.metric, r.required), 0)) for r in rules
+                  if r.metric in code_of] for rules in monthly]
         judged_in = [False] * len(months)
         for s in members:
             pk = s.pk
+            appointed = s.appointed_on
+            own = single_held.get(pk, 0)
             tally: dict[str, list] = {}  # metric → [months met, months judged, the latest rule]
             judged = short_months = 0
-            for k, rules in enumerate(monthly):
-                if not rules or (s.appointed_on and s.appointed_on > months[k].end):
+            for k, plan in enumerate(plans):
+                if not monthly[k] or (appointed and appointed > month_ends[k]):
                     continue
                 judged += 1
                 judged_in[k] = True
                 mine = figures[k].get(pk, empty)
                 short = False
-                for rule in rules:
-                    metric = rule.metric
-                    if metric == QuotaMetric.VISITS_PER_SUPERVISOR:
-                        ok = visits[k].get(pk, 0) >= rule.required
-                    elif metric == QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL:
-                        own = single_held.get(pk, 0)
-                        met = mine.met_responsible[position[(metric, rule.required)]] + (
-                            own if rule.required <= 0 else single_met[k].get(pk, none_met)[position[(metric, rule.required)]])
+                for code, rule, required, i in plan:
+                    if code == 0:  # visits per supervisor
+                        ok = visits[k].get(pk, 0) >= required
+                    elif code == 1:  # visits per assigned school, by its responsible supervisor
+                        met = mine.met_responsible[i] + (own if required <= 0 else single_met[k].get(pk, none_met)[i])
                         ok = met >= mine.held + own
-                    elif metric == QuotaMetric.VISITS_PER_ZONE_SCHOOL:
-                        ok = mine.met_any[position[(metric, rule.required)]] >= mine.held + single_held.get(pk, 0)
-                    elif metric == QuotaMetric.VISITS_PER_COUNTY:
+                    elif code == 2:  # visits per zone school, by anyone
+                        ok = mine.met_any[i] >= mine.held + own
+                    elif code == 3:  # each county visited
                         counties = counties_held.get((pk, k), ())
-                        ok = sum(1 for c in counties if county_visits.get((pk, k, c), 0) >= rule.required) >= len(counties)
-                    elif metric == QuotaMetric.VISITS_TO_CITY_DIRECT:
-                        ok = direct_visits.get((pk, k), 0) >= rule.required
-                    else:
-                        continue
-                    counted = tally.get(metric)
+                        ok = sum(1 for c in counties if county_visits.get((pk, k, c), 0) >= required) >= len(counties)
+                    else:  # visits to city-direct schools
+                        ok = direct_visits.get((pk, k), 0) >= required
+                    counted = tally.get(rule.metric)
                     if counted is None:
-                        tally[metric] = [int(ok), 1, rule]
+                        tally[rule.metric] = [int(ok), 1, rule]
                     else:
                         counted[0] += ok
                         counted[1] += 1
