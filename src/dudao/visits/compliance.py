@@ -1,9 +1,10 @@
 """The quota compliance engine: for an office and a period, who and what is behind.
 
 Inputs are the quota rules in force on the period's first day (visits/quota.py), the office's
-supervisors and assignments, and the submitted visits of the period. Every count comes from one
-GROUP BY (supervisor, school) over the period's visits, so a province-sized office (3,000
-supervisors, 20,000 schools, 500,000 visits a year) answers in under a second (bench/visits.py).
+supervisors and assignments, and the submitted visits of the period, read from their monthly tally
+(`VisitTally`, one row per (month, supervisor, school), kept by database triggers): every count
+is a sum of its rows per (supervisor, school), so a province-sized office (3,000 supervisors,
+20,000 schools, 500,000 visits a year) answers in under a second (bench/visits.py).
 
 Checks per rule metric (domain-rules §9.4 f, seed 001):
 - visits_per_supervisor      — each supervisor's visits in the period ≥ required;
@@ -19,8 +20,9 @@ Checks per rule metric (domain-rules §9.4 f, seed 001):
 A semester or year report judges the rules of its own period and, month by month, the monthly
 rules over the months of the period that are over: "达标月数 / 已结束月数", and how many months
 each supervisor fell short (年度考核 reads exactly this). The database judges the schools of those
-months and returns per (supervisor, month) counts (`_judge_months`); the first, slower way is kept as
-`_judge_months_reference`, which the tests compare it with. Supervisors are judged by the rules of
+months from the tally and returns per (supervisor, month) counts (`_judge_months`); the first,
+slower way, which reads the visits themselves, is kept as `_judge_months_reference`, which the tests
+compare it with. Supervisors are judged by the rules of
 their office's level: county, city, or province (the province's 随访 supervisors, who have none
 unless the province sets some).
 """
