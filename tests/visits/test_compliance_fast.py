@@ -147,6 +147,19 @@ def test_schools_held_alone_all_period_are_judged_from_the_tally_like_the_refere
         assert {shared.pk, twice.pk} <= schools and former.pk not in schools and len(schools) < generated, schools
 
 
+@pytest.mark.parametrize("zone_rule", [True, False])
+def test_offices_too_large_for_inline_ids_are_judged_alike(cast, make_supervisor, ningxiang, quota_defaults, zone_rule,
+                                                          monkeypatch):
+    """On SQLite a large office's supervisors go into the per-month statements as a subquery (its
+    parameter limit); PostgreSQL always sends them as one array: same figures either way."""
+    _generated(cast, make_supervisor, ningxiang, supervisors=4, seed=5, zone_rule=zone_rule)
+    monkeypatch.setattr(compliance, "SQLITE_IDS_INLINE", 0)
+    fast = compliance_report(office=ningxiang, kind="year", day=date(YEAR, 6, 1), today=TODAY)
+    slow = compliance_report(office=ningxiang, kind="year", day=date(YEAR, 6, 1), today=TODAY, slow=True)
+    assert _figures(fast) == _figures(slow)
+    assert any(c.over_months for row in fast.supervisors for c in row.checks)
+
+
 def test_city_supervisors_months_equal_the_reference(cast, make_supervisor, record, quota_defaults):
     """City supervisors are judged per county and on city-direct schools month by month (the 长沙
     defaults: each county visited once, 2 visits to city-direct schools a month), with a handover

@@ -570,6 +570,10 @@ def _month_tally_statement(scope: _Scope, period: Period, months: list[Period], 
     return sql, [*responsible_k, *params, *held_params]
 
 
+# On SQLite, the office's supervisors go into the per-month statements as a subquery past this many
+SQLITE_IDS_INLINE = 1000
+
+
 def _ids_sql(column: str, ids) -> tuple[str, list]:
     """`column IN ids` for a statement written by hand, as `InIds` compiles it."""
     ids = sorted({int(i) for i in ids})
@@ -607,9 +611,18 @@ def _months_statement(scope: _Scope, months: list[tuple[int, Period]], responsib
     month_params = [d for _k, m in months for d in (m.start, m.end)]
     mm = f"({month_rows}) mm"
 
+    if connection.vendor == "postgresql" or len(scope.in_scope) <= SQLITE_IDS_INLINE:
+        def by_mine(alias: str) -> tuple[str, list]:
+            return _ids_sql(f"{alias}.supervisor_id", scope.in_scope)
+    else:  # SQLite: a few thousand parameters in each of several places would pass its limit
+        office_sql, office_params = _sql(scope.supervisor_qs.values("id"))
+
+        def by_mine(alias: str) -> tuple[str, list]:
+            return f"{alias}.supervisor_id IN ({office_sql})", list(office_params)
+
     def where(alias: str, *, mine: bool = True) -> tuple[str, list]:
         parts, params = [], []
-        for wanted, (sql, p) in ((mine, _ids_sql(f"{alias}.supervisor_id", scope.in_scope)),
+        for wanted, (sql, p) in ((mine, by_mine(alias) if mine else ("", [])),
                                  (schools is not None, _ids_sql(f"{alias}.school_id", schools or ()))):
             if wanted:
                 parts.append(sql)
