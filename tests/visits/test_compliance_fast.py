@@ -160,6 +160,19 @@ def test_offices_too_large_for_inline_ids_are_judged_alike(cast, make_supervisor
     assert any(c.over_months for row in fast.supervisors for c in row.checks)
 
 
+def test_a_monthly_rule_changed_mid_year_judges_each_month_by_its_own_version(cast, make_supervisor, ningxiang,
+                                                                              quota_defaults):
+    _generated(cast, make_supervisor, ningxiang, supervisors=5, seed=3, zone_rule=False)
+    changed = quota_rule_override(office=ningxiang, zone_level="county", metric=QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL,
+                                  period=QuotaPeriod.MONTH, required=2, valid_from=date(YEAR, 7, 1), source="测试")
+    fast = compliance_report(office=ningxiang, kind="year", day=date(YEAR, 6, 1), today=TODAY)
+    slow = compliance_report(office=ningxiang, kind="year", day=date(YEAR, 6, 1), today=TODAY, slow=True)
+    assert _figures(fast) == _figures(slow)
+    # the year's column shows the latest version (≥ 2 a month from July)
+    assert {c.rule.pk for row in fast.supervisors for c in row.checks
+            if c.over_months and c.rule.metric == QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL} == {changed.pk}
+
+
 def test_city_supervisors_months_equal_the_reference(cast, make_supervisor, record, quota_defaults):
     """City supervisors are judged per county and on city-direct schools month by month (the 长沙
     defaults: each county visited once, 2 visits to city-direct schools a month), with a handover

@@ -747,7 +747,12 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
     if not months:
         return
     by_pk = {row.supervisor.pk: row for row in rows}
-    resolvers = [_Rules(month.start, "month", scope.rules, scope.offices) for month in months]
+    # one resolver (and its cache) per distinct set of rules in force: usually one for the whole year
+    distinct: dict[tuple[int, ...], _Rules] = {}
+    resolvers = []
+    for month in months:
+        resolver = _Rules(month.start, "month", scope.rules, scope.offices)
+        resolvers.append(distinct.setdefault(tuple(rule.pk for rule in resolver.rules), resolver))
     # supervisors grouped by what resolves their rules (office, zone level, kind): a few hundred keys
     # for 3,000 supervisors, so the rules are resolved per key and month, not per supervisor and month
     groups: dict[tuple[str, str, str], list[SupervisorRef]] = defaultdict(list)
