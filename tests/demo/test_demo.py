@@ -67,3 +67,11 @@ def test_cli_maps_dashes_to_commands(monkeypatch):
     monkeypatch.setattr("django.core.management.execute_from_command_line", lambda argv: seen.append(argv))
     cli.main(["dudao", "load-regions", "--no-towns"])
     assert seen == [["dudao", "load_regions", "--no-towns"]]
+
+
+def test_demo_visits_are_in_the_monthly_tally(demo_city, db):
+    """The demo writes its visits with bulk_create; the tally's triggers count them all."""
+    from dudao.visits.tally import visit_tally_expected, visit_tally_stored
+
+    stored = visit_tally_stored()
+    assert stored and stored == visit_tally_expected()

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from dudao.regions.models import Region
 from dudao.schools.models import School
-from dudao.visits import compliance_cache
+from dudao.visits import compliance, compliance_cache
 from dudao.visits.compliance import compliance_report, compliance_table
 from dudao.visits.models import QuotaMetric, QuotaPeriod, Visit
 from dudao.visits.quota import quota_rule_override
@@ -40,7 +40,8 @@ def _visit(supervisor, school, day: date, by) -> Visit:
                                 started_at=started, visit_date=day, submitted_at=started, created_by=by)
 
 
-def _generated(cast, make_supervisor, ningxiang, *, supervisors: int, seed: int = 7, rules: bool = True) -> list:
+def _generated(cast, make_supervisor, ningxiang, *, supervisors: int, seed: int = 7, rules: bool = True,
+               zone_rule: bool = True, required: int = 1) -> list:
     """`supervisors` supervisors of 宁乡, two schools each in one zone; a third of the schools change
     hands mid-month; visits at random days, plus some on the first and last day of months."""
     rng = random.Random(seed)
@@ -74,7 +75,9 @@ def _generated(cast, make_supervisor, ningxiang, *, supervisors: int, seed: int 
     if not rules:
         return people
     quota_rule_override(office=ningxiang, zone_level="county", metric=QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL,
-                        period=QuotaPeriod.MONTH, required=1, valid_from=date(YEAR - 1, 1, 1), source="测试")
+                        period=QuotaPeriod.MONTH, required=required, valid_from=date(YEAR - 1, 1, 1), source="测试")
+    if not zone_rule:
+        return people
     quota_rule_override(office=ningxiang, zone_level="county", metric=QuotaMetric.VISITS_PER_ZONE_SCHOOL,
                         period=QuotaPeriod.MONTH, required=1, valid_from=date(YEAR - 1, 1, 1), source="测试",
                         supervisor_kind="part_time")
@@ -99,6 +102,75 @@ def test_month_by_month_judging_equals_the_reference(cast, make_supervisor, ning
     # the comparison is not empty: months were judged, some met and some missed
     months = [c for row in fast.supervisors for c in row.checks if c.over_months]
     assert months and any(c.done > 0 for c in months) and any(c.done < c.required for c in months)
+
+
+@pytest.mark.parametrize("required", [0, 1, 2])
+def test_schools_held_alone_all_period_are_judged_from_the_tally_like_the_reference(cast, make_supervisor, ningxiang,
+                                                                                     quota_defaults, required, monkeypatch):
+    """Without a monthly rule on visits by anyone, the schools one supervisor held alone through the
+    period are judged from that supervisor's tally rows (visits by others there do not count), the
+    rest per month: a school two supervisors answer for at once, a pair assigned twice in the year,
+    an assignment ended before the year (its supervisor's later visits are not responsible ones)
+    and the mid-month handovers of the generated data."""
+    people = _generated(cast, make_supervisor, ningxiang, supervisors=6, seed=11, zone_rule=False, required=required)
+    shared, twice, former = (School.objects.get(code=f"8006{i:06d}") for i in (1, 4, 5))
+    Assignment.objects.create(supervisor=people[5], school=shared, starts_on=date(YEAR - 1, 9, 1))
+    Assignment.objects.filter(school=twice).update(ends_on=date(YEAR, 4, 30))
+    Assignment.objects.create(supervisor=Assignment.objects.filter(school=twice).first().supervisor, school=twice,
+                              starts_on=date(YEAR, 6, 1))
+    Assignment.objects.create(supervisor=people[4], school=former, starts_on=date(YEAR - 3, 9, 1), ends_on=date(YEAR - 1, 12, 31))
+    for day in (date(YEAR, 2, 3), date(YEAR, 5, 6), date(YEAR, 5, 7), date(YEAR, 8, 31)):
+        for who, school in ((people[5], shared), (people[0], shared), (people[4], former), (people[2], twice)):
+            _visit(who, school, day, cast.admin)
+    judged_per_month: list = []  # the schools the per-month statements judged (None: all of them)
+
+    def spy(scope, months, responsible_k, any_k, schools=None):
+        judged_per_month.append(schools)
+        return month_statements(scope, months, responsible_k, any_k, schools)
+
+    month_statements = compliance._month_statements
+    monkeypatch.setattr(compliance, "_month_statements", spy)
+    for kind, day, today in [("year", date(YEAR, 6, 1), TODAY), ("year", date(YEAR, 6, 1), date(YEAR, 9, 2)),
+                             ("semester", date(YEAR, 3, 1), TODAY), ("semester", date(YEAR, 10, 1), TODAY)]:
+        fast = compliance_report(office=ningxiang, kind=kind, day=day, today=today)
+        slow = compliance_report(office=ningxiang, kind=kind, day=day, today=today, slow=True)
+        assert _figures(fast) == _figures(slow), (kind, day, today)
+    months = [c for row in fast.supervisors for c in row.checks
+              if c.over_months and c.rule.metric == QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL]
+    assert months and any(c.done < c.required for c in months) if required else all(c.done == c.required for c in months)
+    if required < 2:
+        assert any(c.done > 0 for c in months)
+    # the shortcut was taken: in the years, the per-month statements judged the shared school and the
+    # one assigned twice, not the one whose former supervisor left before the year, nor every school
+    generated = School.objects.filter(code__startswith="8006").count()
+    for schools in judged_per_month[:2]:
+        assert {shared.pk, twice.pk} <= schools and former.pk not in schools and len(schools) < generated, schools
+
+
+@pytest.mark.parametrize("zone_rule", [True, False])
+def test_offices_too_large_for_inline_ids_are_judged_alike(cast, make_supervisor, ningxiang, quota_defaults, zone_rule,
+                                                          monkeypatch):
+    """On SQLite a large office's supervisors go into the per-month statements as a subquery (its
+    parameter limit); PostgreSQL always sends them as one array: same figures either way."""
+    _generated(cast, make_supervisor, ningxiang, supervisors=4, seed=5, zone_rule=zone_rule)
+    monkeypatch.setattr(compliance, "SQLITE_IDS_INLINE", 0)
+    fast = compliance_report(office=ningxiang, kind="year", day=date(YEAR, 6, 1), today=TODAY)
+    slow = compliance_report(office=ningxiang, kind="year", day=date(YEAR, 6, 1), today=TODAY, slow=True)
+    assert _figures(fast) == _figures(slow)
+    assert any(c.over_months for row in fast.supervisors for c in row.checks)
+
+
+def test_a_monthly_rule_changed_mid_year_judges_each_month_by_its_own_version(cast, make_supervisor, ningxiang,
+                                                                              quota_defaults):
+    _generated(cast, make_supervisor, ningxiang, supervisors=5, seed=3, zone_rule=False)
+    changed = quota_rule_override(office=ningxiang, zone_level="county", metric=QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL,
+                                  period=QuotaPeriod.MONTH, required=2, valid_from=date(YEAR, 7, 1), source="测试")
+    fast = compliance_report(office=ningxiang, kind="year", day=date(YEAR, 6, 1), today=TODAY)
+    slow = compliance_report(office=ningxiang, kind="year", day=date(YEAR, 6, 1), today=TODAY, slow=True)
+    assert _figures(fast) == _figures(slow)
+    # the year's column shows the latest version (≥ 2 a month from July)
+    assert {c.rule.pk for row in fast.supervisors for c in row.checks
+            if c.over_months and c.rule.metric == QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL} == {changed.pk}
 
 
 def test_city_supervisors_months_equal_the_reference(cast, make_supervisor, record, quota_defaults):

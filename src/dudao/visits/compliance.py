@@ -1,9 +1,10 @@
 """The quota compliance engine: for an office and a period, who and what is behind.
 
 Inputs are the quota rules in force on the period's first day (visits/quota.py), the office's
-supervisors and assignments, and the submitted visits of the period. Every count comes from one
-GROUP BY (supervisor, school) over the period's visits, so a province-sized office (3,000
-supervisors, 20,000 schools, 500,000 visits a year) answers in under a second (bench/visits.py).
+supervisors and assignments, and the submitted visits of the period, read from their monthly tally
+(`VisitTally`, one row per (month, supervisor, school), kept by database triggers): every count
+is a sum of its rows per (supervisor, school), so a province-sized office (3,000 supervisors,
+20,000 schools, 500,000 visits a year) answers in under a second (bench/visits.py).
 
 Checks per rule metric (domain-rules §9.4 f, seed 001):
 - visits_per_supervisor      — each supervisor's visits in the period ≥ required;
@@ -19,8 +20,9 @@ Checks per rule metric (domain-rules §9.4 f, seed 001):
 A semester or year report judges the rules of its own period and, month by month, the monthly
 rules over the months of the period that are over: "达标月数 / 已结束月数", and how many months
 each supervisor fell short (年度考核 reads exactly this). The database judges the schools of those
-months and returns per (supervisor, month) counts (`_judge_months`); the first, slower way is kept as
-`_judge_months_reference`, which the tests compare it with. Supervisors are judged by the rules of
+months from the tally and returns per (supervisor, month) counts (`_judge_months`); the first,
+slower way, which reads the visits themselves, is kept as `_judge_months_reference`, which the tests
+compare it with. Supervisors are judged by the rules of
 their office's level: county, city, or province (the province's 随访 supervisors, who have none
 unless the province sets some).
 """
@@ -34,7 +36,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -44,7 +46,7 @@ from dudao.regions.models import Office, RegionLevel
 from dudao.schools.models import School
 from dudao.supervisors.models import Supervisor, SupervisorKind, SupervisorStatus
 from dudao.visits import pace
-from dudao.visits.models import QuotaMetric, QuotaPeriod, QuotaRule, Visit, VisitStatus
+from dudao.visits.models import QuotaMetric, QuotaPeriod, QuotaRule, Visit, VisitStatus, VisitTally
 from dudao.visits.periods import Period, elapsed_share, period_of
 from dudao.zones.coverage import schools_for_office
 from dudao.zones.models import Assignment, ZoneSchool
@@ -273,6 +275,9 @@ class _Spans:
         self.whole: set[tuple[int, int]] = set()
         self.touching: set[tuple[int, int]] = set()
         self.current: list[tuple[int, int, str, bool]] = []  # (supervisor, school, region code, city-direct)
+        # per school: how many assignment rows touch the period, and the supervisor of a whole-period one
+        self.rows_of_school: dict[int, int] = defaultdict(int)
+        self.whole_holder: dict[int, int] = {}
         self._dated: dict[tuple[int, int], list[tuple[date, date]]] | None = None
 
     @classmethod
@@ -287,8 +292,10 @@ class _Spans:
                 .values_list("supervisor_id", "school_id", "whole", "now", "school__region_code", "school__is_city_direct"))
         for supervisor_id, school_id, whole, now, code, direct in rows:
             spans.touching.add((supervisor_id, school_id))
+            spans.rows_of_school[school_id] += 1
             if whole:
                 spans.whole.add((supervisor_id, school_id))
+                spans.whole_holder[school_id] = supervisor_id
             if now:
                 spans.current.append((supervisor_id, school_id, code, direct))
         return spans
@@ -310,6 +317,14 @@ class _Spans:
             if starts_on <= month.end <= end:  # a month over: its reference day is its last day
                 spans.current.append((supervisor_id, school_id, code, direct))
         return spans
+
+    def single_holders(self, in_scope: set[int]) -> dict[int, int]:
+        """School → supervisor, for the schools that one supervisor of the office answered for through
+        the whole period and nobody else in it (most schools): in every month of the period their
+        responsible visits are that supervisor's visits, which the monthly tally counts."""
+        rows, holder = self.rows_of_school, self.whole_holder
+        return {school_id: supervisor_id for school_id, supervisor_id in holder.items()
+                if rows[school_id] == 1 and supervisor_id in in_scope}
 
     def dates(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[date, date]]]:
         """The assignment dates of a few pairs (those handed over inside the period)."""
@@ -356,6 +371,8 @@ class _Counts:
     held: dict[int, list[int]]  # supervisor → schools they answer for on the reference day
     counties_held: dict[int, set[str]]
     current: list[tuple[int, int, str, bool]]
+    single_holder: dict[int, int] = field(default_factory=dict)  # see _Spans.single_holders
+    touched: set[int] = field(default_factory=set)  # schools with an assignment in reach touching the period
 
 
 def _count(scope: _Scope, period: Period, reference: date, *, spans: _Spans | None = None,
@@ -370,8 +387,9 @@ def _count(scope: _Scope, period: Period, reference: date, *, spans: _Spans | No
     spans = spans or _Spans.read(period, reference, scope.in_reach)
     in_period = Visit.objects.filter(status=VisitStatus.SUBMITTED, visit_date__gte=period.start, visit_date__lte=period.end)
     if pairs is None:
-        pairs = list(in_period.filter(scope.in_reach).values_list("supervisor_id", "school_id")
-                     .annotate(n=Count("*"), last=Max("visit_date")).order_by())
+        # from the monthly tally (every period is whole months): 200,000 rows for a province's year, not 500,000 visits
+        pairs = list(VisitTally.objects.filter(month__gte=period.start, month__lte=period.end).filter(scope.in_reach)
+                     .values_list("supervisor_id", "school_id").annotate(n=Sum("visits"), last=Max("last_visit")).order_by())
     by_supervisor: dict[int, int] = defaultdict(int)
     by_school: dict[int, int] = defaultdict(int)
     responsible_visits: dict[int, int] = defaultdict(int)
@@ -423,7 +441,8 @@ def _count(scope: _Scope, period: Period, reference: date, *, spans: _Spans | No
             counties_held[supervisor_id].add(code[:6])
     return _Counts(by_supervisor=by_supervisor, by_school=by_school, responsible_visits=responsible_visits,
                    last_visit=last_visit, county_visits=county_visits, direct_visits=direct_visits, held=held,
-                   counties_held=counties_held, current=current)
+                   counties_held=counties_held, current=current, single_holder=spans.single_holders(in_scope),
+                   touched=set(spans.rows_of_school))
 
 
 def _checks(s: SupervisorRef, counts: _Counts, resolver: _Rules) -> list[Check]:
@@ -531,48 +550,129 @@ def _sql(queryset) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _month_statements(scope: _Scope, months: list[Period], responsible_k: list[int], any_k: list[int]):
-    """The two statements that count every month at once (as UNION ALL of one small group per
-    month, each an index range of the visits: one group by a computed month spilled to disk and
-    cost more than the rest of a province's year report):
+def _month_tally_statement(scope: _Scope, period: Period, months: list[Period], responsible_k: list[int],
+                           single: dict[int, int]) -> tuple[str, list]:
+    """One pass over the monthly tally rows of the months: (month, supervisor, visits, then per k in
+    `responsible_k` the schools of `single` held by that supervisor which they visited ≥ k times in
+    the month). For a school one supervisor held alone through the whole period, the responsible
+    visits of any of its months are that supervisor's tally row: no join per month is needed."""
+    rows, params = _sql(VisitTally.objects.filter(InIds("supervisor_id", scope.in_scope), month__gte=months[0].start,
+                                                  month__lte=months[-1].start)
+                        .values("month", "supervisor_id", "school_id", "visits").order_by())
+    if not single or not responsible_k:
+        return f"SELECT t.month, t.supervisor_id, SUM(t.visits) FROM ({rows}) t GROUP BY t.month, t.supervisor_id", params
+    held, held_params = _sql(Assignment.objects.filter(InIds("school_id", single), starts_on__lte=period.start)
+                             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period.end))
+                             .values("supervisor_id", "school_id").order_by())
+    sums = "".join(", SUM(CASE WHEN sp.school_id IS NOT NULL AND t.visits >= %s THEN 1 ELSE 0 END)" for _n in responsible_k)
+    sql = (f"SELECT t.month, t.supervisor_id, SUM(t.visits){sums} FROM ({rows}) t LEFT JOIN ({held}) sp "
+           "ON sp.supervisor_id = t.supervisor_id AND sp.school_id = t.school_id GROUP BY t.month, t.supervisor_id")
+    return sql, [*responsible_k, *params, *held_params]
 
-    - (month, supervisor, visits) for the office's supervisors;
-    - (month, supervisor, schools held at the month's end, then per k in `responsible_k` those
-      visited ≥ k times by the responsible supervisor of the visit day, per k in `any_k` those
-      visited ≥ k times by anyone in reach). A visit is the responsible supervisor's when an
-      assignment of its (supervisor, school) covers its day, so a mid-month handover keeps the
-      visits made before it."""
-    # the office's supervisors as a subquery: PostgreSQL joins it by hash and reads the visits from
-    # the index visit_quota alone; an id array in the filter had it read the table (bench/visits.py)
-    mine = InIds("supervisor_id", scope.in_scope)
-    submitted = Visit.objects.filter(status=VisitStatus.SUBMITTED).order_by()
-    covering = Assignment.objects.filter(supervisor_id=OuterRef("supervisor_id"), school_id=OuterRef("school_id"),
-                                         starts_on__lte=OuterRef("visit_date")).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("visit_date")))
-    visits_sql, held_sql = [], []
-    for k, month in enumerate(months):
-        in_month = submitted.filter(visit_date__gte=month.start, visit_date__lte=month.end)
-        sql, params = _sql(in_month.filter(mine).values("supervisor_id").annotate(n=Count("*")))
-        visits_sql.append((f"SELECT {k} AS k, q.supervisor_id, q.n FROM ({sql}) q", params))
-        if not responsible_k and not any_k:
-            continue
-        held, held_params = _sql(Assignment.objects.filter(mine, starts_on__lte=month.end)
-                                 .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=month.end))
-                                 .values("supervisor_id", "school_id").order_by())
-        columns, joins, params = [], [], []
-        if responsible_k:
-            sql, p = _sql(in_month.filter(mine).filter(Exists(covering)).values("school_id").annotate(n=Count("*")))
-            joins.append((f"LEFT JOIN ({sql}) r ON r.school_id = h.school_id", p))
-            columns += [("COALESCE(r.n, 0)", n) for n in responsible_k]
-        if any_k:
-            sql, p = _sql(in_month.filter(scope.in_reach).values("school_id").annotate(n=Count("*")))
-            joins.append((f"LEFT JOIN ({sql}) z ON z.school_id = h.school_id", p))
-            columns += [("COALESCE(z.n, 0)", n) for n in any_k]
-        sums = "".join(f", SUM(CASE WHEN {column} >= %s THEN 1 ELSE 0 END)" for column, _n in columns)
-        sql = (f"SELECT {k} AS k, h.supervisor_id, COUNT(*){sums} FROM ({held}) h "
-               + " ".join(join for join, _p in joins) + " GROUP BY h.supervisor_id")
-        held_sql.append((sql, [n for _c, n in columns] + held_params + [p for _j, ps in joins for p in ps]))
-    return visits_sql, held_sql
+
+# On SQLite, the office's supervisors go into the per-month statements as a subquery past this many
+SQLITE_IDS_INLINE = 1000
+
+
+def _ids_sql(column: str, ids) -> tuple[str, list]:
+    """`column IN ids` for a statement written by hand, as `InIds` compiles it."""
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return "1 = 0", []
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def _month_statements(scope: _Scope, months: list[Period], responsible_k: list[int], any_k: list[int],
+                      schools: set[int] | None = None) -> list[tuple[str, list]]:
+    """The statements that judge the schools of the months — only `schools` (few: those handed over
+    or shared) in one statement for every month, or all of them in one statement per month, UNION
+    ALL (a group per (month, school) of a province's year would spill to disk) — from the monthly
+    tally of the visits (`VisitTally`, one row per (month, supervisor, school)).
+
+    Each returns (month, supervisor, schools held at the month's end, then per k in `responsible_k`
+    those visited ≥ k times by the responsible supervisor of the visit day, per k in `any_k` those
+    visited ≥ k times by anyone in reach). A visit is the responsible supervisor's when an
+    assignment of its (supervisor, school) covers its day, so a mid-month handover keeps the visits
+    made before it: a pair assigned for the whole month counts its tally row, and only the pairs
+    handed over inside the month are counted day by day from their visits."""
+    if schools is None:
+        return [statement for k, month in enumerate(months)
+                for statement in _months_statement(scope, [(k, month)], responsible_k, any_k, None)]
+    return _months_statement(scope, list(enumerate(months)), responsible_k, any_k, schools)
+
+
+def _months_statement(scope: _Scope, months: list[tuple[int, Period]], responsible_k: list[int], any_k: list[int],
+                      schools: set[int] | None) -> list[tuple[str, list]]:
+    assignments, tally, visits = Assignment._meta.db_table, VisitTally._meta.db_table, Visit._meta.db_table
+    day = "%s::date" if connection.vendor == "postgresql" else "%s"
+    month_rows = " UNION ALL ".join(f"SELECT {int(k)} AS k, {day} AS first_day, {day} AS last_day" for k, _m in months)
+    month_params = [d for _k, m in months for d in (m.start, m.end)]
+    mm = f"({month_rows}) mm"
+
+    if connection.vendor == "postgresql" or len(scope.in_scope) <= SQLITE_IDS_INLINE:
+        def by_mine(alias: str) -> tuple[str, list]:
+            return _ids_sql(f"{alias}.supervisor_id", scope.in_scope)
+    else:  # SQLite: a few thousand parameters in each of several places would pass its limit
+        office_sql, office_params = _sql(scope.supervisor_qs.values("id"))
+
+        def by_mine(alias: str) -> tuple[str, list]:
+            return f"{alias}.supervisor_id IN ({office_sql})", list(office_params)
+
+    def where(alias: str, *, mine: bool = True) -> tuple[str, list]:
+        parts, params = [], []
+        for wanted, (sql, p) in ((mine, by_mine(alias) if mine else ("", [])),
+                                 (schools is not None, _ids_sql(f"{alias}.school_id", schools or ()))):
+            if wanted:
+                parts.append(sql)
+                params += p
+        return " AND ".join(parts) or "1 = 1", params
+
+    def covers_month(pair: str) -> str:
+        return (f"EXISTS (SELECT 1 FROM {assignments} w WHERE w.supervisor_id = {pair}.supervisor_id "
+                f"AND w.school_id = {pair}.school_id AND w.starts_on <= mm.first_day "
+                f"AND (w.ends_on IS NULL OR w.ends_on >= mm.last_day))")
+
+    held_where, held_params = where("a")
+    sql = (f"SELECT mm.k, a.supervisor_id, a.school_id FROM {assignments} a JOIN {mm} ON a.starts_on <= mm.last_day "
+           f"AND (a.ends_on IS NULL OR a.ends_on >= mm.last_day) WHERE {held_where}")
+    held = (sql, month_params + held_params)
+    columns, joins = [], []
+    if responsible_k:
+        tally_where, tally_params = where("t")
+        assigned = (f"SELECT mm.k, t.school_id, t.visits AS n FROM {tally} t JOIN {mm} ON t.month = mm.first_day "
+                    f"WHERE {tally_where} AND {covers_month('t')}")
+        # pairs handed over inside a month (few, from the assignments): their visits on a day an
+        # assignment of theirs covers
+        partial_where, partial_params = where("a")
+        by_day = (f"SELECT p.k, v.school_id, 1 AS n FROM (SELECT DISTINCT mm.k, mm.first_day, mm.last_day, a.supervisor_id, "
+                  f"a.school_id FROM {assignments} a JOIN {mm} ON a.starts_on <= mm.last_day AND (a.ends_on IS NULL OR "
+                  f"a.ends_on >= mm.first_day) AND (a.starts_on > mm.first_day OR a.ends_on < mm.last_day) "
+                  f"WHERE {partial_where} AND NOT {covers_month('a')}) p JOIN {visits} v ON v.supervisor_id = p.supervisor_id "
+                  "AND v.school_id = p.school_id AND v.visit_date >= p.first_day AND v.visit_date <= p.last_day "
+                  f"WHERE v.status = %s AND EXISTS (SELECT 1 FROM {assignments} c WHERE c.supervisor_id = v.supervisor_id "
+                  "AND c.school_id = v.school_id AND c.starts_on <= v.visit_date AND (c.ends_on IS NULL OR c.ends_on >= v.visit_date))")
+        joins.append((f"LEFT JOIN (SELECT u.k, u.school_id, SUM(u.n) AS n FROM ({assigned} UNION ALL {by_day}) u "
+                      "GROUP BY u.k, u.school_id) r ON r.k = h.k AND r.school_id = h.school_id",
+                      month_params + tally_params + month_params + partial_params + [VisitStatus.SUBMITTED]))
+        columns += [("COALESCE(r.n, 0)", n) for n in responsible_k]
+    if any_k:
+        if len(scope.in_scope) <= ID_LIST_MAX and len(scope.school_of) <= ID_LIST_MAX:
+            (by, by_params), (at, at_params) = (_ids_sql("t.supervisor_id", scope.in_scope),
+                                                _ids_sql("t.school_id", scope.school_of))
+        else:
+            (by, by_params), (at, at_params) = (_sql(scope.supervisor_qs.values("id")), _sql(scope.school_qs.values("id")))
+            by, at = f"t.supervisor_id IN ({by})", f"t.school_id IN ({at})"
+        only, only_params = where("t", mine=False)
+        joins.append((f"LEFT JOIN (SELECT mm.k, t.school_id, SUM(t.visits) AS n FROM {tally} t JOIN {mm} ON t.month = mm.first_day "
+                      f"WHERE ({by} OR {at}) AND {only} GROUP BY mm.k, t.school_id) z ON z.k = h.k AND z.school_id = h.school_id",
+                      month_params + by_params + at_params + only_params))
+        columns += [("COALESCE(z.n, 0)", n) for n in any_k]
+    sums = "".join(f", SUM(CASE WHEN {column} >= %s THEN 1 ELSE 0 END)" for column, _n in columns)
+    sql = (f"SELECT h.k, h.supervisor_id, COUNT(*){sums} FROM ({held[0]}) h " + " ".join(join for join, _p in joins)
+           + " GROUP BY h.k, h.supervisor_id")
+    return [(sql, [n for _c, n in columns] + held[1] + [p for _j, ps in joins for p in ps])]
 
 
 def _run_union(parts: list[tuple[str, list]]) -> list[tuple]:
@@ -604,12 +704,13 @@ def _city_figures(scope: _Scope, months: list[Period]) -> tuple[dict, dict, dict
     direct_visits: dict[tuple[int, int], int] = defaultdict(int)
     counties_held: dict[tuple[int, int], set[str]] = defaultdict(set)
     first, last = months[0].start, months[-1].end
-    for supervisor_id, day, code, direct, n in (
-            Visit.objects.filter(InIds("supervisor_id", ids), status=VisitStatus.SUBMITTED, visit_date__gte=first,
-                                 visit_date__lte=last)
-            .values_list("supervisor_id", "visit_date", "school__region_code", "school__is_city_direct")
-            .annotate(n=Count("id")).order_by()):
-        k = next(i for i, m in enumerate(months) if m.start <= day <= m.end)
+    # a month as the cursor returns it: a date (PostgreSQL) or its ISO text (SQLite)
+    index = {key: k for k, month in enumerate(months) for key in (month.start, month.start.isoformat())}
+    for supervisor_id, month_start, code, direct, n in (
+            VisitTally.objects.filter(InIds("supervisor_id", ids), month__gte=first, month__lte=last)
+            .values_list("supervisor_id", "month", "school__region_code", "school__is_city_direct")
+            .annotate(n=Sum("visits")).order_by()):
+        k = index[month_start]
         county_visits[(supervisor_id, k, code[:6])] += n
         if direct:
             direct_visits[(supervisor_id, k)] += n
@@ -623,20 +724,35 @@ def _city_figures(scope: _Scope, months: list[Period]) -> tuple[dict, dict, dict
     return county_visits, direct_visits, counties_held
 
 
+# the monthly metrics `_judge_months` judges, in the order of its codes
+_MONTH_METRICS = (QuotaMetric.VISITS_PER_SUPERVISOR, QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, QuotaMetric.VISITS_PER_ZONE_SCHOOL,
+                  QuotaMetric.VISITS_PER_COUNTY, QuotaMetric.VISITS_TO_CITY_DIRECT)
+
+
 def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, today: date,
-                  applied: dict[int, QuotaRule]) -> None:
+                  applied: dict[int, QuotaRule], *, counts: _Counts | None = None) -> None:
     """Add to each row, per monthly rule, the months over in which it was met (达标月数 / 已结束月数),
     and how many months the supervisor fell short of any monthly rule.
 
     The database judges the schools: it returns per (supervisor, month) the visits, the schools held
     at the month's end and how many of them reached each threshold the rules ask for — some 40,000
     rows for a province's year instead of 200,000 (supervisor, school, month) groups read into
-    Python. Equal to `_judge_months_reference` (tests/visits/test_compliance_fast.py)."""
+    Python. Equal to `_judge_months_reference` (tests/visits/test_compliance_fast.py).
+
+    `counts` (the period's): the schools one supervisor held alone through the period are judged
+    from that supervisor's tally rows in the pass that counts the visits (`_month_tally_statement`);
+    only the others — handed over or shared, or all of them when a rule counts visits by anyone —
+    go through the per-month statements."""
     months = months_over(period, today)
     if not months:
         return
     by_pk = {row.supervisor.pk: row for row in rows}
-    resolvers = [_Rules(month.start, "month", scope.rules, scope.offices) for month in months]
+    # one resolver (and its cache) per distinct set of rules in force: usually one for the whole year
+    distinct: dict[tuple[int, ...], _Rules] = {}
+    resolvers = []
+    for month in months:
+        resolver = _Rules(month.start, "month", scope.rules, scope.offices)
+        resolvers.append(distinct.setdefault(tuple(rule.pk for rule in resolver.rules), resolver))
     # supervisors grouped by what resolves their rules (office, zone level, kind): a few hundred keys
     # for 3,000 supervisors, so the rules are resolved per key and month, not per supervisor and month
     groups: dict[tuple[str, str, str], list[SupervisorRef]] = defaultdict(list)
@@ -657,55 +773,76 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
                     city = True
     responsible = sorted(responsible_k)
     anyone = sorted(any_k)
-    visits_sql, held_sql = _month_statements(scope, months, responsible, anyone)
+    single = counts.single_holder if counts is not None and responsible and not anyone else {}
+    if connection.vendor != "postgresql" and len(single) + len(scope.in_scope) > PARAMS_MAX:
+        single = {}  # one list of parameters each: SQLite's limit
+    others = counts.touched - single.keys() if single and counts is not None else None
+    tally_sql = _month_tally_statement(scope, period, months, responsible if single else [], single)
+    held_sql = _month_statements(scope, months, responsible, anyone, others) if (responsible or anyone) and others != set() else []
+    # a month as the cursor returns it: a date (PostgreSQL) or its ISO text (SQLite)
+    index = {key: k for k, month in enumerate(months) for key in (month.start, month.start.isoformat())}
     with transaction.atomic(using=connection.alias):
         if connection.vendor == "postgresql":
             # a dozen small groups add up to a cost that would have the statement compiled (JIT): seconds
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
         visits: list[dict[int, int]] = [{} for _month in months]  # per month: supervisor → visits
-        for k, supervisor_id, n in _run_union(visits_sql):
-            visits[int(k)][supervisor_id] = n
+        single_met: list[dict[int, tuple[int, ...]]] = [{} for _month in months]
+        for month_start, supervisor_id, n, *met in _run_union([tally_sql]):  # sums over ≥ 1 row: never NULL
+            k = index[month_start]
+            visits[k][supervisor_id] = n
+            if met:
+                single_met[k][supervisor_id] = tuple(met)
         figures: list[dict[int, _MonthFigures]] = [{} for _month in months]
         for k, supervisor_id, held, *met in _run_union(held_sql):
             met = [int(n or 0) for n in met]
             figures[int(k)][supervisor_id] = _MonthFigures(held, tuple(met[:len(responsible)]), tuple(met[len(responsible):]))
+    single_held: dict[int, int] = defaultdict(int)  # held at every month's end: they span the period
+    for supervisor_id in single.values():
+        single_held[supervisor_id] += 1
+    none_met = (0,) * len(responsible)
     county_visits, direct_visits, counties_held = _city_figures(scope, months) if city and scope.above_county else ({}, {}, {})
     empty = _MonthFigures(0, (0,) * len(responsible), (0,) * len(anyone))
     position = {(QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, n): i for i, n in enumerate(responsible)}
     position |= {(QuotaMetric.VISITS_PER_ZONE_SCHOOL, n): i for i, n in enumerate(anyone)}
+    code_of = {metric: i for i, metric in enumerate(_MONTH_METRICS)}
+    month_ends = [month.end for month in months]
     for key, members in groups.items():
         monthly = [resolver.for_(*key) for resolver in resolvers]
+        # each month's rules as (metric code, rule, required, position of its count): 3,000 supervisors
+        # times 12 months go through this loop
+        plans = [[(code_of[r.metric], r, r.required, position.get((r.metric, r.required), 0)) for r in rules
+                  if r.metric in code_of] for rules in monthly]
         judged_in = [False] * len(months)
         for s in members:
             pk = s.pk
+            appointed = s.appointed_on
+            own = single_held.get(pk, 0)
             tally: dict[str, list] = {}  # metric → [months met, months judged, the latest rule]
             judged = short_months = 0
-            for k, rules in enumerate(monthly):
-                if not rules or (s.appointed_on and s.appointed_on > months[k].end):
+            for k, plan in enumerate(plans):
+                if not monthly[k] or (appointed and appointed > month_ends[k]):
                     continue
                 judged += 1
                 judged_in[k] = True
                 mine = figures[k].get(pk, empty)
                 short = False
-                for rule in rules:
-                    metric = rule.metric
-                    if metric == QuotaMetric.VISITS_PER_SUPERVISOR:
-                        ok = visits[k].get(pk, 0) >= rule.required
-                    elif metric == QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL:
-                        ok = mine.met_responsible[position[(metric, rule.required)]] >= mine.held
-                    elif metric == QuotaMetric.VISITS_PER_ZONE_SCHOOL:
-                        ok = mine.met_any[position[(metric, rule.required)]] >= mine.held
-                    elif metric == QuotaMetric.VISITS_PER_COUNTY:
+                for code, rule, required, i in plan:
+                    if code == 0:  # visits per supervisor
+                        ok = visits[k].get(pk, 0) >= required
+                    elif code == 1:  # visits per assigned school, by its responsible supervisor
+                        met = mine.met_responsible[i] + (own if required <= 0 else single_met[k].get(pk, none_met)[i])
+                        ok = met >= mine.held + own
+                    elif code == 2:  # visits per zone school, by anyone
+                        ok = mine.met_any[i] >= mine.held + own
+                    elif code == 3:  # each county visited
                         counties = counties_held.get((pk, k), ())
-                        ok = sum(1 for c in counties if county_visits.get((pk, k, c), 0) >= rule.required) >= len(counties)
-                    elif metric == QuotaMetric.VISITS_TO_CITY_DIRECT:
-                        ok = direct_visits.get((pk, k), 0) >= rule.required
-                    else:
-                        continue
-                    counted = tally.get(metric)
+                        ok = sum(1 for c in counties if county_visits.get((pk, k, c), 0) >= required) >= len(counties)
+                    else:  # visits to city-direct schools
+                        ok = direct_visits.get((pk, k), 0) >= required
+                    counted = tally.get(rule.metric)
                     if counted is None:
-                        tally[metric] = [int(ok), 1, rule]
+                        tally[rule.metric] = [int(ok), 1, rule]
                     else:
                         counted[0] += ok
                         counted[1] += 1
@@ -789,7 +926,10 @@ def compliance_report(*, office: Office, kind: str, day: date, today: date | Non
             applied[check.rule.pk] = check.rule
         rows.append(row)
     if kind != "month":
-        (_judge_months_reference if slow else _judge_months)(scope, rows, period, today, applied)
+        if slow:
+            _judge_months_reference(scope, rows, period, today, applied)
+        else:
+            _judge_months(scope, rows, period, today, applied, counts=counts)
     rows.sort(key=lambda r: (not r.behind, r.supervisor.name))
     for rule in resolver.for_(office.region.code, zone_level_of(office)):
         applied.setdefault(rule.pk, rule)

@@ -192,6 +192,29 @@ class QuotaMetric(models.TextChoices):
     VISITS_TO_CITY_DIRECT = "visits_to_city_direct", _("到市直学校督导次数")
 
 
+class VisitTally(models.Model):
+    """The submitted visits per (month, supervisor, school) and the last visit day among them.
+
+    Kept by database triggers on visits_visit (migration 0006), in the same transaction as every
+    write of a visit however it is made — the services, bulk_create, a COPY, a raw UPDATE — so it
+    cannot drift. A year's compliance reads some 200,000 rows of it instead of 500,000 visits
+    (bench/visits.py); `visits/tally.py` rebuilds it from the visits."""
+
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    supervisor = models.ForeignKey("supervisors.Supervisor", on_delete=models.CASCADE, related_name="+", db_index=False)
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+", db_index=False)
+    visits = models.PositiveIntegerField(_("已提交督导次数"))
+    last_visit = models.DateField(_("本月最后督导日期"))
+
+    class Meta:
+        verbose_name = _("月度督导计数")
+        verbose_name_plural = _("月度督导计数")
+        constraints = [models.UniqueConstraint(fields=["month", "supervisor", "school"], name="visit_tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.supervisor_id} → {self.school_id}: {self.visits}"
+
+
 # Whose quota a rule sets: supervisors of a county office (county zones), of a city office (city
 # zones), or of a province office — the province's 随访 supervisors, who hold no zone and have no
 # quota unless the province sets one.
