@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from ninja import Router, Schema, Status
 
-from dudao.people.scope import can_manage_office, sees_office_details
+from dudao.access import can_manage_office, sees_office_details
 from dudao.schools.selectors import access_school
 from dudao.supervisors.models import Supervisor
 from dudao.zones import services

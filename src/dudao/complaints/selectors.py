@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from dudao.access import get_visible_or_404
 from dudao.complaints.models import (
     CATEGORY_DICTIONARY,
     Complaint,
@@ -22,7 +23,6 @@ from dudao.complaints.models import (
     ReplyMethod,
 )
 from dudao.complaints.services import may_handle, normalise_code
-from dudao.core.access import get_visible_or_404
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -38,7 +38,7 @@ def access_complaint(user: User, pk) -> Complaint:
 def sees_contact(user: User, complaint: Complaint) -> bool:
     """The complainant's phone and name, and the internal record (verification, notes, events):
     the office (staff and leaders, and offices above), the assigned supervisor and admins."""
-    from dudao.people.scope import get_scope, sees_office_details
+    from dudao.access import get_scope, sees_office_details
 
     if not getattr(user, "is_authenticated", False):
         return False

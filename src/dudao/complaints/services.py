@@ -102,7 +102,7 @@ def active_categories() -> dict[str, str]:
 
 def may_handle(user: User, complaint: Complaint) -> bool:
     """Triage, close, note: the assigned supervisor, the office's staff (or an office above), admins."""
-    from dudao.people.scope import can_manage_office, get_scope
+    from dudao.access import can_manage_office, get_scope
 
     if not getattr(user, "is_authenticated", False):
         return False
@@ -116,7 +116,7 @@ def may_handle(user: User, complaint: Complaint) -> bool:
 def may_register(user: User, school: School) -> bool:
     """Recording a complaint received by phone, visit or letter: the office's staff and the
     school's current responsible supervisors."""
-    from dudao.people.scope import can_manage_office, get_scope
+    from dudao.access import can_manage_office, get_scope
     from dudao.zones.models import Assignment
 
     if get_scope(user).write_everything:
@@ -426,7 +426,7 @@ def complaint_note_add(*, by: User, complaint: Complaint, note: str) -> Complain
 def complaint_assign(*, by: User, complaint: Complaint, supervisor: Supervisor) -> Complaint:
     """The office hands the complaint to another of its supervisors (the responsible one is away,
     or the school has none); the new supervisor is notified."""
-    from dudao.people.scope import can_manage_office, get_scope
+    from dudao.access import can_manage_office, get_scope
     from dudao.supervisors.models import SupervisorStatus
 
     complaint = _locked(complaint)
@@ -453,7 +453,7 @@ def complaint_assign(*, by: User, complaint: Complaint, supervisor: Supervisor) 
 
 @transaction.atomic
 def complaint_policy_set(*, by: User, office: Office, response_days: int, working_days: bool, source: str = "") -> ComplaintPolicy:
-    from dudao.people.scope import can_manage_office
+    from dudao.access import can_manage_office
 
     if not can_manage_office(by, office):
         raise PermissionDenied(_("只有督导室工作人员和管理员可以修改答复时限。"))

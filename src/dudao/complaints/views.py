@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dudao.access import can_manage_office, get_scope, school_q, sees_office_details
 from dudao.complaints import services
 from dudao.complaints.forms import (
     AssignForm,
@@ -60,7 +61,6 @@ from dudao.complaints.selectors import (
 )
 from dudao.core.charts import bar_chart, pie_chart, stacked_bar_chart
 from dudao.core.excel import xlsx_response
-from dudao.people.scope import can_manage_office, get_scope, school_q, sees_office_details
 
 PAGE_SIZE = 30
 RECORD_TITLE = "受理、核实投诉记录表"

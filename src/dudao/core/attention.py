@@ -79,8 +79,8 @@ def _monitoring_stalled_q(now: datetime) -> Q:
 
 
 def _monitoring_in_scope(user: User) -> QuerySet:
+    from dudao.access import get_scope
     from dudao.monitoring.models import MonitoringRun
-    from dudao.people.scope import get_scope
 
     runs = MonitoringRun.objects.visible_to(user)
     scope = get_scope(user)
@@ -138,7 +138,7 @@ def _revive_stalled(user: User, now: datetime) -> None:
 
 
 def _allowed(user: User) -> bool:
-    from dudao.people.scope import can_write_anything
+    from dudao.access import can_write_anything
 
     return can_write_anything(user)
 

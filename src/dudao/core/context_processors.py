@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from dudao.people.scope import get_scope, is_system_admin
+from dudao.access import get_scope, is_system_admin
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -137,7 +137,7 @@ def _active_categories() -> set[str]:
 
 def _may_create(by: User, office: Office, school: School | None) -> bool:
     """Office staff of the office (or above), or an active supervisor for a school in their scope."""
-    from dudao.people.scope import can_manage_office
+    from dudao.access import can_manage_office
     from dudao.schools.models import School as SchoolModel
     from dudao.supervisors.models import Supervisor as SupervisorModel
     from dudao.supervisors.models import SupervisorStatus

@@ -29,13 +29,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dudao.access import can_manage_office, get_scope
 from dudao.core.charts import pie_chart, stacked_bar_chart
 from dudao.core.excel import xlsx_response
 from dudao.findings import selectors, workflow
 from dudao.findings.forms import ActionForm, FindingCreateForm, PolicyForm, StepFormSet
 from dudao.findings.models import FindingSeverity, FindingSource, FindingState
 from dudao.findings.selectors import UNFINISHED, FindingFilters
-from dudao.people.scope import can_manage_office, get_scope
 from dudao.regions.models import Region
 
 PAGE_SIZE = 30

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dudao.access import get_scope
 from dudao.core.charts import stacked_bar_chart
 from dudao.core.excel import xlsx_response
 from dudao.monitoring import selectors as sel
@@ -44,7 +45,6 @@ from dudao.monitoring.indicators import cv_display
 from dudao.monitoring.models import RunStatus, Verdict
 from dudao.monitoring.standards import DEFAULT_SCHEME, PRIMARY, SCHEMES, STAGE_LABELS, STAGES, Scheme
 from dudao.monitoring.warnings import county_warnings, mark_existing, school_warnings, warnings_to_findings
-from dudao.people.scope import get_scope
 from dudao.regions.models import Region, RegionLevel
 
 PAGE_SIZE = 30

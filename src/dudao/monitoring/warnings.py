@@ -162,7 +162,7 @@ def mark_existing(warnings: list[Warning]) -> list[Warning]:
 def responsible_office(region: Region, user: User) -> Office | None:
     """The office that follows a warning up: the nearest office at or above the county that the
     user manages (a county office for its county; a city office where the county has none)."""
-    from dudao.people.scope import can_manage_office
+    from dudao.access import can_manage_office
 
     codes = [region.code[:n] for n in (6, 4, 2) if n <= len(region.code)]
     offices = sorted(Office.objects.filter(region__code__in=codes).select_related("region"),

@@ -25,8 +25,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dudao.access import can_manage_office, clear_scope_cache, get_scope, managed_users_q
 from dudao.people.models import Role, RoleGrant, User
-from dudao.people.scope import can_manage_office, clear_scope_cache, get_scope, managed_users_q
 
 if TYPE_CHECKING:
     from dudao.schools.models import School

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from django.db import connection, models
 from django.utils import timezone
 
+from dudao.access import school_q
 from dudao.imports import columns as c
-from dudao.people.scope import school_q
 from dudao.regions.models import Region
 from dudao.schools.models import (
     STAGES_OF_KIND,
@@ -127,7 +127,7 @@ def _blank(field_name: str):
 
 
 def _region_write_q(user: User) -> models.Q:
-    from dudao.people.scope import get_scope
+    from dudao.access import get_scope
 
     scope = get_scope(user)
     if scope.write_everything:

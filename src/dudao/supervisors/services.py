@@ -52,8 +52,8 @@ def supervisor_create(*, by: User | None, **fields) -> Supervisor:
 
 def supervisor_ensure_role(*, supervisor: Supervisor) -> None:
     """A supervisor with an account holds the 责任督学 role; its scope comes from assignments."""
+    from dudao.access import clear_scope_cache
     from dudao.people.models import Role, RoleGrant
-    from dudao.people.scope import clear_scope_cache
 
     if supervisor.user_id and not RoleGrant.objects.filter(user_id=supervisor.user_id, role=Role.SUPERVISOR).exists():
         RoleGrant.objects.create(user_id=supervisor.user_id, role=Role.SUPERVISOR, office=supervisor.office)

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import get_visible_or_404
 from dudao.visits.models import (
     METHOD_DICTIONARY,
     PROBLEM_CATEGORY_DICTIONARY,
@@ -52,7 +52,7 @@ def report_offices(user: User) -> list[Office]:
     """Province, city and county offices whose reports the user may read: staff and leaders of the
     office's region or above, and admins (`sees_office_details`). Supervisors and schools have none.
     The user's own office (the highest of their grants) comes first: it is the page's default."""
-    from dudao.people.scope import get_scope, sees_office_details
+    from dudao.access import get_scope, sees_office_details
 
     offices = [o for o in _report_office_qs(user).order_by("region__code") if sees_office_details(user, o)]
     own = get_scope(user).region_codes
@@ -63,7 +63,7 @@ def report_offices(user: User) -> list[Office]:
 def access_report_office(user: User, pk) -> Office:
     """An office whose reports the user reads: 404 outside the scope, 403 when visible but not the
     user's office or below (a supervisor sees their county office, not its reports)."""
-    from dudao.people.scope import sees_office_details
+    from dudao.access import sees_office_details
 
     office = get_visible_or_404(_report_office_qs(user), pk=pk)
     if not sees_office_details(user, office):
@@ -323,7 +323,7 @@ def sees_full_visit(user: User, visit: Visit) -> bool:
     """The office (staff and leaders of the school's region or above, admins) and the visit's own
     supervisor read everything: location, narrative, photos, refusal. Everyone else whose scope
     holds the school — the school itself — reads the feedback: methods, topics, opinions, problems."""
-    from dudao.people.scope import get_scope
+    from dudao.access import get_scope
 
     if user.is_authenticated and visit.created_by_id == user.pk:
         return True

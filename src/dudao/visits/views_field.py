@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import get_visible_or_404
 from dudao.findings.services import policy_for
 from dudao.visits.forms import error_dict, post_as_data, visit_input
 from dudao.visits.models import LocationStatus, Visit, VisitMode, VisitPhoto, VisitStatus

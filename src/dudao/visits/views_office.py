@@ -31,10 +31,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dudao.access import ancestor_codes, can_manage_office
 from dudao.core.charts import calendar_heatmap, stacked_bar_chart
 from dudao.core.excel import xlsx_response, xlsx_sheets_response
 from dudao.core.pagination import CappedPaginator
-from dudao.people.scope import ancestor_codes, can_manage_office
 from dudao.regions.models import Office, Region
 from dudao.supervisors.models import Supervisor
 from dudao.visits.compliance import ComplianceReport

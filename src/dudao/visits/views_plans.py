@@ -69,7 +69,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
 @login_required
 def office_plans(request: HttpRequest) -> HttpResponse:
     """Every plan of the month in the user's scope (supervisors see only their own)."""
-    from dudao.people.scope import get_scope
+    from dudao.access import get_scope
 
     scope = get_scope(request.user)
     if not (scope.everything or scope.region_codes):

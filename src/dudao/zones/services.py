@@ -149,7 +149,7 @@ def assignments_end_for_supervisor(*, supervisor: Supervisor, ends_on: date, rea
 
 
 def _refresh_scope(supervisor: Supervisor) -> None:
-    from dudao.people.scope import clear_scope_cache
+    from dudao.access import clear_scope_cache
 
     if supervisor.user_id:
         clear_scope_cache(supervisor.user)

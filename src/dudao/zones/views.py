@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dudao.core.access import get_visible_or_404
-from dudao.people.scope import can_manage_office, sees_office_details
+from dudao.access import can_manage_office, get_visible_or_404, sees_office_details
 from dudao.regions.models import Office
 from dudao.schools.models import School
 from dudao.schools.selectors import access_school
