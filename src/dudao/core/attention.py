@@ -4,7 +4,7 @@ user can act (the import page, the monitoring page with 重新计算, the plaque
 
 Scope: each kind through its own `visible_to` (an import or a plaque batch: its creator and the
 admins; a monitoring run: the regions of the user's offices), and monitoring runs further to the
-regions the user may recompute (`can_act_on_area`: office staff of the region or above, admins).
+regions the user may recompute (`access.may_act_on_area`: office staff of the region or above, admins).
 Only people who may change data (`can_write_anything`) have this page, like the import pages.
 
 The workbench tile counts `job_counts`, the page lists `job_rows`: the same three querysets, so

@@ -61,13 +61,6 @@ def sees_area(user: User, code: str) -> bool:
     return any(code.startswith(root) for root in area_roots(user))
 
 
-def can_act_on_area(user: User, code: str) -> bool:
-    """Recompute and turn warnings into findings: office staff of the region or above, and admins
-    (leaders read only)."""
-    scope = get_scope(user)
-    return scope.write_everything or any(code.startswith(c) for c in scope.write_region_codes)
-
-
 def access_area(user: User, code: str | None) -> Region | None:
     """The region of a dashboard (None: the whole country, for admins).
 
