@@ -26,3 +26,10 @@ class ZonesConfig(AppConfig):
         from dudao.zones.selectors import supervisor_acting_school_ids, supervisor_zone_school_ids
 
         register_school_scope(Role.SUPERVISOR, supervisor_zone_school_ids, acting=supervisor_acting_school_ids)
+
+        # A supervisor who leaves no longer answers for any school: the supervisors app calls this
+        # step without importing zones (dependencies point one way).
+        from dudao.supervisors.services import register_on_leave
+        from dudao.zones.services import assignments_end_for_supervisor
+
+        register_on_leave(assignments_end_for_supervisor)

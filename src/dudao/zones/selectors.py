@@ -68,6 +68,21 @@ def access_office(user: User, pk) -> Office:
     return get_visible_or_404(zone_offices(user), pk=pk)
 
 
+def access_managed_school(user: User, pk) -> tuple[School, Office]:
+    """A school whose responsible supervisors the user sets (挂牌): 404 outside the scope, 403 unless
+    the user manages the office whose zones cover it (`access.can_manage_office`)."""
+    from django.core.exceptions import PermissionDenied
+
+    from dudao.access import can_manage_office
+    from dudao.schools.selectors import access_school
+
+    school = access_school(user, pk)
+    offices = covering_offices(school)
+    if not offices or not can_manage_office(user, offices[0]):
+        raise PermissionDenied
+    return school, offices[0]
+
+
 def covering_offices(school: School) -> list[Office]:
     """The office whose zones must cover this school: its county's, or its city's for city-level schools."""
     from dudao.regions.models import Office
