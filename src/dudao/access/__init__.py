@@ -11,6 +11,7 @@ from dudao.access.fields import (
     field_read_q,
     full_visit_q,
     may_read_field,
+    readable_fields,
     restricted_fields,
     sees_full_visit,
 )
@@ -52,7 +53,7 @@ __all__ = [
     "can_write_anything", "clear_scope_cache", "field_read_q", "full_visit_q", "get_scope", "get_visible_or_404",
     "is_office_user", "is_system_admin", "managed_users_q", "may_act_on_area", "may_act_on_school",
     "may_create_finding", "may_handle_complaint", "may_read_field", "may_reassign_complaint",
-    "may_register_complaint", "office_q", "region_q", "register_school_scope", "require_writable",
+    "may_register_complaint", "office_q", "readable_fields", "region_q", "register_school_scope", "require_writable",
     "restricted_fields", "school_q", "sees_complaint_contact", "sees_full_visit", "sees_office_details",
     "supervisor_q", "user_q", "visible_users", "zone_q",
 ]

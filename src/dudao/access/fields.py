@@ -63,6 +63,12 @@ def may_read_field(user: User, obj, field: str) -> bool:
     return rule is None or rule(user, obj)
 
 
+def readable_fields(user: User, obj) -> frozenset[str]:
+    """Of `obj`'s restricted fields, those the user reads (a template asks `"refused" in reads`)."""
+    label = obj._meta.label
+    return frozenset(name for (lbl, name), rule in _FIELD_RULES.items() if lbl == label and rule(user, obj))
+
+
 def field_read_q(user: User, model, field: str) -> Q:
     """The rows of `model` whose `field` the user reads, as a filter (Q() when there is no rule)."""
     rule = _FIELD_FILTERS.get((model._meta.label, field))
