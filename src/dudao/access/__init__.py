@@ -45,6 +45,7 @@ from dudao.access.scope import (
     supervisor_q,
     user_q,
     visible_users,
+    write_region_q,
     zone_q,
 )
 
@@ -55,5 +56,5 @@ __all__ = [
     "may_create_finding", "may_handle_complaint", "may_read_field", "may_reassign_complaint",
     "may_register_complaint", "office_q", "readable_fields", "region_q", "register_school_scope", "require_writable",
     "restricted_fields", "school_q", "sees_complaint_contact", "sees_full_visit", "sees_office_details",
-    "supervisor_q", "user_q", "visible_users", "zone_q",
+    "supervisor_q", "user_q", "visible_users", "write_region_q", "zone_q",
 ]

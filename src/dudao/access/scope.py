@@ -175,6 +175,16 @@ def region_q(user: User, *, prefix: str = "") -> Q:
     return reduce(or_, parts) if parts else _nothing(prefix)
 
 
+def write_region_q(user: User, *, prefix: str = "") -> Q:
+    """Q over Region (or a model reaching Region through `prefix`, e.g. "region__"): the subtrees
+    the user may change (office staff, admins); nothing for everyone else."""
+    scope = get_scope(user)
+    if scope.write_everything:
+        return Q()
+    parts = [Q(**{f"{prefix}code__startswith": code}) for code in scope.write_region_codes]
+    return reduce(or_, parts) if parts else _nothing(prefix)
+
+
 def office_q(user: User) -> Q:
     return region_q(user, prefix="region__")
 

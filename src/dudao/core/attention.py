@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import reduce
-from operator import or_
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -79,17 +77,10 @@ def _monitoring_stalled_q(now: datetime) -> Q:
 
 
 def _monitoring_in_scope(user: User) -> QuerySet:
-    from dudao.access import get_scope
+    from dudao.access import write_region_q
     from dudao.monitoring.models import MonitoringRun
 
-    runs = MonitoringRun.objects.visible_to(user)
-    scope = get_scope(user)
-    if scope.write_everything:
-        return runs
-    codes = sorted(scope.write_region_codes)
-    if not codes:
-        return runs.none()
-    return runs.filter(reduce(or_, [Q(region__code__startswith=c) for c in codes]))
+    return MonitoringRun.objects.visible_to(user).filter(write_region_q(user, prefix="region__"))
 
 
 def _monitoring(user: User, now: datetime) -> QuerySet:
