@@ -140,16 +140,11 @@ def stats(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = FindingFilters.from_params(request.GET)
     qs = selectors.finding_list(user=request.user, filters=filters, today=today)
-    counts = selectors.ledger_counts(qs, today=today)
     query = filters.as_query()
     # By county; a county office (one county) reads its townships instead.
-    county = selectors.ledger_groups(qs, by="county", today=today)
-    area_by = "township" if len(county) == 1 else "county"
-    groups = {
-        area_by: county if area_by == "county" else selectors.ledger_groups(qs, by="township", today=today),
-        "school": selectors.ledger_groups(qs, by="school", today=today, limit=30),
-        "category": selectors.ledger_groups(qs, by="category", today=today),
-    }
+    found = selectors.ledger_stats(qs, today=today, schools=30)
+    counts, area_by = found.counts, found.area_by
+    groups = {area_by: found.areas, "school": found.schools, "category": found.categories}
     link_param = {"county": "region", "township": "region", "school": "school", "category": "category"}
     for by, rows in groups.items():
         for row in rows:
