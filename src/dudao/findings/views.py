@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dudao.core.charts import pie_chart, stacked_bar_chart
-from dudao.core.excel import xlsx_response
+from dudao.core.exports import Workbook, export_response
 from dudao.findings import selectors, workflow
 from dudao.findings.forms import ActionForm, FindingCreateForm, PolicyForm, StepFormSet
 from dudao.findings.models import FindingSeverity, FindingSource, FindingState
@@ -113,18 +113,23 @@ def _roles_hint(user) -> set[str]:
     return {workflow.SUPERVISOR} if Role.SUPERVISOR in get_scope(user).roles else set()
 
 
+def ledger_workbook(user, params) -> Workbook:
+    """The filtered ledger, exactly as listed, in the usual 台账 columns (core/exports.py builder)."""
+    today = timezone.localdate()
+    filters = FindingFilters.from_params(params)
+    qs = selectors.finding_list(user=user, filters=filters, today=today)
+    notes = [f"整改台账（导出人：{user.display_name}）", f"导出日期：{today.isoformat()}",
+             "是否逾期：未销号且已过整改期限，或在整改期限之后才销号。",
+             "整改情况：被督导单位最近一次报送的整改情况；核查人：核查销号的责任督学或督导室工作人员。"]
+    return Workbook(LEDGER_TITLE, [(LEDGER_TITLE, selectors.LEDGER_HEADERS, selectors.ledger_rows(qs, today=today))], notes)
+
+
 @login_required
 @require_GET
 def ledger_export(request: HttpRequest) -> HttpResponse:
-    """The filtered ledger, exactly as listed, in the usual 台账 columns (streamed)."""
-    today = timezone.localdate()
-    filters = FindingFilters.from_params(request.GET)
-    qs = selectors.finding_list(user=request.user, filters=filters, today=today)
-    notes = [f"整改台账（导出人：{request.user.display_name}）", f"导出日期：{today.isoformat()}",
-             "是否逾期：未销号且已过整改期限，或在整改期限之后才销号。",
-             "整改情况：被督导单位最近一次报送的整改情况；核查人：核查销号的责任督学或督导室工作人员。"]
-    return xlsx_response(LEDGER_TITLE, LEDGER_TITLE, selectors.LEDGER_HEADERS, selectors.ledger_rows(qs, today=today),
-                         notes=notes)
+    """The filtered ledger as Excel: at once when small, else written in the background (core/exports.py)."""
+    rows = selectors.finding_list(user=request.user, filters=FindingFilters.from_params(request.GET)).count()
+    return export_response(request, "dudao.findings.views.ledger_workbook", rows=rows, title=_("整改台账"))
 
 
 # --- statistics --------------------------------------------------------------------------------------
