@@ -54,6 +54,7 @@ class Workbook:
     filename: str
     sheets: list[tuple[str, Sequence[str], Iterable[Sequence]]]
     notes: Sequence[str] = field(default_factory=list)
+    total: Callable[[], int] | None = None  # the rows to write, counted by the worker (the progress bar)
 
 
 def builder_for(kind: str) -> Callable[[User, QueryDict], Workbook]:
@@ -66,6 +67,12 @@ def builder_for(kind: str) -> Callable[[User, QueryDict], Workbook]:
 
 def async_rows() -> int:
     return int(getattr(settings, "EXPORT_ASYNC_ROWS", DEFAULT_ASYNC_ROWS))
+
+
+def capped_count(qs) -> int:
+    """The rows of a list, counted up to the size that makes an export a background job (a
+    province's 500,000 visits are not counted to learn that they are more than 5,000)."""
+    return qs.order_by()[:async_rows()].count()
 
 
 def _params(query: QueryDict) -> dict[str, list[str]]:
@@ -135,6 +142,8 @@ def export_job_run(*, job_id: int) -> None:
     job = ExportJob.objects.select_related("created_by").get(pk=job_id)
     try:
         book = builder_for(job.kind)(job.created_by, _query(job.params))
+        if book.total is not None:
+            ExportJob.objects.filter(pk=job.pk).update(total_rows=book.total(), updated_at=timezone.now())
         done = [0]
         sheets = [(name, headers, _counted(job.pk, rows, done)) for name, headers, rows in book.sheets]
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

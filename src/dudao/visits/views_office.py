@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dudao.core.charts import calendar_heatmap, stacked_bar_chart
 from dudao.core.excel import xlsx_response, xlsx_sheets_response
+from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.core.pagination import CappedPaginator
 from dudao.people.scope import ancestor_codes, can_manage_office
 from dudao.regions.models import Office, Region
@@ -283,9 +284,18 @@ def log(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def log_export(request: HttpRequest) -> HttpResponse:
-    """The filtered ledger, exactly as listed, as Excel (same selector, same scope)."""
+    """The filtered ledger, exactly as listed, as Excel (same selector, same scope): at once when
+    small, else written in the background (core/exports.py)."""
     filters, _is_supervisor = _log_filters(request)
-    return xlsx_response("督导记录台账", "督导记录台账", LOG_HEADERS, visit_log_rows(visit_log(user=request.user, filters=filters)))
+    return export_response(request, "dudao.visits.views_office.log_workbook",
+                           rows=capped_count(visit_log(user=request.user, filters=filters)), title=_("督导记录台账"))
+
+
+def log_workbook(user, params) -> Workbook:
+    """The builder of the ledger's Excel file (core/exports.py)."""
+    filters = VisitLogFilters.from_params(params, is_supervisor=Supervisor.objects.filter(user=user).exists())
+    visits = visit_log(user=user, filters=filters)
+    return Workbook("督导记录台账", [("督导记录台账", LOG_HEADERS, visit_log_rows(visits))], total=visits.count)
 
 
 # --- the record sheet --------------------------------------------------------------------------------
