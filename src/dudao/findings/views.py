@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dudao.core.charts import pie_chart, stacked_bar_chart
-from dudao.core.exports import Workbook, export_response
+from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.findings import selectors, workflow
 from dudao.findings.forms import ActionForm, FindingCreateForm, PolicyForm, StepFormSet
 from dudao.findings.models import FindingSeverity, FindingSource, FindingState
@@ -121,14 +121,15 @@ def ledger_workbook(user, params) -> Workbook:
     notes = [f"整改台账（导出人：{user.display_name}）", f"导出日期：{today.isoformat()}",
              "是否逾期：未销号且已过整改期限，或在整改期限之后才销号。",
              "整改情况：被督导单位最近一次报送的整改情况；核查人：核查销号的责任督学或督导室工作人员。"]
-    return Workbook(LEDGER_TITLE, [(LEDGER_TITLE, selectors.LEDGER_HEADERS, selectors.ledger_rows(qs, today=today))], notes)
+    return Workbook(LEDGER_TITLE, [(LEDGER_TITLE, selectors.LEDGER_HEADERS, selectors.ledger_rows(qs, today=today))], notes,
+                    total=qs.count)
 
 
 @login_required
 @require_GET
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger as Excel: at once when small, else written in the background (core/exports.py)."""
-    rows = selectors.finding_list(user=request.user, filters=FindingFilters.from_params(request.GET)).count()
+    rows = capped_count(selectors.finding_list(user=request.user, filters=FindingFilters.from_params(request.GET)))
     return export_response(request, "dudao.findings.views.ledger_workbook", rows=rows, title=_("整改台账"))
 
 
