@@ -87,3 +87,45 @@ def test_the_page_query_count_does_not_grow_with_the_findings(ledger, client, dj
         with django_assert_max_num_queries(14):
             page = client.get(url).content.decode()
         assert f'>{Finding.objects.count()}</div>' in page  # 问题总数
+
+
+def test_a_large_scopes_figures_are_kept_and_the_pages_say_so(ledger, client, settings, monkeypatch):
+    from django.core.cache import cache
+
+    from dudao.findings import selectors
+
+    cache.clear()
+    settings.FINDINGS_FIGURES_CACHE_SECONDS = 120
+    monkeypatch.setattr(selectors, "LARGE_SCOPE", 20)
+    _generate(ledger, 24, 5)
+    client.force_login(ledger.cast.province_staff)
+    first = client.get(reverse("findings:ledger"))
+    assert first.context["counted_at"] is not None and 'data-testid="counted-at"' in first.content.decode()
+    counts = first.context["counts"]
+    # a new finding: the kept figures stay, the rows are live
+    ledger.make(ledger.cast.A1, description="新登记的问题")
+    again = client.get(reverse("findings:ledger"))
+    assert again.context["counts"].total == counts.total == 24
+    assert again.context["counted_at"] == first.context["counted_at"]
+    assert client.get(reverse("findings:stats")).context["counts"].total == 25  # computed now, then kept
+    # the workbench reads the same kept counts as the ledger
+    from dudao.core.workbench import workbench
+
+    tiles = {t.key: t for t in workbench(user=ledger.cast.province_staff).office}
+    assert tiles["overdue"].count == counts.overdue and "统计）" in tiles["overdue"].hint
+    cache.clear()
+
+
+def test_a_small_scopes_figures_are_live(ledger, client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.FINDINGS_FIGURES_CACHE_SECONDS = 120
+    _generate(ledger, 5, 6)
+    client.force_login(ledger.cast.county_staff)
+    first = client.get(reverse("findings:ledger"))
+    ledger.make(ledger.cast.A1, description="新登记的问题")
+    again = client.get(reverse("findings:ledger"))
+    assert first.context["counted_at"] is None and 'data-testid="counted-at"' not in first.content.decode()
+    assert again.context["counts"].total == first.context["counts"].total + 1
+    cache.clear()

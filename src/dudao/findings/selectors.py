@@ -15,10 +15,10 @@ Numbers the offices read (the definitions are shown on the statistics page):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlencode
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from dudao.regions.models import Office
     from dudao.schools.models import School
 
+T = TypeVar("T")
 DUE_SOON_DAYS = 5  # "1 due in 5 days" (issue [4]); amber in the ledger
 UNFINISHED = "unfinished"
 FINISHED = "finished"
@@ -262,6 +263,7 @@ def _counts(today: date) -> dict:
         "close_days": Sum(_close_days(), filter=timed),
         "closed_timed": Count("id", filter=timed),
         "total": Count("id"),
+        "open": Count("id", filter=Q(state=FindingState.OPEN)),
         "unfinished": Count("id", filter=unfinished),
         "overdue": Count("id", filter=overdue_q(today)),
         "due_soon": Count("id", filter=unfinished & Q(deadline__gte=today, deadline__lte=soon)),
@@ -282,6 +284,7 @@ class LedgerCounts:
     key: str = ""
     label: str = ""
     total: int = 0
+    open: int = 0  # recorded, no rectification notice issued yet (待下发)
     unfinished: int = 0
     overdue: int = 0
     due_soon: int = 0
@@ -359,7 +362,7 @@ def ledger_groups(qs: QuerySet[Finding], *, by: str, today: date | None = None, 
     return result[:limit] if limit else result
 
 
-SUMMED = ("total", "unfinished", "overdue", "due_soon", "reported", "disputed", "closed", "cancelled", "late", "judged",
+SUMMED = ("total", "open", "unfinished", "overdue", "due_soon", "reported", "disputed", "closed", "cancelled", "late", "judged",
           "escalated", "closed_timed")
 
 
@@ -426,6 +429,48 @@ def ledger_stats(qs: QuerySet[Finding], *, today: date | None = None, schools: i
                  for r in top],
         categories=sorted(by_category.values(), key=lambda r: (-r.overdue, -r.unfinished, -r.total, r.key)),
     )
+
+
+# --- figures of large scopes, kept a few minutes ----------------------------------------------------
+
+LARGE_SCOPE = 10_000  # findings counted from which a scope's figures are kept (a county has hundreds)
+
+
+def figures_cache_seconds() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "FINDINGS_FIGURES_CACHE_SECONDS", 120))
+
+
+def kept_figures(*, user: User, filters: FindingFilters, today: date, what: str, compute: Callable[[], T]) -> tuple[T, datetime | None]:
+    """`compute()` (ledger counts or statistics of the user's ledger under `filters`), kept in the shared
+    cache for `figures_cache_seconds()` when it counted at least LARGE_SCOPE findings: a province's
+    figures scan 60,000 findings for each view of the ledger, its statistics and the workbench, and are
+    the same for every user of the same scope. Returns the figures and when they were computed (None:
+    computed now, not kept). A county's figures are always live."""
+    from hashlib import sha1
+
+    from django.core.cache import cache
+
+    from dudao.people.scope import get_scope
+
+    seconds = figures_cache_seconds()
+    if seconds <= 0:
+        return compute(), None
+    scope = get_scope(user)
+    raw = repr((what, scope.everything, scope.region_codes, sorted(scope.school_ids), sorted(filters.as_query().items()),
+                today.isoformat(), user.pk if filters.mine else None))
+    key = "findings:figures:" + sha1(raw.encode()).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return found
+    value = compute()
+    counts = value.counts if isinstance(value, LedgerStats) else value
+    if getattr(counts, "total", 0) < LARGE_SCOPE:
+        return value, None
+    kept = (value, timezone.now())
+    cache.set(key, kept, seconds)
+    return kept
 
 
 # --- what a school or a supervisor sees first ---------------------------------------------------

@@ -81,7 +81,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = FindingFilters.from_params(request.GET)
     qs = selectors.finding_list(user=request.user, filters=filters, today=today)
-    counts = selectors.ledger_counts(qs, today=today)
+    counts, counted_at = selectors.kept_figures(user=request.user, filters=filters, today=today, what="counts",
+                                                compute=lambda: selectors.ledger_counts(qs, today=today))
     paginator = Paginator(qs, PAGE_SIZE)
     paginator.count = counts.total  # the cards' aggregate already counted these rows: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
@@ -89,6 +90,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     query = filters.as_query()
     context = {
         "page": page, "filters": filters, "query": query, "qs": _query_string(query), "counts": counts, "today": today,
+        "counted_at": counted_at, "kept_minutes": selectors.figures_cache_seconds() // 60,
         "rows": [(f, categories.get(f.category, f.category), (f.deadline - today).days, (today - f.deadline).days)
                  for f in page.object_list],
         "states": FindingState.choices, "sources": FindingSource.choices, "severities": FindingSeverity.choices,
@@ -148,7 +150,8 @@ def stats(request: HttpRequest) -> HttpResponse:
     qs = selectors.finding_list(user=request.user, filters=filters, today=today)
     query = filters.as_query()
     # By county; a county office (one county) reads its townships instead.
-    found = selectors.ledger_stats(qs, today=today, schools=30)
+    found, counted_at = selectors.kept_figures(user=request.user, filters=filters, today=today, what="stats",
+                                               compute=lambda: selectors.ledger_stats(qs, today=today, schools=30))
     counts, area_by = found.counts, found.area_by
     groups = {area_by: found.areas, "school": found.schools, "category": found.categories}
     link_param = {"county": "region", "township": "region", "school": "school", "category": "category"}
@@ -172,7 +175,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     area_label = _("各乡镇（街道）") if area_by == "township" else _("各区县")
     context = {
         "filters": filters, "query": query, "qs": _query_string(query), "counts": counts, "today": today,
-        "groups": groups, "area_by": area_by, "is_office": True, "states": FindingState.choices, "sources": FindingSource.choices,
+        "counted_at": counted_at, "kept_minutes": selectors.figures_cache_seconds() // 60, "groups": groups, "area_by": area_by, "is_office": True, "states": FindingState.choices, "sources": FindingSource.choices,
         "severities": FindingSeverity.choices, "categories": selectors.category_choices(), "regions": _regions(request.user),
         "charts": {
             "state": _state_chart(counts) if counts.total else None,
