@@ -3,10 +3,8 @@ download its PDF — the same services and scope as the plaque pages (zones/plaq
 
 
 from datetime import datetime
-from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
@@ -17,6 +15,7 @@ from dudao.zones.plaques import (
     office_plaque_schools,
     plaque_batch_check_stalled,
     plaque_batch_create,
+    plaque_batch_file_response,
     plaque_batch_start,
     public_address,
     zone_plaque_schools,
@@ -113,12 +112,7 @@ def get_plaque_batch(request, batch_id: int):
 
 @router.get("/batches/{batch_id}/download", summary="下载公示牌 PDF")
 def download_plaque_batch(request, batch_id: int):
-    batch = access_plaque_batch(request.user, batch_id)
-    if batch.status != PlaqueBatchStatus.SUCCEEDED or not batch.file:
-        raise Http404
-    response = FileResponse(batch.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(batch.title + '.pdf', safe='')}"
-    return response
+    return plaque_batch_file_response(access_plaque_batch(request.user, batch_id))
 
 
 

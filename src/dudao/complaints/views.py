@@ -11,18 +11,17 @@ triage, close and notes the assigned supervisor, the office's staff and admins (
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -59,6 +58,8 @@ from dudao.complaints.selectors import (
     stats_export_rows,
 )
 from dudao.core.charts import bar_chart, pie_chart, stacked_bar_chart
+from dudao.core.documents import PDF, render_pdf
+from dudao.core.downloads import download_response, stored_file_response
 from dudao.core.excel import xlsx_response
 from dudao.people.scope import can_manage_office, get_scope, school_q, sees_office_details
 
@@ -264,15 +265,9 @@ def complaint_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpRespons
     """Photos are served through the scope check, never from a public media address."""
     complaint = access_complaint(request.user, pk)
     photo = complaint.photos.filter(pk=photo_pk).first()
-    if photo is None or not photo.image:
+    if photo is None:
         raise Http404
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return stored_file_response(photo.image, "image/jpeg")
 
 
 @login_required
@@ -280,8 +275,6 @@ def complaint_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpRespons
 def complaint_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """受理、核实投诉记录表 (domain-rules §2.5, §8; fields after frameworks.md §4): the handlers'
     record of one complaint, with the complainant's contact — so only for those who see it."""
-    from dudao.zones.plaques import render_pdf
-
     complaint = access_complaint(request.user, pk)
     if not sees_contact(request.user, complaint):
         raise PermissionDenied(_("受理、核实投诉记录表含反映人联系方式，只有督导室和责任督学可以打印。"))
@@ -294,13 +287,8 @@ def complaint_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "notes": [e for e in complaint.events.select_related("actor") if e.note],
         "printed": timezone.localdate(),
     }
-    # An official record in Chinese, whatever the language of the person who prints it.
-    with translation.override("zh-hans"):
-        html = render_to_string("complaints/record_pdf.html", context)
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
     name = f"{timezone.localdate(complaint.received_at):%Y%m%d}-{complaint.school.name}-{RECORD_TITLE}.pdf"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name, safe='')}"
-    return response
+    return download_response(render_pdf("complaints/record_pdf.html", context), name, PDF, inline=True)
 
 
 # --- statistics --------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ Who sees what:
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +29,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dudao.core import documents
 from dudao.core.charts import pie_chart, stacked_bar_chart
+from dudao.core.downloads import download_response, stored_file_response
 from dudao.core.excel import xlsx_response
 from dudao.findings import selectors, workflow
 from dudao.findings.forms import ActionForm, FindingCreateForm, PolicyForm, StepFormSet
@@ -275,31 +277,20 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, for those who see its finding; images open inline, documents download."""
     item = selectors.access_evidence(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
     inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
-    response = FileResponse(handle, content_type=item.content_type or "application/octet-stream")
     name = item.original_name or item.file.name.rsplit("/", 1)[-1]
-    response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(name, safe='')}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(item.file, item.content_type or "application/octet-stream", filename=name, inline=inline,
+                                cache_control="private, no-store", nosniff=True)
 
 
 def _notice_response(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     from dudao.findings import notices
 
     finding = selectors.access_finding(request.user, pk)
+    name = notices.notice_filename(finding, fmt)
     if fmt == "pdf":
-        body, mime = notices.notice_pdf(finding), "application/pdf"
-    else:
-        body, mime = notices.notice_docx(finding), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    response = HttpResponse(body, content_type=mime)
-    name = f"整改通知书-{finding.unit_name}-{finding.pk}.{fmt}"
-    response["Content-Disposition"] = f"{'inline' if fmt == 'pdf' else 'attachment'}; filename*=UTF-8''{quote(name, safe='')}"
-    return response
+        return download_response(notices.notice_pdf(finding), name, documents.PDF, inline=True)
+    return download_response(notices.notice_docx(finding), name, documents.DOCX)
 
 
 @login_required

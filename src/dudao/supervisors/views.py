@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from dudao.core.access import get_visible_or_404
 from dudao.core.charts import bar_chart, pie_chart
+from dudao.core.downloads import stored_file_response
 from dudao.core.excel import xlsx_response
 from dudao.people.scope import can_manage_office
 from dudao.supervisors import services
@@ -156,16 +157,7 @@ def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def supervisor_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """Photos are served through the scope check, never from a public media URL."""
-    supervisor = access_supervisor(request.user, pk)
-    if not supervisor.photo:
-        raise Http404
-    try:
-        handle = supervisor.photo.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return stored_file_response(access_supervisor(request.user, pk).photo, "image/jpeg")
 
 
 @login_required

@@ -22,7 +22,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from dudao.core.access import get_visible_or_404
+from dudao.core.downloads import stored_file_response
 from dudao.findings.services import policy_for
 from dudao.visits.forms import error_dict, post_as_data, visit_input
 from dudao.visits.models import LocationStatus, Visit, VisitMode, VisitPhoto, VisitStatus
@@ -300,14 +301,7 @@ def photo_delete(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     """Photos are served through the scope check, never from a public media URL."""
-    item = access_visit_photo(request.user, pk)
-    try:
-        handle = item.image.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return stored_file_response(access_visit_photo(request.user, pk).image, "image/jpeg")
 
 
 # --- discarding, detail, the offline helper ------------------------------------------------------------
