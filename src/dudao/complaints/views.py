@@ -60,18 +60,12 @@ from dudao.complaints.selectors import (
 from dudao.core.charts import bar_chart, pie_chart, stacked_bar_chart
 from dudao.core.documents import PDF, render_pdf
 from dudao.core.downloads import download_response, stored_file_response
+from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response
 from dudao.people.scope import can_manage_office, get_scope, school_q, sees_office_details
 
 PAGE_SIZE = 30
 RECORD_TITLE = "受理、核实投诉记录表"
-
-
-def _add_errors(form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    aliases = aliases or {}
-    for name, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        name = aliases.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 # --- the list ------------------------------------------------------------------------------------------
@@ -196,7 +190,7 @@ def complaint_triage(request: HttpRequest, pk: int, outcome: str) -> HttpRespons
                 verification_note=data.get("verification_note", ""), finding=finding,
             )
         except ValidationError as exc:
-            _add_errors(form, exc, {"category": "finding_category"})
+            add_service_errors(form, exc, aliases={"category": "finding_category"})
         else:
             messages.success(request, _("已处理：%(outcome)s。") % {"outcome": ComplaintOutcome(outcome).label})
             return redirect("complaints:detail", pk=complaint.pk)
@@ -216,7 +210,7 @@ def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
             services.complaint_close(by=request.user, complaint=complaint, note=form.cleaned_data["note"],
                                      public_answer=form.cleaned_data["public_answer"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已办结。"))
             return redirect("complaints:detail", pk=complaint.pk)
@@ -233,7 +227,7 @@ def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.complaint_note_add(by=request.user, complaint=complaint, note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已添加备注。"))
             return redirect("complaints:detail", pk=complaint.pk)
@@ -252,7 +246,7 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.complaint_assign(by=request.user, complaint=complaint, supervisor=form.cleaned_data["supervisor"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已改派给 %(name)s。") % {"name": form.cleaned_data["supervisor"].name})
             return redirect("complaints:detail", pk=complaint.pk)
@@ -373,7 +367,7 @@ def complaint_register(request: HttpRequest) -> HttpResponse:
                 contact_name=data["contact_name"], phone=data["phone"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已登记，查询码 %(code)s（可告知反映人）。") % {"code": complaint.tracking_code_display})
             return redirect("complaints:detail", pk=complaint.pk)
@@ -411,7 +405,7 @@ def complaint_policy(request: HttpRequest) -> HttpResponse:
         try:
             services.complaint_policy_set(by=request.user, office=office, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存答复时限。"))
             return redirect(reverse("complaints:policy") + f"?office={office.pk}")

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dudao.core import documents
 from dudao.core.charts import pie_chart, stacked_bar_chart
 from dudao.core.downloads import download_response, stored_file_response
+from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response
 from dudao.findings import selectors, workflow
 from dudao.findings.forms import ActionForm, FindingCreateForm, PolicyForm, StepFormSet
@@ -263,8 +264,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             finding_transition(by=request.user, finding=finding, action=action, note=data.get("note", ""),
                                files=data.get("files") or (), data=extra)
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已完成：%(action)s。") % {"action": transition.label})
             return redirect("findings:detail", pk=finding.pk)
@@ -336,8 +336,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     source_label=data["source_label"], responsible_unit=data["responsible_unit"],
                     responsible_person=data["responsible_person"], responsible_phone=data["responsible_phone"])
             except ValidationError as exc:
-                for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc) or _("您无权为该单位登记整改问题。"))
             else:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dudao.core.charts import stacked_bar_chart
+from dudao.core.errors import joined_messages
 from dudao.core.excel import xlsx_response
 from dudao.monitoring import selectors as sel
 from dudao.monitoring.charts import (
@@ -497,7 +498,7 @@ def warnings(request: HttpRequest) -> HttpResponse:
                     source_url=p.url(),
                 )
             except ValidationError as exc:
-                form.add_error(None, "；".join(exc.messages))
+                form.add_error(None, joined_messages(exc))
             else:
                 if created:
                     messages.success(request, _("已生成 %(n)s 条整改任务，已通知相关学校和责任督学。") % {"n": len(created)})

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from dudao.core.access import get_visible_or_404
 from dudao.core.charts import bar_chart, pie_chart
 from dudao.core.downloads import stored_file_response
+from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response
 from dudao.people.scope import can_manage_office
 from dudao.supervisors import services
@@ -55,15 +56,6 @@ from dudao.supervisors.selectors import (
 
 PAGE_SIZE = 20
 CANDIDATES_SHOWN = 200
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _date_param(value: str | None) -> date | None:
@@ -172,7 +164,7 @@ def supervisor_create(request: HttpRequest) -> HttpResponse:
         try:
             supervisor = services.supervisor_create(by=request.user, **form.service_fields())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("督学“%(name)s”已登记。") % {"name": supervisor.name})
             return redirect("supervisors:detail", pk=supervisor.pk)
@@ -189,7 +181,7 @@ def supervisor_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.supervisor_update(supervisor=supervisor, by=request.user, **form.service_fields())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("supervisors:detail", pk=supervisor.pk)
@@ -207,7 +199,7 @@ def supervisor_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.supervisor_change_status(supervisor=supervisor, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("状态已变更为“%(s)s”。") % {"s": supervisor.get_status_display()})
             return redirect("supervisors:detail", pk=supervisor.pk)
@@ -223,7 +215,7 @@ def term_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.term_add(supervisor=supervisor, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("任期已登记。"))
             return redirect("supervisors:detail", pk=supervisor.pk)
@@ -312,7 +304,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
         try:
             session = services.training_session_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("培训已登记，请勾选参训督学。"))
             return redirect("supervisors:training_detail", pk=session.pk)
@@ -335,7 +327,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 added = services.training_attendance_set(session=session, supervisors=chosen, hours=form.cleaned_data["hours"])
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("已添加 %(n)s 名参训督学。") % {"n": added})
                 return redirect("supervisors:training_detail", pk=session.pk)

@@ -32,8 +32,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dudao.core.access import get_visible_or_404
 from dudao.core.downloads import stored_file_response
+from dudao.core.errors import error_dict, joined_messages
 from dudao.findings.services import policy_for
-from dudao.visits.forms import error_dict, post_as_data, visit_input
+from dudao.visits.forms import post_as_data, visit_input
 from dudao.visits.models import LocationStatus, Visit, VisitMode, VisitPhoto, VisitStatus
 from dudao.visits.selectors import (
     access_own_photo,
@@ -135,7 +136,7 @@ def start(request: HttpRequest) -> HttpResponse:
     try:
         visit, _created = visit_save(by=request.user, data=visit_input(data, client_id=client_id, school=school))
     except ValidationError as exc:
-        messages.error(request, "；".join(m for ms in error_dict(exc).values() for m in ms))
+        messages.error(request, joined_messages(exc))
         return redirect("visits:field_home")
     if visit.status == VisitStatus.SUBMITTED:
         return redirect("visits:detail", pk=visit.pk)
@@ -273,7 +274,7 @@ def photo_upload(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
         photo, created = photo_add(by=request.user, visit=visit, client_id=photo_id, raw=upload.read(),
                                    caption=(request.POST.get("caption") or upload.name or "")[:200])
     except ValidationError as exc:
-        return _photo_error(request, visit, "；".join(exc.messages), 400)
+        return _photo_error(request, visit, joined_messages(exc), 400)
     except PermissionDenied as exc:
         return _photo_error(request, visit, str(exc) or _("不能为这条记录上传照片。"), 403)
     if _wants_json(request):

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dudao.core.charts import calendar_heatmap, stacked_bar_chart
 from dudao.core.documents import PDF, render_pdf
 from dudao.core.downloads import download_response
+from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response, xlsx_sheets_response
 from dudao.core.pagination import CappedPaginator
 from dudao.people.scope import ancestor_codes, can_manage_office
@@ -363,8 +364,7 @@ def rule_override(request: HttpRequest, pk: int) -> HttpResponse:
                                        required=data["required"], valid_from=data["valid_from"], source=data["source"],
                                        supervisor_kind=data["supervisor_kind"] or "")
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存：%(rule)s，自 %(day)s 起生效。") % {"rule": rule, "day": rule.valid_from})
             return redirect(reverse("visits:rules") + f"?office={office.pk}")

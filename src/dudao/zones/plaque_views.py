@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dudao.core.documents import PDF
 from dudao.core.downloads import download_response
+from dudao.core.errors import joined_messages
 from dudao.schools.models import School
 from dudao.zones.plaques import (
     PLAQUE_TITLE,
@@ -52,7 +53,7 @@ def _start_batch(request: HttpRequest, *, title: str, schools: QuerySet[School],
     try:
         batch = plaque_batch_create(by=request.user, title=title, schools=schools)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, joined_messages(exc))
         return redirect(back)
     address = public_address()
     if not address.ok:
