@@ -525,8 +525,8 @@ def monitoring_request_recompute(*, year: int, region_code: str, trigger: str = 
     the whole country), that request is returned and nothing new is queued. The task starts
     `DEBOUNCE_SECONDS` later on backends that can defer, so a burst of edits shares one run.
     """
-    from dudao.people.scope import ancestor_codes
     from dudao.regions.models import Region
+    from dudao.regions.selectors import ancestor_codes
 
     region_code = region_code[:6] if len(region_code) > 6 else region_code
     covering = ancestor_codes(region_code) if region_code else []

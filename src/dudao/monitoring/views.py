@@ -47,6 +47,7 @@ from dudao.monitoring.standards import DEFAULT_SCHEME, PRIMARY, SCHEMES, STAGE_L
 from dudao.monitoring.warnings import county_warnings, mark_existing, school_warnings, warnings_to_findings
 from dudao.people.scope import get_scope
 from dudao.regions.models import Region, RegionLevel
+from dudao.regions.selectors import region_ancestors
 
 PAGE_SIZE = 30
 TABLES = ("schools", "indicators", "areas", "contributions", "trend", "classes", "teachers")
@@ -114,8 +115,8 @@ def _common(request: HttpRequest, p: Params) -> dict:
     return {
         "p": p, "region": p.region, "scheme": p.scheme, "year": p.year, "stage": p.stage,
         "stage_label": STAGE_LABELS[p.stage], "stages": [(s, STAGE_LABELS[s]) for s in STAGES],
-        "schemes": list(SCHEMES.values()), "year_choices": _year_choices(p), "breadcrumbs": sel.ancestors(p.region),
-        "visible_crumbs": [r for r in sel.ancestors(p.region) if sel.sees_area(request.user, r.code)],
+        "schemes": list(SCHEMES.values()), "year_choices": _year_choices(p), "breadcrumbs": region_ancestors(p.region),
+        "visible_crumbs": [r for r in region_ancestors(p.region) if sel.sees_area(request.user, r.code)],
         "can_act": sel.can_act_on_area(request.user, p.code), "run": run,
         "run_is_own": run is not None and (run.region_id == (p.region.pk if p.region else None)),
         "run_active": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),

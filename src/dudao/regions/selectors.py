@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -10,6 +11,43 @@ from dudao.regions.models import Office, Region
 
 if TYPE_CHECKING:
     from dudao.people.models import User
+
+
+# --- the chain above a region: one copy for scope, quotas, complaints, plaques, warnings, breadcrumbs ---
+# Division codes nest by prefix (GB/T 2260 and the township codes): 43 → 4301 → 430182 → 430182101.
+REGION_WIDTHS = (2, 4, 6, 9, 12)
+
+
+def ancestor_codes(code: str) -> list[str]:
+    """'430182101' -> ['43', '4301', '430182', '430182101'] (widths 2, 4, 6, 9, 12), the code itself last."""
+    return [code[:n] for n in REGION_WIDTHS if n <= len(code)]
+
+
+def chain_codes(code: str, *, down_to: int = 12) -> list[str]:
+    """The code and the codes above it, **nearest first**, starting no lower than width `down_to`
+    (6: from the county up, for what a county office answers for)."""
+    return [c for c in reversed(ancestor_codes(code)) if len(c) <= down_to]
+
+
+def offices_by_code(codes: Iterable[str]) -> dict[str, Office]:
+    """The offices of these region codes, by code, in one query (callers with many chains)."""
+    return {o.region.code: o for o in Office.objects.filter(region__code__in=set(codes)).select_related("region")}
+
+
+def offices_above(code: str, *, down_to: int = 12) -> list[Office]:
+    """The offices at and above a region (or an office's region), nearest first: a township's
+    school → county office, city office, province office. `down_to=6` starts at the county."""
+    codes = chain_codes(code, down_to=down_to)
+    found = offices_by_code(codes)
+    return [found[c] for c in codes if c in found]
+
+
+def region_ancestors(region: Region | None) -> list[Region]:
+    """The breadcrumb above a region (province, city …), top first, without the region itself; one query."""
+    if region is None:
+        return []
+    codes = ancestor_codes(region.code)[:-1]
+    return sorted(Region.objects.filter(code__in=codes), key=lambda r: len(r.code))
 
 
 def access_region(user: User, code: str) -> Region:

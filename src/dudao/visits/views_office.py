@@ -36,8 +36,9 @@ from dudao.core.downloads import download_response
 from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response, xlsx_sheets_response
 from dudao.core.pagination import CappedPaginator
-from dudao.people.scope import ancestor_codes, can_manage_office
+from dudao.people.scope import can_manage_office
 from dudao.regions.models import Office, Region
+from dudao.regions.selectors import ancestor_codes
 from dudao.supervisors.models import Supervisor
 from dudao.visits.compliance import ComplianceReport
 from dudao.visits.compliance_cache import cache_seconds, compliance_cached

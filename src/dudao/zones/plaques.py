@@ -39,6 +39,7 @@ from dudao.core.downloads import download_response, open_stored
 from dudao.people.models import Role, RoleGrant
 from dudao.people.scope import is_system_admin, sees_office_details
 from dudao.regions.models import Office
+from dudao.regions.selectors import offices_by_code
 from dudao.schools.models import School
 from dudao.schools.selectors import access_school
 from dudao.system.models import DictionaryItem
@@ -172,8 +173,7 @@ def _pick_office(chain: list[str], offices: dict[str, Office]) -> Office | None:
 
 def plaque_office(school: School) -> Office | None:
     chain = _office_codes(school)
-    offices = {o.region.code: o for o in Office.objects.filter(region__code__in=chain).select_related("region")}
-    return _pick_office(chain, offices)
+    return _pick_office(chain, offices_by_code(chain))
 
 
 def _photo_data_uri(supervisor: Supervisor) -> str:
@@ -225,7 +225,7 @@ def plaques_for(schools: Sequence[School], *, items: list[DictionaryItem] | None
         )
     chains = {s.pk: _office_codes(s) for s in schools}
     codes = {c for chain in chains.values() for c in chain}
-    offices = {o.region.code: o for o in Office.objects.filter(region__code__in=codes).select_related("region")}
+    offices = offices_by_code(codes)
     plaques = []
     for school in schools:
         office = _pick_office(chains[school.pk], offices)
