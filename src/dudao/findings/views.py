@@ -36,17 +36,15 @@ from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response
 from dudao.findings import selectors, workflow
 from dudao.findings.forms import ActionForm, FindingCreateForm, PolicyForm, StepFormSet
-from dudao.findings.models import FindingSeverity, FindingSource, FindingState
+from dudao.findings.models import FindingAction, FindingSeverity, FindingSource, FindingState
 from dudao.findings.selectors import UNFINISHED, FindingFilters
 from dudao.people.scope import can_manage_office, get_scope
 from dudao.regions.models import Region
 
 PAGE_SIZE = 30
 LEDGER_TITLE = "整改台账"
-# Events that are not steps of the table (workflow.ACTIONS): written by the services and the daily task.
+# The kinds of reminder (an event's data["kind"]); every action's label is FindingAction's.
 # gettext_lazy by its own name: makemessages does not know an alias such as _lazy.
-EVENT_LABELS = {"created": gettext_lazy("登记问题"), "remind": gettext_lazy("到期提醒"),
-                "escalate": gettext_lazy("逾期升级")}
 REMIND_LABELS = {"before": gettext_lazy("到期提醒"), "overdue": gettext_lazy("逾期提醒"),
                  "dispute": gettext_lazy("申辩答复逾期提醒")}
 
@@ -203,13 +201,10 @@ def _detail_context(request: HttpRequest, finding, *, open_action: str = "", for
     timeline = selectors.finding_timeline(finding)
     states = dict(FindingState.choices)
     for ev in timeline:
-        transition = workflow.ACTIONS.get(ev.action)
-        if transition is not None:
-            ev.label = transition.label
-        elif ev.action == "remind":
-            ev.label = REMIND_LABELS.get((ev.data or {}).get("kind"), EVENT_LABELS["remind"])
+        if ev.action == FindingAction.REMIND:
+            ev.label = REMIND_LABELS.get((ev.data or {}).get("kind"), FindingAction.REMIND.label)
         else:
-            ev.label = EVENT_LABELS.get(ev.action, ev.action)
+            ev.label = ev.get_action_display()  # an unknown action shows as itself
         ev.state_label = states.get(ev.to_state, "") if ev.to_state and ev.to_state != ev.from_state else ""
     evidence = list(finding.evidence.select_related("uploaded_by", "event").order_by("created_at", "id"))
     # the photos the supervisor took of the problem on the visit (filed with the "created" step)
