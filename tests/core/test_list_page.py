@@ -66,8 +66,12 @@ def test_results_card_counts_exports_with_the_filters_and_shows_the_empty_state(
     page = Paginator(["甲", "乙"], 30).page(1)
     html = _render(source, page=page, query={"kind": "primary", "q": "一小"}, request=None)
     assert 'data-testid="result-count">共 2 条</span>' in html
-    assert 'href="/x/export/?kind=primary&amp;q=%E4%B8%80%E5%B0%8F"' in html
+    assert 'href="/x/export/?kind=primary&amp;q=%E4%B8%80%E5%B0%8F&amp;"' in html
     assert "<td>甲</td>" in html and "没有" not in html
+
+    encoded = source.replace("query=query", "export_qs=qs")
+    assert 'href="/x/export/?state=closed"' in _render(encoded, page=page, qs="state=closed", request=None)
+    assert 'href="/x/export/"' in _render(encoded, page=page, qs="", request=None)
 
     empty = Paginator([], 30).page(1)
     html = _render(source, page=empty, query={}, request=None)
