@@ -150,6 +150,11 @@ COMPLIANCE_CACHE_SECONDS = int(os.environ.get("DUDAO_COMPLIANCE_CACHE_SECONDS", 
 # kept this many seconds (findings/selectors.py `kept_figures`; the pages say so); 0 under pytest.
 FINDINGS_FIGURES_CACHE_SECONDS = int(os.environ.get("DUDAO_FINDINGS_FIGURES_CACHE_SECONDS",
                                                     "0" if "pytest" in sys.modules else "120"))
+# The monitoring dashboard's base-data figures (large classes, teacher structure, the years with base
+# data) of a large scope (a province's 20,000 schools) are kept this many seconds (monitoring/selectors.py
+# `kept_base_data`; the page says so); 0 under pytest.
+MONITORING_FIGURES_CACHE_SECONDS = int(os.environ.get("DUDAO_MONITORING_FIGURES_CACHE_SECONDS",
+                                                      "0" if "pytest" in sys.modules else "300"))
 
 # --- background tasks -------------------------------------------------------------------------
 TASKS = {

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -111,6 +112,23 @@ def base_data_years(*, region: Region | None) -> list[int]:
     if region is not None:
         qs = qs.filter(school__region_code__startswith=region.code)
     return sorted(qs.order_by().values_list("year", flat=True).distinct(), reverse=True)
+
+
+def kept_base_data_years(*, region: Region | None) -> list[int]:
+    """`base_data_years`, kept `figures_cache_seconds()` for a province or the country: the DISTINCT
+    scans a province's 100,000 yearly rows (60 ms) on every view of its dashboard, and the years
+    change only when base data is imported. A city's or county's years are always live."""
+    from django.core.cache import cache
+
+    seconds = figures_cache_seconds()
+    if seconds <= 0 or (region is not None and region.level != RegionLevel.PROVINCE):
+        return base_data_years(region=region)
+    key = f"monitoring:base-years:{region.code if region is not None else ''}"
+    found = cache.get(key)
+    if found is None:
+        found = base_data_years(region=region)
+        cache.set(key, found, seconds)
+    return list(found)
 
 
 def latest_run(*, region: Region | None, year: int) -> MonitoringRun | None:
@@ -509,6 +527,46 @@ def base_data_summary(*, user: User, region: Region | None, year: int) -> BaseDa
             titles=[(str(label), s[f]) for f, label in TITLE_BANDS],
         )
     return BaseDataSummary(year=year, unit_label=unit_label, lines=lines, totals=totals, teachers=teachers)
+
+
+# --- figures of large scopes, kept a few minutes ----------------------------------------------------
+
+LARGE_BASE_DATA = 5_000  # yearly rows (school × stage) counted from which the base-data figures are kept
+
+
+def figures_cache_seconds() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "MONITORING_FIGURES_CACHE_SECONDS", 300))
+
+
+def kept_base_data(*, user: User, region: Region | None, year: int) -> tuple[BaseDataSummary, datetime | None]:
+    """`base_data_summary`, kept in the shared cache for `figures_cache_seconds()` when it counted at
+    least LARGE_BASE_DATA yearly rows (a province's 40,000): the same for every user of the same
+    scope, and base data changes only by import. Returns the summary and when it was computed
+    (None: computed now, not kept). The Excel export always computes it live."""
+    from hashlib import sha1
+
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    seconds = figures_cache_seconds()
+    if seconds <= 0:
+        return base_data_summary(user=user, region=region, year=year), None
+    scope = get_scope(user)
+    raw = repr((region.code if region is not None else None, year, scope.everything, scope.region_codes,
+                sorted(scope.school_ids), get_language()))
+    key = "monitoring:base-data:" + sha1(raw.encode()).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return found
+    summary = base_data_summary(user=user, region=region, year=year)
+    if sum(t.schools for t in summary.totals.values()) < LARGE_BASE_DATA:
+        return summary, None
+    kept = (summary, timezone.now())
+    cache.set(key, kept, seconds)
+    return kept
 
 
 # --- one school's results ----------------------------------------------------------------------------------

@@ -95,13 +95,13 @@ def _params(request: HttpRequest, data=None) -> Params:
     years = sel.result_years(scheme=scheme.code, region=region)
     year = _int_year(data.get("year"))
     if year is None:
-        year = years[0] if years else next(iter(sel.base_data_years(region=region)), None)
+        year = years[0] if years else next(iter(sel.kept_base_data_years(region=region)), None)
     stage = data.get("stage") if data.get("stage") in STAGES else PRIMARY
     return Params(region=region, scheme=scheme, years=years, year=year, stage=stage)
 
 
 def _year_choices(p: Params) -> list[int]:
-    years = set(p.years) | set(sel.base_data_years(region=p.region))
+    years = set(p.years) | set(sel.kept_base_data_years(region=p.region))
     if p.year:
         years.add(p.year)
     return sorted(years, reverse=True)
@@ -266,8 +266,10 @@ def _add_base_data(request: HttpRequest, p: Params, context: dict) -> None:
     if not p.year:
         context["base"] = None
         return
-    base = sel.base_data_summary(user=request.user, region=p.region, year=p.year)
+    base, counted_at = sel.kept_base_data(user=request.user, region=p.region, year=p.year)
     context["base"] = base
+    context["base_counted_at"] = counted_at
+    context["base_kept_minutes"] = sel.figures_cache_seconds() // 60
     context["class_lines"] = base.lines[:PAGE_SIZE]
     stages = [STAGE_LABELS[s] for s in STAGES]
     totals = [base.totals[s] for s in STAGES]
