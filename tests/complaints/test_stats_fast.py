@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -59,10 +59,17 @@ def _reference(user, start, end) -> dict:
 def test_the_statistics_equal_a_count_over_the_complaint_objects(cast, team):
     _generate(cast, 60, 1)
     today = timezone.localdate()
-    start, end = today - timedelta(days=50), today
+    start, end = today - timedelta(days=50), today - timedelta(days=2)
+    # the edges of the local days: the first and last instants in, the ones either side out
+    tz = timezone.get_current_timezone()
+    for day, at in ((start, time.min), (end, time(23, 59, 59)), (start - timedelta(days=1), time(23, 59, 59)),
+                    (end + timedelta(days=1), time.min)):
+        submit(cast.A1, received_at=timezone.make_aware(datetime.combine(day, at), tz), text=f"边界 {day} {at}：收费")
     stats = complaint_stats(user=cast.province_staff, start=start, end=end)
     ref = _reference(cast.province_staff, start, end)
     assert 20 < stats.total == ref["total"] < 60
+    assert sum(1 for c in Complaint.objects.filter(text__startswith="边界")
+               if start <= timezone.localdate(c.received_at) <= end) == 2
     assert {code: n for code, _label, n in stats.by_outcome if n} == {k: n for k, n in ref["outcomes"].items() if n}
     assert sorted(n for _label, n in stats.by_category) == sorted(ref["categories"].values())
     assert sorted(n for _label, n in stats.by_channel) == sorted(ref["channels"].values())
