@@ -89,18 +89,19 @@ def supervisor_list_view(request: HttpRequest) -> HttpResponse:
     filters = SupervisorFilters.from_params(request.GET)
     page = Paginator(supervisor_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     backgrounds = background_labels()
+    offices = team_offices(request.user)  # once: the filter's choices and whether "新增督学" shows
     context = {
         "page": page,
         "rows": [(s, supervisor_phone_for(request.user, s), backgrounds.get(s.background, s.background))
                  for s in page.object_list],
         "filters": filters,
         "query": filters.as_query(),
-        "offices": team_offices(request.user),
+        "offices": offices,
         "kinds": SupervisorKind.choices,
         "levels": SupervisorLevel.choices,
         "statuses": SupervisorStatus.choices,
         "backgrounds": backgrounds,
-        "can_create": bool(managed_offices(request.user)),
+        "can_create": any(can_manage_office(request.user, o) for o in offices),  # = bool(managed_offices(user))
     }
     template = "supervisors/supervisor_list.html#results" if request.htmx else "supervisors/supervisor_list.html"
     return render(request, template, context)
