@@ -642,6 +642,30 @@ def creatable_offices(user: User) -> list[Office]:
     return offices
 
 
+def may_create_findings(user: User) -> bool:
+    """`bool(creatable_offices(user))` without reading every office of the scope (a province office
+    sees 140): one EXISTS over the offices it manages and sees, then its own supervisor record.
+    The school page asks this on each view to show "登记问题"."""
+    from functools import reduce
+    from operator import or_
+
+    from dudao.access import get_scope
+    from dudao.regions.models import Office
+    from dudao.supervisors.models import Supervisor
+
+    if not user.is_authenticated:
+        return False
+    scope = get_scope(user)
+    if scope.write_everything or scope.write_region_codes:
+        offices = Office.objects.visible_to(user)
+        for everything, codes in ((scope.write_everything, scope.write_region_codes), (scope.everything, scope.region_codes)):
+            if not everything:
+                offices = offices.filter(reduce(or_, (Q(region__code__startswith=c) for c in codes), Q(pk__in=[])))
+        if offices.exists():
+            return True
+    return Supervisor.objects.filter(user=user, status="active").exists()
+
+
 def default_office_for(offices: list[Office], school: School | None, region_code: str = "") -> Office | None:
     """The nearest office above the school (or the unit's region) among those offered."""
     code = school.region_code if school is not None else region_code

@@ -20,7 +20,7 @@ def school_findings_section(context, school) -> dict:
     return {
         "school": school, "counts": counts, "due_soon_days": selectors.DUE_SOON_DAYS,
         "rows": [(f, labels.get(f.category, f.category), (f.deadline - today).days, (today - f.deadline).days) for f in rows],
-        "can_create": bool(selectors.creatable_offices(user)),
+        "can_create": selectors.may_create_findings(user),
     }
 
 
