@@ -523,7 +523,7 @@ def _count_school(s: PlanSchool, codes: Sequence[str], standards: Mapping[str, f
         to_rest[c] = units_to_reach(a, s.students, RESOURCES[c], rest * standards[c])
     unmet = [c for c in codes if to_standard[c] > 0]
     size = min(allowed, len(unmet))
-    choices = [tuple(combo) for combo in itertools.combinations(unmet, size)] if size else [()]
+    choices: list[tuple[str, ...]] = [tuple(combo) for combo in itertools.combinations(unmet, size)] if size else [()]
     return _Counted(s.key, s.name, s.students, amounts, values, to_standard, to_rest, choices)
 
 
