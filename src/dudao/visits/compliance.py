@@ -39,6 +39,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from dudao.core.db import InIds
 from dudao.core.perf import gc_paused
@@ -54,14 +55,16 @@ from dudao.zones.models import Assignment, ZoneSchool
 SCHOOL_METRICS = {QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, QuotaMetric.VISITS_PER_ZONE_SCHOOL}
 ZONE_LEVEL_OF = {RegionLevel.COUNTY: "county", RegionLevel.CITY: "city", RegionLevel.PROVINCE: "province"}
 # What "done / required" counts, per metric — the column headings of the page, the Excel file and the API.
+# Marked with gettext_noop: the page translates them when it renders (`{% translate column.counts.0 %}`).
 COUNTS = {
-    QuotaMetric.VISITS_PER_SUPERVISOR: ("督导次数", "要求次数"),
-    QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL: ("达标学校数", "挂牌学校数"),
-    QuotaMetric.VISITS_PER_ZONE_SCHOOL: ("达标学校数", "负责学校数"),
-    QuotaMetric.VISITS_PER_COUNTY: ("达标县市区数", "负责县市区数"),
-    QuotaMetric.VISITS_TO_CITY_DIRECT: ("市直学校督导次数", "要求次数"),
+    QuotaMetric.VISITS_PER_SUPERVISOR: (gettext_noop("督导次数"), gettext_noop("要求次数")),
+    QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL: (gettext_noop("达标学校数"), gettext_noop("挂牌学校数")),
+    QuotaMetric.VISITS_PER_ZONE_SCHOOL: (gettext_noop("达标学校数"), gettext_noop("负责学校数")),
+    QuotaMetric.VISITS_PER_COUNTY: (gettext_noop("达标县市区数"), gettext_noop("负责县市区数")),
+    QuotaMetric.VISITS_TO_CITY_DIRECT: (gettext_noop("市直学校督导次数"), gettext_noop("要求次数")),
 }
-MONTH_COUNTS = ("达标月数", "已结束月数")
+MONTH_COUNTS = (gettext_noop("达标月数"), gettext_noop("已结束月数"))
+OTHER_COUNTS = (gettext_noop("完成"), gettext_noop("要求"))
 
 
 def zone_level_of(office: Office) -> str:
@@ -89,7 +92,7 @@ class Check:
     @property
     def counts(self) -> tuple[str, str]:
         """What `done` and `required` count (e.g. 达标学校数 / 挂牌学校数)."""
-        return MONTH_COUNTS if self.over_months else COUNTS.get(self.rule.metric, ("完成", "要求"))
+        return MONTH_COUNTS if self.over_months else COUNTS.get(self.rule.metric, OTHER_COUNTS)
 
 
 class SupervisorRef(NamedTuple):
@@ -974,7 +977,7 @@ class Column:
 
     @property
     def counts(self) -> tuple[str, str]:
-        return MONTH_COUNTS if self.over_months else COUNTS.get(self.metric, ("完成", "要求"))
+        return MONTH_COUNTS if self.over_months else COUNTS.get(self.metric, OTHER_COUNTS)
 
 
 @dataclass
