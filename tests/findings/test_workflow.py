@@ -54,7 +54,7 @@ def test_roles_of_a_user_holding_two(ledger):
 
     cast = ledger.cast
     role_grant_add(user=cast.supervisor, role=Role.OFFICE_STAFF, office=ledger.ningxiang, schools=[])
-    from dudao.people.scope import clear_scope_cache
+    from dudao.access import clear_scope_cache
 
     clear_scope_cache(cast.supervisor)
     finding = ledger.make()

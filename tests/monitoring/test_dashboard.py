@@ -16,13 +16,13 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
+from dudao.access import get_scope
 from dudao.monitoring.indicators import cv_display
 from dudao.monitoring.models import AreaResult, MonitoringRun, RunStatus, SchoolResult
 from dudao.monitoring.selectors import base_data_summary
 from dudao.monitoring.services import cv_contribution_details, monitoring_recompute
 from dudao.monitoring.standards import QUALITY
 from dudao.monitoring.templatetags.monitoring import num
-from dudao.people.scope import get_scope
 from dudao.regions.models import Region
 from dudao.schools.models import SchoolYearData
 from tests.monitoring.dash_support import YEAR, build

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from dudao.access import clear_scope_cache, get_scope, register_school_scope, school_q
 from dudao.people.models import Role
-from dudao.people.scope import clear_scope_cache, get_scope, register_school_scope, school_q
 from dudao.people.services import role_grant_add
 from dudao.schools.models import School
 from tests.personas import EXPECTED, PERSONAS, WRITERS
@@ -60,15 +60,15 @@ def test_scope_is_computed_once_per_user_object(cast, django_assert_num_queries)
 
 def test_a_later_app_can_plug_in_the_supervisor_rule(cast):
     """Issue [2] replaces "schools listed on the grant" with "currently assigned schools"."""
-    from dudao.people import scope
+    from dudao.access import scope
 
-    original = scope._SCHOOL_RULES[Role.SUPERVISOR]
+    original, acting = scope._SCHOOL_RULES[Role.SUPERVISOR], scope._ACTING_RULES.get(Role.SUPERVISOR)
     try:
         register_school_scope(Role.SUPERVISOR, lambda user, grants: [cast.A3.pk])
         clear_scope_cache(cast.supervisor)
         assert names(School.objects.visible_to(cast.supervisor)) == {"测试宁乡三幼"}
     finally:
-        register_school_scope(Role.SUPERVISOR, original)
+        register_school_scope(Role.SUPERVISOR, original, acting=acting)
         clear_scope_cache(cast.supervisor)
 
 

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from dudao.people.scope import clear_scope_cache
+from dudao.access import clear_scope_cache
 from dudao.regions.models import Office
 from dudao.supervisors.models import Supervisor
 from dudao.supervisors.services import supervisor_create

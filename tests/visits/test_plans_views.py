@@ -38,6 +38,15 @@ def test_plan_for_a_school_not_assigned_is_refused(cast, client, me):
     assert not VisitPlan.objects.exists()
 
 
+def test_refusing_a_school_outside_the_scope_does_not_name_it(cast, client, me):
+    client.force_login(cast.nobody)
+    response = client.post(reverse("visits:plan_mine"), {"month": "2025-12", "school": [cast.B1.pk], "planned_on": ["2025-12-03"],
+                                                         "reason": [""]}, follow=True)
+    page = response.content.decode()
+    assert "计划第 1 项的学校不是您的挂牌学校" in page
+    assert cast.B1.name not in page
+
+
 def test_office_sees_plans_in_scope_only(cast, client, me):
     from dudao.visits.plans import plan_save
 

@@ -124,7 +124,7 @@ def test_a_leaving_supervisor_loses_their_schools(cast, make_supervisor):
 
 
 def test_supervisor_scope_is_assigned_schools_plus_zone_read_only(cast, ningxiang, make_supervisor):
-    from dudao.people.scope import clear_scope_cache
+    from dudao.access import clear_scope_cache
 
     user = cast.nobody
     supervisor = make_supervisor(user=user)

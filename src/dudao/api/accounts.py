@@ -8,9 +8,8 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 
+from dudao.access import can_manage_users, supervisor_q, visible_users
 from dudao.people import accounts
-from dudao.people.models import User
-from dudao.people.scope import can_manage_users, supervisor_q
 
 router = Router(tags=["账号 accounts"])
 
@@ -65,7 +64,7 @@ def _require_manager(request) -> None:
 @router.get("", response=list[AccountOut], summary="可管理的账号")
 def list_accounts(request, q: str = ""):
     _require_manager(request)
-    users = User.objects.visible_to(request.user).prefetch_related("role_grants").order_by("username")
+    users = visible_users(request.user).prefetch_related("role_grants").order_by("username")
     if q:
         users = users.filter(username__icontains=q) | users.filter(full_name__icontains=q)
     return [{"id": u.pk, "username": u.username, "full_name": u.full_name, "is_active": u.is_active,
@@ -95,7 +94,7 @@ def create_batch(request, payload: BatchIn):
 @router.post("/active", response=ActiveOut, summary="批量停用或启用账号")
 def set_active(request, payload: ActiveIn):
     _require_manager(request)
-    users = list(User.objects.visible_to(request.user).filter(pk__in=payload.ids))
+    users = list(visible_users(request.user).filter(pk__in=payload.ids))
     if len(users) != len(set(payload.ids)):
         raise PermissionDenied
     return {"changed": accounts.users_set_active(by=request.user, users=users, active=payload.active)}

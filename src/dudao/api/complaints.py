@@ -13,6 +13,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from dudao import access
 from dudao.complaints import abuse
 from dudao.complaints.selectors import (
     ComplaintFilters,
@@ -23,7 +24,6 @@ from dudao.complaints.selectors import (
     handler_view,
     phone_for,
     public_timeline,
-    sees_contact,
 )
 from dudao.complaints.services import PhotoIn
 from dudao.schools.models import School
@@ -197,15 +197,15 @@ class ComplaintDetailOut(ComplaintOut):
 
     @staticmethod
     def resolve_tracking_code(obj, context) -> str | None:
-        return obj.tracking_code if sees_contact(context["request"].user, obj) else None
+        return obj.tracking_code if access.sees_complaint_contact(context["request"].user, obj) else None
 
     @staticmethod
     def resolve_verification_note(obj, context) -> str | None:
-        return obj.verification_note if sees_contact(context["request"].user, obj) else None
+        return obj.verification_note if access.sees_complaint_contact(context["request"].user, obj) else None
 
     @staticmethod
     def resolve_events(obj, context) -> list[dict] | None:
-        if not sees_contact(context["request"].user, obj):
+        if not access.sees_complaint_contact(context["request"].user, obj):
             return None
         return [{"at": e.created_at, "action": e.action, "note": e.note, "actor": e.actor.display_name if e.actor else ""}
                 for e in obj.events.select_related("actor")]

@@ -3,7 +3,7 @@ quota compliance table (`/compliance`, the same `compliance_table` as the page a
 
 Creating is idempotent by the client-generated `client_id`: the first request answers 201, a
 repeat (a retry after a dropped connection) answers 200 with the same visit. What a reader gets
-follows `sees_full_visit`: the school reads the feedback, not location, narrative, photos or refusal.
+follows `access.readable_fields`: the school reads the feedback, not location, narrative, photos or refusal.
 """
 
 import uuid
@@ -18,6 +18,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from dudao.access import VISIT_FULL_FIELDS, readable_fields
 from dudao.core.sources import readable
 from dudao.schools.selectors import access_school
 from dudao.visits.compliance_cache import compliance_cached
@@ -26,13 +27,11 @@ from dudao.visits.models import Visit, VisitStatus
 from dudao.visits.pace import BEHIND
 from dudao.visits.selectors import (
     access_own_visit,
-    access_report_office,
     access_visit,
     code_labels,
     labels_of,
     readable_visits,
-    report_offices,
-    sees_full_visit,
+    report_office_for,
     visit_findings,
 )
 from dudao.visits.services import MAX_PHOTO_BYTES, photo_add, visit_save
@@ -144,7 +143,8 @@ class ErrorOut(Schema):
 
 def _visit_out(user, visit: Visit, labels) -> dict:
     methods, topics, _categories = labels
-    full = sees_full_visit(user, visit)
+    reads = readable_fields(user, visit)  # one rule per field (access.fields), as on the page and in the export
+    full = reads >= VISIT_FULL_FIELDS
     out = {
         "id": visit.pk, "client_id": visit.client_id, "status": visit.status, "school_id": visit.school_id,
         "school_name": visit.school.name, "supervisor_id": visit.supervisor_id, "supervisor_name": visit.supervisor.name,
@@ -154,14 +154,14 @@ def _visit_out(user, visit: Visit, labels) -> dict:
         "problem_count": visit.problem_count if hasattr(visit, "problem_count") else visit.problems.count(),
         "full": full,
     }
-    if full:
-        out.update({
-            "started_at": visit.started_at, "ended_at": visit.ended_at, "narrative": visit.narrative,
-            "location_status": visit.location_status,
-            "latitude": float(visit.latitude) if visit.latitude is not None else None,
-            "longitude": float(visit.longitude) if visit.longitude is not None else None,
-            "distance_m": visit.distance_m, "refused": visit.refused, "refusal_note": visit.refusal_note,
-        })
+    restricted = {
+        "started_at": visit.started_at, "ended_at": visit.ended_at, "narrative": visit.narrative,
+        "location_status": visit.location_status,
+        "latitude": float(visit.latitude) if visit.latitude is not None else None,
+        "longitude": float(visit.longitude) if visit.longitude is not None else None,
+        "distance_m": visit.distance_m, "refused": visit.refused, "refusal_note": visit.refusal_note,
+    }
+    out.update({name: value for name, value in restricted.items() if name in reads})
     return out
 
 
@@ -277,13 +277,7 @@ class ComplianceOut(Schema):
             summary="督导配额完成情况（与督导室“配额完成情况”页面同一统计：每条规则的完成 / 要求、未达标月数、未达标学校）")
 def get_compliance(request, office_id: int | None = None, kind: Literal["month", "semester", "year"] = "month",
                    day: date | None = None):
-    if office_id is not None:
-        office = access_report_office(request.user, office_id)
-    else:
-        offices = report_offices(request.user)
-        if not offices:
-            raise PermissionDenied("只有督导室工作人员、领导和管理员可以查看督导室的统计。")
-        office = offices[0]
+    office = report_office_for(request.user, office_id)
     done = compliance_cached(office=office, kind=kind, day=day or timezone.localdate())
     report, columns, lines = done.report, done.columns, done.lines
     with_months = kind != "month"

@@ -6,17 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from ninja import Router, Schema, Status
 
-from dudao.people.scope import can_manage_office, sees_office_details
+from dudao.access import sees_office_details
 from dudao.schools.selectors import access_school
 from dudao.supervisors.models import Supervisor
 from dudao.zones import services
 from dudao.zones.coverage import coverage_report
 from dudao.zones.models import Zone
 from dudao.zones.selectors import (
+    access_managed_school,
     access_office,
     access_zone,
     assignments_of_school,
-    covering_offices,
     zone_schools,
 )
 
@@ -111,11 +111,8 @@ def list_assignments(request, school_id: int):
 
 @router.post("/schools/{school_id}/assignments", response={201: AssignmentOut, 400: ErrorOut}, summary="挂牌责任督学")
 def create_assignment(request, school_id: int, payload: AssignIn):
-    school = access_school(request.user, school_id)
-    offices = covering_offices(school)
-    if not offices or not can_manage_office(request.user, offices[0]):
-        raise PermissionDenied
-    supervisor = Supervisor.objects.filter(office=offices[0], pk=payload.supervisor_id).first()
+    school, office = access_managed_school(request.user, school_id)
+    supervisor = Supervisor.objects.filter(office=office, pk=payload.supervisor_id).first()
     if supervisor is None:
         return Status(400, {"detail": "该督学不属于负责本校的督导室。"})
     try:

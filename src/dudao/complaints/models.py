@@ -104,8 +104,8 @@ class ComplaintQuerySet(models.QuerySet):
 
         Third-party evaluators (an account whose only role is 评估机构) see none: citizens' complaints
         carry personal data and evaluating schools is not handling complaints."""
+        from dudao.access import get_scope, school_q
         from dudao.people.models import Role
-        from dudao.people.scope import get_scope, school_q
 
         scope = get_scope(user)
         if scope.everything:

@@ -12,6 +12,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from dudao import access
+from dudao.access import get_visible_or_404
 from dudao.complaints.models import (
     CATEGORY_DICTIONARY,
     Complaint,
@@ -21,8 +23,7 @@ from dudao.complaints.models import (
     ComplaintState,
     ReplyMethod,
 )
-from dudao.complaints.services import may_handle, normalise_code
-from dudao.core.access import get_visible_or_404
+from dudao.complaints.services import normalise_code
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -35,22 +36,8 @@ def access_complaint(user: User, pk) -> Complaint:
     return get_visible_or_404(visible, pk=pk)
 
 
-def sees_contact(user: User, complaint: Complaint) -> bool:
-    """The complainant's phone and name, and the internal record (verification, notes, events):
-    the office (staff and leaders, and offices above), the assigned supervisor and admins."""
-    from dudao.people.scope import get_scope, sees_office_details
-
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if get_scope(user).everything:
-        return True
-    if complaint.supervisor is not None and complaint.supervisor.user_id == user.pk:
-        return True
-    return complaint.office is not None and sees_office_details(user, complaint.office)
-
-
 def phone_for(user: User, complaint: Complaint) -> str:
-    return complaint.phone if sees_contact(user, complaint) else complaint.masked_phone
+    return complaint.phone if access.sees_complaint_contact(user, complaint) else complaint.masked_phone
 
 
 def category_labels() -> dict[str, str]:
@@ -134,7 +121,7 @@ def complaint_export_rows(*, user: User, complaints) -> list[list]:
     today = timezone.localdate()
     rows = []
     for c in complaints:
-        contact = sees_contact(user, c)
+        contact = access.sees_complaint_contact(user, c)
         who = "匿名" if c.anonymous else (c.contact_name if contact else ("（已隐藏）" if c.contact_name else ""))
         rows.append([
             c.pk, timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"), c.get_channel_display(), c.school.name,
@@ -290,10 +277,10 @@ def stats_export_rows(stats: ComplaintStats) -> list[list]:
 
 def handler_view(user: User, complaint: Complaint) -> dict:
     """What the detail page and the API may show this user about one complaint."""
-    contact = sees_contact(user, complaint)
+    contact = access.sees_complaint_contact(user, complaint)
     return {
         "sees_contact": contact,
-        "may_handle": may_handle(user, complaint),
+        "may_handle": access.may_handle_complaint(user, complaint),
         "phone": phone_for(user, complaint),
         "contact_name": complaint.contact_name if contact else ("（已隐藏）" if complaint.contact_name else ""),
         "reply_methods": ReplyMethod.choices,

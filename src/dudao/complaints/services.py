@@ -6,7 +6,7 @@ city for city-level schools; the nearest existing office up the chain otherwise)
 response deadline from the office's ComplaintPolicy. Both are notified.
 
 Who handles: the assigned supervisor, the staff of that office or an office above
-(`can_manage_office`; leaders read only) and system admins. The public form and API do their
+(`access.can_manage_office`; leaders read only) and system admins. The public form and API do their
 abuse checks (complaints/abuse.py) before calling `complaint_submit`.
 """
 
@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao import access
 from dudao.complaints import rules
 from dudao.complaints.models import (
     CATEGORY_DICTIONARY,
@@ -100,33 +101,6 @@ def active_categories() -> dict[str, str]:
                 .order_by("order", "code").values_list("code", "label"))
 
 
-def may_handle(user: User, complaint: Complaint) -> bool:
-    """Triage, close, note: the assigned supervisor, the office's staff (or an office above), admins."""
-    from dudao.people.scope import can_manage_office, get_scope
-
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if get_scope(user).write_everything:
-        return True
-    if complaint.supervisor is not None and complaint.supervisor.user_id == user.pk:
-        return True
-    return complaint.office is not None and can_manage_office(user, complaint.office)
-
-
-def may_register(user: User, school: School) -> bool:
-    """Recording a complaint received by phone, visit or letter: the office's staff and the
-    school's current responsible supervisors."""
-    from dudao.people.scope import can_manage_office, get_scope
-    from dudao.zones.models import Assignment
-
-    if get_scope(user).write_everything:
-        return True
-    office = complaint_office(school)
-    if office is not None and can_manage_office(user, office):
-        return True
-    return Assignment.objects.current().filter(school=school, supervisor__user=user).exists()
-
-
 # --- receiving -----------------------------------------------------------------------------------------
 def _new_code() -> str:
     return "".join(secrets.choice(rules.CODE_ALPHABET) for _i in range(rules.CODE_LENGTH))
@@ -187,11 +161,11 @@ def complaint_submit(*, school: School, category: str, text: str, phone: str = "
     """Receive a complaint: check it, route it, give it a tracking code, notify the handlers.
 
     From the public form `by` is None (the caller has done the abuse checks); staff recording a
-    call or a letter pass `by` and the channel, and must be allowed to (`may_register`)."""
+    call or a letter pass `by` and the channel, and must be allowed to (`access.may_register_complaint`)."""
     phone = re.sub(r"[\s()（）]", "", phone or "")
     contact_name = (contact_name or "").strip()
     text = (text or "").strip()
-    if by is not None and not may_register(by, school):
+    if by is not None and not access.may_register_complaint(by, school):
         raise PermissionDenied(_("只有负责该校的督导室工作人员和责任督学可以登记群众反映。"))
     if not school.is_active:
         raise ValidationError({"school": [_("该学校已撤并或停办，不能受理反映。")]})
@@ -309,7 +283,7 @@ def complaint_triage(*, by: User, complaint: Complaint, outcome: str, public_ans
     every contact gets a reply). Investigated → a Finding (source "complaint") is created in the
     same transaction and linked; kept for the next visit → it can be triaged again later."""
     complaint = _locked(complaint)
-    if not may_handle(by, complaint):
+    if not access.may_handle_complaint(by, complaint):
         raise PermissionDenied(_("只有该校的责任督学、负责的督导室工作人员和管理员可以处理群众反映。"))
     if complaint.state not in TRIAGE_FROM:
         raise ValidationError(_("该反映当前状态为“%(state)s”，不能再分流处理。") % {"state": complaint.get_state_display()})
@@ -392,7 +366,7 @@ def complaint_close(*, by: User | None, complaint: Complaint, note: str = "", pu
     """办结. An investigated complaint closes once its finding is closed (销号): a problem that
     holds is not done while the school has not fixed it. A new public answer replaces the old one."""
     complaint = _locked(complaint)
-    if by is not None and not may_handle(by, complaint):
+    if by is not None and not access.may_handle_complaint(by, complaint):
         raise PermissionDenied(_("只有该校的责任督学、负责的督导室工作人员和管理员可以办结群众反映。"))
     if complaint.state not in CLOSE_FROM:
         raise ValidationError(_("该反映当前状态为“%(state)s”，不能办结。") % {"state": complaint.get_state_display()})
@@ -420,7 +394,7 @@ def complaint_close(*, by: User | None, complaint: Complaint, note: str = "", pu
 def complaint_note_add(*, by: User, complaint: Complaint, note: str) -> ComplaintEvent:
     """An internal note (a call made, a document asked for): never shown to the public."""
     complaint = _locked(complaint)
-    if not may_handle(by, complaint):
+    if not access.may_handle_complaint(by, complaint):
         raise PermissionDenied(_("只有该校的责任督学、负责的督导室工作人员和管理员可以添加备注。"))
     if not note.strip():
         raise ValidationError({"note": [_("请填写备注内容。")]})
@@ -431,12 +405,10 @@ def complaint_note_add(*, by: User, complaint: Complaint, note: str) -> Complain
 def complaint_assign(*, by: User, complaint: Complaint, supervisor: Supervisor) -> Complaint:
     """The office hands the complaint to another of its supervisors (the responsible one is away,
     or the school has none); the new supervisor is notified."""
-    from dudao.people.scope import can_manage_office, get_scope
     from dudao.supervisors.models import SupervisorStatus
 
     complaint = _locked(complaint)
-    allowed = get_scope(by).write_everything or (complaint.office is not None and can_manage_office(by, complaint.office))
-    if not allowed:
+    if not access.may_reassign_complaint(by, complaint):
         raise PermissionDenied(_("只有负责的督导室工作人员和管理员可以改派责任督学。"))
     if complaint.state == ComplaintState.CLOSED:
         raise ValidationError(_("已办结的反映不能改派。"))
@@ -459,9 +431,7 @@ def complaint_assign(*, by: User, complaint: Complaint, supervisor: Supervisor) 
 
 @transaction.atomic
 def complaint_policy_set(*, by: User, office: Office, response_days: int, working_days: bool, source: str = "") -> ComplaintPolicy:
-    from dudao.people.scope import can_manage_office
-
-    if not can_manage_office(by, office):
+    if not access.can_manage_office(by, office):
         raise PermissionDenied(_("只有督导室工作人员和管理员可以修改答复时限。"))
     if not 1 <= int(response_days) <= 60:
         raise ValidationError({"response_days": [_("答复期限应在 1 到 60 天之间。")]})

@@ -3,8 +3,8 @@
 response deadline.
 
 Who: everyone sees complaints through `Complaint.objects.visible_to` (404 outside); the phone, the
-name and the internal record only the office and the assigned supervisor (`sees_contact`);
-triage, close and notes the assigned supervisor, the office's staff and admins (`may_handle`,
+name and the internal record only the office and the assigned supervisor (`access.sees_complaint_contact`);
+triage, close and notes the assigned supervisor, the office's staff and admins (`access.may_handle_complaint`,
 403 for leaders, schools and zone colleagues).
 """
 
@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dudao import access
 from dudao.complaints import services
 from dudao.complaints.forms import (
     AssignForm,
@@ -55,12 +56,10 @@ from dudao.complaints.selectors import (
     handler_view,
     phone_for,
     public_timeline,
-    sees_contact,
     stats_export_rows,
 )
 from dudao.core.charts import bar_chart, pie_chart, stacked_bar_chart
 from dudao.core.excel import xlsx_response
-from dudao.people.scope import can_manage_office, get_scope, school_q, sees_office_details
 
 PAGE_SIZE = 30
 RECORD_TITLE = "受理、核实投诉记录表"
@@ -145,8 +144,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, *, triage_forms:
             context["finding_open"] = complaint.finding.state not in ("closed", "cancelled")
     if can_handle:
         context["note_form"] = note_form or NoteForm()
-    office = complaint.office
-    if complaint.state != ComplaintState.CLOSED and (get_scope(user).write_everything or (office and can_manage_office(user, office))):
+    if complaint.state != ComplaintState.CLOSED and access.may_reassign_complaint(user, complaint):
         context["assign_form"] = assign_form or AssignForm(supervisors=_office_supervisors(complaint))
     return context
 
@@ -167,7 +165,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _require_handler(request: HttpRequest, complaint: Complaint) -> None:
-    if not services.may_handle(request.user, complaint):
+    if not access.may_handle_complaint(request.user, complaint):
         raise PermissionDenied(_("只有该校的责任督学、负责的督导室工作人员和管理员可以处理群众反映。"))
 
 
@@ -243,8 +241,7 @@ def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = access_complaint(request.user, pk)
-    office = complaint.office
-    if not (get_scope(request.user).write_everything or (office and can_manage_office(request.user, office))):
+    if not access.may_reassign_complaint(request.user, complaint):
         raise PermissionDenied(_("只有负责的督导室工作人员和管理员可以改派责任督学。"))
     form = AssignForm(request.POST, supervisors=_office_supervisors(complaint))
     if form.is_valid():
@@ -283,7 +280,7 @@ def complaint_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from dudao.zones.plaques import render_pdf
 
     complaint = access_complaint(request.user, pk)
-    if not sees_contact(request.user, complaint):
+    if not access.sees_complaint_contact(request.user, complaint):
         raise PermissionDenied(_("受理、核实投诉记录表含反映人联系方式，只有督导室和责任督学可以打印。"))
     context = {
         "title": RECORD_TITLE, "complaint": complaint, "phone": phone_for(request.user, complaint),
@@ -357,16 +354,10 @@ def complaint_stats_export(request: HttpRequest) -> HttpResponse:
 
 # --- recording a call or a letter (受理登记) -------------------------------------------------------------
 def _registrable_schools(user):
-    """Schools the user may record complaints for: the office's (write scope) and, for a
-    supervisor, the schools currently assigned to them."""
+    """Schools the user may record complaints for (`access.may_register_complaint` as a filter)."""
     from dudao.schools.models import School
-    from dudao.zones.models import Assignment
 
-    active = School.objects.filter(is_active=True).order_by("name")
-    if get_scope(user).write_everything:
-        return active  # (an empty Q would vanish from the OR below)
-    assigned = Assignment.objects.current().filter(supervisor__user=user).values("school_id")
-    return active.filter(school_q(user, write=True) | Q(pk__in=assigned))
+    return School.objects.filter(access.acting_school_q(user), is_active=True).order_by("name")
 
 
 @login_required
@@ -397,7 +388,7 @@ def complaint_register(request: HttpRequest) -> HttpResponse:
 def _policy_offices(user):
     from dudao.zones.selectors import zone_offices
 
-    return [o for o in zone_offices(user).order_by("region__code") if sees_office_details(user, o)]
+    return [o for o in zone_offices(user).order_by("region__code") if access.sees_office_details(user, o)]
 
 
 @login_required
@@ -412,7 +403,7 @@ def complaint_policy(request: HttpRequest) -> HttpResponse:
     if office is None:
         raise Http404
     policy = services.policy_for(office)
-    can_manage = can_manage_office(request.user, office)
+    can_manage = access.can_manage_office(request.user, office)
     form = None
     if can_manage:
         initial = {"response_days": policy.response_days, "working_days": policy.working_days, "source": policy.source}

@@ -4,7 +4,7 @@ user can act (the import page, the monitoring page with 重新计算, the plaque
 
 Scope: each kind through its own `visible_to` (an import or a plaque batch: its creator and the
 admins; a monitoring run: the regions of the user's offices), and monitoring runs further to the
-regions the user may recompute (`can_act_on_area`: office staff of the region or above, admins).
+regions the user may recompute (`access.may_act_on_area`: office staff of the region or above, admins).
 Only people who may change data (`can_write_anything`) have this page, like the import pages.
 
 The workbench tile counts `job_counts`, the page lists `job_rows`: the same three querysets, so
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import reduce
-from operator import or_
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -79,17 +77,10 @@ def _monitoring_stalled_q(now: datetime) -> Q:
 
 
 def _monitoring_in_scope(user: User) -> QuerySet:
+    from dudao.access import write_region_q
     from dudao.monitoring.models import MonitoringRun
-    from dudao.people.scope import get_scope
 
-    runs = MonitoringRun.objects.visible_to(user)
-    scope = get_scope(user)
-    if scope.write_everything:
-        return runs
-    codes = sorted(scope.write_region_codes)
-    if not codes:
-        return runs.none()
-    return runs.filter(reduce(or_, [Q(region__code__startswith=c) for c in codes]))
+    return MonitoringRun.objects.visible_to(user).filter(write_region_q(user, prefix="region__"))
 
 
 def _monitoring(user: User, now: datetime) -> QuerySet:
@@ -138,7 +129,7 @@ def _revive_stalled(user: User, now: datetime) -> None:
 
 
 def _allowed(user: User) -> bool:
-    from dudao.people.scope import can_write_anything
+    from dudao.access import can_write_anything
 
     return can_write_anything(user)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from dudao.people.scope import get_scope, is_system_admin
+from dudao.access import can_write_anything, get_scope, is_office_user, is_system_admin
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -12,8 +12,8 @@ def navigation(request: HttpRequest) -> dict:
     scope = get_scope(user)
     return {
         "nav_is_admin": is_system_admin(user),
-        "nav_can_write": scope.write_everything or bool(scope.write_region_codes),
+        "nav_can_write": can_write_anything(user),
         "nav_roles": sorted(scope.roles),
         # staff and leaders of an office (and admins) read the office's reports (visits, findings, …)
-        "nav_sees_reports": scope.everything or bool(scope.region_codes),
+        "nav_sees_reports": is_office_user(user),
     }

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from dudao.access import get_scope
 from dudao.core import workbench
 from dudao.core.charts import sparkline
-from dudao.people.scope import get_scope
 
 
 @login_required
@@ -32,8 +32,8 @@ def jobs_attention(request: HttpRequest) -> HttpResponse:
     """后台任务需处理: the failed or stalled imports, monitoring runs and plaque batches of the last
     week in the user's scope (core/attention.py); the workbench's "jobs" tile counts these rows.
     For those who may change data, like the import pages (others: 403)."""
+    from dudao.access import can_write_anything
     from dudao.core.attention import RECENT_JOB_DAYS, job_rows
-    from dudao.people.scope import can_write_anything
 
     if not can_write_anything(request.user):
         raise PermissionDenied

@@ -28,8 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao.access import get_scope
 from dudao.people.models import Role
-from dudao.people.scope import get_scope
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -181,7 +181,7 @@ def stalled_jobs(user: User) -> int:
 
 
 def _office_tiles(user: User, office: Office | None, today: date) -> list[Tile]:
-    from dudao.people.scope import can_write_anything, sees_office_details
+    from dudao.access import can_write_anything, sees_office_details
     from dudao.regions.models import RegionLevel
 
     tiles = [*_finding_tiles(user, today), _complaint_tile(user)]

@@ -65,7 +65,7 @@ class FindingQuerySet(models.QuerySet["Finding"]):
         """A school's findings follow the school scope (a school sees its own, a supervisor those of
         their schools, an office its subtree); a finding against a government unit (no school) is
         seen by offices whose region grants cover the unit's region — never by schools."""
-        from dudao.people.scope import get_scope, school_q
+        from dudao.access import get_scope, school_q
 
         scope = get_scope(user)
         if scope.everything:

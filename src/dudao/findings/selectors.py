@@ -26,7 +26,7 @@ from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import get_visible_or_404
 from dudao.findings.models import (
     CATEGORY_DICTIONARY,
     FINISHED_STATES,
@@ -379,8 +379,8 @@ class TodoSummary:
 
 def todo_summary(*, user: User, today: date | None = None) -> TodoSummary | None:
     """None for users who are neither a school user nor a supervisor (offices read the ledger)."""
+    from dudao.access import get_scope
     from dudao.people.models import Role
-    from dudao.people.scope import get_scope
 
     scope = get_scope(user)
     if not scope.roles & {Role.SCHOOL_USER, Role.SUPERVISOR}:
@@ -464,7 +464,7 @@ def ledger_rows(qs: QuerySet[Finding], *, today: date | None = None) -> Iterator
 def settings_offices(user: User) -> list[Office]:
     """Offices whose escalation ladder and time limits the user reads: staff and leaders of the
     office's region or above, and admins — widest first."""
-    from dudao.people.scope import sees_office_details
+    from dudao.access import sees_office_details
     from dudao.regions.models import Office
 
     offices = Office.objects.visible_to(user).select_related("region")
@@ -476,7 +476,7 @@ def access_settings_office(user: User, pk) -> Office:
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
 
-    from dudao.people.scope import sees_office_details
+    from dudao.access import sees_office_details
     from dudao.regions.models import Office
 
     office = get_visible_or_404(Office.objects.visible_to(user).select_related("region"), pk=pk)
@@ -512,7 +512,7 @@ def office_ladder(office: Office) -> tuple[list[EscalationStep], Office | None]:
 def creatable_offices(user: User) -> list[Office]:
     """Offices on whose behalf the user may record a finding: those they manage (staff, admins) and
     the office of their own supervisor record."""
-    from dudao.people.scope import can_manage_office
+    from dudao.access import can_manage_office
     from dudao.supervisors.models import Supervisor
 
     offices = [o for o in settings_offices(user) if can_manage_office(user, o)]

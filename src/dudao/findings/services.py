@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao import access
 from dudao.findings import workflow
 from dudao.findings.models import (
     CATEGORY_DICTIONARY,
@@ -134,26 +135,6 @@ def _active_categories() -> set[str]:
     return set(DictionaryItem.objects.filter(dict_type=CATEGORY_DICTIONARY, is_active=True).values_list("code", flat=True))
 
 
-def _may_create(by: User, office: Office, school: School | None) -> bool:
-    """Office staff of the office (or above), or an active supervisor for a school in their scope."""
-    from dudao.people.scope import can_manage_office
-    from dudao.schools.models import School as SchoolModel
-    from dudao.supervisors.models import Supervisor as SupervisorModel
-    from dudao.supervisors.models import SupervisorStatus
-
-    if can_manage_office(by, office):
-        return True
-    if school is None:
-        return False
-    is_supervisor = SupervisorModel.objects.filter(user=by, status=SupervisorStatus.ACTIVE,
-                                                   office__region__code__in=_prefixes(office.region.code)).exists()
-    return is_supervisor and SchoolModel.objects.visible_to(by).filter(pk=school.pk).exists()
-
-
-def _prefixes(code: str) -> list[str]:
-    return [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
-
-
 def _build(*, by: User | None, office: Office, source: str, category: str, description: str, requirement: str,
            deadline: date | None, school: School | None, region: Region | None, unit_name: str, severity: str,
            supervisor: Supervisor | None, visit_problem: VisitProblem | None, source_label: str, source_url: str,
@@ -240,7 +221,7 @@ def finding_create(*, by: User | None, office: Office, source: str, category: st
     A school's finding takes the school's region and name, and by default the supervisor
     responsible for the school on the day it was found; a government unit's finding names the
     unit and its region. Writes the "created" event and tells the unit and the supervisor."""
-    if by is not None and not _may_create(by, office, school):
+    if by is not None and not access.may_create_finding(by, office, school):
         raise PermissionDenied(_("您无权为该单位登记整改问题。"))
     finding = _build(by=by, office=office, source=source, category=category, description=description,
                      requirement=requirement, deadline=deadline, school=school, region=region, unit_name=unit_name,
@@ -274,7 +255,7 @@ def findings_bulk_create(*, by: User | None, items: list[dict[str, Any]], requir
         if "office" not in fields or "category" not in fields or "description" not in fields:
             errors.append(_("第 %(i)s 条：缺少督导室、问题类别或问题描述。") % {"i": i})
             continue
-        if by is not None and not _may_create(by, fields["office"], fields["school"]):
+        if by is not None and not access.may_create_finding(by, fields["office"], fields["school"]):
             raise PermissionDenied(_("您无权为第 %(i)s 条的单位登记整改问题。") % {"i": i})
         try:
             built.append(_build(by=by, categories=categories, **fields))

@@ -29,13 +29,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dudao import access
 from dudao.core.charts import pie_chart, stacked_bar_chart
 from dudao.core.excel import xlsx_response
 from dudao.findings import selectors, workflow
 from dudao.findings.forms import ActionForm, FindingCreateForm, PolicyForm, StepFormSet
 from dudao.findings.models import FindingSeverity, FindingSource, FindingState
 from dudao.findings.selectors import UNFINISHED, FindingFilters
-from dudao.people.scope import can_manage_office, get_scope
 from dudao.regions.models import Region
 
 PAGE_SIZE = 30
@@ -50,11 +50,6 @@ REMIND_LABELS = {"before": gettext_lazy("到期提醒"), "overdue": gettext_lazy
 
 def _regions(user) -> list[Region]:
     return list(Region.objects.visible_to(user).filter(level__in=["city", "county"]).order_by("code")[:200])
-
-
-def _is_office_user(user) -> bool:
-    scope = get_scope(user)
-    return scope.everything or bool(scope.region_codes)
 
 
 def _query_string(query: dict) -> str:
@@ -93,7 +88,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
                  for f in page.object_list],
         "states": FindingState.choices, "sources": FindingSource.choices, "severities": FindingSeverity.choices,
         "categories": selectors.category_choices(), "regions": _regions(request.user),
-        "due_soon_days": selectors.DUE_SOON_DAYS, "is_office": _is_office_user(request.user),
+        "due_soon_days": selectors.DUE_SOON_DAYS, "is_office": access.is_office_user(request.user),
         "is_supervisor": workflow.SUPERVISOR in _roles_hint(request.user),
         "can_create": bool(selectors.creatable_offices(request.user)),
         "state_chart": _state_chart(counts) if counts.total else None,
@@ -110,7 +105,7 @@ def _roles_hint(user) -> set[str]:
     """Whether the user works as a supervisor (the "mine" filter is offered to them)."""
     from dudao.people.models import Role
 
-    return {workflow.SUPERVISOR} if Role.SUPERVISOR in get_scope(user).roles else set()
+    return {workflow.SUPERVISOR} if Role.SUPERVISOR in access.get_scope(user).roles else set()
 
 
 @login_required
@@ -135,7 +130,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 def stats(request: HttpRequest) -> HttpResponse:
     """For offices: open vs closed, overdue rate and average days to close by county, by school and
     by category, over the same filters as the ledger."""
-    if not _is_office_user(request.user):
+    if not access.is_office_user(request.user):
         raise PermissionDenied(_("只有督导室工作人员、领导和管理员可以查看整改统计。"))
     today = timezone.localdate()
     filters = FindingFilters.from_params(request.GET)
@@ -211,7 +206,7 @@ def _detail_context(request: HttpRequest, finding, *, open_action: str = "", for
     evidence = list(finding.evidence.select_related("uploaded_by", "event").order_by("created_at", "id"))
     # the photos the supervisor took of the problem on the visit (filed with the "created" step)
     site_photos = [e for e in evidence if e.event is not None and e.event.action == "created" and e.content_type.startswith("image/")]
-    sees_escalation = bool(roles & {workflow.OFFICE, workflow.LEADER, workflow.SUPERVISOR}) or get_scope(request.user).everything
+    sees_escalation = bool(roles & {workflow.OFFICE, workflow.LEADER, workflow.SUPERVISOR}) or access.is_system_admin(request.user)
     return {
         "finding": finding, "today": today, "days_left": (finding.deadline - today).days,
         "is_overdue": finding.is_overdue(today), "is_late": selectors.is_late(finding, today),
@@ -370,7 +365,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def _settings_context(request: HttpRequest, office, offices, *, policy_form=None, step_formset=None) -> dict:
     policy, policy_owner = selectors.office_policy(office)
     steps, steps_owner = selectors.office_ladder(office)
-    manage = can_manage_office(request.user, office)
+    manage = access.can_manage_office(request.user, office)
     if manage and policy_form is None:
         policy_form = PolicyForm(initial={"remind_days_before": policy.remind_days_before,
                                           "dispute_answer_days": policy.dispute_answer_days,
@@ -410,7 +405,7 @@ def settings_save(request: HttpRequest, pk: int) -> HttpResponse:
     from dudao.findings.office_settings import escalation_ladder_save, finding_policy_save
 
     office = selectors.access_settings_office(request.user, pk)
-    if not can_manage_office(request.user, office):
+    if not access.can_manage_office(request.user, office):
         raise PermissionDenied(_("只有督导室工作人员和管理员可以修改整改时限与升级设置。"))
     offices = selectors.settings_offices(request.user)
     part = request.POST.get("part")

@@ -73,8 +73,8 @@ ACTIONS: dict[str, Transition] = {t.name: t for t in [
 
 def role_of(user: User, finding: Finding) -> set[str]:
     """The user's roles on this finding (a user may hold several: office staff who is also its supervisor)."""
+    from dudao.access import can_manage_office, sees_office_details
     from dudao.people.models import Role, RoleGrant
-    from dudao.people.scope import can_manage_office, sees_office_details
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()

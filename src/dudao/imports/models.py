@@ -29,7 +29,7 @@ class ImportStatus(models.TextChoices):
 class ImportJobQuerySet(models.QuerySet):
     def visible_to(self, user) -> ImportJobQuerySet:
         """Admins see every job; everyone else sees the jobs they started."""
-        from dudao.people.scope import is_system_admin
+        from dudao.access import is_system_admin
 
         if is_system_admin(user):
             return self

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import can_write_anything, get_visible_or_404
 from dudao.core.excel import xlsx_response
 from dudao.imports.forms import ImportUploadForm
 from dudao.imports.models import ImportJob, ImportKind
@@ -20,7 +20,6 @@ from dudao.imports.services import (
     import_job_start,
     import_template_write,
 )
-from dudao.people.scope import can_write_anything
 
 
 def _require_writer(request: HttpRequest) -> None:

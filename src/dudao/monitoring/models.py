@@ -48,8 +48,8 @@ class RunStatus(models.TextChoices):
 
 class SchoolResultQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> SchoolResultQuerySet:
-        """The school scope of the person (people/scope.py), through the result's school."""
-        from dudao.people.scope import school_q
+        """The school scope of the person (access/scope.py), through the result's school."""
+        from dudao.access import school_q
 
         return self.filter(school_q(user, prefix="school__"))
 
@@ -99,7 +99,7 @@ class SchoolResult(models.Model):
 
 class AreaResultQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> AreaResultQuerySet:
-        from dudao.people.scope import region_q
+        from dudao.access import region_q
 
         return self.filter(region_q(user, prefix="region__"))
 
@@ -150,7 +150,7 @@ class AreaResult(models.Model):
 class MonitoringRunQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> MonitoringRunQuerySet:
         """Runs of the whole country (region null) are shown to system admins only."""
-        from dudao.people.scope import is_system_admin, region_q
+        from dudao.access import is_system_admin, region_q
 
         if is_system_admin(user):
             return self

@@ -5,7 +5,7 @@ The balance figures come only from the stored results (`AreaResult`, `SchoolResu
 verdict. Large classes and teacher structure are read from the yearly base data with one GROUP BY
 query per page (`base_data_summary`).
 
-Who sees what (one rule, from people/scope.py):
+Who sees what (one rule, from access/scope.py):
 - area dashboards (a county's schools and CVs, a city's or province's counties, exports, warnings)
   are for those who hold a region grant — office staff and leaders of the region or above — and
   system admins (the whole country). `access_area` answers 404 for a region outside the scope and
@@ -28,11 +28,10 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import get_scope, get_visible_or_404, is_system_admin, school_q
 from dudao.monitoring.indicators import REASON_LABELS
 from dudao.monitoring.models import AreaLevel, AreaResult, MonitoringRun, SchoolResult, Verdict
 from dudao.monitoring.standards import STAGES, Indicator, Scheme
-from dudao.people.scope import get_scope, is_system_admin, school_q
 from dudao.regions.models import Region, RegionLevel
 
 if TYPE_CHECKING:
@@ -59,13 +58,6 @@ def area_roots(user: User) -> list[str]:
 
 def sees_area(user: User, code: str) -> bool:
     return any(code.startswith(root) for root in area_roots(user))
-
-
-def can_act_on_area(user: User, code: str) -> bool:
-    """Recompute and turn warnings into findings: office staff of the region or above, and admins
-    (leaders read only)."""
-    scope = get_scope(user)
-    return scope.write_everything or any(code.startswith(c) for c in scope.write_region_codes)
 
 
 def access_area(user: User, code: str | None) -> Region | None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -42,6 +43,7 @@ from dudao.monitoring.standards import BASIC_2012, JUNIOR, PRIMARY, QUALITY_2017
 
 if TYPE_CHECKING:
     from dudao.imports.models import ImportJob
+    from dudao.people.models import User
     from dudao.regions.models import Region
     from dudao.schools.models import School
 
@@ -518,16 +520,21 @@ def _covering_code(codes: Iterable[str]) -> str:
     return ""
 
 
-def monitoring_request_recompute(*, year: int, region_code: str, trigger: str = "data_change") -> MonitoringRun:
-    """Ask for a background recompute of `year` in the region (a county code, usually).
+def monitoring_request_recompute(*, year: int, region_code: str, trigger: str = "data_change",
+                                  by: User | None = None) -> MonitoringRun:
+    """Ask for a background recompute of `year` in the region (a county code, usually). A person
+    asking (`by`) must be allowed to act on the region (`access.may_act_on_area`); data changes
+    and imports ask on the system's behalf.
 
     Debounced: while a queued request covers the region (the same region, a region above it or
     the whole country), that request is returned and nothing new is queued. The task starts
     `DEBOUNCE_SECONDS` later on backends that can defer, so a burst of edits shares one run.
     """
-    from dudao.people.scope import ancestor_codes
+    from dudao.access import ancestor_codes, may_act_on_area
     from dudao.regions.models import Region
 
+    if by is not None and not may_act_on_area(by, region_code):
+        raise PermissionDenied(_("只有该地区及上级督导室的工作人员可以重新计算。"))
     region_code = region_code[:6] if len(region_code) > 6 else region_code
     covering = ancestor_codes(region_code) if region_code else []
     # A request queued long ago whose task was lost (worker restarted) no longer absorbs new ones.

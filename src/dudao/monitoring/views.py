@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dudao import access
+from dudao.access import get_scope
 from dudao.core.charts import stacked_bar_chart
 from dudao.core.excel import xlsx_response
 from dudao.monitoring import selectors as sel
@@ -45,7 +47,6 @@ from dudao.monitoring.indicators import cv_display
 from dudao.monitoring.models import RunStatus, Verdict
 from dudao.monitoring.standards import DEFAULT_SCHEME, PRIMARY, SCHEMES, STAGE_LABELS, STAGES, Scheme
 from dudao.monitoring.warnings import county_warnings, mark_existing, school_warnings, warnings_to_findings
-from dudao.people.scope import get_scope
 from dudao.regions.models import Region, RegionLevel
 
 PAGE_SIZE = 30
@@ -115,7 +116,7 @@ def _common(request: HttpRequest, p: Params) -> dict:
         "stage_label": STAGE_LABELS[p.stage], "stages": [(s, STAGE_LABELS[s]) for s in STAGES],
         "schemes": list(SCHEMES.values()), "year_choices": _year_choices(p), "breadcrumbs": sel.ancestors(p.region),
         "visible_crumbs": [r for r in sel.ancestors(p.region) if sel.sees_area(request.user, r.code)],
-        "can_act": sel.can_act_on_area(request.user, p.code), "run": run,
+        "can_act": access.may_act_on_area(request.user, p.code), "run": run,
         "run_is_own": run is not None and (run.region_id == (p.region.pk if p.region else None)),
         "run_active": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
         "area_links": sel.area_links(request.user), "has_schools": bool(get_scope(request.user).school_ids),
@@ -519,7 +520,7 @@ def warnings(request: HttpRequest) -> HttpResponse:
     p = _params(request, data)
     if p.region is None or p.year is None:
         raise Http404
-    if not sel.can_act_on_area(request.user, p.code):
+    if not access.may_act_on_area(request.user, p.code):
         raise PermissionDenied(_("只有该地区及上级督导室的工作人员可以把监测预警转为整改任务。"))
     found = _warnings(request, p)
     open_items = [w for w in found if w.existing is None]
@@ -576,12 +577,12 @@ def recompute(request: HttpRequest) -> HttpResponse:
     from dudao.monitoring.services import monitoring_request_recompute
 
     p = _params(request, request.POST)
-    if not sel.can_act_on_area(request.user, p.code):
+    if not access.may_act_on_area(request.user, p.code):  # the service's own rule, asked before the year
         raise PermissionDenied(_("只有该地区及上级督导室的工作人员可以重新计算。"))
     if p.year is None:
         messages.error(request, _("请选择学年。"))
         return redirect(p.url())
-    run = monitoring_request_recompute(year=p.year, region_code=p.code, trigger="manual")
+    run = monitoring_request_recompute(year=p.year, region_code=p.code, trigger="manual", by=request.user)
     messages.info(request, _("已提交重新计算（%(year)s学年），完成后本页自动刷新。") % {"year": run.year})
     return redirect(p.url())
 

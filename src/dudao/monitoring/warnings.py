@@ -19,10 +19,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dudao import access
 from dudao.findings.models import Finding, FindingSource, FindingState
 from dudao.monitoring.indicators import cv_display
 from dudao.monitoring.models import AreaLevel, AreaResult, SchoolResult, Verdict
-from dudao.monitoring.selectors import NEAR_RATIO, can_act_on_area
+from dudao.monitoring.selectors import NEAR_RATIO
 from dudao.monitoring.standards import STAGE_LABELS, Scheme
 from dudao.regions.models import Office, Region
 
@@ -162,13 +163,11 @@ def mark_existing(warnings: list[Warning]) -> list[Warning]:
 def responsible_office(region: Region, user: User) -> Office | None:
     """The office that follows a warning up: the nearest office at or above the county that the
     user manages (a county office for its county; a city office where the county has none)."""
-    from dudao.people.scope import can_manage_office
-
     codes = [region.code[:n] for n in (6, 4, 2) if n <= len(region.code)]
     offices = sorted(Office.objects.filter(region__code__in=codes).select_related("region"),
                      key=lambda o: -len(o.region.code))
     for office in offices:
-        if can_manage_office(user, office):
+        if access.can_manage_office(user, office):
             return office
     return None
 
@@ -186,7 +185,7 @@ def warnings_to_findings(*, by: User, warnings: list[Warning], requirement: str,
         raise ValidationError(_("请至少选择一所学校或一个县（市、区）。"))
     offices: dict[int, Office] = {}
     for w in warnings:
-        if not can_act_on_area(by, w.region.code):
+        if not access.may_act_on_area(by, w.region.code):
             raise PermissionDenied(_("只有该地区及上级督导室的工作人员可以把监测预警转为整改任务。"))
         office = responsible_office(w.region, by)
         if office is None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import get_visible_or_404
 from dudao.notifications.models import Notification, NotificationQuerySet
 
 if TYPE_CHECKING:

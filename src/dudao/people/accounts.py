@@ -25,8 +25,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dudao.access import can_manage_office, can_manage_users, clear_scope_cache, visible_users
 from dudao.people.models import Role, RoleGrant, User
-from dudao.people.scope import can_manage_office, clear_scope_cache, get_scope, managed_users_q
 
 if TYPE_CHECKING:
     from dudao.schools.models import School
@@ -167,14 +167,11 @@ def school_accounts_create(*, by: User, schools: Iterable[School]) -> tuple[list
 def users_set_active(*, by: User, users: Iterable[User], active: bool) -> int:
     """Disable (or enable again) accounts the caller manages; never the caller's own."""
     users = [u for u in users if u.pk != by.pk]
-    scope = get_scope(by)
-    if not scope.write_everything:
-        if not scope.write_region_codes:
-            raise PermissionDenied
-        managed = set(User.objects.filter(managed_users_q(scope.write_region_codes), pk__in=[u.pk for u in users])
-                      .values_list("pk", flat=True))
-        if any(u.pk not in managed for u in users):
-            raise PermissionDenied
+    if not can_manage_users(by):
+        raise PermissionDenied
+    managed = set(visible_users(by).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
+    if any(u.pk not in managed for u in users):
+        raise PermissionDenied
     changed = 0
     for u in User.objects.filter(pk__in=[u.pk for u in users]).exclude(is_active=active):
         u.is_active = active

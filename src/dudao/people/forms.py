@@ -53,7 +53,7 @@ class RoleGrantForm(forms.Form):
     def __init__(self, *args, by=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.by = by
-        from dudao.people.scope import is_system_admin
+        from dudao.access import is_system_admin
 
         if by is not None and not is_system_admin(by):
             # Office staff give roles within their own subtrees only: never system admin, never

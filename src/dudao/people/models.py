@@ -24,7 +24,7 @@ class Role(models.TextChoices):
 
 # What each role is bound to. Region-bound roles see the office region's subtree; school-bound
 # roles see listed schools. The supervisor's schools come from assignments (issue [2]): until
-# then they are listed on the grant, and `people.scope.register_school_scope` lets the zones app
+# then they are listed on the grant, and `dudao.access.register_school_scope` lets the zones app
 # replace that rule without touching any view.
 REGION_ROLES = frozenset({Role.OFFICE_STAFF, Role.OFFICE_LEADER})
 SCHOOL_ROLES = frozenset({Role.SUPERVISOR, Role.SCHOOL_USER, Role.EVALUATOR})
@@ -33,10 +33,8 @@ WRITE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.OFFICE_STAFF})
 
 
 class DudaoUserManager(UserManager):
-    def visible_to(self, user: User) -> models.QuerySet[User]:
-        from dudao.people.scope import user_q
-
-        return self.filter(user_q(user))
+    """Which accounts a person sees is `dudao.access.visible_users`: this module stays below the
+    access layer and never imports it."""
 
 
 class User(AbstractUser):

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dudao.access import clear_scope_cache
 from dudao.people.models import REGION_ROLES, Role, RoleGrant, User
-from dudao.people.scope import clear_scope_cache
 
 
 @transaction.atomic

@@ -13,12 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import can_manage_users, get_visible_or_404, is_system_admin, visible_users
 from dudao.core.excel import xlsx_response
 from dudao.people import services
 from dudao.people.forms import PasswordForm, RoleGrantForm, UserCreateForm, UserEditForm
 from dudao.people.models import RoleGrant, User
-from dudao.people.scope import can_manage_users, is_system_admin
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -33,7 +32,7 @@ def _require_manager(request: HttpRequest) -> None:
 
 
 def access_user(user: User, pk: int) -> User:
-    return get_visible_or_404(User.objects.visible_to(user), pk=pk)
+    return get_visible_or_404(visible_users(user), pk=pk)
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -67,7 +66,7 @@ def me(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    users = User.objects.visible_to(request.user).prefetch_related("role_grants__office")
+    users = visible_users(request.user).prefetch_related("role_grants__office")
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(phone__contains=q))
@@ -189,8 +188,8 @@ def batch_accounts(request: HttpRequest) -> HttpResponse:
     The result page is the only place the initial passwords ever appear (page and Excel)."""
     import base64
 
+    from dudao.access import supervisor_q
     from dudao.people import accounts
-    from dudao.people.scope import supervisor_q
     from dudao.schools.models import School
     from dudao.supervisors.models import Supervisor
 
@@ -250,7 +249,7 @@ def batch_active(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
     active = request.POST.get("action") == "enable"
-    users = list(User.objects.visible_to(request.user).filter(pk__in=ids))
+    users = list(visible_users(request.user).filter(pk__in=ids))
     if len(users) != len(set(ids)):
         raise PermissionDenied
     n = accounts.users_set_active(by=request.user, users=users, active=active)

@@ -31,7 +31,7 @@ class RegionQuerySet(models.QuerySet):
         return qs if include_self else qs.exclude(code=code)
 
     def visible_to(self, user: User) -> RegionQuerySet:
-        from dudao.people.scope import region_q
+        from dudao.access import region_q
 
         return self.filter(region_q(user))
 
@@ -59,7 +59,7 @@ class Region(models.Model):
 
 class OfficeQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> OfficeQuerySet:
-        from dudao.people.scope import office_q
+        from dudao.access import office_q
 
         return self.filter(office_q(user))
 

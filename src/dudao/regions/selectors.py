@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.db.models.functions import Length
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import get_visible_or_404
 from dudao.regions.models import Office, Region
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from django.db import connection, models
 from django.utils import timezone
 
+from dudao.access import school_q
 from dudao.imports import columns as c
-from dudao.people.scope import school_q
 from dudao.regions.models import Region
 from dudao.schools.models import (
     STAGES_OF_KIND,
@@ -127,16 +127,9 @@ def _blank(field_name: str):
 
 
 def _region_write_q(user: User) -> models.Q:
-    from dudao.people.scope import get_scope
+    from dudao.access import write_region_q
 
-    scope = get_scope(user)
-    if scope.write_everything:
-        return models.Q()
-    parts = [models.Q(code__startswith=code) for code in scope.write_region_codes]
-    q = models.Q(pk__in=[])
-    for part in parts:
-        q |= part
-    return q
+    return write_region_q(user)
 
 
 def _year_field_parser(name: str):

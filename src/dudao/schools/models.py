@@ -69,8 +69,8 @@ class Locality(models.TextChoices):
 
 class SchoolQuerySet(models.QuerySet):
     def visible_to(self, user: User, *, write: bool = False) -> SchoolQuerySet:
-        """The one scope filter for schools (see people/scope.py)."""
-        from dudao.people.scope import school_q
+        """The one scope filter for schools (see access/scope.py)."""
+        from dudao.access import school_q
 
         return self.filter(school_q(user, write=write))
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, QuerySet, Sum
 
-from dudao.core.access import get_visible_or_404, require_writable
+from dudao.access import get_visible_or_404, require_writable
 from dudao.schools.models import School, SchoolKind, SchoolYearData, Stage
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class ScopeStats:
 
 def school_stats(*, user: User, region_code: str = "") -> ScopeStats:
     """Counts for the home page and region pages: by kind, ownership, locality, region, stage."""
-    from dudao.people.scope import get_scope
+    from dudao.access import get_scope
     from dudao.regions.models import Region
     from dudao.schools.models import Locality, Ownership
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from dudao.access import can_manage_office
 from dudao.imports import columns as c
-from dudao.people.scope import can_manage_office
 from dudao.regions.models import Office
 from dudao.supervisors.models import Degree, Gender, Supervisor, SupervisorKind, SupervisorLevel, Title
 from dudao.supervisors.selectors import background_labels, managed_offices

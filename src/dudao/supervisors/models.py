@@ -63,7 +63,7 @@ BACKGROUND_DICTIONARY = "supervisor_background"
 
 class SupervisorQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> SupervisorQuerySet:
-        from dudao.people.scope import supervisor_q
+        from dudao.access import supervisor_q
 
         return self.filter(supervisor_q(user))
 
@@ -170,7 +170,7 @@ class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
     def visible_to(self, user: User) -> TrainingSessionQuerySet:
         """Sessions of offices whose team the user sees (the office and those above it), plus the
         sessions a supervisor attended. Schools and evaluators see none."""
-        from dudao.people.scope import is_system_admin
+        from dudao.access import is_system_admin
         from dudao.supervisors.selectors import team_offices
 
         if is_system_admin(user):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from dudao.core.access import get_visible_or_404, require_writable
+from dudao.access import get_visible_or_404, require_writable
 from dudao.supervisors.models import (
     BACKGROUND_DICTIONARY,
     Degree,
@@ -35,7 +35,7 @@ AGE_BANDS = [(0, 35, "35岁以下"), (35, 45, "35-44岁"), (45, 55, "45-54岁"),
 
 
 def access_supervisor(user: User, pk: int, *, write: bool = False) -> Supervisor:
-    from dudao.people.scope import supervisor_q
+    from dudao.access import supervisor_q
 
     supervisor = get_visible_or_404(Supervisor.objects.visible_to(user).select_related("office__region", "user"), pk=pk)
     if write:
@@ -44,7 +44,7 @@ def access_supervisor(user: User, pk: int, *, write: bool = False) -> Supervisor
 
 
 def access_training_session(user: User, pk: int, *, write: bool = False) -> TrainingSession:
-    from dudao.people.scope import can_manage_office
+    from dudao.access import can_manage_office
 
     session = get_visible_or_404(TrainingSession.objects.visible_to(user).select_related("office__region"), pk=pk)
     if write and not can_manage_office(user, session.office):
@@ -59,7 +59,7 @@ def access_training_session(user: User, pk: int, *, write: bool = False) -> Trai
 
 def team_offices(user: User) -> list[Office]:
     """Offices whose whole team the user sees (their office's region and below), widest first."""
-    from dudao.people.scope import sees_office_details
+    from dudao.access import sees_office_details
     from dudao.regions.models import Office
 
     offices = Office.objects.visible_to(user).select_related("region")
@@ -68,7 +68,7 @@ def team_offices(user: User) -> list[Office]:
 
 def managed_offices(user: User) -> list[Office]:
     """Offices whose team the user may change (office staff of the region or above, admins)."""
-    from dudao.people.scope import can_manage_office
+    from dudao.access import can_manage_office
 
     return [o for o in team_offices(user) if can_manage_office(user, o)]
 
@@ -126,7 +126,7 @@ def supervisor_list(*, user: User, filters: SupervisorFilters | None = None) -> 
 
 def supervisor_phone_for(user: User, supervisor: Supervisor) -> str:
     """Full number for the office (and those above it) and for the supervisor themself; masked otherwise."""
-    from dudao.people.scope import sees_office_details
+    from dudao.access import sees_office_details
 
     if supervisor.user_id and supervisor.user_id == getattr(user, "pk", None):
         return supervisor.phone

@@ -1,16 +1,19 @@
-"""Writes on the supervision team. Callers have checked `can_manage_office` for the office."""
+"""Writes on the supervision team. Given a person (`by`), each write checks `access.can_manage_office`
+for the office itself; imports and the demo pass `by=None` after their own checks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao import access
 from dudao.supervisors.models import (
     Supervisor,
     SupervisorKind,
@@ -33,9 +36,16 @@ CONSECUTIVE_GAP_DAYS = 31
 TRAINING_HOURS_PER_YEAR = Decimal(40)
 
 
+def _require_manage(by: User | None, office) -> None:
+    """A person (`by`) changes an office's team only if they manage it; imports and the demo pass None."""
+    if by is not None and office is not None and not access.can_manage_office(by, office):
+        raise PermissionDenied(_("只有该督导室及上级督导室的工作人员和管理员可以管理督学队伍。"))
+
+
 @transaction.atomic
 def supervisor_create(*, by: User | None, **fields) -> Supervisor:
     """Register a supervisor and record their entry (动态管理) on the appointment date."""
+    _require_manage(by, fields.get("office"))
     if not fields.get("level") and fields.get("office"):
         fields["level"] = fields["office"].level
     supervisor = Supervisor(**fields)
@@ -52,8 +62,8 @@ def supervisor_create(*, by: User | None, **fields) -> Supervisor:
 
 def supervisor_ensure_role(*, supervisor: Supervisor) -> None:
     """A supervisor with an account holds the 责任督学 role; its scope comes from assignments."""
+    from dudao.access import clear_scope_cache
     from dudao.people.models import Role, RoleGrant
-    from dudao.people.scope import clear_scope_cache
 
     user = supervisor.user
     if user is not None and not RoleGrant.objects.filter(user_id=user.pk, role=Role.SUPERVISOR).exists():
@@ -64,6 +74,8 @@ def supervisor_ensure_role(*, supervisor: Supervisor) -> None:
 @transaction.atomic
 def supervisor_update(*, supervisor: Supervisor, by: User | None, **fields) -> Supervisor:
     """Change the record; a new photo replaces the old file once the change is committed."""
+    _require_manage(by, supervisor.office)
+    _require_manage(by, fields.get("office"))
     status = fields.pop("status", None)
     old_photo = supervisor.photo.name if fields.get("photo") else ""
     for name, value in fields.items():
@@ -80,9 +92,23 @@ def supervisor_update(*, supervisor: Supervisor, by: User | None, **fields) -> S
     return supervisor
 
 
+# What happens elsewhere when a supervisor leaves (离任/解聘). The zones app registers "end their
+# assignments" at start-up (zones/apps.py): zones depends on supervisors, never the reverse.
+OnLeave = Callable[..., object]
+_ON_LEAVE: list[OnLeave] = []
+
+
+def register_on_leave(step: OnLeave) -> None:
+    """`step(supervisor=, ends_on=, reason=, by=)` runs in the same transaction as the status change."""
+    if step not in _ON_LEAVE:
+        _ON_LEAVE.append(step)
+
+
 @transaction.atomic
 def supervisor_change_status(*, supervisor: Supervisor, status: str, effective_on: date, reason: str, by: User | None) -> SupervisorStatusEvent:
-    """Entry and exit with reasons. Leaving (离任/解聘) ends the supervisor's open assignments."""
+    """Entry and exit with reasons. Leaving (离任/解聘) runs the registered steps (the zones app ends the
+    supervisor's open assignments)."""
+    _require_manage(by, supervisor.office)
     if status not in SupervisorStatus.values:
         raise ValidationError({"status": _("未知状态。")})
     if status != SupervisorStatus.ACTIVE and not reason.strip():
@@ -94,9 +120,8 @@ def supervisor_change_status(*, supervisor: Supervisor, status: str, effective_o
     supervisor.status = status
     supervisor.save(update_fields=["status", "updated_at"])
     if status in {SupervisorStatus.RETIRED, SupervisorStatus.DISMISSED}:
-        from dudao.zones.services import assignments_end_for_supervisor
-
-        assignments_end_for_supervisor(supervisor=supervisor, ends_on=effective_on, reason=reason, by=by)
+        for on_leave in _ON_LEAVE:
+            on_leave(supervisor=supervisor, ends_on=effective_on, reason=reason, by=by)
     return event
 
 
@@ -129,6 +154,7 @@ def term_warnings(*, supervisor: Supervisor, terms: list[SupervisorTerm] | None 
 
 @transaction.atomic
 def training_session_create(*, by: User | None, **fields) -> TrainingSession:
+    _require_manage(by, fields.get("office"))
     session = TrainingSession(**fields)
     if session.hours is None or session.hours <= 0:
         raise ValidationError({"hours": _("学时必须大于 0。")})

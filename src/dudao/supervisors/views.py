@@ -19,10 +19,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import can_manage_office, get_visible_or_404
 from dudao.core.charts import bar_chart, pie_chart
 from dudao.core.excel import xlsx_response
-from dudao.people.scope import can_manage_office
 from dudao.supervisors import services
 from dudao.supervisors.forms import AttendanceForm, StatusForm, SupervisorForm, TermForm, TrainingSessionForm
 from dudao.supervisors.models import (

@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dudao.access import is_system_admin
 from dudao.core.excel import xlsx_response
-from dudao.people.scope import is_system_admin
 from dudao.system.audit import describe_all
 from dudao.system.forms import DictionaryItemForm
 from dudao.system.models import DictionaryItem

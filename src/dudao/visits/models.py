@@ -48,7 +48,7 @@ PROBLEM_CATEGORY_DICTIONARY = "problem_category"
 class VisitQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> VisitQuerySet:
         """Visits at schools in the user's scope (a school sees its own visits; an office its subtree)."""
-        from dudao.people.scope import school_q
+        from dudao.access import school_q
 
         return self.filter(school_q(user, prefix="school__"))
 

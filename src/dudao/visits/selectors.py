@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import full_visit_q, get_visible_or_404, may_read_field
 from dudao.visits.models import (
     METHOD_DICTIONARY,
     PROBLEM_CATEGORY_DICTIONARY,
@@ -60,7 +60,7 @@ def report_offices(user: User) -> list[Office]:
     """Province, city and county offices whose reports the user may read: staff and leaders of the
     office's region or above, and admins (`sees_office_details`). Supervisors and schools have none.
     The user's own office (the highest of their grants) comes first: it is the page's default."""
-    from dudao.people.scope import get_scope, sees_office_details
+    from dudao.access import get_scope, sees_office_details
 
     offices = [o for o in _report_office_qs(user).order_by("region__code") if sees_office_details(user, o)]
     own = get_scope(user).region_codes
@@ -71,12 +71,23 @@ def report_offices(user: User) -> list[Office]:
 def access_report_office(user: User, pk) -> Office:
     """An office whose reports the user reads: 404 outside the scope, 403 when visible but not the
     user's office or below (a supervisor sees their county office, not its reports)."""
-    from dudao.people.scope import sees_office_details
+    from dudao.access import sees_office_details
 
     office = get_visible_or_404(_report_office_qs(user), pk=pk)
     if not sees_office_details(user, office):
         raise PermissionDenied(_("只有督导室工作人员、领导和管理员可以查看督导室的统计。"))
     return office
+
+
+def report_office_for(user: User, pk=None) -> Office:
+    """The office whose reports a page or the API shows: the one asked for (see
+    `access_report_office`), else the user's own; 403 for those who read no office's reports."""
+    if pk not in (None, ""):
+        return access_report_office(user, pk)
+    offices = report_offices(user)
+    if not offices:
+        raise PermissionDenied(_("只有督导室工作人员、领导和管理员可以查看督导室的统计。"))
+    return offices[0]
 
 
 def visit_findings(user: User, visit: Visit) -> dict[int, Finding]:
@@ -216,8 +227,8 @@ def visit_log(*, user: User, filters: VisitLogFilters) -> QuerySet[Visit]:
         qs = qs.filter(supervisor_id=filters.supervisor_id)
     if filters.mode:
         qs = qs.filter(mode=filters.mode)
-    if filters.refused:
-        qs = qs.filter(refused=filters.refused == "1")
+    if filters.refused:  # only among the visits whose refusal flag the user reads (access.fields)
+        qs = qs.filter(full_visit_q(user), refused=filters.refused == "1")
     if filters.problems:
         # a semi-join, not a count per visit: the filter costs what the matching visits cost
         has_problems = Exists(VisitProblem.objects.filter(visit=OuterRef("pk")))
@@ -260,16 +271,22 @@ def log_regions(user: User):
 LOG_HEADERS = ["日期", "学校", "督学", "方式", "督导方法", "督导内容", "发现问题数", "是否拒绝阻挠", "定位距离（米）"]
 
 
-def visit_log_rows(visits: QuerySet[Visit]):
-    """The ledger's rows for Excel (streamed: constant memory for a province's year)."""
+def visit_log_rows(visits: QuerySet[Visit], *, user: User):
+    """The ledger's rows for Excel (streamed: constant memory for a province's year). The refusal
+    flag and the location are written only where the user reads them (`access.may_read_field`),
+    as on the page; elsewhere the cell is empty."""
     methods, topics, _categories = code_labels()
     modes = dict(VisitMode.choices)
     location = dict(LocationStatus.choices)
     for v in with_problem_counts(visits).iterator(chunk_size=2000):
+        refused = v.refused if may_read_field(user, v, "refused") else ""
+        distance: int | str = ""
+        if may_read_field(user, v, "distance_m"):
+            distance = v.distance_m if v.distance_m is not None else str(location.get(v.location_status, ""))
         yield [
             v.visit_date.isoformat(), v.school.name, v.supervisor.name, str(modes.get(v.mode, v.mode)),
-            "、".join(labels_of(v.methods, methods)), "、".join(labels_of(v.topics, topics)), v.problem_count, v.refused,
-            v.distance_m if v.distance_m is not None else str(location.get(v.location_status, "")),
+            "、".join(labels_of(v.methods, methods)), "、".join(labels_of(v.topics, topics)), v.problem_count, refused,
+            distance,
         ]
 
 
@@ -327,18 +344,6 @@ def readable_visits(user: User) -> QuerySet[Visit]:
     return Visit.objects.visible_to(user).filter(Q(status=VisitStatus.SUBMITTED) | Q(created_by_id=user.pk))
 
 
-def sees_full_visit(user: User, visit: Visit) -> bool:
-    """The office (staff and leaders of the school's region or above, admins) and the visit's own
-    supervisor read everything: location, narrative, photos, refusal. Everyone else whose scope
-    holds the school — the school itself — reads the feedback: methods, topics, opinions, problems."""
-    from dudao.people.scope import get_scope
-
-    if user.is_authenticated and visit.created_by_id == user.pk:
-        return True
-    scope = get_scope(user)
-    return scope.everything or any(visit.school.region_code.startswith(code) for code in scope.region_codes)
-
-
 def access_own_visit(user: User, client_id) -> Visit:
     """One of the user's own visits by its client id (photos, resuming a draft); 404 otherwise."""
     own = Visit.objects.visible_to(user).filter(created_by_id=user.pk).select_related("school")
@@ -352,7 +357,7 @@ def access_visit_photo(user: User, pk) -> VisitPhoto:
     from dudao.visits.models import VisitPhoto
 
     photo = get_visible_or_404(VisitPhoto.objects.filter(visit__in=readable_visits(user)).select_related("visit__school"), pk=pk)
-    if not sees_full_visit(user, photo.visit):
+    if not may_read_field(user, photo.visit, "photos"):
         raise Http404
     return photo
 

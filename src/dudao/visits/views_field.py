@@ -6,7 +6,7 @@ any request after a dropped connection. Who sees what:
 - the form and its endpoints — the supervisor who started the visit (`access_own_visit`,
   `access_own_photo`); other people's drafts answer 404, people without a supervisor record 403;
 - a visit's detail — whoever's scope holds the school once it is submitted (`access_visit`); the
-  school reads the feedback only, not location, narrative, photos or refusal (`sees_full_visit`);
+  school reads the feedback only, not location, narrative, photos or refusal (`access.readable_fields`);
 - a photo — only those who read the whole visit (`access_visit_photo`);
 - each problem's finding (整改台账: state, deadline, link) — only when the finding itself is visible
   to the reader (`selectors.visit_findings`); the school sees its own findings' states.
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import get_visible_or_404, readable_fields
 from dudao.findings.services import policy_for
 from dudao.visits.forms import error_dict, post_as_data, visit_input
 from dudao.visits.models import LocationStatus, Visit, VisitMode, VisitPhoto, VisitStatus
@@ -43,7 +43,6 @@ from dudao.visits.selectors import (
     field_home,
     labels_of,
     problem_rows,
-    sees_full_visit,
     visit_as_draft,
     visit_form_choices,
 )
@@ -331,13 +330,13 @@ def discard(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A visit for whoever sees it; the school reads the feedback (methods, topics, opinions, problems)."""
     visit = access_visit(request.user, pk)
-    full = sees_full_visit(request.user, visit)
+    reads = readable_fields(request.user, visit)  # the restricted fields this user reads (access.fields)
     methods, topics, categories = code_labels()
     return render(request, "visits/visit_detail.html", {
-        "visit": visit, "full": full, "own": visit.created_by_id == request.user.pk,
+        "visit": visit, "reads": reads, "own": visit.created_by_id == request.user.pk,
         "methods": labels_of(visit.methods, methods), "topics": labels_of(visit.topics, topics),
         "problems": problem_rows(request.user, visit, categories, timezone.localdate()),
-        "photos": list(visit.photos.all()) if full else [],
+        "photos": list(visit.photos.all()) if "photos" in reads else [],
         "record_pdf_url": _record_pdf_url(visit) if visit.status == VisitStatus.SUBMITTED else None,
     })
 

@@ -31,10 +31,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dudao.access import VISIT_FULL_FIELDS, ancestor_codes, can_manage_office, readable_fields
 from dudao.core.charts import calendar_heatmap, stacked_bar_chart
 from dudao.core.excel import xlsx_response, xlsx_sheets_response
 from dudao.core.pagination import CappedPaginator
-from dudao.people.scope import ancestor_codes, can_manage_office
 from dudao.regions.models import Office, Region
 from dudao.supervisors.models import Supervisor
 from dudao.visits.compliance import ComplianceReport
@@ -55,11 +55,11 @@ from dudao.visits.selectors import (
     log_regions,
     problem_counts,
     problem_rows,
+    report_office_for,
     report_offices,
     rule_history,
     rule_levels,
     rules_in_force,
-    sees_full_visit,
     visit_calendar,
     visit_log,
     visit_log_rows,
@@ -87,14 +87,8 @@ class OfficeChoice:
 
 def _office_choice(request: HttpRequest) -> OfficeChoice:
     """The office (?office=, else the user's first), the period kind and a day of the period."""
+    office = report_office_for(request.user, (request.GET.get("office") or "").strip())
     offices = report_offices(request.user)
-    wanted = (request.GET.get("office") or "").strip()
-    if wanted:
-        office = access_report_office(request.user, wanted)
-    elif offices:
-        office = offices[0]
-    else:
-        raise PermissionDenied(_("只有督导室工作人员、领导和管理员可以查看督导室的统计。"))
     kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "month"
     try:
         day = parse_date((request.GET.get("day") or "").strip()) or timezone.localdate()
@@ -272,7 +266,9 @@ def log(request: HttpRequest) -> HttpResponse:
         zones = zones.filter(office__region__code__startswith=filters.region[:6])
     context = {
         "page": page, "filters": filters, "query": filters.as_query(),
-        "rows": [(v, labels_of(v.methods, methods), labels_of(v.topics, topics)) for v in page.object_list],
+        # the refusal flag and the location only where the user reads them (access.fields), as in the export
+        "rows": [(v, labels_of(v.methods, methods), labels_of(v.topics, topics), readable_fields(request.user, v))
+                 for v in page.object_list],
         "modes": VisitMode.choices, "zones": zones[:300],
         "regions": log_regions(request.user),
         "is_supervisor": is_supervisor,
@@ -286,7 +282,7 @@ def log(request: HttpRequest) -> HttpResponse:
 def log_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger, exactly as listed, as Excel (same selector, same scope)."""
     filters, _is_supervisor = _log_filters(request)
-    return xlsx_response("督导记录台账", "督导记录台账", LOG_HEADERS, visit_log_rows(visit_log(user=request.user, filters=filters)))
+    return xlsx_response("督导记录台账", "督导记录台账", LOG_HEADERS, visit_log_rows(visit_log(user=request.user, filters=filters), user=request.user))
 
 
 # --- the record sheet --------------------------------------------------------------------------------
@@ -300,8 +296,9 @@ def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
     visit = access_visit(request.user, pk)
     # The school reads the feedback part (methods, topics, opinions, problems); what was observed,
-    # the location and a refusal are for the office and the supervisor (selectors.sees_full_visit).
-    full = sees_full_visit(request.user, visit)
+    # the location and a refusal are for the office and the supervisor (access.fields): the sheet
+    # prints them only when the reader reads every restricted field.
+    full = readable_fields(request.user, visit) >= VISIT_FULL_FIELDS
     methods, topics, categories = code_labels()
     # Each problem's finding (整改台账) as of printing, when the reader may see it.
     problems = problem_rows(request.user, visit, categories, timezone.localdate())

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao import access
 from dudao.schools.models import School
 from dudao.visits.models import VisitPlan
 from dudao.visits.periods import period_of
@@ -40,10 +41,16 @@ def my_plan(request: HttpRequest) -> HttpResponse:
         schools = {s.pk: s for s in visitable_schools(supervisor, period_of("month", month).start)
                    | visitable_schools(supervisor, period_of("month", month).end)}
         items = []
-        for school_id, day, reason in zip(request.POST.getlist("school"), request.POST.getlist("planned_on"),
-                                          request.POST.getlist("reason"), strict=False):
+        # A school outside the user's scope is refused by its line number: its name is never looked
+        # up, so the message cannot disclose it (plan_save names only visible schools).
+        visible = School.objects.visible_to(request.user)
+        for n, (school_id, day, reason) in enumerate(zip(request.POST.getlist("school"), request.POST.getlist("planned_on"),
+                                                         request.POST.getlist("reason"), strict=False), start=1):
             try:
-                school = schools.get(int(school_id)) or School.objects.get(pk=int(school_id))
+                school = schools.get(int(school_id)) or visible.filter(pk=int(school_id)).first()
+                if school is None:
+                    messages.error(request, _("计划第 %(n)s 项的学校不是您的挂牌学校。") % {"n": n})
+                    return redirect(f"{request.path}?month={month:%Y-%m}")
                 items.append((school, date.fromisoformat(day), reason))
             except (ValueError, School.DoesNotExist):
                 messages.error(request, _("计划中有无效的学校或日期，请检查。"))
@@ -69,10 +76,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
 @login_required
 def office_plans(request: HttpRequest) -> HttpResponse:
     """Every plan of the month in the user's scope (supervisors see only their own)."""
-    from dudao.people.scope import get_scope
-
-    scope = get_scope(request.user)
-    if not (scope.everything or scope.region_codes):
+    if not access.is_office_user(request.user):
         raise PermissionDenied
     month = _month(request)
     plans = (VisitPlan.objects.visible_to(request.user).filter(month=month)

@@ -20,9 +20,16 @@ class ZonesConfig(AppConfig):
 
     def ready(self) -> None:
         # The supervisor's scope becomes their currently assigned schools plus their zones'
-        # schools (read-only): one registration, no view changes (people/scope.py).
+        # schools (read-only), acting only on the assigned ones: one registration, no view changes (access/scope.py).
+        from dudao.access import register_school_scope
         from dudao.people.models import Role
-        from dudao.people.scope import register_school_scope
-        from dudao.zones.selectors import supervisor_scope_school_ids
+        from dudao.zones.selectors import supervisor_acting_school_ids, supervisor_zone_school_ids
 
-        register_school_scope(Role.SUPERVISOR, supervisor_scope_school_ids)
+        register_school_scope(Role.SUPERVISOR, supervisor_zone_school_ids, acting=supervisor_acting_school_ids)
+
+        # A supervisor who leaves no longer answers for any school: the supervisors app calls this
+        # step without importing zones (dependencies point one way).
+        from dudao.supervisors.services import register_on_leave
+        from dudao.zones.services import assignments_end_for_supervisor
+
+        register_on_leave(assignments_end_for_supervisor)

@@ -304,7 +304,7 @@ class ZoneSupervisorImporter(_MembershipImporter):
                 zone.members.add(supervisor)
                 added += 1
             if supervisor.user_id:
-                from dudao.people.scope import clear_scope_cache
+                from dudao.access import clear_scope_cache
 
                 clear_scope_cache(supervisor.user)
         return added, changed

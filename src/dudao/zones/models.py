@@ -28,7 +28,7 @@ class ZoneLevel(models.TextChoices):
 
 class ZoneQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ZoneQuerySet:
-        from dudao.people.scope import zone_q
+        from dudao.access import zone_q
 
         return self.filter(zone_q(user))
 
@@ -80,7 +80,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(starts_on__lte=day).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=day))
 
     def visible_to(self, user: User) -> AssignmentQuerySet:
-        from dudao.people.scope import school_q
+        from dudao.access import school_q
 
         return self.filter(school_q(user, prefix="school__"))
 
@@ -123,7 +123,7 @@ class PlaqueBatchStatus(models.TextChoices):
 
 class PlaqueBatchQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> PlaqueBatchQuerySet:
-        from dudao.people.scope import is_system_admin
+        from dudao.access import is_system_admin
 
         if is_system_admin(user):
             return self

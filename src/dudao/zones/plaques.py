@@ -35,8 +35,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dudao.access import is_system_admin, sees_office_details
 from dudao.people.models import Role, RoleGrant
-from dudao.people.scope import is_system_admin, sees_office_details
 from dudao.regions.models import Office
 from dudao.schools.models import School
 from dudao.schools.selectors import access_school
@@ -282,7 +282,7 @@ def zone_plaque_schools(user: User, pk: int) -> tuple[str, QuerySet[School]]:
 def office_plaque_schools(user: User, pk: int) -> tuple[str, QuerySet[School]]:
     """Every school an office's zones cover (coverage.schools_for_office), for the office and those
     above it (staff, leaders, admins)."""
-    from dudao.core.access import get_visible_or_404
+    from dudao.access import get_visible_or_404
     from dudao.zones.coverage import schools_for_office
 
     office = get_visible_or_404(Office.objects.visible_to(user).select_related("region"), pk=pk)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from dudao.core.access import get_visible_or_404
+from dudao.access import get_visible_or_404
 from dudao.zones.models import Assignment, PlaqueBatch, Zone, ZoneSchool
 
 if TYPE_CHECKING:
@@ -18,16 +18,19 @@ if TYPE_CHECKING:
     from dudao.supervisors.models import Supervisor
 
 
-def supervisor_scope_school_ids(user: User, grants: list[RoleGrant]) -> Iterable[int]:
-    """The supervisor role's scope: schools listed on the grant, schools currently assigned to the
-    user's supervisor record, and (read-only) the schools of the zones they head or belong to."""
+def supervisor_zone_school_ids(user: User, grants: list[RoleGrant]) -> Iterable[int]:
+    """What a supervisor reads beyond the schools they act on: the schools of the zones they head
+    or belong to (read-only). The scope adds `supervisor_acting_school_ids`."""
+    return ZoneSchool.objects.filter(Q(zone__head__user=user) | Q(zone__members__user=user)).values_list("school_id", flat=True)
+
+
+def supervisor_acting_school_ids(user: User, grants: list[RoleGrant]) -> Iterable[int]:
+    """The schools a supervisor acts on (records a finding, registers a complaint): those listed on
+    the grant and those currently assigned to them — not their zone colleagues' schools."""
     from dudao.people.models import RoleGrant as Grant
 
     ids = set(Grant.schools.through.objects.filter(rolegrant__in=grants).values_list("school_id", flat=True))
     ids.update(Assignment.objects.current().filter(supervisor__user=user).values_list("school_id", flat=True))
-    ids.update(
-        ZoneSchool.objects.filter(Q(zone__head__user=user) | Q(zone__members__user=user)).values_list("school_id", flat=True)
-    )
     return ids
 
 
@@ -63,6 +66,21 @@ def zone_offices(user: User) -> QuerySet:
 
 def access_office(user: User, pk) -> Office:
     return get_visible_or_404(zone_offices(user), pk=pk)
+
+
+def access_managed_school(user: User, pk) -> tuple[School, Office]:
+    """A school whose responsible supervisors the user sets (挂牌): 404 outside the scope, 403 unless
+    the user manages the office whose zones cover it (`access.can_manage_office`)."""
+    from django.core.exceptions import PermissionDenied
+
+    from dudao.access import can_manage_office
+    from dudao.schools.selectors import access_school
+
+    school = access_school(user, pk)
+    offices = covering_offices(school)
+    if not offices or not can_manage_office(user, offices[0]):
+        raise PermissionDenied
+    return school, offices[0]
 
 
 def covering_offices(school: School) -> list[Office]:

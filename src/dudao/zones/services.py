@@ -1,4 +1,6 @@
-"""Writes on zones and assignments. Callers have checked `can_manage_office` for the zone's office."""
+"""Writes on zones and assignments. Zone writes assume the caller checked `access.can_manage_office`
+for the zone's office (they take no user); assignment writes given a person (`by`) check it
+themselves, for the supervisor's office."""
 
 from __future__ import annotations
 
@@ -6,11 +8,12 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dudao import access
 from dudao.regions.models import Office, RegionLevel
 from dudao.zones.coverage import zone_level_of
 from dudao.zones.models import Assignment, Zone, ZoneLevel, ZoneSchool
@@ -100,6 +103,8 @@ def assignment_create(*, supervisor: Supervisor, school: School, starts_on: date
     from dudao.supervisors.models import SupervisorStatus
     from dudao.supervisors.services import supervisor_ensure_role
 
+    if by is not None and not access.can_manage_office(by, supervisor.office):
+        raise PermissionDenied(_("只有督导室工作人员和管理员可以挂牌责任督学。"))
     starts_on = starts_on or timezone.localdate()
     if supervisor.status != SupervisorStatus.ACTIVE:
         raise ValidationError({"supervisor": _("%(name)s 当前不在岗，不能挂牌。") % {"name": supervisor.name}})
@@ -115,6 +120,8 @@ def assignment_create(*, supervisor: Supervisor, school: School, starts_on: date
 
 @transaction.atomic
 def assignment_end(*, assignment: Assignment, ends_on: date | None = None, reason: str = "", by: User | None = None) -> Assignment:
+    if by is not None and not access.can_manage_office(by, assignment.supervisor.office):
+        raise PermissionDenied(_("只有督导室工作人员和管理员可以结束挂牌。"))
     ends_on = ends_on or timezone.localdate()
     if ends_on < assignment.starts_on:
         raise ValidationError({"ends_on": _("结束日期不能早于开始日期（%(day)s）。") % {"day": assignment.starts_on}})
@@ -149,7 +156,7 @@ def assignments_end_for_supervisor(*, supervisor: Supervisor, ends_on: date, rea
 
 
 def _refresh_scope(supervisor: Supervisor) -> None:
-    from dudao.people.scope import clear_scope_cache
+    from dudao.access import clear_scope_cache
 
     if supervisor.user is not None:
         clear_scope_cache(supervisor.user)

@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dudao.core.access import get_visible_or_404
-from dudao.people.scope import can_manage_office, sees_office_details
+from dudao.access import can_manage_office, get_visible_or_404, sees_office_details
 from dudao.regions.models import Office
 from dudao.schools.models import School
 from dudao.schools.selectors import access_school
@@ -22,6 +21,7 @@ from dudao.zones.coverage import coverage_report, schools_for_office, zone_level
 from dudao.zones.forms import AddSchoolsForm, AssignForm, EndAssignmentForm, JoinZoneForm, ZoneForm
 from dudao.zones.models import Assignment, Zone, ZoneLevel, ZoneSchool
 from dudao.zones.selectors import (
+    access_managed_school,
     access_office,
     access_zone,
     assignments_of_school,
@@ -195,11 +195,7 @@ def school_supervision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _managed_school(request: HttpRequest, pk: int) -> tuple[School, Office]:
-    school = access_school(request.user, pk)
-    offices = covering_offices(school)
-    if not offices or not can_manage_office(request.user, offices[0]):
-        raise PermissionDenied
-    return school, offices[0]
+    return access_managed_school(request.user, pk)
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""The one scope mechanism: what a person may see and change.
+"""The one scope mechanism: what a person may see and change (read through `dudao.access`).
 
 Every query that shows data to a person is filtered through `School.objects.visible_to(user)`,
 `Region.objects.visible_to(user)` and friends, which are built from the Q objects below. No view
@@ -28,10 +28,19 @@ if TYPE_CHECKING:
 # rule (currently assigned schools) from the zones app; nothing else has to change.
 SchoolScopeRule = Callable[["User", list[RoleGrant]], Iterable[int]]
 _SCHOOL_RULES: dict[str, SchoolScopeRule] = {}
+# role -> the schools that role *acts* on (records, registers), a subset of what it reads: a
+# supervisor reads their zone colleagues' schools but acts only on those assigned to them.
+_ACTING_RULES: dict[str, SchoolScopeRule] = {}
 
 
-def register_school_scope(role: str, rule: SchoolScopeRule) -> None:
+def register_school_scope(role: str, rule: SchoolScopeRule, *, acting: SchoolScopeRule | None = None) -> None:
+    """`rule` gives the schools the role reads; `acting`, if given, the schools it acts on (and
+    therefore reads too). Registering replaces both rules of the role."""
     _SCHOOL_RULES[role] = rule
+    if acting is None:
+        _ACTING_RULES.pop(role, None)
+    else:
+        _ACTING_RULES[role] = acting
 
 
 def _listed_schools(user: User, grants: list[RoleGrant]) -> Iterable[int]:
@@ -49,6 +58,7 @@ class Scope:
     region_codes: tuple[str, ...] = ()
     write_region_codes: tuple[str, ...] = ()
     school_ids: frozenset[int] = field(default_factory=frozenset)
+    acting_school_ids: frozenset[int] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -100,14 +110,20 @@ def _compute_scope(user: User) -> Scope:
     school_ids: set[int] = set()
     by_role: dict[str, list[RoleGrant]] = {}
     for grant in grants:
-        if grant.role in _SCHOOL_RULES:
+        if grant.role in _SCHOOL_RULES or grant.role in _ACTING_RULES:
             by_role.setdefault(grant.role, []).append(grant)
+    acting_ids: set[int] = set()
     for role, role_grants in by_role.items():
-        school_ids.update(_SCHOOL_RULES[role](user, role_grants))
+        if role in _SCHOOL_RULES:
+            school_ids.update(_SCHOOL_RULES[role](user, role_grants))
+        if role in _ACTING_RULES:
+            acting_ids.update(_ACTING_RULES[role](user, role_grants))
+    school_ids |= acting_ids  # a role reads what it acts on
     return Scope(
         region_codes=_collapse(region_codes),
         write_region_codes=_collapse(write_codes),
         school_ids=frozenset(school_ids),
+        acting_school_ids=frozenset(acting_ids),
         roles=roles,
     )
 
@@ -132,10 +148,12 @@ def _school_region_codes(scope: Scope) -> set[str]:
     """Region codes of the user's listed schools and all their ancestors."""
     if not scope.school_ids:
         return set()
-    from dudao.schools.models import School
+    from dudao.regions.models import Region
 
+    # Through the reverse relation (School.region, related_name "schools"): the access layer sits
+    # below the schools app and never imports it.
     codes: set[str] = set()
-    for code in School.objects.filter(pk__in=scope.school_ids).values_list("region_code", flat=True):
+    for code in Region.objects.filter(schools__pk__in=scope.school_ids).values_list("code", flat=True).distinct():
         codes.update(ancestor_codes(code))
     return codes
 
@@ -154,6 +172,16 @@ def region_q(user: User, *, prefix: str = "") -> Q:
     school_codes = _school_region_codes(scope)
     if school_codes:
         parts.append(Q(**{f"{prefix}code__in": sorted(school_codes)}))
+    return reduce(or_, parts) if parts else _nothing(prefix)
+
+
+def write_region_q(user: User, *, prefix: str = "") -> Q:
+    """Q over Region (or a model reaching Region through `prefix`, e.g. "region__"): the subtrees
+    the user may change (office staff, admins); nothing for everyone else."""
+    scope = get_scope(user)
+    if scope.write_everything:
+        return Q()
+    parts = [Q(**{f"{prefix}code__startswith": code}) for code in scope.write_region_codes]
     return reduce(or_, parts) if parts else _nothing(prefix)
 
 
@@ -186,39 +214,24 @@ def managed_users_q(codes: tuple[str, ...]) -> Q:
     office, or lists a school outside; a supervisor record of an office outside also makes the
     account outside. An account with no role belongs to nobody but the admin.
     """
-    from dudao.schools.models import School
-    from dudao.supervisors.models import Supervisor
-
+    # Schools and supervisor records are reached through relations (the grant's listed schools,
+    # the account's `supervisor` record), never imported: the access layer sits below those apps.
     office_inside = _under("office__region__code", codes)
-    schools_outside = School.objects.exclude(_under("region_code", codes)).values("pk")
+    grants_listing_outside = RoleGrant.schools.through.objects.exclude(_under("school__region_code", codes)).values("rolegrant_id")
     outside = (
         Q(role=Role.SYSTEM_ADMIN)
         | (Q(office__isnull=False) & ~office_inside)
         | (Q(office__isnull=True) & Q(role__in=REGION_ROLES))
-        | Q(schools__in=schools_outside)
+        | Q(pk__in=grants_listing_outside)
     )
     inside = RoleGrant.objects.exclude(role=Role.SYSTEM_ADMIN).filter(office_inside | _under("schools__region_code", codes))
-    records_outside = Supervisor.objects.filter(user__isnull=False).exclude(_under("office__region__code", codes))
+    record_outside = Q(supervisor__isnull=False) & ~_under("supervisor__office__region__code", codes)
     return (
         Q(pk__in=inside.values("user_id"))
         & ~Q(pk__in=RoleGrant.objects.filter(outside).values("user_id"))
-        & ~Q(pk__in=records_outside.values("user_id"))
+        & ~record_outside
         & Q(is_superuser=False)
     )
-
-
-def can_manage_users(user: User) -> bool:
-    """The account pages: system admins and office staff (leaders, supervisors and schools do not)."""
-    return can_write_anything(user)
-
-
-def is_system_admin(user: User) -> bool:
-    return get_scope(user).everything
-
-
-def can_write_anything(user: User) -> bool:
-    scope = get_scope(user)
-    return scope.write_everything or bool(scope.write_region_codes)
 
 
 def _office_region_q(user: User, path: str, *, write: bool) -> Q | None:
@@ -251,13 +264,8 @@ def zone_q(user: User, *, write: bool = False) -> Q:
     return office_part
 
 
-def can_manage_office(user: User, office) -> bool:
-    """Office staff (not leaders) of the office's region or above, and admins, manage its team and zones."""
-    scope = get_scope(user)
-    return scope.write_everything or any(office.region.code.startswith(c) for c in scope.write_region_codes)
+def visible_users(user: User):
+    """The accounts the user may see (and, for office staff, manage): see `user_q`."""
+    from django.contrib.auth import get_user_model
 
-
-def sees_office_details(user: User, office) -> bool:
-    """Full phone numbers and the like: the office (staff and leaders) and those above it."""
-    scope = get_scope(user)
-    return scope.everything or any(office.region.code.startswith(c) for c in scope.region_codes)
+    return get_user_model().objects.filter(user_q(user))

@@ -1,0 +1,149 @@
+"""Who may act: one predicate per action, consulted by the service that performs it.
+
+Pages, the API and background tasks call the same service, and the service asks the rule here;
+a page or an endpoint may ask the same rule beforehand to hide a button or refuse early, never a
+copy of it. Each rule takes the acting user first and the object acted on, answers a bool, and
+reads only the user's `Scope` (computed once per request) and the object's own fields and
+relations: this module imports no domain app, so every app may depend on it.
+
+Words: "manage an office" = office staff (not leaders) of the office's region or above, and admins;
+"office details" = the office's staff *and* leaders, those above, admins (they read, not act);
+"acting schools" = the schools a supervisor is responsible for today (not the zone colleagues'
+schools they read).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dudao.access.scope import get_scope
+
+if TYPE_CHECKING:
+    from dudao.people.models import User
+
+
+def _authenticated(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _covers(codes, code: str) -> bool:
+    return any(code.startswith(c) for c in codes)
+
+
+# --- generic: roles and offices ------------------------------------------------------------------------
+def is_system_admin(user: User) -> bool:
+    return get_scope(user).everything
+
+
+def can_write_anything(user: User) -> bool:
+    """Base data, imports, the attention page: admins and office staff of some region."""
+    scope = get_scope(user)
+    return scope.write_everything or bool(scope.write_region_codes)
+
+
+def can_manage_users(user: User) -> bool:
+    """The account pages: system admins and office staff (leaders, supervisors and schools do not)."""
+    return can_write_anything(user)
+
+
+def is_office_user(user: User) -> bool:
+    """Staff and leaders of an office, and admins: those who read an office's reports and statistics."""
+    scope = get_scope(user)
+    return scope.everything or bool(scope.region_codes)
+
+
+def can_manage_office(user: User, office) -> bool:
+    """Office staff (not leaders) of the office's region or above, and admins, manage its team, zones
+    and settings."""
+    scope = get_scope(user)
+    return scope.write_everything or _covers(scope.write_region_codes, office.region.code)
+
+
+def sees_office_details(user: User, office) -> bool:
+    """Full phone numbers, settings pages and the like: the office (staff and leaders) and those above it."""
+    scope = get_scope(user)
+    return scope.everything or _covers(scope.region_codes, office.region.code)
+
+
+def may_act_on_area(user: User, code: str) -> bool:
+    """Turning a region's monitoring warning into a finding, recomputing it: staff of the region or above."""
+    scope = get_scope(user)
+    return scope.write_everything or _covers(scope.write_region_codes, code)
+
+
+def may_act_on_school(user: User, school) -> bool:
+    """Recording something about a school (a complaint received by phone, a finding): office staff
+    whose region holds the school, admins, and the school's current responsible supervisor — not a
+    zone colleague who only reads it."""
+    scope = get_scope(user)
+    if scope.write_everything or _covers(scope.write_region_codes, school.region_code):
+        return True
+    return school.pk in scope.acting_school_ids
+
+
+def acting_school_q(user: User, *, prefix: str = ""):
+    """`may_act_on_school` as a filter, for the school choices of a form."""
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models import Q
+
+    scope = get_scope(user)
+    if scope.write_everything:
+        return Q()
+    parts = [Q(**{f"{prefix}region_code__startswith": c}) for c in scope.write_region_codes]
+    parts.append(Q(**{f"{prefix}pk__in": sorted(scope.acting_school_ids)}))
+    return reduce(or_, parts)
+
+
+def _active_supervisor_above(user: User, office) -> bool:
+    """The user's supervisor record is active and belongs to the office or an office above it."""
+    record = getattr(user, "supervisor", None) if _authenticated(user) else None
+    return record is not None and record.status == "active" and office.region.code.startswith(record.office.region.code)
+
+
+# --- findings ------------------------------------------------------------------------------------------
+def may_create_finding(user: User, office, school) -> bool:
+    """Registering a finding on behalf of `office`: those who manage the office, or an active
+    supervisor of the office (or above) for a school they are responsible for."""
+    if can_manage_office(user, office):
+        return True
+    if school is None:
+        return False
+    return _active_supervisor_above(user, office) and school.pk in get_scope(user).acting_school_ids
+
+
+# --- complaints ----------------------------------------------------------------------------------------
+def may_handle_complaint(user: User, complaint) -> bool:
+    """Triage, close, note: the assigned supervisor, the office's staff (or an office above), admins."""
+    if not _authenticated(user):
+        return False
+    if get_scope(user).write_everything:
+        return True
+    if complaint.supervisor_id and complaint.supervisor.user_id == user.pk:
+        return True
+    return complaint.office is not None and can_manage_office(user, complaint.office)
+
+
+def may_reassign_complaint(user: User, complaint) -> bool:
+    """Handing a complaint to another supervisor: the office's staff (or above) and admins."""
+    if get_scope(user).write_everything:
+        return True
+    return complaint.office is not None and can_manage_office(user, complaint.office)
+
+
+def may_register_complaint(user: User, school) -> bool:
+    """Recording a complaint received by phone, visit or letter: see `may_act_on_school`."""
+    return _authenticated(user) and may_act_on_school(user, school)
+
+
+def sees_complaint_contact(user: User, complaint) -> bool:
+    """The complainant's phone and name, and the internal record (verification, notes, events):
+    the office (staff and leaders, and offices above), the assigned supervisor and admins."""
+    if not _authenticated(user):
+        return False
+    if get_scope(user).everything:
+        return True
+    if complaint.supervisor_id and complaint.supervisor.user_id == user.pk:
+        return True
+    return complaint.office is not None and sees_office_details(user, complaint.office)
