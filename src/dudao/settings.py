@@ -145,6 +145,10 @@ else:
 # Compliance figures are kept this many seconds (visits/compliance_cache.py; the pages say so);
 # under pytest 0, so a test sees its own writes (tests/visits/test_compliance_fast.py turns it on).
 COMPLIANCE_CACHE_SECONDS = int(os.environ.get("DUDAO_COMPLIANCE_CACHE_SECONDS", "0" if "pytest" in sys.modules else "300"))
+# The findings ledger's counts and statistics of a scope with many findings (a province's 60,000) are
+# kept this many seconds (findings/selectors.py `kept_figures`; the pages say so); 0 under pytest.
+FINDINGS_FIGURES_CACHE_SECONDS = int(os.environ.get("DUDAO_FINDINGS_FIGURES_CACHE_SECONDS",
+                                                    "0" if "pytest" in sys.modules else "120"))
 
 # --- background tasks -------------------------------------------------------------------------
 TASKS = {

@@ -8,7 +8,10 @@ from dudao.core import views as core_views
 
 urlpatterns = [
     path("", include(([path("", core_views.home, name="home"),
-                       path("jobs/attention/", core_views.jobs_attention, name="jobs_attention")], "core"))),
+                       path("jobs/attention/", core_views.jobs_attention, name="jobs_attention"),
+                       path("exports/<int:pk>/", core_views.export_job, name="export_job"),
+                       path("exports/<int:pk>/download/", core_views.export_download, name="export_download")],
+                      "core"))),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -43,7 +43,7 @@ def test_only_old_unreferenced_files_in_our_upload_folders_go(media, db):
     orphan = _file(media, "supervisors/photos/replaced.jpg", age_days=3)  # a photo since replaced
     fresh = _file(media, "visits/photos/2026/12/uploading.jpg", age_days=0.1)  # an upload in progress
     rolled_back = _file(media, "findings/evidence/2026/11/refused.pdf", age_days=2)
-    elsewhere = _file(media, "exports/keep-me.xlsx", age_days=30)  # not one of our upload folders
+    elsewhere = _file(media, "backups/keep-me.xlsx", age_days=30)  # not one of our upload folders (exports/ is: core/exports.py)
 
     result = media_cleanup()
 

@@ -5,7 +5,8 @@ counted by hand, for the office, the leader, the school and the evaluator; super
 Scope walk: "core:home" and "schools:overview" are walked as every persona here
 (`test_every_persona_gets_a_workbench_within_scope`), see tests/scope/coverage_core.py.
 "core:jobs_attention" (后台任务需处理, the "jobs" tile's page) is walked as every persona in
-tests/core/test_jobs_attention.py.
+tests/core/test_jobs_attention.py; "core:export_job" and "core:export_download" (a large export's page
+and file: their owner only) in tests/findings/test_export_jobs.py.
 """
 
 from __future__ import annotations

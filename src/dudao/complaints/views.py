@@ -60,6 +60,7 @@ from dudao.complaints.selectors import (
 )
 from dudao.core.charts import bar_chart, pie_chart, stacked_bar_chart
 from dudao.core.excel import xlsx_response
+from dudao.core.exports import Workbook, capped_count, export_response
 
 PAGE_SIZE = 30
 RECORD_TITLE = "受理、核实投诉记录表"
@@ -106,8 +107,15 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
 def complaint_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as Excel, with the same scope and the same phone masking as the page."""
     filters = ComplaintFilters.from_params(request.GET)
-    rows = complaint_export_rows(user=request.user, complaints=complaint_list(user=request.user, filters=filters))
-    return xlsx_response("群众反映台账", "群众反映", EXPORT_HEADERS, rows)
+    return export_response(request, "dudao.complaints.views.complaint_workbook",
+                           rows=capped_count(complaint_list(user=request.user, filters=filters)), title=_("群众反映台账"))
+
+
+def complaint_workbook(user, params) -> Workbook:
+    """The builder of the list's Excel file (core/exports.py): at once when small, else in the background."""
+    complaints = complaint_list(user=user, filters=ComplaintFilters.from_params(params))
+    return Workbook("群众反映台账", [("群众反映", EXPORT_HEADERS, complaint_export_rows(user=user, complaints=complaints))],
+                    total=complaints.count)
 
 
 # --- one complaint -----------------------------------------------------------------------------------------

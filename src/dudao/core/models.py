@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,3 +39,49 @@ class ScheduledRun(BaseModel):
         if self.finished_at:
             return "failed" if self.error else "done"
         return "running" if self.started_at else "queued"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("生成中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ExportJob(BaseModel):
+    """An Excel file too large to write while the user waits (core/exports.py): written by a worker,
+    with progress, then downloaded by the one who asked for it (it holds their scope's rows)."""
+
+    kind = models.CharField(_("导出类型"), max_length=100)  # the dotted path of the workbook builder
+    title = models.CharField(_("名称"), max_length=200)
+    params = models.JSONField(_("筛选条件"), default=dict, blank=True)  # the page's query string, name → values
+    status = models.CharField(_("状态"), max_length=12, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已写入行数"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("文件名"), max_length=255, blank=True)
+    message = models.CharField(_("结果说明"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ExportStatus.SUCCEEDED, ExportStatus.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.SUCCEEDED:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(100 * self.processed_rows / self.total_rows))

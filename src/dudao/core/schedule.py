@@ -280,3 +280,15 @@ def start_scheduler_thread() -> threading.Thread:
 # The core app's own daily job (the other apps declare theirs in their `schedule.py`): files no row
 # refers to any more, removed at night (core/media.py).
 daily("core.media_cleanup", "dudao.core.media.media_cleanup", at="03:30")
+# Large Excel exports (core/exports.py): a job whose worker died is queued again by the sweep; old
+# files are deleted at night.
+daily("core.exports_expire", "dudao.core.exports.export_jobs_expire", at="03:40")
+
+
+def _watch_exports() -> None:
+    from dudao.core.jobs import watch
+
+    watch("core.ExportJob", "dudao.core.exports.export_job_check_stalled", pending="pending", running=["running"])
+
+
+_watch_exports()

@@ -142,25 +142,36 @@ def _compliance_url(office: Office, day: date, **extra) -> str:
 
 def _finding_tiles(user: User, today: date) -> list[Tile]:
     from dudao.findings.models import FindingState
-    from dudao.findings.selectors import FindingFilters, finding_list, overdue_q
 
-    qs = finding_list(user=user, filters=FindingFilters(), today=today).order_by()
-    c = qs.aggregate(
-        open=Count("id", filter=Q(state=FindingState.OPEN)),
-        overdue=Count("id", filter=overdue_q(today)),
-        reported=Count("id", filter=Q(state=FindingState.REPORTED)),
-        disputed=Count("id", filter=Q(state=FindingState.DISPUTED)),
-    )
+    c, counted_at = _ledger_counts(user, today)
+    note = _kept_note(counted_at)
     ledger = "findings:ledger"
     return [
-        Tile("to_issue", _("待下发整改通知"), c["open"], _url(ledger, {"state": FindingState.OPEN}),
-             _("已登记、尚未下发整改通知的问题")),
-        Tile("overdue", _("逾期未整改"), c["overdue"], _url(ledger, {"due": "overdue"}), _("已过整改期限仍未销号"), urgent=True),
-        Tile("to_verify", _("待核查销号"), c["reported"], _url(ledger, {"state": FindingState.REPORTED}),
-             _("学校已报送整改情况，等待核查")),
-        Tile("disputes", _("申辩待答复"), c["disputed"], _url(ledger, {"state": FindingState.DISPUTED}),
-             _("被督导单位提出申辩，等待答复"), urgent=True),
+        Tile("to_issue", _("待下发整改通知"), c.open, _url(ledger, {"state": FindingState.OPEN}),
+             _("已登记、尚未下发整改通知的问题") + note),
+        Tile("overdue", _("逾期未整改"), c.overdue, _url(ledger, {"due": "overdue"}), _("已过整改期限仍未销号") + note, urgent=True),
+        Tile("to_verify", _("待核查销号"), c.reported, _url(ledger, {"state": FindingState.REPORTED}),
+             _("学校已报送整改情况，等待核查") + note),
+        Tile("disputes", _("申辩待答复"), c.disputed, _url(ledger, {"state": FindingState.DISPUTED}),
+             _("被督导单位提出申辩，等待答复") + note, urgent=True),
     ]
+
+
+def _ledger_counts(user: User, today: date):
+    """The counts of the user's whole ledger, as its page shows them: a province's are kept a couple of
+    minutes and shared with the ledger page (findings/selectors.py `kept_figures`)."""
+    from dudao.findings.selectors import FindingFilters, finding_list, kept_figures, ledger_counts
+
+    filters = FindingFilters()
+    qs = finding_list(user=user, filters=filters, today=today)
+    return kept_figures(user=user, filters=filters, today=today, what="counts", compute=lambda: ledger_counts(qs, today=today))
+
+
+def _kept_note(counted_at) -> str:
+    """Says when kept findings figures were computed (None: live)."""
+    if counted_at is None:
+        return ""
+    return _("（%(time)s 统计）") % {"time": timezone.localtime(counted_at).strftime("%H:%M")}
 
 
 def _complaint_tile(user: User) -> Tile:
@@ -233,10 +244,10 @@ def _findings_figures(user: User, today: date) -> list[Figure]:
     from django.db.models.functions import TruncMonth
 
     from dudao.findings.models import FindingState
-    from dudao.findings.selectors import FindingFilters, finding_list, ledger_counts
+    from dudao.findings.selectors import FindingFilters, finding_list
 
     qs = finding_list(user=user, filters=FindingFilters(), today=today)
-    counts = ledger_counts(qs, today=today)
+    counts, _counted_at = _ledger_counts(user, today)
     months = _months_back(today, TREND_MONTHS)
     by_month = {
         row["m"].date() if hasattr(row["m"], "date") else row["m"]: row

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dudao import access
 from dudao.core.charts import pie_chart, stacked_bar_chart
-from dudao.core.excel import xlsx_response
+from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.findings import selectors, workflow
 from dudao.findings.forms import ActionForm, FindingCreateForm, PolicyForm, StepFormSet
 from dudao.findings.models import FindingSeverity, FindingSource, FindingState
@@ -76,7 +76,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = FindingFilters.from_params(request.GET)
     qs = selectors.finding_list(user=request.user, filters=filters, today=today)
-    counts = selectors.ledger_counts(qs, today=today)
+    counts, counted_at = selectors.kept_figures(user=request.user, filters=filters, today=today, what="counts",
+                                                compute=lambda: selectors.ledger_counts(qs, today=today))
     paginator = Paginator(qs, PAGE_SIZE)
     paginator.count = counts.total  # the cards' aggregate already counted these rows: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
@@ -84,6 +85,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     query = filters.as_query()
     context = {
         "page": page, "filters": filters, "query": query, "qs": _query_string(query), "counts": counts, "today": today,
+        "counted_at": counted_at, "kept_minutes": selectors.figures_cache_seconds() // 60,
         "rows": [(f, categories.get(f.category, f.category), (f.deadline - today).days, (today - f.deadline).days)
                  for f in page.object_list],
         "states": FindingState.choices, "sources": FindingSource.choices, "severities": FindingSeverity.choices,
@@ -108,18 +110,24 @@ def _roles_hint(user) -> set[str]:
     return {workflow.SUPERVISOR} if Role.SUPERVISOR in access.get_scope(user).roles else set()
 
 
+def ledger_workbook(user, params) -> Workbook:
+    """The filtered ledger, exactly as listed, in the usual 台账 columns (core/exports.py builder)."""
+    today = timezone.localdate()
+    filters = FindingFilters.from_params(params)
+    qs = selectors.finding_list(user=user, filters=filters, today=today)
+    notes = [f"整改台账（导出人：{user.display_name}）", f"导出日期：{today.isoformat()}",
+             "是否逾期：未销号且已过整改期限，或在整改期限之后才销号。",
+             "整改情况：被督导单位最近一次报送的整改情况；核查人：核查销号的责任督学或督导室工作人员。"]
+    return Workbook(LEDGER_TITLE, [(LEDGER_TITLE, selectors.LEDGER_HEADERS, selectors.ledger_rows(qs, today=today))], notes,
+                    total=qs.count)
+
+
 @login_required
 @require_GET
 def ledger_export(request: HttpRequest) -> HttpResponse:
-    """The filtered ledger, exactly as listed, in the usual 台账 columns (streamed)."""
-    today = timezone.localdate()
-    filters = FindingFilters.from_params(request.GET)
-    qs = selectors.finding_list(user=request.user, filters=filters, today=today)
-    notes = [f"整改台账（导出人：{request.user.display_name}）", f"导出日期：{today.isoformat()}",
-             "是否逾期：未销号且已过整改期限，或在整改期限之后才销号。",
-             "整改情况：被督导单位最近一次报送的整改情况；核查人：核查销号的责任督学或督导室工作人员。"]
-    return xlsx_response(LEDGER_TITLE, LEDGER_TITLE, selectors.LEDGER_HEADERS, selectors.ledger_rows(qs, today=today),
-                         notes=notes)
+    """The filtered ledger as Excel: at once when small, else written in the background (core/exports.py)."""
+    rows = capped_count(selectors.finding_list(user=request.user, filters=FindingFilters.from_params(request.GET)))
+    return export_response(request, "dudao.findings.views.ledger_workbook", rows=rows, title=_("整改台账"))
 
 
 # --- statistics --------------------------------------------------------------------------------------
@@ -135,16 +143,12 @@ def stats(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = FindingFilters.from_params(request.GET)
     qs = selectors.finding_list(user=request.user, filters=filters, today=today)
-    counts = selectors.ledger_counts(qs, today=today)
     query = filters.as_query()
     # By county; a county office (one county) reads its townships instead.
-    county = selectors.ledger_groups(qs, by="county", today=today)
-    area_by = "township" if len(county) == 1 else "county"
-    groups = {
-        area_by: county if area_by == "county" else selectors.ledger_groups(qs, by="township", today=today),
-        "school": selectors.ledger_groups(qs, by="school", today=today, limit=30),
-        "category": selectors.ledger_groups(qs, by="category", today=today),
-    }
+    found, counted_at = selectors.kept_figures(user=request.user, filters=filters, today=today, what="stats",
+                                               compute=lambda: selectors.ledger_stats(qs, today=today, schools=30))
+    counts, area_by = found.counts, found.area_by
+    groups = {area_by: found.areas, "school": found.schools, "category": found.categories}
     link_param = {"county": "region", "township": "region", "school": "school", "category": "category"}
     for by, rows in groups.items():
         for row in rows:
@@ -166,7 +170,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     area_label = _("各乡镇（街道）") if area_by == "township" else _("各区县")
     context = {
         "filters": filters, "query": query, "qs": _query_string(query), "counts": counts, "today": today,
-        "groups": groups, "area_by": area_by, "is_office": True, "states": FindingState.choices, "sources": FindingSource.choices,
+        "counted_at": counted_at, "kept_minutes": selectors.figures_cache_seconds() // 60, "groups": groups, "area_by": area_by, "is_office": True, "states": FindingState.choices, "sources": FindingSource.choices,
         "severities": FindingSeverity.choices, "categories": selectors.category_choices(), "regions": _regions(request.user),
         "charts": {
             "state": _state_chart(counts) if counts.total else None,

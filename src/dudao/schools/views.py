@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from dudao.core.charts import bar_chart, pie_chart
 from dudao.core.excel import xlsx_response
+from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.regions.models import Region
 from dudao.schools.forms import SchoolForm
 from dudao.schools.models import Locality, Ownership, School, SchoolKind, SchoolYearData, Stage
@@ -53,8 +54,15 @@ def school_overview(request: HttpRequest) -> HttpResponse:
 def school_export(request: HttpRequest) -> HttpResponse:
     """The filtered list, exactly as shown, as Excel (same selector, same scope)."""
     filters = SchoolFilters.from_params(request.GET)
-    headers, rows = school_export_rows(school_list(user=request.user, filters=filters))
-    return xlsx_response("学校名录", "学校名录", headers, rows)
+    return export_response(request, "dudao.schools.views.school_workbook",
+                           rows=capped_count(school_list(user=request.user, filters=filters)), title=_("学校名录"))
+
+
+def school_workbook(user, params) -> Workbook:
+    """The builder of the list's Excel file (core/exports.py): at once when small, else in the background."""
+    schools = school_list(user=user, filters=SchoolFilters.from_params(params))
+    headers, rows = school_export_rows(schools)
+    return Workbook("学校名录", [("学校名录", headers, rows)], total=schools.count)
 
 
 @login_required

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from dudao.access import can_manage_office, get_visible_or_404
 from dudao.core.charts import bar_chart, pie_chart
 from dudao.core.excel import xlsx_response
+from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.supervisors import services
 from dudao.supervisors.forms import AttendanceForm, StatusForm, SupervisorForm, TermForm, TrainingSessionForm
 from dudao.supervisors.models import (
@@ -116,8 +117,15 @@ def supervisor_list_view(request: HttpRequest) -> HttpResponse:
 def supervisor_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as Excel, with the same scope and the same phone masking as the page."""
     filters = SupervisorFilters.from_params(request.GET)
-    headers, rows = supervisor_export_rows(user=request.user, supervisors=supervisor_list(user=request.user, filters=filters))
-    return xlsx_response("督学名册", "督学名册", headers, rows)
+    return export_response(request, "dudao.supervisors.views.supervisor_workbook",
+                           rows=capped_count(supervisor_list(user=request.user, filters=filters)), title=_("督学名册"))
+
+
+def supervisor_workbook(user, params) -> Workbook:
+    """The builder of the list's Excel file (core/exports.py): at once when small, else in the background."""
+    supervisors = supervisor_list(user=user, filters=SupervisorFilters.from_params(params))
+    headers, rows = supervisor_export_rows(user=user, supervisors=supervisors)
+    return Workbook("督学名册", [("督学名册", headers, rows)], total=supervisors.count)
 
 
 def _detail_context(request: HttpRequest, supervisor: Supervisor, *, status_form=None, term_form=None) -> dict:

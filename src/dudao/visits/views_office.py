@@ -34,14 +34,15 @@ from django.views.decorators.http import require_GET, require_POST
 from dudao.access import VISIT_FULL_FIELDS, ancestor_codes, can_manage_office, readable_fields
 from dudao.core.charts import calendar_heatmap, stacked_bar_chart
 from dudao.core.excel import xlsx_response, xlsx_sheets_response
+from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.core.pagination import CappedPaginator
 from dudao.regions.models import Office, Region
 from dudao.supervisors.models import Supervisor
-from dudao.visits.compliance import ComplianceReport
 from dudao.visits.compliance_cache import cache_seconds, compliance_cached
 from dudao.visits.exports import compliance_notes, compliance_sheets
 from dudao.visits.forms_office import QuotaOverrideForm
 from dudao.visits.models import QuotaPeriod, VisitMode
+from dudao.visits.not_visited import NotVisited, schools_not_visited
 from dudao.visits.pace import BEHIND
 from dudao.visits.periods import period_of
 from dudao.visits.quota import quota_rule_override
@@ -71,7 +72,6 @@ SCHOOLS_SHOWN = 50  # schools below their rule listed on the page; the Excel fil
 CHART_BARS = 30  # bars a compliance chart draws at most (a province has 3,000 supervisors)
 KINDS = ("month", "semester", "year")
 RECORD_TITLE = "责任督学工作记录表"
-UNZONED = "未划入责任区"  # the name compliance.zone_summary() gives schools outside every zone
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -175,27 +175,26 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
 # --- schools not visited -----------------------------------------------------------------------------
 
 
-def _not_visited(request: HttpRequest) -> tuple[OfficeChoice, ComplianceReport, list, str]:
+def _not_visited(request: HttpRequest) -> tuple[OfficeChoice, NotVisited, str]:
+    """The schools without a visit in the period, read directly (visits/not_visited.py), not from a
+    whole compliance report: the same rows as the report's `schools_not_visited`."""
     choice = _office_choice(request)
-    report = compliance_cached(office=choice.office, kind=choice.kind, day=choice.day).report
-    rows = report.schools_not_visited
     zone = (request.GET.get("zone") or "").strip()[:64]
-    if zone:
-        rows = [r for r in rows if (r.zone or UNZONED) == zone]
-    return choice, report, rows, zone
+    found = schools_not_visited(office=choice.office, kind=choice.kind, day=choice.day, zone=zone)
+    return choice, found, zone
 
 
 @login_required
 @require_GET
 def not_visited(request: HttpRequest) -> HttpResponse:
     """Schools of the office's zones with no submitted visit in the period (domain-rules §9.4 f)."""
-    choice, report, rows, zone = _not_visited(request)
+    choice, found, zone = _not_visited(request)
     context = _period_context(choice)
-    context.update(
-        report=report, zone=zone, zones=[z for z, _n, _v in report.zone_summary()],
-        page=Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        total=len(report.schools),
-    )
+    paginator = Paginator(found.listed(), PAGE_SIZE)
+    paginator.count = found.schools.count()  # without the region names' join
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = found.rows(page.object_list)
+    context.update(period_label=found.period.label, zone=zone, zones=found.zones(), page=page, total=found.total)
     if zone:
         context["qs"] += "&" + urlencode({"zone": zone})
     return render(request, "visits/office_not_visited.html", context)
@@ -204,13 +203,14 @@ def not_visited(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def not_visited_export(request: HttpRequest) -> HttpResponse:
-    choice, report, rows, _zone = _not_visited(request)
+    choice, found, _zone = _not_visited(request)
     headers = ["学校", "学校标识码", "所在区划", "责任区", "责任督学", "最近一次督导"]
-    lines = [[r.school.name, r.school.code, r.school.region_name, r.zone, "、".join(r.responsible),
-              r.last_visit.isoformat() if r.last_visit else "从未督导"] for r in rows]
-    notes = [f"{choice.office.name} {report.period.label}（{report.period.start} 至 {report.period.end}）未督导学校",
+    lines = ([r.school.name, r.school.code, r.school.region_name, r.zone, "、".join(r.responsible),
+              r.last_visit.isoformat() if r.last_visit else "从未督导"] for r in found.every_row())
+    period = found.period
+    notes = [f"{choice.office.name} {period.label}（{period.start} 至 {period.end}）未督导学校",
              f"统计日期：{timezone.localdate()}"]
-    return xlsx_response(f"{choice.office.name}-{report.period.label}-未督导学校", "未督导学校", headers, lines, notes=notes)
+    return xlsx_response(f"{choice.office.name}-{period.label}-未督导学校", "未督导学校", headers, lines, notes=notes)
 
 
 # --- calendar ----------------------------------------------------------------------------------------
@@ -280,9 +280,18 @@ def log(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def log_export(request: HttpRequest) -> HttpResponse:
-    """The filtered ledger, exactly as listed, as Excel (same selector, same scope)."""
+    """The filtered ledger, exactly as listed, as Excel (same selector, same scope): at once when
+    small, else written in the background (core/exports.py)."""
     filters, _is_supervisor = _log_filters(request)
-    return xlsx_response("督导记录台账", "督导记录台账", LOG_HEADERS, visit_log_rows(visit_log(user=request.user, filters=filters), user=request.user))
+    return export_response(request, "dudao.visits.views_office.log_workbook",
+                           rows=capped_count(visit_log(user=request.user, filters=filters)), title=_("督导记录台账"))
+
+
+def log_workbook(user, params) -> Workbook:
+    """The builder of the ledger's Excel file (core/exports.py)."""
+    filters = VisitLogFilters.from_params(params, is_supervisor=Supervisor.objects.filter(user=user).exists())
+    visits = visit_log(user=user, filters=filters)
+    return Workbook("督导记录台账", [("督导记录台账", LOG_HEADERS, visit_log_rows(visits, user=user))], total=visits.count)
 
 
 # --- the record sheet --------------------------------------------------------------------------------
