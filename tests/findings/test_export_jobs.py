@@ -14,8 +14,8 @@ from python_calamine import CalamineWorkbook
 
 from dudao.core.exports import export_job_check_stalled, export_job_run, export_jobs_expire
 from dudao.core.models import ExportJob, ExportStatus
-from tests.findings.views_support import xlsx_rows
 from tests.personas import PERSONAS
+from tests.xlsx import xlsx_rows
 
 
 def _sheets(data: bytes) -> dict[str, list[list]]:
