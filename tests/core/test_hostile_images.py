@@ -52,7 +52,7 @@ def test_no_module_turns_on_loading_truncated_images():
             importlib.import_module(module.name)
         except ImportError:
             continue
-    from dudao.zones.plaques import render_pdf
+    from dudao.core.documents import html_to_pdf as render_pdf
 
     assert render_pdf("<p>公示牌</p>").startswith(b"%PDF")  # imports WeasyPrint, which turns the flag on
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -148,7 +148,7 @@ def test_a_crash_fails_the_batch_with_a_chinese_message(cast, team, monkeypatch)
     def broken(html: str) -> bytes:
         raise RuntimeError("renderer down")
 
-    monkeypatch.setattr(plaques, "render_pdf", broken)
+    monkeypatch.setattr(plaques, "html_to_pdf", broken)
     batch = plaque_batch_create(by=cast.county_staff, title="宁乡", schools=[cast.A1])
 
     plaque_batch_run(batch_id=batch.pk)

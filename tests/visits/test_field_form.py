@@ -194,6 +194,20 @@ def test_refusal_is_escalated_to_the_office(cast, client, field, ningxiang_staff
     assert not Notification.objects.filter(recipient__in=[cast.city_staff, cast.multi]).exists()
 
 
+def test_refusal_is_not_sent_to_a_deactivated_account(cast, client, field, ningxiang_staff,
+                                                      django_capture_on_commit_callbacks):
+    """The alert went to every grant of the office, deactivated accounts included (people.selectors.office_staff)."""
+    cast.county_leader.is_active = False
+    cast.county_leader.save(update_fields=["is_active"])
+    client.force_login(cast.supervisor)
+    visit = draft_visit(cast.supervisor, cast.A1, photo=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post_json(client, "visits:field_submit", visit, _complete(refused=True, refusal_note="拒绝提供台账"))
+    assert response.status_code == 200
+    told = {n.recipient for n in Notification.objects.filter(dedupe_key=f"refusal:{visit.pk}")}
+    assert told == {cast.county_staff}
+
+
 def test_discard_removes_the_draft_and_its_photos(cast, client, field, django_capture_on_commit_callbacks):
     client.force_login(cast.supervisor)
     visit = draft_visit(cast.supervisor, cast.A1)

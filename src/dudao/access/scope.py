@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from dudao.people.models import REGION_ROLES, WRITE_ROLES, Role, RoleGrant
+from dudao.regions.codes import ancestor_codes  # the chain above a region: one copy, in regions
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -156,11 +157,6 @@ def _school_region_codes(scope: Scope) -> set[str]:
     for code in Region.objects.filter(schools__pk__in=scope.school_ids).values_list("code", flat=True).distinct():
         codes.update(ancestor_codes(code))
     return codes
-
-
-def ancestor_codes(code: str) -> list[str]:
-    """'430182101' -> ['43', '4301', '430182', '430182101'] (widths 2, 4, 6, 9, 12)."""
-    return [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
 
 
 def region_q(user: User, *, prefix: str = "") -> Q:

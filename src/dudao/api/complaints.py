@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from dudao import access
+from dudao.api.errors import ErrorOut, invalid, problem
 from dudao.complaints import abuse
 from dudao.complaints.selectors import (
     ComplaintFilters,
@@ -31,10 +32,6 @@ from dudao.schools.models import School
 public_router = Router(tags=["群众反映（公开） public complaints"])
 router = Router(tags=["群众反映 complaints"])
 
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class ChallengeOut(Schema):
@@ -89,10 +86,10 @@ def complaint_submit(request, payload: Form[SubmitIn], photos: File[list[Uploade
 
     refused = upload_refusal(request)  # a surplus or oversized photo the guard did not store
     if refused:
-        return Status(400, {"detail": refused, "errors": {"photos": [refused]}})
+        return problem(400, refused, field="photos")
     school = School.objects.filter(code=payload.school_code.strip(), is_active=True).first()
     if school is None:
-        return Status(404, {"detail": "没有找到该学校。"})
+        return problem(404, "没有找到该学校。", field="school_code")
     try:
         complaint = abuse.submit_public(
             request=request, school=school, token=payload.token, answer=payload.answer, website=payload.website,
@@ -100,10 +97,9 @@ def complaint_submit(request, payload: Form[SubmitIn], photos: File[list[Uploade
             anonymous=payload.anonymous, photos=[PhotoIn(raw=f.read(), name=f.name or "") for f in photos or []],
         )
     except abuse.RateLimited as exc:
-        return Status(429, {"detail": exc.message})
+        return problem(429, exc.message)
     except ValidationError as exc:
-        errors = getattr(exc, "message_dict", {"__all__": exc.messages})
-        return Status(400, {"detail": "；".join(m for messages in errors.values() for m in messages), "errors": errors})
+        return invalid(exc)
     return Status(201, {"tracking_code": complaint.tracking_code, "response_due": complaint.response_due})
 
 
@@ -114,11 +110,11 @@ def complaint_status(request, code: str):
     try:
         abuse.lookup_check(address)
     except abuse.RateLimited as exc:
-        return Status(429, {"detail": exc.message})
+        return problem(429, exc.message)
     complaint = complaint_by_code(code)
     if complaint is None:
         abuse.lookup_failed(address)
-        return Status(404, {"detail": "没有找到这个查询码。"})
+        return problem(404, "没有找到这个查询码。", field="code")
     return {
         "school": complaint.school.name, "category": category_labels().get(complaint.category, complaint.category),
         "state": complaint.state, "state_label": complaint.public_state_label, "received_at": complaint.received_at,

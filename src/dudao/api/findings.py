@@ -15,6 +15,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from dudao.api.errors import ErrorOut, invalid, problem
 from dudao.findings import workflow
 from dudao.findings.models import Finding, FindingEvidence, FindingSource
 from dudao.findings.selectors import (
@@ -132,15 +133,6 @@ class TransitionIn(Schema):
     number: str = ""  # "notify": the notice's 文号
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
-def _error(exc: ValidationError) -> Status:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {}
-    return Status(400, {"detail": "；".join(exc.messages), "errors": errors})
-
 
 def _out(finding: Finding, labels: dict[str, str]) -> dict:
     return {
@@ -228,7 +220,7 @@ def create_finding(request, payload: FindingIn):
     if school is None:
         region = Region.objects.visible_to(request.user).filter(code=payload.region_code).first()
         if region is None:
-            return Status(400, {"detail": "请指定学校，或被督导单位所在区划及单位名称。", "errors": {}})
+            return problem(400, "请指定学校，或被督导单位所在区划及单位名称。", field="region_code")
     if payload.office_id:
         office = next((o for o in offices if o.pk == payload.office_id), None)
         if office is None:
@@ -247,7 +239,7 @@ def create_finding(request, payload: FindingIn):
             responsible_unit=payload.responsible_unit, responsible_person=payload.responsible_person,
             responsible_phone=payload.responsible_phone)
     except ValidationError as exc:
-        return _error(exc)
+        return invalid(exc)
     return Status(201, _detail(request, access_finding(request.user, finding.pk)))
 
 
@@ -263,7 +255,7 @@ def finding_action(request, finding_id: int, action: str, payload: TransitionIn)
     try:
         finding_transition(by=request.user, finding=finding, action=action, note=payload.note, data=data)
     except ValidationError as exc:
-        return _error(exc)
+        return invalid(exc)
     return _detail(request, access_finding(request.user, finding_id))
 
 
@@ -274,5 +266,5 @@ def upload_evidence(request, finding_id: int, file: File[UploadedFile]):
     try:
         evidence = evidence_add(by=request.user, finding=finding, upload=file)
     except ValidationError as exc:
-        return _error(exc)
+        return invalid(exc)
     return Status(201, _evidence_out(evidence))

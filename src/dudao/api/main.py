@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from ninja import NinjaAPI
 
 from dudao.api import (
     accounts,
     complaints,
+    errors,
     findings,
     notifications,
     plaques,
@@ -19,7 +18,7 @@ from dudao.api import (
     zones,
 )
 from dudao.api import workbench as workbench_api
-from dudao.api.auth import AUTH, PasswordChangeRequired
+from dudao.api.auth import AUTH
 
 api = NinjaAPI(
     title="督导 Dudao API",
@@ -44,18 +43,4 @@ api.add_router("/v1/public/complaints", complaints.public_router)
 api.add_router("/v1/accounts", accounts.router)
 
 
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"detail": "未找到，或不在您的权限范围内。"}, status=404)
-
-
-@api.exception_handler(PermissionDenied)
-def forbidden(request, exc):
-    return api.create_response(request, {"detail": "无权执行此操作。"}, status=403)
-
-
-@api.exception_handler(PasswordChangeRequired)
-def password_change_required(request, exc):
-    from dudao.people.middleware import MESSAGE
-
-    return api.create_response(request, {"detail": MESSAGE}, status=403)
+errors.install(api)  # one error shape for every endpoint (api/errors.py)

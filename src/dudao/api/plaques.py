@@ -3,13 +3,12 @@ download its PDF — the same services and scope as the plaque pages (zones/plaq
 
 
 from datetime import datetime
-from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
+from dudao.api.errors import ErrorOut, invalid, problem
 from dudao.zones.models import PlaqueBatch, PlaqueBatchStatus
 from dudao.zones.plaques import (
     access_school_plaque,
@@ -17,6 +16,7 @@ from dudao.zones.plaques import (
     office_plaque_schools,
     plaque_batch_check_stalled,
     plaque_batch_create,
+    plaque_batch_file_response,
     plaque_batch_start,
     public_address,
     zone_plaque_schools,
@@ -58,9 +58,6 @@ class AddressOut(Schema):
     warning: str
 
 
-class ErrorOut(Schema):
-    detail: str
-
 
 MAX_LISTED_SCHOOLS = 2000
 
@@ -85,7 +82,7 @@ def get_plaque_address(request):
 def create_plaque_batch(request, payload: BatchIn):
     chosen = [x is not None for x in (payload.zone_id, payload.office_id, payload.school_ids)]
     if sum(chosen) != 1:
-        return Status(400, {"detail": "请在 zone_id、office_id、school_ids 中指定且只指定一项。"})
+        return problem(400, "请在 zone_id、office_id、school_ids 中指定且只指定一项。")
     if payload.zone_id is not None:
         title, schools = zone_plaque_schools(request.user, payload.zone_id)
     elif payload.office_id is not None:
@@ -93,7 +90,7 @@ def create_plaque_batch(request, payload: BatchIn):
     else:
         ids = list(dict.fromkeys(payload.school_ids or []))
         if len(ids) > MAX_LISTED_SCHOOLS:
-            return Status(400, {"detail": f"一次最多列出 {MAX_LISTED_SCHOOLS} 所学校。"})
+            return problem(400, f"一次最多列出 {MAX_LISTED_SCHOOLS} 所学校。", field="school_ids")
         # Each school: outside the scope 404, visible but not printable 403 — as the page.
         schools = [access_school_plaque(request.user, pk) for pk in ids]
         schools = [s for s in schools if s.is_active]
@@ -101,7 +98,7 @@ def create_plaque_batch(request, payload: BatchIn):
     try:
         batch = plaque_batch_create(by=request.user, title=payload.title.strip() or title, schools=schools)
     except ValidationError as exc:
-        return Status(400, {"detail": "；".join(exc.messages)})
+        return invalid(exc)
     batch = plaque_batch_start(batch=batch)
     return Status(201, _batch_out(batch))
 
@@ -113,12 +110,7 @@ def get_plaque_batch(request, batch_id: int):
 
 @router.get("/batches/{batch_id}/download", summary="下载公示牌 PDF")
 def download_plaque_batch(request, batch_id: int):
-    batch = access_plaque_batch(request.user, batch_id)
-    if batch.status != PlaqueBatchStatus.SUCCEEDED or not batch.file:
-        raise Http404
-    response = FileResponse(batch.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(batch.title + '.pdf', safe='')}"
-    return response
+    return plaque_batch_file_response(access_plaque_batch(request.user, batch_id))
 
 
 

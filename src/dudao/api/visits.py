@@ -19,10 +19,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from dudao.access import VISIT_FULL_FIELDS, readable_fields
+from dudao.api.errors import ErrorOut, invalid, problem
 from dudao.core.sources import readable
 from dudao.schools.selectors import access_school
 from dudao.visits.compliance_cache import compliance_cached
-from dudao.visits.forms import error_dict, visit_input
+from dudao.visits.forms import visit_input
 from dudao.visits.models import Visit, VisitStatus
 from dudao.visits.pace import BEHIND
 from dudao.visits.selectors import (
@@ -136,10 +137,6 @@ class VisitFilterIn(Schema):
     status: str = ""
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
 
 def _visit_out(user, visit: Visit, labels) -> dict:
     methods, topics, _categories = labels
@@ -183,11 +180,6 @@ def _detail_out(user, visit: Visit) -> dict:
                       "height": p.height, "taken_at": p.taken_at, "content_hash": p.content_hash}
                      for p in visit.photos.all()] if out["full"] else []
     return out
-
-
-def _error(exc: ValidationError) -> dict:
-    errors = error_dict(exc)
-    return {"detail": "；".join(m for ms in errors.values() for m in ms), "errors": errors}
 
 
 # --- quota compliance (the office's compliance page as data) -----------------------------------------
@@ -329,7 +321,7 @@ def create_visit(request, payload: VisitIn):
         visit, created = visit_save(by=request.user, data=visit_input(data, client_id=payload.client_id, school=school),
                                     submit=payload.submit)
     except ValidationError as exc:
-        return Status(400, _error(exc))
+        return invalid(exc)
     visit = access_visit(request.user, visit.pk)
     return Status(201 if created else 200, _detail_out(request.user, visit))
 
@@ -380,11 +372,11 @@ def add_visit_photo(request, client_id: uuid.UUID, photo_client_id: Form[uuid.UU
                     caption: Form[str] = ""):
     visit = access_own_visit(request.user, client_id)
     if file.size > MAX_PHOTO_BYTES:
-        return Status(400, {"detail": "照片过大，单张不超过 15 MB。", "errors": {}})
+        return problem(400, "照片过大，单张不超过 15 MB。", field="file")
     try:
         photo, created = photo_add(by=request.user, visit=visit, client_id=photo_client_id, raw=file.read(), caption=caption)
     except ValidationError as exc:
-        return Status(400, _error(exc))
+        return invalid(exc)
     return Status(201 if created else 200, {"id": photo.pk, "client_id": photo.client_id, "url": reverse("visits:photo", args=[photo.pk]),
                                             "width": photo.width, "height": photo.height, "taken_at": photo.taken_at,
                                             "content_hash": photo.content_hash})

@@ -7,6 +7,7 @@ from django.db.models import Count
 from ninja import Router, Schema, Status
 
 from dudao.access import sees_office_details
+from dudao.api.errors import ErrorOut, invalid, problem
 from dudao.schools.selectors import access_school
 from dudao.supervisors.models import Supervisor
 from dudao.zones import services
@@ -66,9 +67,6 @@ class AssignIn(Schema):
     reason: str = ""
 
 
-class ErrorOut(Schema):
-    detail: str
-
 
 def _zone_out(zone: Zone, n: int) -> dict:
     return {"id": zone.pk, "name": zone.name, "level": zone.level, "office_id": zone.office_id,
@@ -114,7 +112,7 @@ def create_assignment(request, school_id: int, payload: AssignIn):
     school, office = access_managed_school(request.user, school_id)
     supervisor = Supervisor.objects.filter(office=office, pk=payload.supervisor_id).first()
     if supervisor is None:
-        return Status(400, {"detail": "该督学不属于负责本校的督导室。"})
+        return problem(400, "该督学不属于负责本校的督导室。", field="supervisor_id")
     try:
         if payload.replace:
             a = services.assignment_reassign(school=school, to=supervisor, on=payload.starts_on, reason=payload.reason, by=request.user)
@@ -122,6 +120,6 @@ def create_assignment(request, school_id: int, payload: AssignIn):
             a = services.assignment_create(supervisor=supervisor, school=school, starts_on=payload.starts_on,
                                            reason=payload.reason, by=request.user)
     except ValidationError as exc:
-        return Status(400, {"detail": "；".join(exc.messages)})
+        return invalid(exc)
     return Status(201, {"id": a.pk, "supervisor_id": a.supervisor_id, "supervisor": supervisor.name, "starts_on": a.starts_on,
                         "ends_on": a.ends_on, "reason": a.reason})

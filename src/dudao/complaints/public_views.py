@@ -22,6 +22,7 @@ from dudao.complaints.forms import ComplaintPublicForm, photos_in
 from dudao.complaints.guard import upload_refusal
 from dudao.complaints.selectors import category_labels, complaint_by_code, public_timeline
 from dudao.complaints.services import complaint_office, policy_for
+from dudao.core.errors import add_service_errors
 from dudao.zones.plaques import public_school
 
 SESSION_NEW = "complaints_new_code"
@@ -66,8 +67,7 @@ def complaint_form(request: HttpRequest, code: str) -> HttpResponse:
         except abuse.RateLimited as exc:
             limited, status = exc.message, 429
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             request.session[SESSION_NEW] = complaint.tracking_code
             return redirect(reverse("public:complaint_track") + "?" + urlencode({"code": complaint.tracking_code}))

@@ -58,16 +58,13 @@ PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 # --- reads used by the writes (and by selectors) ------------------------------------------------------
 def complaint_office(school: School) -> Office | None:
     """The office whose zones cover the school, else the nearest office up the region chain."""
-    from dudao.regions.models import Office
+    from dudao.regions.selectors import offices_above
     from dudao.zones.selectors import covering_offices
 
     offices = covering_offices(school)
     if offices:
         return offices[0]
-    code = school.region_code
-    chain = [code[:n] for n in (6, 4, 2) if n <= len(code)]
-    found = {o.region.code: o for o in Office.objects.filter(region__code__in=chain).select_related("region")}
-    return next((found[c] for c in chain if c in found), None)
+    return next(iter(offices_above(school.region_code, down_to=6)), None)
 
 
 def policy_for(office: Office | None) -> ComplaintPolicy:
@@ -229,18 +226,18 @@ def _event(complaint: Complaint, action: str, *, by: User | None, from_state: st
 def handlers_of(complaint: Complaint) -> list[User]:
     """Who is told: the assigned supervisor and the office's staff; without an office, the admins."""
     from dudao.people.models import Role, RoleGrant
+    from dudao.people.selectors import office_staff
 
     users: dict[int, User] = {}
     supervisor_user = complaint.supervisor.user if complaint.supervisor is not None else None
     if supervisor_user is not None:
         users[supervisor_user.pk] = supervisor_user
     if complaint.office_id:
-        grants = RoleGrant.objects.filter(role=Role.OFFICE_STAFF, office=complaint.office)
+        staff = list(office_staff(complaint.office, [Role.OFFICE_STAFF]))
     else:
-        grants = RoleGrant.objects.filter(role=Role.SYSTEM_ADMIN)
-    for grant in grants.select_related("user"):
-        if grant.user.is_active:
-            users.setdefault(grant.user_id, grant.user)
+        staff = [g.user for g in RoleGrant.objects.filter(role=Role.SYSTEM_ADMIN).select_related("user") if g.user.is_active]
+    for user in staff:
+        users.setdefault(user.pk, user)
     return list(users.values())
 
 

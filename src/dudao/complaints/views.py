@@ -11,18 +11,17 @@ triage, close and notes the assigned supervisor, the office's staff and admins (
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -59,18 +58,14 @@ from dudao.complaints.selectors import (
     stats_export_rows,
 )
 from dudao.core.charts import bar_chart, pie_chart, stacked_bar_chart
+from dudao.core.documents import PDF, render_pdf
+from dudao.core.downloads import download_response, stored_file_response
+from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response
 from dudao.core.exports import Workbook, capped_count, export_response
 
 PAGE_SIZE = 30
 RECORD_TITLE = "受理、核实投诉记录表"
-
-
-def _add_errors(form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    aliases = aliases or {}
-    for name, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        name = aliases.get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 # --- the list ------------------------------------------------------------------------------------------
@@ -201,7 +196,7 @@ def complaint_triage(request: HttpRequest, pk: int, outcome: str) -> HttpRespons
                 verification_note=data.get("verification_note", ""), finding=finding,
             )
         except ValidationError as exc:
-            _add_errors(form, exc, {"category": "finding_category"})
+            add_service_errors(form, exc, aliases={"category": "finding_category"})
         else:
             messages.success(request, _("已处理：%(outcome)s。") % {"outcome": ComplaintOutcome(outcome).label})
             return redirect("complaints:detail", pk=complaint.pk)
@@ -221,7 +216,7 @@ def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
             services.complaint_close(by=request.user, complaint=complaint, note=form.cleaned_data["note"],
                                      public_answer=form.cleaned_data["public_answer"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已办结。"))
             return redirect("complaints:detail", pk=complaint.pk)
@@ -238,7 +233,7 @@ def complaint_note(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.complaint_note_add(by=request.user, complaint=complaint, note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已添加备注。"))
             return redirect("complaints:detail", pk=complaint.pk)
@@ -256,7 +251,7 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.complaint_assign(by=request.user, complaint=complaint, supervisor=form.cleaned_data["supervisor"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已改派给 %(name)s。") % {"name": form.cleaned_data["supervisor"].name})
             return redirect("complaints:detail", pk=complaint.pk)
@@ -269,15 +264,9 @@ def complaint_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpRespons
     """Photos are served through the scope check, never from a public media address."""
     complaint = access_complaint(request.user, pk)
     photo = complaint.photos.filter(pk=photo_pk).first()
-    if photo is None or not photo.image:
+    if photo is None:
         raise Http404
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return stored_file_response(photo.image, "image/jpeg")
 
 
 @login_required
@@ -285,8 +274,6 @@ def complaint_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpRespons
 def complaint_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """受理、核实投诉记录表 (domain-rules §2.5, §8; fields after frameworks.md §4): the handlers'
     record of one complaint, with the complainant's contact — so only for those who see it."""
-    from dudao.zones.plaques import render_pdf
-
     complaint = access_complaint(request.user, pk)
     if not access.sees_complaint_contact(request.user, complaint):
         raise PermissionDenied(_("受理、核实投诉记录表含反映人联系方式，只有督导室和责任督学可以打印。"))
@@ -299,13 +286,8 @@ def complaint_record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "notes": [e for e in complaint.events.select_related("actor") if e.note],
         "printed": timezone.localdate(),
     }
-    # An official record in Chinese, whatever the language of the person who prints it.
-    with translation.override("zh-hans"):
-        html = render_to_string("complaints/record_pdf.html", context)
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
     name = f"{timezone.localdate(complaint.received_at):%Y%m%d}-{complaint.school.name}-{RECORD_TITLE}.pdf"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name, safe='')}"
-    return response
+    return download_response(render_pdf("complaints/record_pdf.html", context), name, PDF, inline=True)
 
 
 # --- statistics --------------------------------------------------------------------------------------------
@@ -384,7 +366,7 @@ def complaint_register(request: HttpRequest) -> HttpResponse:
                 contact_name=data["contact_name"], phone=data["phone"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已登记，查询码 %(code)s（可告知反映人）。") % {"code": complaint.tracking_code_display})
             return redirect("complaints:detail", pk=complaint.pk)
@@ -422,7 +404,7 @@ def complaint_policy(request: HttpRequest) -> HttpResponse:
         try:
             services.complaint_policy_set(by=request.user, office=office, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存答复时限。"))
             return redirect(reverse("complaints:policy") + f"?office={office.pk}")

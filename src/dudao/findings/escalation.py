@@ -127,9 +127,9 @@ def remind_days(policy: FindingPolicy) -> set[int]:
 
 def ladder_for(office: Office) -> list[EscalationStep]:
     """The active steps of the nearest office up the tree that has a ladder, else the default's."""
-    from dudao.visits.quota import office_chain
+    from dudao.regions.selectors import offices_above
 
-    chain = office_chain(office)
+    chain = offices_above(office.region.code)
     steps = list(EscalationStep.objects.filter(office__in=chain).order_by("order"))
     for owner in chain:
         own = [s for s in steps if s.office_id == owner.pk]
@@ -139,9 +139,9 @@ def ladder_for(office: Office) -> list[EscalationStep]:
 
 
 def _upper_office(office: Office) -> Office | None:
-    from dudao.visits.quota import office_chain
+    from dudao.regions.selectors import offices_above
 
-    chain = office_chain(office)
+    chain = offices_above(office.region.code)
     return chain[1] if len(chain) > 1 else None
 
 

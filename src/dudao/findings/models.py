@@ -147,11 +147,30 @@ class Finding(BaseModel):
         return not self.is_finished and self.deadline < (today or timezone.localdate())
 
 
+class FindingAction(models.TextChoices):
+    """What a FindingEvent records, with the label the timeline shows: the steps of the table
+    (workflow.ACTIONS take their labels from here), and what the services and the daily task write."""
+
+    CREATED = "created", _("登记问题")
+    NOTIFY = "notify", _("下发整改通知")
+    START = "start", _("开始整改")
+    REPORT = "report", _("报送整改情况")
+    VERIFY = "verify", _("核查销号")
+    RETURN = "return", _("退回")
+    DISPUTE = "dispute", _("申辩")
+    DISPUTE_UPHOLD = "dispute_uphold", _("维持原整改要求")
+    DISPUTE_ACCEPT = "dispute_accept", _("采纳申辩并撤销")
+    EXTEND = "extend", _("延期")
+    CANCEL = "cancel", _("撤销")
+    REMIND = "remind", _("到期提醒")
+    ESCALATE = "escalate", _("逾期升级")
+
+
 class FindingEvent(BaseModel):
     """One change of a finding: a transition, an edit, a reminder, an escalation. Never edited."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("操作"), max_length=30)
+    action = models.CharField(_("操作"), max_length=30, choices=FindingAction.choices)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -20,6 +20,17 @@ from datetime import date
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from dudao.core.documents import (
+    HEADING_FONT,
+    RED,
+    TITLE_FONT,
+    docx_bytes,
+    docx_document,
+    docx_paragraph,
+    docx_red_rule,
+    docx_run,
+    html_to_pdf,
+)
 from dudao.findings.models import Finding, FindingSource
 
 NUMBER_BLANK = "〔　　　〕　　号"
@@ -112,117 +123,54 @@ def notice_html(finding: Finding) -> str:
 
 
 def notice_pdf(finding: Finding) -> bytes:
-    from dudao.zones.plaques import render_pdf
-
-    return render_pdf(notice_html(finding))
+    return html_to_pdf(notice_html(finding))
 
 
 def notice_filename(finding: Finding, ext: str) -> str:
     return f"整改通知书-{finding.unit_name}-{finding.pk}.{ext}"
 
 
-# --- DOCX ---------------------------------------------------------------------------------------
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-RED = (0xCC, 0x00, 0x00)
-
-
-def _run(paragraph, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False, color=None):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
-    run = paragraph.add_run(text)
-    run.font.name = font
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-    if color:
-        run.font.color.rgb = RGBColor(*color)
-    return run
-
-
-def _paragraph(doc, text: str = "", *, align=None, indent: bool = True, font: str = BODY_FONT, size: float = 16,
-               bold: bool = False, color=None, space_before: float = 0, space_after: float = 0):
-    from docx.enum.text import WD_LINE_SPACING
-    from docx.shared import Pt
-
-    paragraph = doc.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(28 if size <= 16 else size * 1.5)
-    fmt.space_before, fmt.space_after = Pt(space_before), Pt(space_after)
-    if indent:
-        fmt.first_line_indent = Pt(size * 2)
-    if align is not None:
-        paragraph.alignment = align
-    if text:
-        _run(paragraph, text, font=font, size=size, bold=bold, color=color)
-    return paragraph
-
-
-def _red_rule(paragraph) -> None:
-    """The red separator line under the 文号 (a bottom border on the paragraph)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "4"), ("w:color", "CC0000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
-
-
+# --- DOCX (core/documents.py: GB/T 9704 paragraphs, runs and the red rule) ---------------------------
 def notice_docx(finding: Finding) -> bytes:
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
     n = notice_text(_load(finding))
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    doc.core_properties.title = f"整改通知书 {n.unit}"
-    doc.core_properties.author = n.office
+    doc = docx_document(title=f"整改通知书 {n.unit}", author=n.office)
 
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
-    _paragraph(doc, n.office, align=center, indent=False, font=TITLE_FONT, size=30, bold=True, color=RED, space_before=12)
-    number = _paragraph(doc, n.number, align=center, indent=False, space_before=18)
-    _red_rule(number)
-    _paragraph(doc, "整改通知书", align=center, indent=False, font=TITLE_FONT, size=22, space_before=24, space_after=12)
-    _paragraph(doc, f"{n.addressee}：", indent=False)
-    _paragraph(doc, n.opening)
+    docx_paragraph(doc, n.office, align=center, indent=False, font=TITLE_FONT, size=30, bold=True, color=RED, space_before=12)
+    number = docx_paragraph(doc, n.number, align=center, indent=False, space_before=18)
+    docx_red_rule(number)
+    docx_paragraph(doc, "整改通知书", align=center, indent=False, font=TITLE_FONT, size=22, space_before=24, space_after=12)
+    docx_paragraph(doc, f"{n.addressee}：", indent=False)
+    docx_paragraph(doc, n.opening)
     for heading, text in (("一、存在问题", n.problem), ("二、整改要求", n.requirement)):
-        _paragraph(doc, heading, font=HEADING_FONT)
+        docx_paragraph(doc, heading, font=HEADING_FONT)
         for line in text.splitlines() or [""]:
-            _paragraph(doc, line)
-    _paragraph(doc, "三、整改期限", font=HEADING_FONT)
+            docx_paragraph(doc, line)
+    docx_paragraph(doc, "三、整改期限", font=HEADING_FONT)
     also = f"，同时告知责任督学{n.supervisor}" if n.supervisor else ""
-    _paragraph(doc, f"请于{n.deadline}前完成整改，并将整改情况（附佐证材料）书面报送{n.office}{also}。"
+    docx_paragraph(doc, f"请于{n.deadline}前完成整改，并将整改情况（附佐证材料）书面报送{n.office}{also}。"
                     "逾期未整改或整改不到位的，将按有关规定予以通报、约谈直至提请问责。")
-    _paragraph(doc, f"如对上述问题有异议，可在整改期限内向{n.office}提出申辩，并提供相关材料。")
+    docx_paragraph(doc, f"如对上述问题有异议，可在整改期限内向{n.office}提出申辩，并提供相关材料。")
     if n.contact:
-        _paragraph(doc, f"联系人：{n.contact}")
+        docx_paragraph(doc, f"联系人：{n.contact}")
     if n.photos:
-        _paragraph(doc, f"附件：督导现场照片（{len(n.photos)}张）")
-    _paragraph(doc, n.office, align=right, indent=False, space_before=48)
-    _paragraph(doc, n.date, align=right, indent=False)
-    _paragraph(doc, "（印章）", align=right, indent=False, size=12, color=(0x77, 0x77, 0x77))
+        docx_paragraph(doc, f"附件：督导现场照片（{len(n.photos)}张）")
+    docx_paragraph(doc, n.office, align=right, indent=False, space_before=48)
+    docx_paragraph(doc, n.date, align=right, indent=False)
+    docx_paragraph(doc, "（印章）", align=right, indent=False, size=12, color=(0x77, 0x77, 0x77))
     if n.photos:
         from docx.enum.text import WD_BREAK
 
-        heading = _paragraph(doc, indent=False, font=HEADING_FONT)
+        heading = docx_paragraph(doc, indent=False, font=HEADING_FONT)
         heading.add_run().add_break(WD_BREAK.PAGE)
-        _run(heading, "附件", font=HEADING_FONT)
-        _paragraph(doc, "督导现场照片", align=center, indent=False, font=TITLE_FONT, size=22, space_after=12)
+        docx_run(heading, "附件", font=HEADING_FONT)
+        docx_paragraph(doc, "督导现场照片", align=center, indent=False, font=TITLE_FONT, size=22, space_after=12)
         for raw in n.photos:
             picture = doc.add_paragraph()
             picture.alignment = center
             picture.add_run().add_picture(io.BytesIO(raw), width=Mm(120))
-    _paragraph(doc, f"编号：{n.reference}　来源：{n.source}", indent=False, size=14, space_before=36)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    docx_paragraph(doc, f"编号：{n.reference}　来源：{n.source}", indent=False, size=14, space_before=36)
+    return docx_bytes(doc)

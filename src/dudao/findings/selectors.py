@@ -616,9 +616,9 @@ def office_policy(office: Office) -> tuple[FindingPolicy, Office | None]:
 def office_ladder(office: Office) -> tuple[list[EscalationStep], Office | None]:
     """(steps, owner): the escalation ladder in force — the office's own steps, else those of the
     nearest office above with steps, else the shipped default (owner None)."""
-    from dudao.visits.quota import office_chain
+    from dudao.regions.selectors import offices_above
 
-    chain = office_chain(office)
+    chain = offices_above(office.region.code)
     steps = list(EscalationStep.objects.filter(office__in=chain).select_related("office").order_by("order"))
     for owner in chain:
         own = [s for s in steps if s.office_id == owner.pk]

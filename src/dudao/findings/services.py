@@ -79,12 +79,10 @@ def unit_users(finding: Finding) -> list[User]:
 
 def office_users(office: Office | None, roles: Iterable[str] | None = None) -> list[User]:
     """Accounts granted a role at this office (staff by default)."""
-    from dudao.people.models import Role, User
+    from dudao.people.models import Role
+    from dudao.people.selectors import office_staff
 
-    if office is None:
-        return []
-    roles = list(roles) if roles is not None else [Role.OFFICE_STAFF]
-    return list(User.objects.filter(is_active=True, role_grants__role__in=roles, role_grants__office=office).distinct())
+    return list(office_staff(office, roles if roles is not None else [Role.OFFICE_STAFF]))
 
 
 def supervisor_users(finding: Finding) -> list[User]:
@@ -112,9 +110,9 @@ def policy_for(office: Office | None) -> FindingPolicy:
     """The office's time limits: its own row, the nearest office above with one, the default row,
     or — before any default is installed — the model's defaults (§1.8 local values)."""
     if office is not None:
-        from dudao.visits.quota import office_chain
+        from dudao.regions.selectors import offices_above
 
-        chain = office_chain(office)
+        chain = offices_above(office.region.code)
         found = {p.office_id: p for p in FindingPolicy.objects.filter(office__in=chain)}
         for owner in chain:
             if owner.pk in found:

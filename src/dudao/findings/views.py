@@ -15,7 +15,7 @@ Who sees what:
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,20 +30,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dudao import access
+from dudao.core import documents
 from dudao.core.charts import pie_chart, stacked_bar_chart
+from dudao.core.downloads import download_response, stored_file_response
+from dudao.core.errors import add_service_errors
 from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.findings import selectors, workflow
 from dudao.findings.forms import ActionForm, FindingCreateForm, PolicyForm, StepFormSet
-from dudao.findings.models import FindingSeverity, FindingSource, FindingState
+from dudao.findings.models import FindingAction, FindingSeverity, FindingSource, FindingState
 from dudao.findings.selectors import UNFINISHED, FindingFilters
 from dudao.regions.models import Region
 
 PAGE_SIZE = 30
 LEDGER_TITLE = "整改台账"
-# Events that are not steps of the table (workflow.ACTIONS): written by the services and the daily task.
+# The kinds of reminder (an event's data["kind"]); every action's label is FindingAction's.
 # gettext_lazy by its own name: makemessages does not know an alias such as _lazy.
-EVENT_LABELS = {"created": gettext_lazy("登记问题"), "remind": gettext_lazy("到期提醒"),
-                "escalate": gettext_lazy("逾期升级")}
 REMIND_LABELS = {"before": gettext_lazy("到期提醒"), "overdue": gettext_lazy("逾期提醒"),
                  "dispute": gettext_lazy("申辩答复逾期提醒")}
 
@@ -199,13 +200,10 @@ def _detail_context(request: HttpRequest, finding, *, open_action: str = "", for
     timeline = selectors.finding_timeline(finding)
     states = dict(FindingState.choices)
     for ev in timeline:
-        transition = workflow.ACTIONS.get(ev.action)
-        if transition is not None:
-            ev.label = transition.label
-        elif ev.action == "remind":
-            ev.label = REMIND_LABELS.get((ev.data or {}).get("kind"), EVENT_LABELS["remind"])
+        if ev.action == FindingAction.REMIND:
+            ev.label = REMIND_LABELS.get((ev.data or {}).get("kind"), FindingAction.REMIND.label)
         else:
-            ev.label = EVENT_LABELS.get(ev.action, ev.action)
+            ev.label = ev.get_action_display()  # an unknown action shows as itself
         ev.state_label = states.get(ev.to_state, "") if ev.to_state and ev.to_state != ev.from_state else ""
     evidence = list(finding.evidence.select_related("uploaded_by", "event").order_by("created_at", "id"))
     # the photos the supervisor took of the problem on the visit (filed with the "created" step)
@@ -260,8 +258,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             finding_transition(by=request.user, finding=finding, action=action, note=data.get("note", ""),
                                files=data.get("files") or (), data=extra)
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已完成：%(action)s。") % {"action": transition.label})
             return redirect("findings:detail", pk=finding.pk)
@@ -274,31 +271,20 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, for those who see its finding; images open inline, documents download."""
     item = selectors.access_evidence(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
     inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
-    response = FileResponse(handle, content_type=item.content_type or "application/octet-stream")
     name = item.original_name or item.file.name.rsplit("/", 1)[-1]
-    response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(name, safe='')}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(item.file, item.content_type or "application/octet-stream", filename=name, inline=inline,
+                                cache_control="private, no-store", nosniff=True)
 
 
 def _notice_response(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     from dudao.findings import notices
 
     finding = selectors.access_finding(request.user, pk)
+    name = notices.notice_filename(finding, fmt)
     if fmt == "pdf":
-        body, mime = notices.notice_pdf(finding), "application/pdf"
-    else:
-        body, mime = notices.notice_docx(finding), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    response = HttpResponse(body, content_type=mime)
-    name = f"整改通知书-{finding.unit_name}-{finding.pk}.{fmt}"
-    response["Content-Disposition"] = f"{'inline' if fmt == 'pdf' else 'attachment'}; filename*=UTF-8''{quote(name, safe='')}"
-    return response
+        return download_response(notices.notice_pdf(finding), name, documents.PDF, inline=True)
+    return download_response(notices.notice_docx(finding), name, documents.DOCX)
 
 
 @login_required
@@ -344,8 +330,7 @@ def create(request: HttpRequest) -> HttpResponse:
                     source_label=data["source_label"], responsible_unit=data["responsible_unit"],
                     responsible_person=data["responsible_person"], responsible_phone=data["responsible_phone"])
             except ValidationError as exc:
-                for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc) or _("您无权为该单位登记整改问题。"))
             else:

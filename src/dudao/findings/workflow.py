@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from dudao.findings.models import FINISHED_STATES, FindingState
+from dudao.findings.models import FINISHED_STATES, FindingAction, FindingState
 
 if TYPE_CHECKING:
     from dudao.findings.models import Finding
@@ -32,6 +32,7 @@ OFFICE, SUPERVISOR, UNIT, LEADER = "office", "supervisor", "unit", "leader"
 ROLE_LABELS = {OFFICE: _("督导室"), SUPERVISOR: _("责任督学"), UNIT: _("被督导单位"), LEADER: _("领导（只读）")}
 
 S = FindingState
+A = FindingAction  # the steps' names and labels live on the model
 UNFINISHED = tuple(s for s in S.values if s not in FINISHED_STATES)
 
 
@@ -51,23 +52,24 @@ class Transition:
 
 
 def _t(name, label, from_states, to_state, roles, *, needs_note=False, needs_evidence=False, note_label=""):
-    return Transition(name, label, tuple(from_states), to_state, frozenset(roles), needs_note, needs_evidence,
+    # the plain string as the name: it is a dict key, a form prefix and a URL part
+    return Transition(str(name), label, tuple(from_states), to_state, frozenset(roles), needs_note, needs_evidence,
                       note_label or "")
 
 
 ACTIONS: dict[str, Transition] = {t.name: t for t in [
-    _t("notify", _("下发整改通知"), [S.OPEN], S.NOTIFIED, {OFFICE, SUPERVISOR}),
-    _t("start", _("开始整改"), [S.NOTIFIED, S.RETURNED], S.IN_PROGRESS, {UNIT}),
-    _t("report", _("报送整改情况"), [S.NOTIFIED, S.IN_PROGRESS, S.RETURNED], S.REPORTED, {UNIT, OFFICE},
+    _t(A.NOTIFY, A.NOTIFY.label, [S.OPEN], S.NOTIFIED, {OFFICE, SUPERVISOR}),
+    _t(A.START, A.START.label, [S.NOTIFIED, S.RETURNED], S.IN_PROGRESS, {UNIT}),
+    _t(A.REPORT, A.REPORT.label, [S.NOTIFIED, S.IN_PROGRESS, S.RETURNED], S.REPORTED, {UNIT, OFFICE},
        needs_note=True, needs_evidence=True, note_label=_("整改情况")),
-    _t("verify", _("核查销号"), [S.REPORTED], S.CLOSED, {SUPERVISOR, OFFICE}, note_label=_("核查意见")),
-    _t("return", _("退回"), [S.REPORTED], S.RETURNED, {SUPERVISOR, OFFICE}, needs_note=True, note_label=_("退回原因")),
-    _t("dispute", _("申辩"), [S.NOTIFIED, S.IN_PROGRESS], S.DISPUTED, {UNIT}, needs_note=True, note_label=_("申辩理由")),
-    _t("dispute_uphold", _("维持原整改要求"), [S.DISPUTED], S.NOTIFIED, {OFFICE}, needs_note=True,
+    _t(A.VERIFY, A.VERIFY.label, [S.REPORTED], S.CLOSED, {SUPERVISOR, OFFICE}, note_label=_("核查意见")),
+    _t(A.RETURN, A.RETURN.label, [S.REPORTED], S.RETURNED, {SUPERVISOR, OFFICE}, needs_note=True, note_label=_("退回原因")),
+    _t(A.DISPUTE, A.DISPUTE.label, [S.NOTIFIED, S.IN_PROGRESS], S.DISPUTED, {UNIT}, needs_note=True, note_label=_("申辩理由")),
+    _t(A.DISPUTE_UPHOLD, A.DISPUTE_UPHOLD.label, [S.DISPUTED], S.NOTIFIED, {OFFICE}, needs_note=True,
        note_label=_("答复意见")),
-    _t("dispute_accept", _("采纳申辩并撤销"), [S.DISPUTED], S.CANCELLED, {OFFICE}, note_label=_("答复意见")),
-    _t("extend", _("延期"), UNFINISHED, None, {OFFICE}, needs_note=True, note_label=_("延期理由")),
-    _t("cancel", _("撤销"), UNFINISHED, S.CANCELLED, {OFFICE}, needs_note=True, note_label=_("撤销原因")),
+    _t(A.DISPUTE_ACCEPT, A.DISPUTE_ACCEPT.label, [S.DISPUTED], S.CANCELLED, {OFFICE}, note_label=_("答复意见")),
+    _t(A.EXTEND, A.EXTEND.label, UNFINISHED, None, {OFFICE}, needs_note=True, note_label=_("延期理由")),
+    _t(A.CANCEL, A.CANCEL.label, UNFINISHED, S.CANCELLED, {OFFICE}, needs_note=True, note_label=_("撤销原因")),
 ]}
 
 

@@ -306,29 +306,25 @@ def import_template_rows(kind: str, user: User) -> tuple[list[str], list[list[st
 def import_template_write(path: str, kind: str, user: User) -> None:
     import xlsxwriter
 
+    from dudao.core.excel import HEADER_STYLE, write_header, write_notes
+
     headers, examples, notes, regions = import_template_rows(kind, user)
     importer_cls = importer_for(kind)
     wb = xlsxwriter.Workbook(path)
     ws = wb.add_worksheet(importer_cls.sheet_name)
     text = wb.add_format({"num_format": "@"})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "num_format": "@"})
-    required = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "num_format": "@"})
-    ws.set_row(0, 36)
-    for col, title in enumerate(headers):
-        ws.write_string(0, col, title, required if title.startswith("*") else head)
-        as_text = col == 0 or title.lstrip("*") in getattr(importer_cls, "text_columns", ())
-        ws.set_column(col, col, max(12, min(30, len(title) * 2)), text if as_text else None)
+    text_columns = getattr(importer_cls, "text_columns", ())
+    write_header(wb, ws, headers, height=36, style={"num_format": "@"},
+                 width=lambda col, title: max(12, min(30, len(title) * 2)),
+                 text_columns=lambda col, title: col == 0 or title.lstrip("*") in text_columns)
     for r, row in enumerate(examples, start=1):
         for col, value in enumerate(row):
             ws.write_string(r, col, value, text)
     ws.freeze_panes(1, 1)
-    info = wb.add_worksheet("填写说明")
-    info.set_column(0, 0, 110)
-    for i, note in enumerate(notes):
-        info.write_string(i, 0, note)
+    info = write_notes(wb, notes, sheet="填写说明", width=110)
     info.write_string(len(notes) + 1, 0, "注意：第一个工作表中的示例行请删除或改为真实数据后再导入。")
     codes = wb.add_worksheet(getattr(importer_cls, "codes_sheet", "区划代码"))
-    codes.write_row(0, 0, ["区划代码", "名称"], head)
+    codes.write_row(0, 0, ["区划代码", "名称"], wb.add_format({**HEADER_STYLE, "num_format": "@"}))
     codes.set_column(0, 0, 14, text)
     codes.set_column(1, 1, 24)
     for i, (code, name) in enumerate(regions, start=1):

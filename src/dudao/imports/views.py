@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-import tempfile
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from dudao.access import can_write_anything, get_visible_or_404
-from dudao.core.excel import xlsx_response
+from dudao.core.excel import xlsx_download, xlsx_response
 from dudao.imports.forms import ImportUploadForm
 from dudao.imports.models import ImportJob, ImportKind
 from dudao.imports.reader import FileProblem
@@ -79,13 +76,6 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     _require_writer(request)
     if kind not in ImportKind.values:
         raise PermissionDenied
-    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-    import_template_write(tmp.name, kind, request.user)
-    tmp.seek(0)
-    name = f"{ImportKind(kind).label}导入模板.xlsx"
-    response = FileResponse(tmp, as_attachment=True, filename=name,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_download(f"{ImportKind(kind).label}导入模板.xlsx", lambda path: import_template_write(path, kind, request.user))
 
 

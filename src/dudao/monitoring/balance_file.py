@@ -472,16 +472,15 @@ def template_notes(scheme: Scheme) -> list[str]:
 def template_write(path: str | Path, scheme: str | Scheme = QUALITY_2017) -> None:
     import xlsxwriter
 
+    from dudao.core.excel import write_header, write_notes
+
     sch = scheme if isinstance(scheme, Scheme) else get_scheme(scheme)
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("学校指标")
     text = wb.add_format({"num_format": "@"})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
-    required = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "vcenter"})
-    ws.set_row(0, 48)
-    for col, title in enumerate(headers(sch)):
-        ws.write_string(0, col, title, required if title.startswith("*") else head)
-        ws.set_column(col, col, 16 if col > 5 else (24 if col == 0 else 12), text if col in (0, 1, 3, 4, 5) else None)
+    write_header(wb, ws, headers(sch), height=48, style={"valign": "vcenter"},
+                 width=lambda col, title: 16 if col > 5 else (24 if col == 0 else 12),
+                 text_columns=lambda col, title: col in (0, 1, 3, 4, 5))
     for r, row in enumerate(template_rows(sch), start=1):
         for col, value in enumerate(row):
             if isinstance(value, (int, float)):
@@ -489,8 +488,5 @@ def template_write(path: str | Path, scheme: str | Scheme = QUALITY_2017) -> Non
             else:
                 ws.write_string(r, col, value, text)
     ws.freeze_panes(1, 1)
-    info = wb.add_worksheet("填写说明")
-    info.set_column(0, 0, 120)
-    for i, note in enumerate(template_notes(sch)):
-        info.write_string(i, 0, note)
+    write_notes(wb, template_notes(sch), sheet="填写说明", width=120)
     wb.close()

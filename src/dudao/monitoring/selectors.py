@@ -33,6 +33,7 @@ from dudao.monitoring.indicators import REASON_LABELS
 from dudao.monitoring.models import AreaLevel, AreaResult, MonitoringRun, SchoolResult, Verdict
 from dudao.monitoring.standards import STAGES, Indicator, Scheme
 from dudao.regions.models import Region, RegionLevel
+from dudao.regions.selectors import chain_codes
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -91,16 +92,6 @@ def area_links(user: User) -> list[Region]:
     return list(Region.objects.filter(code__in=roots).order_by("code"))
 
 
-def ancestors(region: Region | None) -> list[Region]:
-    """The breadcrumb above a region (province, city), without the region itself."""
-    chain: list[Region] = []
-    node = region.parent if region is not None else None
-    while node is not None:
-        chain.append(node)
-        node = node.parent
-    return list(reversed(chain))
-
-
 # --- years, runs --------------------------------------------------------------------------------------
 
 
@@ -128,7 +119,7 @@ def latest_run(*, region: Region | None, year: int) -> MonitoringRun | None:
     covering = Q(region__isnull=True)
     if region is not None:
         code = region.code
-        covering |= Q(region__code__in=[code[:n] for n in (2, 4, 6) if n <= len(code)])
+        covering |= Q(region__code__in=chain_codes(code, down_to=6))
     else:
         covering = Q(region__isnull=True)
     runs = MonitoringRun.objects.filter(year=year).filter(covering)

@@ -530,8 +530,9 @@ def monitoring_request_recompute(*, year: int, region_code: str, trigger: str = 
     the whole country), that request is returned and nothing new is queued. The task starts
     `DEBOUNCE_SECONDS` later on backends that can defer, so a burst of edits shares one run.
     """
-    from dudao.access import ancestor_codes, may_act_on_area
+    from dudao.access import may_act_on_area
     from dudao.regions.models import Region
+    from dudao.regions.selectors import ancestor_codes
 
     if by is not None and not may_act_on_area(by, region_code):
         raise PermissionDenied(_("只有该地区及上级督导室的工作人员可以重新计算。"))

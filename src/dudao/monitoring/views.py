@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dudao import access
 from dudao.access import get_scope
 from dudao.core.charts import stacked_bar_chart
+from dudao.core.errors import joined_messages
 from dudao.core.excel import xlsx_response
 from dudao.monitoring import selectors as sel
 from dudao.monitoring.charts import (
@@ -48,6 +49,7 @@ from dudao.monitoring.models import RunStatus, Verdict
 from dudao.monitoring.standards import DEFAULT_SCHEME, PRIMARY, SCHEMES, STAGE_LABELS, STAGES, Scheme
 from dudao.monitoring.warnings import county_warnings, mark_existing, school_warnings, warnings_to_findings
 from dudao.regions.models import Region, RegionLevel
+from dudao.regions.selectors import region_ancestors
 
 PAGE_SIZE = 30
 
@@ -114,8 +116,8 @@ def _common(request: HttpRequest, p: Params) -> dict:
     return {
         "p": p, "region": p.region, "scheme": p.scheme, "year": p.year, "stage": p.stage,
         "stage_label": STAGE_LABELS[p.stage], "stages": [(s, STAGE_LABELS[s]) for s in STAGES],
-        "schemes": list(SCHEMES.values()), "year_choices": _year_choices(p), "breadcrumbs": sel.ancestors(p.region),
-        "visible_crumbs": [r for r in sel.ancestors(p.region) if sel.sees_area(request.user, r.code)],
+        "schemes": list(SCHEMES.values()), "year_choices": _year_choices(p), "breadcrumbs": region_ancestors(p.region),
+        "visible_crumbs": [r for r in region_ancestors(p.region) if sel.sees_area(request.user, r.code)],
         "can_act": access.may_act_on_area(request.user, p.code), "run": run,
         "run_is_own": run is not None and (run.region_id == (p.region.pk if p.region else None)),
         "run_active": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
@@ -537,7 +539,7 @@ def warnings(request: HttpRequest) -> HttpResponse:
                     source_url=p.url(),
                 )
             except ValidationError as exc:
-                form.add_error(None, "；".join(exc.messages))
+                form.add_error(None, joined_messages(exc))
             else:
                 if created:
                     messages.success(request, _("已生成 %(n)s 条整改任务，已通知相关学校和责任督学。") % {"n": len(created)})

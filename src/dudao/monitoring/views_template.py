@@ -6,13 +6,11 @@ download it; an unknown `?scheme=` answers 404.
 
 from __future__ import annotations
 
-import tempfile
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from dudao.core.excel import xlsx_download
 from dudao.monitoring.balance_file import template_write
 from dudao.monitoring.standards import DEFAULT_SCHEME, SCHEMES
 
@@ -23,11 +21,4 @@ def balance_template(request: HttpRequest) -> HttpResponse:
     scheme = request.GET.get("scheme") or DEFAULT_SCHEME
     if scheme not in SCHEMES:
         raise Http404
-    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
-    template_write(tmp.name, scheme)
-    tmp.seek(0)
-    name = f"{SCHEMES[scheme].label}指标计算模板.xlsx"
-    response = FileResponse(tmp, as_attachment=True, filename=name,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return xlsx_download(f"{SCHEMES[scheme].label}指标计算模板.xlsx", lambda path: template_write(path, scheme))

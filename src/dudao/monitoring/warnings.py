@@ -163,10 +163,9 @@ def mark_existing(warnings: list[Warning]) -> list[Warning]:
 def responsible_office(region: Region, user: User) -> Office | None:
     """The office that follows a warning up: the nearest office at or above the county that the
     user manages (a county office for its county; a city office where the county has none)."""
-    codes = [region.code[:n] for n in (6, 4, 2) if n <= len(region.code)]
-    offices = sorted(Office.objects.filter(region__code__in=codes).select_related("region"),
-                     key=lambda o: -len(o.region.code))
-    for office in offices:
+    from dudao.regions.selectors import offices_above
+
+    for office in offices_above(region.code, down_to=6):
         if access.can_manage_office(user, office):
             return office
     return None

@@ -43,11 +43,9 @@ def notify(*, recipient: User, title: str, body: str = "", url: str = "", level:
 def notify_office_staff(*, office: Office, title: str, body: str = "", url: str = "",
                         level: str = NotificationLevel.INFO, dedupe_key: str = "") -> int:
     """Tell the staff and leaders of one office (their role grant names the office); returns how many got it."""
-    from dudao.people.models import REGION_ROLES, User
+    from dudao.people.selectors import office_staff
 
-    recipients = User.objects.filter(is_active=True, role_grants__office=office,
-                                     role_grants__role__in=REGION_ROLES).distinct().order_by("pk")
-    return sum(1 for user in recipients
+    return sum(1 for user in office_staff(office)
                if notify(recipient=user, title=title, body=body, url=url, level=level, dedupe_key=dedupe_key))
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.access import can_manage_users, get_visible_or_404, is_system_admin, visible_users
+from dudao.core.errors import add_service_errors, joined_messages
 from dudao.core.excel import xlsx_response
 from dudao.people import services
 from dudao.people.forms import PasswordForm, RoleGrantForm, UserCreateForm, UserEditForm
@@ -33,14 +34,6 @@ def _require_manager(request: HttpRequest) -> None:
 
 def access_user(user: User, pk: int) -> User:
     return get_visible_or_404(visible_users(user), pk=pk)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error("password" if "password" in form.fields else None, exc.messages)
 
 
 @login_required
@@ -95,7 +88,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             user = services.user_create(**form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc, default_field="password")
         else:
             messages.success(request, _("用户 %(name)s 已创建，请为其分配角色。") % {"name": user.username})
             return redirect("people:user_detail", pk=user.pk)
@@ -133,7 +126,7 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
                 schools=form.cleaned_data["school_codes"], note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc, default_field="password")
         else:
             messages.success(request, _("角色已添加。"))
             return redirect("people:user_detail", pk=target.pk)
@@ -161,7 +154,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.user_set_password(user=target, password=form.cleaned_data["password"], by=request.user)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, joined_messages(exc))
         else:
             messages.success(request, _("密码已重置，该用户下次登录时须修改密码。") if target != request.user else _("密码已重置。"))
     else:

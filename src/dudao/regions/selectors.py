@@ -1,15 +1,40 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.db.models.functions import Length
 
 from dudao.access import get_visible_or_404
+from dudao.regions.codes import ancestor_codes, chain_codes  # re-exported: callers read the chain here
 from dudao.regions.models import Office, Region
 
 if TYPE_CHECKING:
     from dudao.people.models import User
+
+
+# --- the chain above a region: one copy for scope, quotas, complaints, plaques, warnings, breadcrumbs ---
+# The code arithmetic lives in regions/codes.py (no imports: the access layer uses it too).
+def offices_by_code(codes: Iterable[str]) -> dict[str, Office]:
+    """The offices of these region codes, by code, in one query (callers with many chains)."""
+    return {o.region.code: o for o in Office.objects.filter(region__code__in=set(codes)).select_related("region")}
+
+
+def offices_above(code: str, *, down_to: int = 12) -> list[Office]:
+    """The offices at and above a region (or an office's region), nearest first: a township's
+    school → county office, city office, province office. `down_to=6` starts at the county."""
+    codes = chain_codes(code, down_to=down_to)
+    found = offices_by_code(codes)
+    return [found[c] for c in codes if c in found]
+
+
+def region_ancestors(region: Region | None) -> list[Region]:
+    """The breadcrumb above a region (province, city …), top first, without the region itself; one query."""
+    if region is None:
+        return []
+    codes = ancestor_codes(region.code)[:-1]
+    return sorted(Region.objects.filter(code__in=codes), key=lambda r: len(r.code))
 
 
 def access_region(user: User, code: str) -> Region:

@@ -9,6 +9,7 @@ from dudao.core.charts import bar_chart, pie_chart
 from dudao.regions.selectors import (
     access_region,
     office_for_region,
+    region_ancestors,
     region_children,
     region_roots,
     school_counts_by_region,
@@ -38,17 +39,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     kids = list(region_children(user=request.user, region=region))
     counts = school_counts_by_region(user=request.user, regions=kids)
     stats = school_stats(user=request.user, region_code=region.code)
-    ancestors = []
-    node = region.parent
-    while node is not None:
-        ancestors.insert(0, node)
-        node = node.parent
     return render(
         request,
         "regions/region_detail.html",
         {
             "region": region,
-            "ancestors": ancestors,
+            "ancestors": region_ancestors(region),
             "office": office_for_region(user=request.user, region=region),
             "children": [(r, counts[r.code]) for r in kids],
             "stats": stats,

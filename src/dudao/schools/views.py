@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dudao.core.charts import bar_chart, pie_chart
+from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response
 from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.regions.models import Region
@@ -91,8 +92,7 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             school_update(school=school, **{name: form.cleaned_data[name] for name in EDITABLE_FIELDS})
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("学校信息已保存。"))
             return redirect("schools:detail", pk=school.pk)

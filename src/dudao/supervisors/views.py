@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 
 from dudao.access import can_manage_office, get_visible_or_404
 from dudao.core.charts import bar_chart, pie_chart
+from dudao.core.downloads import stored_file_response
+from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response
 from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.supervisors import services
@@ -54,15 +56,6 @@ from dudao.supervisors.selectors import (
 
 PAGE_SIZE = 20
 CANDIDATES_SHOWN = 200
-
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has it."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _date_param(value: str | None) -> date | None:
@@ -163,16 +156,7 @@ def supervisor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def supervisor_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """Photos are served through the scope check, never from a public media URL."""
-    supervisor = access_supervisor(request.user, pk)
-    if not supervisor.photo:
-        raise Http404
-    try:
-        handle = supervisor.photo.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return stored_file_response(access_supervisor(request.user, pk).photo, "image/jpeg")
 
 
 @login_required
@@ -187,7 +171,7 @@ def supervisor_create(request: HttpRequest) -> HttpResponse:
         try:
             supervisor = services.supervisor_create(by=request.user, **form.service_fields())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("督学“%(name)s”已登记。") % {"name": supervisor.name})
             return redirect("supervisors:detail", pk=supervisor.pk)
@@ -204,7 +188,7 @@ def supervisor_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.supervisor_update(supervisor=supervisor, by=request.user, **form.service_fields())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("supervisors:detail", pk=supervisor.pk)
@@ -222,7 +206,7 @@ def supervisor_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.supervisor_change_status(supervisor=supervisor, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("状态已变更为“%(s)s”。") % {"s": supervisor.get_status_display()})
             return redirect("supervisors:detail", pk=supervisor.pk)
@@ -238,7 +222,7 @@ def term_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.term_add(supervisor=supervisor, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("任期已登记。"))
             return redirect("supervisors:detail", pk=supervisor.pk)
@@ -327,7 +311,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
         try:
             session = services.training_session_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("培训已登记，请勾选参训督学。"))
             return redirect("supervisors:training_detail", pk=session.pk)
@@ -350,7 +334,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 added = services.training_attendance_set(session=session, supervisors=chosen, hours=form.cleaned_data["hours"])
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("已添加 %(n)s 名参训督学。") % {"n": added})
                 return redirect("supervisors:training_detail", pk=session.pk)

@@ -45,6 +45,7 @@ from django.utils.translation import gettext_noop
 from dudao.core.db import InIds
 from dudao.core.perf import gc_paused
 from dudao.regions.models import Office, RegionLevel
+from dudao.regions.selectors import chain_codes
 from dudao.schools.models import School
 from dudao.supervisors.models import Supervisor, SupervisorKind, SupervisorStatus
 from dudao.visits import pace
@@ -227,8 +228,7 @@ class _Rules:
         self._cache: dict[tuple, list[QuotaRule]] = {}
 
     def chain(self, code: str) -> list[int | None]:
-        codes = [code[:n] for n in (12, 9, 6, 4, 2) if n <= len(code)]
-        return [self.offices[c].pk for c in codes if c in self.offices] + [None]
+        return [self.offices[c].pk for c in chain_codes(code) if c in self.offices] + [None]
 
     def for_(self, office_code: str, zone_level: str, supervisor_kind: str = "") -> list[QuotaRule]:
         key = (office_code, zone_level, supervisor_kind)

@@ -153,8 +153,3 @@ def post_as_data(post: QueryDict) -> dict[str, Any]:
     }
 
 
-def error_dict(exc: ValidationError) -> dict[str, list[str]]:
-    """A service's ValidationError as {field: [messages]} ("__all__" when it names no field)."""
-    if hasattr(exc, "error_dict"):
-        return {name: [str(m) for e in errors for m in e.messages] for name, errors in exc.error_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from dudao.core.sources import LEGACY
 from dudao.regions.models import Office
+from dudao.regions.selectors import offices_above
 from dudao.visits.models import QuotaMetric, QuotaPeriod, QuotaRule
 
 # (zone level, supervisor kind, metric, period, required, source) — domain-rules §9.3
@@ -85,14 +86,6 @@ def quota_rule_override(*, office: Office, zone_level: str, metric: str, period:
                                     period=period, required=required, source=source, valid_from=valid_from)
 
 
-def office_chain(office: Office) -> list[Office]:
-    """The office and the offices above it, nearest first."""
-    code = office.region.code
-    codes = [code[:n] for n in (12, 9, 6, 4, 2) if n <= len(code)]
-    found = {o.region.code: o for o in Office.objects.filter(region__code__in=codes).select_related("region")}
-    return [found[c] for c in codes if c in found]
-
-
 def rules_for(*, office: Office, zone_level: str, period_start: date, supervisor_kind: str = "") -> list[QuotaRule]:
     """The rules that apply, for a period starting on `period_start`, to the office's supervisors
     of a zone level — of one kind (专职/兼职) when given, else the rules for everyone.
@@ -102,7 +95,7 @@ def rules_for(*, office: Office, zone_level: str, period_start: date, supervisor
     in_force = list(QuotaRule.objects.filter(zone_level=zone_level, valid_from__lte=period_start).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=period_start)).select_related("office__region"))
     chosen: dict[tuple[str, str], QuotaRule] = {}
-    for owner in [*office_chain(office), None]:
+    for owner in [*offices_above(office.region.code), None]:
         mine = [r for r in in_force if r.office_id == (owner.pk if owner else None)]
         for rule in sorted(mine, key=lambda r: r.supervisor_kind == ""):  # kind-specific first
             if rule.supervisor_kind in ("", supervisor_kind):

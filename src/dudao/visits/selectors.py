@@ -325,9 +325,9 @@ def rules_in_force(*, office: Office, zone_level: str, day: date) -> list[QuotaR
 def rule_history(*, office: Office, zone_levels: list[str]) -> QuerySet[QuotaRule]:
     """Every version of every rule that can reach the office: its own, those of the offices above
     it, and the national defaults — the newest version of each first."""
-    from dudao.visits.quota import office_chain
+    from dudao.regions.selectors import offices_above
 
-    return (QuotaRule.objects.filter(Q(office__in=office_chain(office)) | Q(office__isnull=True), zone_level__in=zone_levels)
+    return (QuotaRule.objects.filter(Q(office__in=offices_above(office.region.code)) | Q(office__isnull=True), zone_level__in=zone_levels)
             .select_related("office").order_by("zone_level", "metric", "period", "supervisor_kind", "-valid_from"))
 
 

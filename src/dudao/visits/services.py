@@ -246,13 +246,11 @@ def _escalate_refusal(visit_id: int) -> None:
     """Seed 001: refusal, concealment or false material is recorded and escalated to the office."""
     from dudao.notifications.models import NotificationLevel
     from dudao.notifications.services import notify
-    from dudao.people.models import Role, RoleGrant
+    from dudao.people.selectors import office_staff
 
     visit = Visit.objects.select_related("school", "supervisor__office__region").get(pk=visit_id)
-    office = visit.supervisor.office
-    staff = RoleGrant.objects.filter(role__in=[Role.OFFICE_STAFF, Role.OFFICE_LEADER], office=office).select_related("user")
-    for grant in staff:
-        notify(recipient=grant.user, level=NotificationLevel.URGENT, title=_("%(school)s 拒绝或阻挠督导") % {"school": visit.school.name},
+    for user in office_staff(visit.supervisor.office):  # staff and leaders; never a deactivated account
+        notify(recipient=user, level=NotificationLevel.URGENT, title=_("%(school)s 拒绝或阻挠督导") % {"school": visit.school.name},
                body=visit.refusal_note, url=f"/visits/{visit.pk}/", dedupe_key=f"refusal:{visit.pk}")
 
 

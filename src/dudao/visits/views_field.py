@@ -22,7 +22,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -31,8 +31,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from dudao.access import get_visible_or_404, readable_fields
+from dudao.core.downloads import stored_file_response
+from dudao.core.errors import error_dict, joined_messages
 from dudao.findings.services import policy_for
-from dudao.visits.forms import error_dict, post_as_data, visit_input
+from dudao.visits.forms import post_as_data, visit_input
 from dudao.visits.models import LocationStatus, Visit, VisitMode, VisitPhoto, VisitStatus
 from dudao.visits.selectors import (
     access_own_photo,
@@ -133,7 +135,7 @@ def start(request: HttpRequest) -> HttpResponse:
     try:
         visit, _created = visit_save(by=request.user, data=visit_input(data, client_id=client_id, school=school))
     except ValidationError as exc:
-        messages.error(request, "；".join(m for ms in error_dict(exc).values() for m in ms))
+        messages.error(request, joined_messages(exc))
         return redirect("visits:field_home")
     if visit.status == VisitStatus.SUBMITTED:
         return redirect("visits:detail", pk=visit.pk)
@@ -271,7 +273,7 @@ def photo_upload(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
         photo, created = photo_add(by=request.user, visit=visit, client_id=photo_id, raw=upload.read(),
                                    caption=(request.POST.get("caption") or upload.name or "")[:200])
     except ValidationError as exc:
-        return _photo_error(request, visit, "；".join(exc.messages), 400)
+        return _photo_error(request, visit, joined_messages(exc), 400)
     except PermissionDenied as exc:
         return _photo_error(request, visit, str(exc) or _("不能为这条记录上传照片。"), 403)
     if _wants_json(request):
@@ -299,14 +301,7 @@ def photo_delete(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     """Photos are served through the scope check, never from a public media URL."""
-    item = access_visit_photo(request.user, pk)
-    try:
-        handle = item.image.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return stored_file_response(access_visit_photo(request.user, pk).image, "image/jpeg")
 
 
 # --- discarding, detail, the offline helper ------------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,19 +24,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dudao.access import VISIT_FULL_FIELDS, ancestor_codes, can_manage_office, readable_fields
+from dudao.access import VISIT_FULL_FIELDS, can_manage_office, readable_fields
 from dudao.core.charts import calendar_heatmap, stacked_bar_chart
+from dudao.core.documents import PDF, render_pdf
+from dudao.core.downloads import download_response
+from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response, xlsx_sheets_response
 from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.core.pagination import CappedPaginator
 from dudao.regions.models import Office, Region
+from dudao.regions.selectors import ancestor_codes
 from dudao.supervisors.models import Supervisor
 from dudao.visits.compliance_cache import cache_seconds, compliance_cached
 from dudao.visits.exports import compliance_notes, compliance_sheets
@@ -301,8 +304,6 @@ def log_workbook(user, params) -> Workbook:
 @require_GET
 def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """责任督学工作记录表 (规程 2014, domain-rules §2.5) of one visit, A4 portrait, to print and sign."""
-    from dudao.zones.plaques import render_pdf
-
     visit = access_visit(request.user, pk)
     # The school reads the feedback part (methods, topics, opinions, problems); what was observed,
     # the location and a refusal are for the office and the supervisor (access.fields): the sheet
@@ -321,13 +322,8 @@ def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "started": timezone.localtime(visit.started_at), "ended": timezone.localtime(visit.ended_at) if visit.ended_at else None,
         "printed": timezone.localdate(),
     }
-    # An official record in Chinese, whatever the language of the person who prints it.
-    with translation.override("zh-hans"):
-        html = render_to_string("visits/office_record_pdf.html", context)
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
     name = f"{visit.visit_date:%Y%m%d}-{visit.school.name}-{RECORD_TITLE}.pdf"
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name, safe='')}"
-    return response
+    return download_response(render_pdf("visits/office_record_pdf.html", context), name, PDF, inline=True)
 
 
 # --- quota rules -------------------------------------------------------------------------------------
@@ -375,8 +371,7 @@ def rule_override(request: HttpRequest, pk: int) -> HttpResponse:
                                        required=data["required"], valid_from=data["valid_from"], source=data["source"],
                                        supervisor_kind=data["supervisor_kind"] or "")
         except ValidationError as exc:
-            for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存：%(rule)s，自 %(day)s 起生效。") % {"rule": rule, "day": rule.valid_from})
             return redirect(reverse("visits:rules") + f"?office={office.pk}")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao import access
+from dudao.core.errors import joined_messages
 from dudao.schools.models import School
 from dudao.visits.models import VisitPlan
 from dudao.visits.periods import period_of
@@ -58,7 +59,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
         try:
             plan_save(supervisor=supervisor, month=month, items=items)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, joined_messages(exc))
         else:
             messages.success(request, _("%(month)s 督导计划已保存（%(n)s 次）。") % {"month": f"{month:%Y年%m月}", "n": len(items)})
         return redirect(f"{request.path}?month={month:%Y-%m}")

@@ -5,37 +5,33 @@ for the office and those above it, and for the school's own supervisor and accou
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dudao.core.documents import PDF
+from dudao.core.downloads import download_response
+from dudao.core.errors import joined_messages
 from dudao.schools.models import School
-from dudao.zones.models import PlaqueBatchStatus
 from dudao.zones.plaques import (
     PLAQUE_TITLE,
     access_school_plaque,
     office_plaque_schools,
     plaque_batch_check_stalled,
     plaque_batch_create,
+    plaque_batch_file_response,
     plaque_batch_start,
     plaque_pdf,
     public_address,
     zone_plaque_schools,
 )
 from dudao.zones.selectors import access_plaque_batch
-
-
-def _attachment(response: HttpResponse, name: str) -> HttpResponse:
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name, safe='')}"
-    return response
 
 
 @login_required
@@ -50,15 +46,14 @@ def plaque_school(request: HttpRequest, pk: int) -> HttpResponse:
     Others who see the school (evaluators, zone colleagues) get 403: the plaque has full phone numbers.
     """
     school = access_school_plaque(request.user, pk)
-    response = HttpResponse(plaque_pdf([school]), content_type="application/pdf")
-    return _attachment(response, f"{school.name}-{PLAQUE_TITLE}.pdf")
+    return download_response(plaque_pdf([school]), f"{school.name}-{PLAQUE_TITLE}.pdf", PDF)
 
 
 def _start_batch(request: HttpRequest, *, title: str, schools: QuerySet[School], back: str) -> HttpResponse:
     try:
         batch = plaque_batch_create(by=request.user, title=title, schools=schools)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, joined_messages(exc))
         return redirect(back)
     address = public_address()
     if not address.ok:
@@ -97,8 +92,4 @@ def plaque_batch(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def plaque_batch_download(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = access_plaque_batch(request.user, pk)
-    if batch.status != PlaqueBatchStatus.SUCCEEDED or not batch.file:
-        raise Http404
-    response = FileResponse(batch.file.open("rb"), content_type="application/pdf")
-    return _attachment(response, f"{batch.title}.pdf")
+    return plaque_batch_file_response(access_plaque_batch(request.user, pk))

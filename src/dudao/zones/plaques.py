@@ -30,14 +30,16 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import Http404
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.access import is_system_admin, sees_office_details
+from dudao.core.documents import PDF, html_to_pdf, render_chinese
+from dudao.core.downloads import download_response, open_stored
 from dudao.people.models import Role, RoleGrant
 from dudao.regions.models import Office
+from dudao.regions.selectors import offices_by_code
 from dudao.schools.models import School
 from dudao.schools.selectors import access_school
 from dudao.system.models import DictionaryItem
@@ -171,8 +173,7 @@ def _pick_office(chain: list[str], offices: dict[str, Office]) -> Office | None:
 
 def plaque_office(school: School) -> Office | None:
     chain = _office_codes(school)
-    offices = {o.region.code: o for o in Office.objects.filter(region__code__in=chain).select_related("region")}
-    return _pick_office(chain, offices)
+    return _pick_office(chain, offices_by_code(chain))
 
 
 def _photo_data_uri(supervisor: Supervisor) -> str:
@@ -224,7 +225,7 @@ def plaques_for(schools: Sequence[School], *, items: list[DictionaryItem] | None
         )
     chains = {s.pk: _office_codes(s) for s in schools}
     codes = {c for chain in chains.values() for c in chain}
-    offices = {o.region.code: o for o in Office.objects.filter(region__code__in=codes).select_related("region")}
+    offices = offices_by_code(codes)
     plaques = []
     for school in schools:
         office = _pick_office(chains[school.pk], offices)
@@ -295,25 +296,19 @@ def office_plaque_schools(user: User, pk: int) -> tuple[str, QuerySet[School]]:
 def plaque_html(plaques: Sequence[Plaque]) -> str:
     # The plaque is a Chinese official document (挂牌办法's uniform format) whatever the language
     # of the person who prints it.
-    with translation.override("zh-hans"):
-        return render_to_string("zones/plaque_pdf.html", {"plaques": plaques, "title": PLAQUE_TITLE})
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML, URLFetcher
-    from weasyprint.text.fonts import FontConfiguration
-
-    from dudao.core.images import refuse_truncated_images
-
-    refuse_truncated_images()  # importing WeasyPrint allowed truncated images in the whole process
-    # Only data: URIs (photos, QR codes): rendering never reads a file or the network.
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())
+    return render_chinese("zones/plaque_pdf.html", {"plaques": plaques, "title": PLAQUE_TITLE})
 
 
 def plaque_pdf(schools: Sequence[School]) -> bytes:
     """One page per school, in the given order."""
-    return render_pdf(plaque_html(plaques_for(schools)))
+    return html_to_pdf(plaque_html(plaques_for(schools)))
+
+
+def plaque_batch_file_response(batch: PlaqueBatch) -> HttpResponse:
+    """The finished batch's PDF (page and API download alike); 404 until it has succeeded."""
+    if batch.status != PlaqueBatchStatus.SUCCEEDED or not batch.file:
+        raise Http404
+    return download_response(open_stored(batch.file), f"{batch.title}.pdf", PDF)
 
 
 # --- batches -----------------------------------------------------------------------------------------
@@ -383,7 +378,7 @@ def _run(batch: PlaqueBatch) -> None:
         if chunk:
             plaques = plaques_for(chunk, items=items)
             unassigned += sum(1 for p in plaques if not p.supervisors)
-            writer.append(io.BytesIO(render_pdf(plaque_html(plaques))))
+            writer.append(io.BytesIO(html_to_pdf(plaque_html(plaques))))
             printed += len(chunk)
         done += len(ids)
         PlaqueBatch.objects.filter(pk=batch.pk).update(done=done, updated_at=timezone.now())  # heartbeat, core/jobs.py

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dudao.access import can_manage_office, get_visible_or_404, sees_office_details
+from dudao.core.errors import joined_messages
 from dudao.regions.models import Office
 from dudao.schools.models import School
 from dudao.schools.selectors import access_school
@@ -34,10 +35,6 @@ from dudao.zones.selectors import (
 def _require_manage(user, office: Office) -> None:
     if not can_manage_office(user, office):
         raise PermissionDenied
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 @login_required
@@ -70,7 +67,7 @@ def zone_create(request: HttpRequest) -> HttpResponse:
         try:
             zone = services.zone_create(office=office, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, joined_messages(exc))
         else:
             messages.success(request, _("责任区“%(name)s”已建立，请划入学校。") % {"name": zone.name})
             return redirect("zones:detail", pk=zone.pk)
@@ -94,7 +91,7 @@ def zone_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 zone.save()
                 services.zone_set_team(zone=zone, head=data["head"], members=data["members"])
             except ValidationError as exc:
-                form.add_error(None, _errors(exc))
+                form.add_error(None, joined_messages(exc))
             else:
                 messages.success(request, _("已保存。"))
                 return redirect("zones:detail", pk=zone.pk)
@@ -213,7 +210,7 @@ def school_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 services.assignment_create(supervisor=data["supervisor"], school=school, starts_on=data["starts_on"],
                                            reason=data["reason"], by=request.user)
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, joined_messages(exc))
         else:
             messages.success(request, _("%(name)s 已挂牌为 %(school)s 的责任督学。") % {"name": data["supervisor"].name, "school": school.name})
     else:
@@ -231,7 +228,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.assignment_end(assignment=assignment, ends_on=form.cleaned_data["ends_on"], reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, joined_messages(exc))
         else:
             messages.success(request, _("已结束 %(name)s 对该校的挂牌。") % {"name": assignment.supervisor.name})
     else:

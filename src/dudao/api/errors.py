@@ -1,0 +1,104 @@
+"""The one error shape of every API endpoint, and the global handlers that answer it.
+
+Every 4xx answer is `ErrorOut` (core/errors.py builds it):
+
+    {"code": "invalid", "detail": "<中文说明>", "field": "deadline" | null, "errors": {"deadline": ["…"]}}
+
+`detail` keeps the name the API has always used for the message (django-ninja's own key, read by
+the phone app and every test), so clients written before this shape still work. Endpoints return
+`problem(status, detail)` or `invalid(exc)` for the errors they expect; anything raised and not caught
+— Http404, PermissionDenied, a service's ValidationError, a database conflict, ninja's own schema
+(422) and authentication (401) errors — is turned into the same shape by `install(api)`.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from ninja import Schema
+from ninja import errors as ninja_errors
+
+from dudao.core.errors import error_body, validation_error_body
+
+NOT_FOUND = "未找到，或不在您的权限范围内。"
+FORBIDDEN = "无权执行此操作。"
+CONFLICT = "数据已被他人修改或与现有记录冲突，请刷新后重试。"
+UNPROCESSABLE = "请求数据格式不正确"
+HTTP_MESSAGES = {401: "请先登录，或提供有效的令牌。", 405: "不支持该请求方法。", 429: "请求过于频繁，请稍后再试。"}
+# where a parameter sits in ninja's error location, not its name
+_LOCATIONS = {"body", "query", "path", "form", "file", "header", "cookie", "payload", "data"}
+
+
+class ErrorOut(Schema):
+    code: str
+    detail: str
+    field: str | None = None
+    errors: dict[str, list[str]] = {}
+
+
+def problem(status: int, detail: str, *, code: str | None = None, field: str | None = None,
+            errors: dict[str, list[str]] | None = None):
+    """An error an endpoint answers itself: `return problem(404, "没有找到该学校。")`."""
+    from ninja import Status
+
+    return Status(status, error_body(detail, status=status, code=code, field=field, errors=errors))
+
+
+def invalid(exc: ValidationError):
+    """A service's ValidationError, answered 400 with its messages by field."""
+    from ninja import Status
+
+    return Status(400, validation_error_body(exc))
+
+
+def _schema_errors(exc: ninja_errors.ValidationError) -> dict[str, list[str]]:
+    """ninja's 422 (a field missing or of the wrong type) by field name, in Chinese."""
+    errors: dict[str, list[str]] = {}
+    for item in exc.errors:
+        names = [str(part) for part in item.get("loc", ()) if isinstance(part, str) and part not in _LOCATIONS]
+        field = names[-1] if names else "__all__"
+        message = "必填。" if item.get("type") == "missing" else "格式不正确。"
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
+def install(api) -> None:
+    """Register the handlers on the NinjaAPI: every status shares ErrorOut."""
+
+    def answer(request, status: int, body: dict):
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return answer(request, 404, error_body(NOT_FOUND, status=404))
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        from dudao.api.auth import PasswordChangeRequired
+
+        if isinstance(exc, PasswordChangeRequired):
+            from dudao.people.middleware import MESSAGE
+
+            return answer(request, 403, error_body(MESSAGE, status=403, code="password_change_required"))
+        return answer(request, 403, error_body(FORBIDDEN, status=403))
+
+    @api.exception_handler(ValidationError)
+    def service_invalid(request, exc):
+        return answer(request, 400, validation_error_body(exc))
+
+    @api.exception_handler(IntegrityError)
+    def conflict(request, exc):
+        return answer(request, 409, error_body(CONFLICT, status=409))
+
+    @api.exception_handler(ninja_errors.ValidationError)
+    def unprocessable(request, exc):
+        errors = _schema_errors(exc)
+        fields = "、".join(name for name in errors if name != "__all__")
+        detail = f"{UNPROCESSABLE}：{fields}。" if fields else f"{UNPROCESSABLE}。"
+        return answer(request, 422, error_body(detail, status=422, errors=errors))
+
+    @api.exception_handler(ninja_errors.HttpError)
+    def http_error(request, exc):
+        status = exc.status_code
+        return answer(request, status, error_body(HTTP_MESSAGES.get(status, str(exc)), status=status))

@@ -1,0 +1,124 @@
+"""Documents: PDF (WeasyPrint) and DOCX (python-docx) rendering, one copy for every app.
+
+The official papers — the plaque (公示牌), the visit record sheet (责任督学工作记录表), the complaint
+record (受理、核实投诉记录表), the rectification notice (整改通知书) — are rendered here; the document
+engine of a later issue (GB/T 9704 templates) builds on these functions.
+
+- `html_to_pdf(html)`: the one WeasyPrint call. Only `data:` URIs are fetched (photos, QR codes), so
+  rendering never reads a file or the network, and the truncated-image flag WeasyPrint turns on at
+  import is turned off again (core/images.py).
+- `render_pdf(template, context)`: a template rendered **in Chinese** (an official paper is Chinese
+  whatever the language of the person who prints it), then to PDF.
+- `docx_*`: the paragraph, run and red-rule helpers of a GB/T 9704-style Word document, and
+  `docx_document()` / `docx_bytes()` for an A4 page with the official margins.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# GB/T 9704 fonts: Word/WPS print them where installed; the PDF templates map them to free fonts.
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+RED = (0xCC, 0x00, 0x00)
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML, URLFetcher
+    from weasyprint.text.fonts import FontConfiguration
+
+    from dudao.core.images import refuse_truncated_images
+
+    refuse_truncated_images()  # importing WeasyPrint allowed truncated images in the whole process
+    # Only data: URIs (photos, QR codes): rendering never reads a file or the network.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())
+
+
+def render_chinese(template: str, context: dict[str, Any]) -> str:
+    """An official paper is Chinese whatever the language of the person who prints it."""
+    with translation.override("zh-hans"):
+        return render_to_string(template, context)
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    return html_to_pdf(render_chinese(template, context))
+
+
+# --- DOCX --------------------------------------------------------------------------------------------
+def docx_document(*, title: str = "", author: str = "", top: float = 37, bottom: float = 35, left: float = 28,
+                  right: float = 26):
+    """An A4 Word document with the GB/T 9704 margins (millimetres)."""
+    from docx import Document
+    from docx.shared import Mm
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+    section.left_margin, section.right_margin = Mm(left), Mm(right)
+    doc.core_properties.title = title
+    doc.core_properties.author = author
+    return doc
+
+
+def docx_run(paragraph, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False, color=None):
+    """A run in `font`, also for East Asian text (w:eastAsia), which Word otherwise sets in its default."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    run = paragraph.add_run(text)
+    run.font.name = font
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    if color:
+        run.font.color.rgb = RGBColor(*color)
+    return run
+
+
+def docx_paragraph(doc, text: str = "", *, align=None, indent: bool = True, font: str = BODY_FONT, size: float = 16,
+                   bold: bool = False, color=None, space_before: float = 0, space_after: float = 0):
+    """A paragraph with exact line spacing (28 pt for body text) and a two-character first-line indent."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    paragraph = doc.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(28 if size <= 16 else size * 1.5)
+    fmt.space_before, fmt.space_after = Pt(space_before), Pt(space_after)
+    if indent:
+        fmt.first_line_indent = Pt(size * 2)
+    if align is not None:
+        paragraph.alignment = align
+    if text:
+        docx_run(paragraph, text, font=font, size=size, bold=bold, color=color)
+    return paragraph
+
+
+def docx_red_rule(paragraph) -> None:
+    """The red separator line under the 文号 (a bottom border on the paragraph)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "4"), ("w:color", "CC0000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def docx_bytes(doc) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
