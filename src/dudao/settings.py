@@ -12,7 +12,6 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, SELF
-from django.utils.translation import gettext_lazy as _
 
 SRC_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("DUDAO_HOME", SRC_DIR.parent.parent)).resolve()
@@ -294,4 +293,3 @@ for _name in ("DUDAO_COMPLAINTS_PER_IP_PER_HOUR", "DUDAO_COMPLAINTS_PER_SCHOOL_P
 NINJA_PAGINATION_PER_PAGE = 50
 # The address printed in plaque QR codes: the public page of a school is {this}/s/<学校标识码>/.
 DUDAO_PUBLIC_BASE_URL = os.environ.get("DUDAO_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-DUDAO_NAV_TITLE = _("督导")

@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from dudao.monitoring.balance_file import headers
+from dudao.monitoring.balance_file import _students, headers
 from dudao.monitoring.standards import BASIC, QUALITY
 
 HEADER = [h.lstrip("*") for h in headers(QUALITY)]
@@ -217,6 +217,17 @@ def test_row_and_column_errors(tmp_path):
                      "第 8 行“教学点”：“可能”无法识别",
                      "第 8 行“学校名称”：同一学段的学校与第 2 行重复"):
         assert expected in message, expected
+
+
+@pytest.mark.parametrize(("cell", "expected", "problem"), [
+    (1200, 1200, None), ("1,200", 1200, None), (None, 0, "必填项为空"), (-3, 0, "不能为负数"),
+    (100.5, 0, "应为整数（100.5）"), ("很多", 0, "“很多”不是数值"),
+])
+def test_students_cell(cell, expected, problem):
+    """The pupils' count step of read_balance_file: a whole number ≥ 0, else 0 and one problem."""
+    errors: list[tuple[int, str, str]] = []
+    assert _students(cell, 9, errors) == expected
+    assert errors == ([] if problem is None else [(9, "在校生数", problem)])
 
 
 def test_header_errors(tmp_path):

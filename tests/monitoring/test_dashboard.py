@@ -194,6 +194,19 @@ def test_indicator_export_matches_the_stored_cvs(world, client):
     assert [row[6] for row in junior] == [0.45] * 7
 
 
+def test_trend_export_holds_the_stored_year(world, client):
+    """The trend sheet (monitoring.views._export_trend): one row a year, from the stored result."""
+    cast, _made = world
+    client.force_login(cast.county_staff)
+    rows = xlsx_rows(client.get(reverse("monitoring:export"), {"table": "trend", "year": YEAR}))
+    area = AreaResult.objects.get(scheme="quality_2017", year=YEAR, stage="primary", region__code="430182")
+    assert rows[0][:4] == ["学年", "结论", "参评学校数", "达标学校数"]
+    row = next(row for row in rows[1:] if int(row[0]) == YEAR)
+    assert int(row[2]) == area.school_count
+    assert int(row[3]) == area.schools_passing
+    assert row[4] == pytest.approx(round(area.cv["L1"], 3))
+
+
 def test_class_and_teacher_exports(world, client):
     cast, _made = world
     client.force_login(cast.county_staff)

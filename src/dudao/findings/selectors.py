@@ -328,7 +328,6 @@ def _group_counts(row: Mapping[str, Any]) -> LedgerCounts:
     return LedgerCounts(key=row["group"] or "", **{k: v for k, v in row.items() if k != "group"})
 
 
-GROUPS = ("county", "school", "category")
 AREA_LENGTH = {"city": 4, "county": 6, "township": 9}  # region code widths
 
 

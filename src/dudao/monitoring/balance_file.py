@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -121,26 +122,29 @@ def _number(cell: Any) -> Decimal | None:
     return value
 
 
-def read_balance_file(path: str | Path, *, scheme: str | Scheme = QUALITY_2017, original_name: str | None = None) -> BalanceInput:
-    """Parse the file; raises BalanceFileError listing every header, row and cell problem."""
+def _open_table(path: Path, original_name: str | None):
+    """The file's table (`imports.reader.read_table`); an unknown file type or an unreadable file
+    raises BalanceFileError."""
     from dudao.imports.reader import FileProblem, read_table
 
-    sch = scheme if isinstance(scheme, Scheme) else get_scheme(scheme)
-    path = Path(path)
     if not path.exists():
         raise BalanceFileError(f"找不到文件：{path}")
     suffix = Path(original_name or path.name).suffix.lower()
     if suffix not in {".csv", ".xlsx", ".xlsm", ".xls", ".ods"}:
         raise BalanceFileError(f"不支持的文件类型“{suffix or '无扩展名'}”：请使用 .xlsx、.xls 或 .csv 文件。")
     try:
-        table = read_table(path, original_name or path.name)
+        return read_table(path, original_name or path.name)
     except FileProblem as exc:
         raise BalanceFileError(str(exc)) from None
 
+
+def _header_positions(header: Sequence[Any], sch: Scheme) -> dict[str, int]:
+    """{column key: position} read from the header; a repeated column, a missing required column
+    or no indicator column at all raises BalanceFileError listing each."""
     names = _column_names(sch)
     positions: dict[str, int] = {}
     errors: list[tuple[int, str, str]] = []
-    for index, title in enumerate(table.header):
+    for index, title in enumerate(header):
         key = _lookup(names, title)
         if key is None:
             continue
@@ -156,82 +160,113 @@ def read_balance_file(path: str | Path, *, scheme: str | Scheme = QUALITY_2017, 
         errors.append((0, "", f"没有任何{sch.label}指标列：请检查评估办法（--scheme）与表头是否一致"))
     if errors:
         raise BalanceFileError("表头与模板不一致，无法计算。", errors)
-    missing = [c for c in sch.codes if c not in positions]
-    if missing:
-        from dudao.monitoring.standards import SCHEMES
+    return positions
 
-        for other in SCHEMES.values():
-            other_names = _column_names(other)
-            if other.code != sch.code and all(any(_lookup(other_names, t) == c for t in table.header) for c in other.codes):
-                raise BalanceFileError(
-                    f"该文件是“{other.label}”的表头，缺少“{sch.label}”的指标列："
-                    f"请加参数 --scheme {other.code}，或改用对应的模板。")
+
+def _refuse_other_scheme(header: Sequence[Any], sch: Scheme, positions: Mapping[str, int]) -> None:
+    """When indicator columns are missing and the header is another scheme's whole header, say
+    which --scheme the file was made for."""
+    if all(c in positions for c in sch.codes):
+        return
+    from dudao.monitoring.standards import SCHEMES
+
+    for other in SCHEMES.values():
+        other_names = _column_names(other)
+        if other.code != sch.code and all(any(_lookup(other_names, t) == c for t in header) for c in other.codes):
+            raise BalanceFileError(
+                f"该文件是“{other.label}”的表头，缺少“{sch.label}”的指标列："
+                f"请加参数 --scheme {other.code}，或改用对应的模板。")
+
+
+def _students(value: Any, rownum: int, errors: list[tuple[int, str, str]]) -> int:
+    """The pupils' count of a row: a whole number ≥ 0, required (0 and a problem added to
+    `errors` otherwise)."""
+    try:
+        count = _number(value)
+    except ValueError as exc:
+        errors.append((rownum, STUDENTS, str(exc)))
+        return 0
+    if count is None:
+        errors.append((rownum, STUDENTS, "必填项为空"))
+    elif count < 0:
+        errors.append((rownum, STUDENTS, "不能为负数"))
+    elif count != count.to_integral_value():
+        errors.append((rownum, STUDENTS, f"应为整数（{count}）"))
+    else:
+        return int(count)
+    return 0
+
+
+def _read_row(rownum: int, cells: list[Any], positions: Mapping[str, int], sch: Scheme,
+              seen: dict[tuple[str, str, str], int]) -> tuple[BalanceRow | None, list[tuple[int, str, str]]]:
+    """One data row: the BalanceRow, or None and every problem of the row. `seen` holds the rows
+    read so far by (county, stage, name), to refuse the same school twice."""
+
+    def cell(key: str):
+        index = positions.get(key)
+        if index is None or index >= len(cells):
+            return None
+        value = cells[index]
+        return None if isinstance(value, str) and not value.strip() else value
+
+    row_errors: list[tuple[int, str, str]] = []
+    name = str(cell(NAME) or "").strip()
+    if not name:
+        row_errors.append((rownum, NAME, "必填项为空"))
+    stage_text = str(cell(STAGE) or "").strip()
+    stage = STAGE_VALUES.get(stage_text)
+    if not stage_text:
+        row_errors.append((rownum, STAGE, "必填项为空"))
+    elif stage is None:
+        row_errors.append((rownum, STAGE, f"“{stage_text}”不是可计算的学段：只能填“小学”或“初中”（九年一贯制学校每个学段填一行）"))
+    students = _students(cell(STUDENTS), rownum, row_errors)
+    values: dict[str, float | None] = {}
+    for code in sch.codes:
+        item = sch.indicator(code)
+        try:
+            value = _number(cell(code))
+        except ValueError as exc:
+            row_errors.append((rownum, indicator_header(item), str(exc)))
+            continue
+        if value is not None and value < 0:
+            row_errors.append((rownum, indicator_header(item), "不能为负数"))
+            continue
+        values[code] = None if value is None else float(value)
+    point_text = str(cell(POINT) or "").strip()
+    if point_text not in YES | NO:
+        row_errors.append((rownum, POINT, f"“{point_text}”无法识别：请填“是”或“否”"))
+    county = str(cell(COUNTY) or "").strip()
+    key = (county, stage or "", name)
+    if name and stage and key in seen:
+        row_errors.append((rownum, NAME, f"同一学段的学校与第 {seen[key]} 行重复"))
+    elif name and stage:
+        seen[key] = rownum
+    if row_errors or stage is None:
+        return None, row_errors
+    code_cell = cell(CODE)
+    code_text = "" if code_cell is None else (str(int(code_cell)) if isinstance(code_cell, float) and code_cell.is_integer()
+                                              else str(code_cell).strip())
+    return BalanceRow(rownum, name, stage, students, values, code_text, county, point_text in YES), []
+
+
+def read_balance_file(path: str | Path, *, scheme: str | Scheme = QUALITY_2017, original_name: str | None = None) -> BalanceInput:
+    """Parse the file; raises BalanceFileError listing every header, row and cell problem."""
+    sch = scheme if isinstance(scheme, Scheme) else get_scheme(scheme)
+    table = _open_table(Path(path), original_name)
+    positions = _header_positions(table.header, sch)
+    _refuse_other_scheme(table.header, sch, positions)
 
     rows: list[BalanceRow] = []
+    errors: list[tuple[int, str, str]] = []
     seen: dict[tuple[str, str, str], int] = {}
     for rownum, raw in enumerate(table.rows, start=table.header_row + 1):
         cells = list(raw or [])
         if not cells or all(c is None or str(c).strip() == "" for c in cells):
             continue
-
-        def cell(key: str, cells=cells):
-            index = positions.get(key)
-            if index is None or index >= len(cells):
-                return None
-            value = cells[index]
-            return None if isinstance(value, str) and not value.strip() else value
-
-        row_errors: list[tuple[int, str, str]] = []
-        name = str(cell(NAME) or "").strip()
-        if not name:
-            row_errors.append((rownum, NAME, "必填项为空"))
-        stage_text = str(cell(STAGE) or "").strip()
-        stage = STAGE_VALUES.get(stage_text)
-        if not stage_text:
-            row_errors.append((rownum, STAGE, "必填项为空"))
-        elif stage is None:
-            row_errors.append((rownum, STAGE, f"“{stage_text}”不是可计算的学段：只能填“小学”或“初中”（九年一贯制学校每个学段填一行）"))
-        students = 0
-        try:
-            count = _number(cell(STUDENTS))
-            if count is None:
-                row_errors.append((rownum, STUDENTS, "必填项为空"))
-            elif count < 0:
-                row_errors.append((rownum, STUDENTS, "不能为负数"))
-            elif count != count.to_integral_value():
-                row_errors.append((rownum, STUDENTS, f"应为整数（{count}）"))
-            else:
-                students = int(count)
-        except ValueError as exc:
-            row_errors.append((rownum, STUDENTS, str(exc)))
-        values: dict[str, float | None] = {}
-        for code in sch.codes:
-            item = sch.indicator(code)
-            try:
-                value = _number(cell(code))
-            except ValueError as exc:
-                row_errors.append((rownum, indicator_header(item), str(exc)))
-                continue
-            if value is not None and value < 0:
-                row_errors.append((rownum, indicator_header(item), "不能为负数"))
-                continue
-            values[code] = None if value is None else float(value)
-        point_text = str(cell(POINT) or "").strip()
-        if point_text not in YES | NO:
-            row_errors.append((rownum, POINT, f"“{point_text}”无法识别：请填“是”或“否”"))
-        county = str(cell(COUNTY) or "").strip()
-        key = (county, stage or "", name)
-        if name and stage and key in seen:
-            row_errors.append((rownum, NAME, f"同一学段的学校与第 {seen[key]} 行重复"))
-        elif name and stage:
-            seen[key] = rownum
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        code_cell = cell(CODE)
-        code_text = "" if code_cell is None else (str(int(code_cell)) if isinstance(code_cell, float) and code_cell.is_integer()
-                                                  else str(code_cell).strip())
-        rows.append(BalanceRow(rownum, name, stage, students, values, code_text, county, point_text in YES))
+        row, row_errors = _read_row(rownum, cells, positions, sch, seen)
+        errors.extend(row_errors)
+        if row is not None:
+            rows.append(row)
     if errors:
         raise BalanceFileError(f"发现 {len(errors)} 处错误，未计算：请修改后重试。", errors)
     if not rows:

@@ -121,10 +121,6 @@ class CVResult:
     def single_school(self) -> bool:
         return self.status == "single_school"
 
-    @property
-    def defined(self) -> bool:
-        return self.cv is not None
-
     def passes(self, limit: float | None) -> bool | None:
         """CV ≤ limit, compared unrounded; None when the CV is undefined or there is no limit."""
         if self.cv is None or limit is None:

@@ -487,14 +487,11 @@ def _evaluate(rows: Sequence[tuple[Any, str, float, dict[str, float | None]]], s
     return evaluate_stage([SchoolInput(k, n, p, dict(v)) for k, n, p, v in rows], scheme=scheme, stage=stage)
 
 
-def plan_county(schools: Iterable[PlanSchool], *, stage: str, scheme: str | Scheme = QUALITY_2017) -> Plan:
-    """The least additions that make every school pass and every CV meet its limit (优质均衡).
+def _scheme_for_plan(scheme: str | Scheme, stage: str) -> tuple[Scheme, dict[str, float], float]:
+    """The scheme, its per-school standards and its CV limit for the stage.
 
-    Schools with an `excluded_reason`, 0 pupils or no amount at all are left out and reported
-    (`excluded`); a school missing some amounts counts for the others (`partial`) — the plan makes
-    its known values pass, and its verdict stays undecided until the data is filled in. A county
-    that already passes gets an empty plan. Raises `PlanningError` for another scheme or stage, and
-    if the result would not pass its own check (it always should).
+    Only 优质均衡 (2017) has national per-school standards, and only primary and junior schools
+    are evaluated: anything else raises `PlanningError`.
     """
     sch = scheme if isinstance(scheme, Scheme) else get_scheme(scheme)
     if sch.code != QUALITY_2017:
@@ -504,86 +501,102 @@ def plan_county(schools: Iterable[PlanSchool], *, stage: str, scheme: str | Sche
     standards = sch.standards_for(stage)
     limit = sch.cv_limit_for(stage)
     assert standards is not None and limit is not None
-    codes = list(RESOURCES)
-    if set(codes) != set(sch.codes):  # pragma: no cover - guards a change of the scheme's indicators
+    if set(RESOURCES) != set(sch.codes):  # pragma: no cover - guards a change of the scheme's indicators
         raise PlanningError("指标体系与测算资源不一致")
-    allowed = len(codes) - (sch.school_min_met or len(codes))
-    rest = sch.school_rest_ratio or 1.0
+    return sch, standards, limit
 
-    inputs, excluded = _inputs(schools)
-    counted: list[_Counted] = []
-    for s in inputs:
-        amounts = dict(s.amounts)
-        values = {c: value_of(amounts[c], s.students, RESOURCES[c]) for c in codes}
-        to_standard, to_rest = {}, {}
-        for c in codes:
-            a = amounts[c]
-            if a is None:
-                to_standard[c] = to_rest[c] = 0
-                continue
-            to_standard[c] = units_to_reach(a, s.students, RESOURCES[c], standards[c])
-            to_rest[c] = units_to_reach(a, s.students, RESOURCES[c], rest * standards[c])
-        unmet = [c for c in codes if to_standard[c] > 0]
-        size = min(allowed, len(unmet))
-        choices = [tuple(combo) for combo in itertools.combinations(unmet, size)] if size else [()]
-        counted.append(_Counted(s.key, s.name, s.students, amounts, values, to_standard, to_rest, choices))
 
-    before = _evaluate([(c.key, c.name, c.students, c.values) for c in counted], sch, stage) if counted else None
-    partial = list(before.partial) if before else []
-    total_students = math.fsum(c.students for c in counted)
-    requirement = {c: standards[c] * total_students / RESOURCES[c].scale for c in codes}
-    weight = {c: float(RESOURCES[c].step) / requirement[c] if requirement[c] else 0.0 for c in codes}
+def _count_school(s: PlanSchool, codes: Sequence[str], standards: Mapping[str, float], rest: float,
+                  allowed: int) -> _Counted:
+    """One counted school: its values, the units it lacks to reach the standard and the relaxed
+    floor (`rest` × standard), and every set of `allowed` unmet indicators it may leave below
+    the standard."""
+    amounts = dict(s.amounts)
+    values = {c: value_of(amounts[c], s.students, RESOURCES[c]) for c in codes}
+    to_standard, to_rest = {}, {}
+    for c in codes:
+        a = amounts[c]
+        if a is None:
+            to_standard[c] = to_rest[c] = 0
+            continue
+        to_standard[c] = units_to_reach(a, s.students, RESOURCES[c], standards[c])
+        to_rest[c] = units_to_reach(a, s.students, RESOURCES[c], rest * standards[c])
+    unmet = [c for c in codes if to_standard[c] > 0]
+    size = min(allowed, len(unmet))
+    choices: list[tuple[str, ...]] = [tuple(combo) for combo in itertools.combinations(unmet, size)] if size else [()]
+    return _Counted(s.key, s.name, s.students, amounts, values, to_standard, to_rest, choices)
 
-    # Which schools take part in each indicator (those with an amount for it).
-    members = {c: [i for i, s in enumerate(counted) if s.amounts[c] is not None] for c in codes}
-    memo: dict[tuple[str, frozenset[int]], list[int]] = {}
 
-    def solve(code: str, relaxed_here: frozenset[int]) -> list[int]:
+@dataclass
+class _Solver:
+    """The units each indicator needs, given which schools are relaxed on it (memoised).
+
+    `members[code]` are the schools with an amount for that indicator; `weight[code]` turns
+    units into a share of the county's requirement, so costs of different indicators add up.
+    """
+
+    counted: list[_Counted]
+    codes: list[str]
+    limit: float
+    weight: dict[str, float]
+    members: dict[str, list[int]]
+    memo: dict[tuple[str, frozenset[int]], list[int]] = field(default_factory=dict)
+
+    def solve(self, code: str, relaxed_here: frozenset[int]) -> list[int]:
         key = (code, relaxed_here)
-        if key not in memo:
-            idx = members[code]
+        if key not in self.memo:
+            idx = self.members[code]
+            counted = self.counted
             floors = [counted[i].to_rest[code] if i in relaxed_here else counted[i].to_standard[code] for i in idx]
-            memo[key] = solve_indicator(RESOURCES[code], [counted[i].amounts[code] for i in idx],  # type: ignore[misc]
-                                        [counted[i].students for i in idx], floors, limit)
-        return memo[key]
+            self.memo[key] = solve_indicator(RESOURCES[code], [counted[i].amounts[code] for i in idx],  # type: ignore[misc]
+                                             [counted[i].students for i in idx], floors, self.limit)
+        return self.memo[key]
 
-    def relaxed_sets(choice: Sequence[tuple[str, ...]]) -> dict[str, frozenset[int]]:
-        return {c: frozenset(i for i, ch in enumerate(choice) if c in ch) for c in codes}
+    def relaxed_sets(self, choice: Sequence[tuple[str, ...]]) -> dict[str, frozenset[int]]:
+        return {c: frozenset(i for i, ch in enumerate(choice) if c in ch) for c in self.codes}
 
-    def cost_of(code: str, relaxed_here: frozenset[int]) -> float:
-        return sum(solve(code, relaxed_here)) * weight[code]
+    def cost_of(self, code: str, relaxed_here: frozenset[int]) -> float:
+        return sum(self.solve(code, relaxed_here)) * self.weight[code]
 
-    needs_plan = before is not None and before.verdict == FAIL
-    if needs_plan:
-        # Start: each school relaxes what saves most at its own floors; then improve one school at
-        # a time while the whole plan gets cheaper.
-        choice = [max(s.choices, key=lambda ch, s=s: sum((s.to_standard[c] - s.to_rest[c]) * weight[c] for c in ch))
-                  for s in counted]
-        sets = relaxed_sets(choice)
-        costs = {c: cost_of(c, sets[c]) for c in codes}
-        for _round in range(20):
-            improved = False
-            for i, s in enumerate(counted):
-                if len(s.choices) < 2:
+
+def _choose_relaxations(solver: _Solver) -> tuple[list[tuple[str, ...]], dict[str, dict[int, int]]]:
+    """Which indicators each school leaves at the relaxed floor, and the units then added.
+
+    Start: each school relaxes what saves most at its own floors; then improve one school at a
+    time while the whole plan gets cheaper (at most 20 rounds). Returns the choice per school and
+    {code: {school index: units}}.
+    """
+    counted, codes, weight = solver.counted, solver.codes, solver.weight
+    choice = [max(s.choices, key=lambda ch, s=s: sum((s.to_standard[c] - s.to_rest[c]) * weight[c] for c in ch))
+              for s in counted]
+    sets = solver.relaxed_sets(choice)
+    costs = {c: solver.cost_of(c, sets[c]) for c in codes}
+    for _round in range(20):
+        improved = False
+        for i, s in enumerate(counted):
+            if len(s.choices) < 2:
+                continue
+            for alt in s.choices:
+                if alt == choice[i]:
                     continue
-                for alt in s.choices:
-                    if alt == choice[i]:
-                        continue
-                    touched = set(alt) ^ set(choice[i])
-                    trial = {c: (sets[c] | {i}) if c in alt else (sets[c] - {i}) for c in touched}
-                    new_costs = {c: cost_of(c, trial[c]) for c in touched}
-                    if sum(new_costs.values()) < sum(costs[c] for c in touched) * (1 - 1e-12) - 1e-15:
-                        choice[i] = alt
-                        sets.update(trial)
-                        costs.update(new_costs)
-                        improved = True
-            if not improved:
-                break
-        units_by_code = {c: dict(zip(members[c], solve(c, sets[c]), strict=True)) for c in codes}
-    else:
-        choice = [() for _ in counted]
-        units_by_code = {c: {} for c in codes}
+                touched = set(alt) ^ set(choice[i])
+                trial = {c: (sets[c] | {i}) if c in alt else (sets[c] - {i}) for c in touched}
+                new_costs = {c: solver.cost_of(c, trial[c]) for c in touched}
+                if sum(new_costs.values()) < sum(costs[c] for c in touched) * (1 - 1e-12) - 1e-15:
+                    choice[i] = alt
+                    sets.update(trial)
+                    costs.update(new_costs)
+                    improved = True
+        if not improved:
+            break
+    units_by_code = {c: dict(zip(solver.members[c], solver.solve(c, sets[c]), strict=True)) for c in codes}
+    return choice, units_by_code
 
+
+def _school_plans(counted: Sequence[_Counted], codes: Sequence[str], choice: Sequence[tuple[str, ...]],
+                  units_by_code: Mapping[str, Mapping[int, int]], needs_plan: bool) -> list[SchoolPlan]:
+    """Each school's additions, amounts and values after them, and the floor it was held to
+    (`for_standard`); the verdicts are filled in by `_judge_school_plans`."""
     school_plans: list[SchoolPlan] = []
     for i, s in enumerate(counted):
         add: dict[str, Amount] = {}
@@ -603,37 +616,93 @@ def plan_county(schools: Iterable[PlanSchool], *, stage: str, scheme: str | Sche
             relaxed=tuple(c for c in choice[i] if s.to_rest[c] or s.to_standard[c]),
             missing=tuple(c for c in codes if s.amounts[c] is None), for_standard=floors,
         ))
+    return school_plans
 
-    after_eval = _evaluate([(p.key, p.name, p.students, p.values_after) for p in school_plans], sch, stage) if counted else None
-    if before and after_eval:
+
+def _judge_school_plans(school_plans: Sequence[SchoolPlan], before: StageEvaluation | None,
+                        after: StageEvaluation | None) -> None:
+    """Copy each school's verdict before and after the plan onto its `SchoolPlan`."""
+    if before and after:
         # evaluate_stage keeps every school given here, in order (the exclusions were made above).
-        for p, ob, oa in zip(school_plans, before.schools, after_eval.schools, strict=True):
+        for p, ob, oa in zip(school_plans, before.schools, after.schools, strict=True):
             p.passes_before = ob.verdict.passes if ob.verdict else None
             p.passes_after = oa.verdict.passes if oa.verdict else None
 
+
+def _indicator_plans(solver: _Solver, standards: Mapping[str, float], requirement: Mapping[str, float],
+                     units_by_code: Mapping[str, Mapping[int, int]], school_plans: Sequence[SchoolPlan],
+                     before: StageEvaluation | None, after: StageEvaluation | None) -> list[IndicatorPlan]:
+    """Per indicator: the units added in all, how many of them reach the per-school standard and
+    how many only the CV limit, and the CV before and after."""
     indicators = []
-    for c in codes:
+    for c in solver.codes:
         res = RESOURCES[c]
         total_units = sum(units_by_code[c].values())
         floor_units = sum(p.for_standard.get(c, 0) for p in school_plans)
         indicators.append(IndicatorPlan(
-            resource=res, standard=standards[c], limit=limit, units=total_units, added=res.amount(total_units),
+            resource=res, standard=standards[c], limit=solver.limit, units=total_units, added=res.amount(total_units),
             for_standard=res.amount(floor_units), for_cv=res.amount(total_units - floor_units),
             schools=sum(1 for k in units_by_code[c].values() if k),
-            cv_before=before.cv[c].cv if before else None, cv_after=after_eval.cv[c].cv if after_eval else None,
-            requirement=requirement[c], share=total_units * weight[c], schools_counted=len(members[c]),
+            cv_before=before.cv[c].cv if before else None, cv_after=after.cv[c].cv if after else None,
+            requirement=requirement[c], share=total_units * solver.weight[c], schools_counted=len(solver.members[c]),
         ))
-    plan = Plan(scheme=sch, stage=stage, limit=limit, schools=school_plans, indicators=indicators, excluded=excluded,
-                partial=partial, before=before, after=after_eval, cost=math.fsum(i.share for i in indicators))
+    return indicators
+
+
+def _plan_notes(plan: Plan, counted: Sequence[_Counted], members: Mapping[str, list[int]]) -> None:
+    """The plan's notes: nothing to plan, already passing, an indicator or schools missing data."""
+    before = plan.before
     if not counted:
         plan.notes.append("没有参评学校：无法测算")
     elif before is not None and before.verdict != FAIL:
         plan.notes.append("已达标，无需新增资源" if before.verdict == PASS else "没有未达标的项目；部分学校数据缺失，补齐后需重新测算")
-    for c in codes:
+    for c in members:
         if counted and not members[c]:
             plan.notes.append(f"{RESOURCES[c].label}：全部学校数据缺失，无法测算")
-    if partial:
-        plan.notes.append(f"{len(partial)} 所学校部分数据缺失：测算只补足已填报的指标，补齐数据后请重新测算")
+    if plan.partial:
+        plan.notes.append(f"{len(plan.partial)} 所学校部分数据缺失：测算只补足已填报的指标，补齐数据后请重新测算")
+
+
+def plan_county(schools: Iterable[PlanSchool], *, stage: str, scheme: str | Scheme = QUALITY_2017) -> Plan:
+    """The least additions that make every school pass and every CV meet its limit (优质均衡).
+
+    Schools with an `excluded_reason`, 0 pupils or no amount at all are left out and reported
+    (`excluded`); a school missing some amounts counts for the others (`partial`) — the plan makes
+    its known values pass, and its verdict stays undecided until the data is filled in. A county
+    that already passes gets an empty plan. Raises `PlanningError` for another scheme or stage, and
+    if the result would not pass its own check (it always should).
+    """
+    sch, standards, limit = _scheme_for_plan(scheme, stage)
+    codes = list(RESOURCES)
+    allowed = len(codes) - (sch.school_min_met or len(codes))
+    rest = sch.school_rest_ratio or 1.0
+
+    inputs, excluded = _inputs(schools)
+    counted = [_count_school(s, codes, standards, rest, allowed) for s in inputs]
+
+    before = _evaluate([(c.key, c.name, c.students, c.values) for c in counted], sch, stage) if counted else None
+    partial = list(before.partial) if before else []
+    total_students = math.fsum(c.students for c in counted)
+    requirement = {c: standards[c] * total_students / RESOURCES[c].scale for c in codes}
+    weight = {c: float(RESOURCES[c].step) / requirement[c] if requirement[c] else 0.0 for c in codes}
+    # Which schools take part in each indicator (those with an amount for it).
+    members = {c: [i for i, s in enumerate(counted) if s.amounts[c] is not None] for c in codes}
+    solver = _Solver(counted, codes, limit, weight, members)
+
+    needs_plan = before is not None and before.verdict == FAIL
+    if needs_plan:
+        choice, units_by_code = _choose_relaxations(solver)
+    else:
+        choice = [() for _ in counted]
+        units_by_code = {c: {} for c in codes}
+
+    school_plans = _school_plans(counted, codes, choice, units_by_code, needs_plan)
+    after_eval = _evaluate([(p.key, p.name, p.students, p.values_after) for p in school_plans], sch, stage) if counted else None
+    _judge_school_plans(school_plans, before, after_eval)
+    indicators = _indicator_plans(solver, standards, requirement, units_by_code, school_plans, before, after_eval)
+    plan = Plan(scheme=sch, stage=stage, limit=limit, schools=school_plans, indicators=indicators, excluded=excluded,
+                partial=partial, before=before, after=after_eval, cost=math.fsum(i.share for i in indicators))
+    _plan_notes(plan, counted, members)
     problems = check_plan(plan)
     if problems:
         raise PlanningError("测算结果未通过校验：" + "；".join(problems))

@@ -43,8 +43,7 @@ if TYPE_CHECKING:
 COUNTRY = ""  # the region parameter of the whole country (system admins)
 NEAR_RATIO = 0.85  # 优质均衡: the one unmet indicator may not fall below 85 % of its standard
 VERDICT_ORDER: dict[str, int] = {Verdict.FAIL: 0, Verdict.INSUFFICIENT: 1, Verdict.PASS: 2}
-# Class-size norms (domain-rules §5): the standard class size per stage, and the national targets.
-CLASS_LIMIT = {"primary": 45, "junior": 50}
+# Class-size norms (domain-rules §5): the national targets for large and very large classes.
 LARGE_TARGET, SUPER_TARGET = 0.05, 0.02
 
 
@@ -182,10 +181,6 @@ class SchoolRow:
         """Why the scheme leaves the school out of its county's results ("" = counted)."""
         reason = self.result.excluded_reason
         return REASON_LABELS.get(reason, reason) if reason else ""
-
-    @property
-    def failing_codes(self) -> list[str]:
-        return [c.code for c in self.cells if c.state in {"near", "unmet"}]
 
 
 def _cell(code: str, value: float | None, standard: float | None) -> Cell:

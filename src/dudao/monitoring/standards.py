@@ -157,9 +157,9 @@ TEACHING_POINT_MIN_STUDENTS = 50  # 优质均衡: 教学点 with fewer students 
 
 # Multi-stage schools (domain-rules §4.3, §9.4(e)): weights of a pupil of each stage when a whole
 # school's resource totals are split into stage sections. primary : junior : senior = 1 : 1.1 : 1.32,
-# which gives junior : senior = 1 : 1.2 for a complete secondary school. [L/S]
+# which gives junior : senior = 1 : 1.2 for a complete secondary school. [L/S] Source:
+# 省级均衡发展差异系数计算说明（九年一贯制 1:1.1；完全中学 1:1.2；十二年一贯制 1:1.1:1.32）
 STAGE_SPLIT_WEIGHTS: dict[str, float] = {PRIMARY: 1.0, JUNIOR: 1.1, "senior": 1.32}
-STAGE_SPLIT_SOURCE = "省级均衡发展差异系数计算说明（九年一贯制 1:1.1；完全中学 1:1.2；十二年一贯制 1:1.1:1.32）"
 
 
 def get_scheme(code: str | None) -> Scheme:

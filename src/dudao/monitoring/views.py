@@ -11,6 +11,7 @@ offices); recompute and warnings → findings — office staff of the region or 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -51,7 +52,6 @@ from dudao.regions.models import Region, RegionLevel
 from dudao.regions.selectors import region_ancestors
 
 PAGE_SIZE = 30
-TABLES = ("schools", "indicators", "areas", "contributions", "trend", "classes", "teachers")
 
 
 # --- the page's choices: region, scheme, year, stage ---------------------------------------------------
@@ -369,98 +369,137 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else (_("是") if value else _("否"))
 
 
+@dataclass
+class _Sheet:
+    """One exported table: column headers, rows, file name, and the table's own notes (None: the
+    scheme's notes)."""
+
+    headers: list
+    data: Iterable
+    filename: str
+    notes: list[str] | None = None
+
+
+def _export_schools(request: HttpRequest, p: Params, name: str) -> _Sheet:
+    """Every school of the area: its indicator values and verdict."""
+    labels = [f"{i.code} {i.label}（{i.unit}）" for i in p.scheme.indicators]
+    rows = sel.school_rows(user=request.user, scheme=p.scheme, year=p.year, stage=p.stage, region_code=p.code)
+    headers = [_("学校标识码"), _("学校名称"), _("区划代码"), _("在校生数"), *labels, _("达标项数"), _("学校达标"), _("未纳入原因")]
+    data = ([r.school.code, r.school.name, r.result.region_code, r.result.students,
+             *[_round(c.value, 4) for c in r.cells], r.result.met_count, _yes_no(r.result.passes), r.excluded]
+            for r in rows)
+    return _Sheet(headers, data, f"{name}{p.year}{STAGE_LABELS[p.stage]}学校指标")
+
+
+def _export_indicators(request: HttpRequest, p: Params, name: str) -> _Sheet:
+    """Per stage and indicator: standard, mean, CV against its limit (and the composite CV)."""
+    areas = sel.stage_results(user=request.user, scheme=p.scheme.code, year=p.year, region=p.region)
+    headers = [_("学段"), _("指标"), _("单位"), _("单校标准"), _("全域生均（均值）"), _("差异系数"), _("差异系数限值"), _("差异系数达标")]
+    data = []
+    for stage in STAGES:
+        area = areas.get(stage)
+        for i in p.scheme.indicators:
+            data.append([STAGE_LABELS[stage], i.label, i.unit, i.standard_for(stage),
+                         _round((area.mean or {}).get(i.code), 4) if area else None,
+                         _round((area.cv or {}).get(i.code)) if area else None, p.scheme.cv_limit_for(stage),
+                         _yes_no((area.cv_pass or {}).get(i.code)) if area else ""])
+        if p.scheme.composite_cv_limit:
+            data.append([STAGE_LABELS[stage], _("综合差异系数"), "", None, None,
+                         _round(area.composite_cv) if area else None, p.scheme.composite_limit_for(stage),
+                         _yes_no(None if not area or area.composite_cv is None else area.composite_cv <= p.scheme.composite_limit_for(stage))])
+    return _Sheet(headers, data, f"{name}{p.year}差异系数")
+
+
+def _export_areas(request: HttpRequest, p: Params, name: str) -> _Sheet:
+    """The areas one level down: verdict, counts and CVs, in the order of ?sort=."""
+    rows = sel.area_rows(user=request.user, scheme=p.scheme, year=p.year, stage=p.stage, region=p.region)
+    rows, _sort = sel.sort_area_rows(rows, (request.GET.get("sort") or "").strip(), p.scheme)
+    verdicts = dict(Verdict.choices)
+    headers = [_("区划代码"), _("名称"), _("结论"), _("参评学校数"), _("达标学校数"), _("在校生数"),
+               *[f"{i.code} {i.label} 差异系数" for i in p.scheme.indicators], _("综合差异系数")]
+    data = ([r.result.region_code, r.region.name, str(verdicts[r.result.verdict]), r.result.school_count,
+             r.result.schools_passing, r.result.students, *[_round(cv) for cv, _ok in r.cells], _round(r.result.composite_cv)]
+            for r in rows)
+    return _Sheet(headers, data, f"{name}{p.year}{STAGE_LABELS[p.stage]}各地均衡结论")
+
+
+def _export_contributions(request: HttpRequest, p: Params, name: str) -> _Sheet:
+    """Each school's share of one indicator's CV (?indicator=); 404 without an area or indicator."""
+    code = (request.GET.get("indicator") or "").strip()
+    if code not in p.scheme.codes or p.region is None:
+        raise Http404
+    area = sel.stage_results(user=request.user, scheme=p.scheme.code, year=p.year, region=p.region).get(p.stage)
+    parts = sel.cv_contributions(area=area, code=code) if area else []
+    headers = [_("学校标识码"), _("学校名称"), _("在校生数"), _("指标值"), _("高于均值"), _("对差异系数的贡献"), _("占差异系数（%）")]
+    data = ([c.school.code, c.school.name, c.students, _round(c.value, 4), _yes_no(c.above_mean), _round(c.share, 4),
+             round(c.percent, 1)] for c in parts)
+    return _Sheet(headers, data, f"{name}{p.year}{STAGE_LABELS[p.stage]}{code}差异系数贡献")
+
+
+def _export_trend(request: HttpRequest, p: Params, name: str) -> _Sheet:
+    """The area's verdict and CVs year by year."""
+    codes = p.scheme.codes
+    years = sel.trend(user=request.user, scheme=p.scheme.code, stage=p.stage, region=p.region)
+    verdicts = dict(Verdict.choices)
+    headers = [_("学年"), _("结论"), _("参评学校数"), _("达标学校数"), *[f"{c} 差异系数" for c in codes], _("综合差异系数"),
+               _("下级达标数"), _("下级未达标数"), _("下级数据不足数")]
+    data = ([t.year, str(verdicts.get(t.verdict, "")) if t.verdict else "", t.schools, t.passing,
+             *[_round(t.cv.get(c)) for c in codes], _round(t.composite),
+             t.counts.get(Verdict.PASS, 0), t.counts.get(Verdict.FAIL, 0), t.counts.get(Verdict.INSUFFICIENT, 0)]
+            for t in years)
+    return _Sheet(headers, data, f"{name}{STAGE_LABELS[p.stage]}历年均衡结论")
+
+
+def _export_classes(request: HttpRequest, p: Params, name: str) -> _Sheet:
+    """Class sizes (大班额) per area and stage, with the totals."""
+    base = sel.base_data_summary(user=request.user, region=p.region, year=p.year)
+    headers = [base.unit_label, _("学段"), _("学校数"), _("班级数"), _("45人及以下"), _("46—55人"), _("56—65人"),
+               _("66人及以上"), _("大班额（56人及以上）"), _("大班额占比（%）"), _("超大班额占比（%）"),
+               _("超过标准班额（小学45人、初中50人）"), _("其中无法判定（初中46—55人）"), _("在校生数"), _("平均班额")]
+    lines = [*base.lines, *[base.totals[s] for s in STAGES]]
+    data = ([line.name, STAGE_LABELS[line.stage], line.schools, line.classes, line.classes_upto_45, line.classes_46_55,
+             line.classes_56_65, line.classes_66_plus, line.large, _pct(line.large_share), _pct(line.super_share),
+             line.over_standard, line.undetermined, line.students, line.average] for line in lines)
+    notes = [_("班额分段：36—45 正常，46—55 偏大，56—65 大班额，66 及以上超大班额。"),
+             _("标准班额：小学 45 人、初中 50 人；初中 46—55 人一档无法按 50 人拆分，单列为“无法判定”。")]
+    return _Sheet(headers, data, f"{name}{p.year}大班额", notes)
+
+
+def _export_teachers(request: HttpRequest, p: Params, name: str) -> _Sheet:
+    """Full-time teachers per stage by age, degree and title."""
+    base = sel.base_data_summary(user=request.user, region=p.region, year=p.year)
+    first = base.teachers[STAGES[0]]
+    headers = [_("学段"), _("专任教师数"), *[a for a, _n in first.ages], *[d for d, _n in first.degrees],
+               *[t for t, _n in first.titles]]
+    data = ([STAGE_LABELS[s], base.teachers[s].teachers, *[n for _a, n in base.teachers[s].ages],
+             *[n for _d, n in base.teachers[s].degrees], *[n for _t, n in base.teachers[s].titles]] for s in STAGES)
+    return _Sheet(headers, data, f"{name}{p.year}教师结构", [_("来源：学校年度基础数据（专任教师）。")])
+
+
+# ?table= → the function that builds that sheet
+EXPORTS = {
+    "schools": _export_schools, "indicators": _export_indicators, "areas": _export_areas,
+    "contributions": _export_contributions, "trend": _export_trend, "classes": _export_classes,
+    "teachers": _export_teachers,
+}
+
+
 @login_required
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """Every table of the dashboards as Excel (?table=schools|indicators|areas|contributions|trend|
     classes|teachers), the whole list, not only the page on screen."""
-    table = (request.GET.get("table") or "").strip()
-    if table not in TABLES:
+    build = EXPORTS.get((request.GET.get("table") or "").strip())
+    if build is None:
         raise Http404
     p = _params(request)
     if p.year is None:
         raise Http404
-    name = p.region.name if p.region else _("全国")
-    stage_label = STAGE_LABELS[p.stage]
-    notes = [f"{p.scheme.label}：{p.scheme.source}", *p.scheme.notes,
-             _("差异系数按在校生数加权计算，比较时不四舍五入，显示保留3位小数。")]
-    codes = p.scheme.codes
-    labels = [f"{i.code} {i.label}（{i.unit}）" for i in p.scheme.indicators]
-    if table == "schools":
-        rows = sel.school_rows(user=request.user, scheme=p.scheme, year=p.year, stage=p.stage, region_code=p.code)
-        headers = [_("学校标识码"), _("学校名称"), _("区划代码"), _("在校生数"), *labels, _("达标项数"), _("学校达标"), _("未纳入原因")]
-        data = ([r.school.code, r.school.name, r.result.region_code, r.result.students,
-                 *[_round(c.value, 4) for c in r.cells], r.result.met_count, _yes_no(r.result.passes), r.excluded]
-                for r in rows)
-        filename = f"{name}{p.year}{stage_label}学校指标"
-    elif table == "indicators":
-        areas = sel.stage_results(user=request.user, scheme=p.scheme.code, year=p.year, region=p.region)
-        headers = [_("学段"), _("指标"), _("单位"), _("单校标准"), _("全域生均（均值）"), _("差异系数"), _("差异系数限值"), _("差异系数达标")]
-        data = []
-        for stage in STAGES:
-            area = areas.get(stage)
-            for i in p.scheme.indicators:
-                data.append([STAGE_LABELS[stage], i.label, i.unit, i.standard_for(stage),
-                             _round((area.mean or {}).get(i.code), 4) if area else None,
-                             _round((area.cv or {}).get(i.code)) if area else None, p.scheme.cv_limit_for(stage),
-                             _yes_no((area.cv_pass or {}).get(i.code)) if area else ""])
-            if p.scheme.composite_cv_limit:
-                data.append([STAGE_LABELS[stage], _("综合差异系数"), "", None, None,
-                             _round(area.composite_cv) if area else None, p.scheme.composite_limit_for(stage),
-                             _yes_no(None if not area or area.composite_cv is None else area.composite_cv <= p.scheme.composite_limit_for(stage))])
-        filename = f"{name}{p.year}差异系数"
-    elif table == "areas":
-        rows = sel.area_rows(user=request.user, scheme=p.scheme, year=p.year, stage=p.stage, region=p.region)
-        rows, _sort = sel.sort_area_rows(rows, (request.GET.get("sort") or "").strip(), p.scheme)
-        verdicts = dict(Verdict.choices)
-        headers = [_("区划代码"), _("名称"), _("结论"), _("参评学校数"), _("达标学校数"), _("在校生数"),
-                   *[f"{i.code} {i.label} 差异系数" for i in p.scheme.indicators], _("综合差异系数")]
-        data = ([r.result.region_code, r.region.name, str(verdicts[r.result.verdict]), r.result.school_count,
-                 r.result.schools_passing, r.result.students, *[_round(cv) for cv, _ok in r.cells], _round(r.result.composite_cv)]
-                for r in rows)
-        filename = f"{name}{p.year}{stage_label}各地均衡结论"
-    elif table == "contributions":
-        code = (request.GET.get("indicator") or "").strip()
-        if code not in codes or p.region is None:
-            raise Http404
-        area = sel.stage_results(user=request.user, scheme=p.scheme.code, year=p.year, region=p.region).get(p.stage)
-        parts = sel.cv_contributions(area=area, code=code) if area else []
-        headers = [_("学校标识码"), _("学校名称"), _("在校生数"), _("指标值"), _("高于均值"), _("对差异系数的贡献"), _("占差异系数（%）")]
-        data = ([c.school.code, c.school.name, c.students, _round(c.value, 4), _yes_no(c.above_mean), _round(c.share, 4),
-                 round(c.percent, 1)] for c in parts)
-        filename = f"{name}{p.year}{stage_label}{code}差异系数贡献"
-    elif table == "trend":
-        years = sel.trend(user=request.user, scheme=p.scheme.code, stage=p.stage, region=p.region)
-        verdicts = dict(Verdict.choices)
-        headers = [_("学年"), _("结论"), _("参评学校数"), _("达标学校数"), *[f"{c} 差异系数" for c in codes], _("综合差异系数"),
-                   _("下级达标数"), _("下级未达标数"), _("下级数据不足数")]
-        data = ([t.year, str(verdicts.get(t.verdict, "")) if t.verdict else "", t.schools, t.passing,
-                 *[_round(t.cv.get(c)) for c in codes], _round(t.composite),
-                 t.counts.get(Verdict.PASS, 0), t.counts.get(Verdict.FAIL, 0), t.counts.get(Verdict.INSUFFICIENT, 0)]
-                for t in years)
-        filename = f"{name}{stage_label}历年均衡结论"
-    elif table == "classes":
-        base = sel.base_data_summary(user=request.user, region=p.region, year=p.year)
-        headers = [base.unit_label, _("学段"), _("学校数"), _("班级数"), _("45人及以下"), _("46—55人"), _("56—65人"),
-                   _("66人及以上"), _("大班额（56人及以上）"), _("大班额占比（%）"), _("超大班额占比（%）"),
-                   _("超过标准班额（小学45人、初中50人）"), _("其中无法判定（初中46—55人）"), _("在校生数"), _("平均班额")]
-        lines = [*base.lines, *[base.totals[s] for s in STAGES]]
-        data = ([line.name, STAGE_LABELS[line.stage], line.schools, line.classes, line.classes_upto_45, line.classes_46_55,
-                 line.classes_56_65, line.classes_66_plus, line.large, _pct(line.large_share), _pct(line.super_share),
-                 line.over_standard, line.undetermined, line.students, line.average] for line in lines)
-        notes = [_("班额分段：36—45 正常，46—55 偏大，56—65 大班额，66 及以上超大班额。"),
-                 _("标准班额：小学 45 人、初中 50 人；初中 46—55 人一档无法按 50 人拆分，单列为“无法判定”。")]
-        filename = f"{name}{p.year}大班额"
-    else:  # teachers
-        base = sel.base_data_summary(user=request.user, region=p.region, year=p.year)
-        first = base.teachers[STAGES[0]]
-        headers = [_("学段"), _("专任教师数"), *[a for a, _n in first.ages], *[d for d, _n in first.degrees],
-                   *[t for t, _n in first.titles]]
-        data = ([STAGE_LABELS[s], base.teachers[s].teachers, *[n for _a, n in base.teachers[s].ages],
-                 *[n for _d, n in base.teachers[s].degrees], *[n for _t, n in base.teachers[s].titles]] for s in STAGES)
-        notes = [_("来源：学校年度基础数据（专任教师）。")]
-        filename = f"{name}{p.year}教师结构"
-    return xlsx_response(filename, filename[:31], headers, data, notes=notes)
+    sheet = build(request, p, p.region.name if p.region else _("全国"))
+    notes = sheet.notes if sheet.notes is not None else [
+        f"{p.scheme.label}：{p.scheme.source}", *p.scheme.notes,
+        _("差异系数按在校生数加权计算，比较时不四舍五入，显示保留3位小数。")]
+    return xlsx_response(sheet.filename, sheet.filename[:31], sheet.headers, sheet.data, notes=notes)
 
 
 # --- warnings → findings -------------------------------------------------------------------------------

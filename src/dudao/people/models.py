@@ -23,11 +23,10 @@ class Role(models.TextChoices):
 
 
 # What each role is bound to. Region-bound roles see the office region's subtree; school-bound
-# roles see listed schools. The supervisor's schools come from assignments (issue [2]): until
+# roles (the others: supervisor, school user, evaluator) see listed schools. The supervisor's schools come from assignments (issue [2]): until
 # then they are listed on the grant, and `dudao.access.register_school_scope` lets the zones app
 # replace that rule without touching any view.
 REGION_ROLES = frozenset({Role.OFFICE_STAFF, Role.OFFICE_LEADER})
-SCHOOL_ROLES = frozenset({Role.SUPERVISOR, Role.SCHOOL_USER, Role.EVALUATOR})
 # Roles whose scope may be changed (base data, imports); the leader and the others only read.
 WRITE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.OFFICE_STAFF})
 

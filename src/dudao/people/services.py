@@ -65,12 +65,6 @@ def user_set_password(*, user: User, password: str, by: User | None = None) -> N
     user.save(update_fields=["password", "must_change_password"])
 
 
-@transaction.atomic
-def user_set_active(*, user: User, active: bool) -> None:
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-
-
 def user_unlock(*, user: User) -> int:
     """Lift a failed-login lockout (django-axes) for this user name."""
     from axes.utils import reset

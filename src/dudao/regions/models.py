@@ -56,10 +56,6 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def depth(self) -> int:
-        return {"province": 0, "city": 1, "county": 2, "township": 3}[self.level]
-
 
 class OfficeQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> OfficeQuerySet:

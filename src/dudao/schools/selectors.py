@@ -79,10 +79,6 @@ def school_year_data(*, school: School) -> QuerySet[SchoolYearData]:
     return school.year_data.order_by("-year", "stage")
 
 
-def latest_year(*, user: User) -> int | None:
-    return SchoolYearData.objects.filter(school__in=School.objects.visible_to(user)).aggregate(y=Max("year"))["y"]
-
-
 @dataclass
 class ScopeStats:
     school_count: int

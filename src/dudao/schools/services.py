@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Field
 
-from dudao.schools.models import YEAR_DATA_FIELDS, School, SchoolYearData, Stage
+from dudao.schools.models import YEAR_DATA_FIELDS, School, SchoolYearData
 from dudao.schools.signals import school_basics_changed
 
 # Fields that decide whether and how a school is counted in balance monitoring (monitoring/services.py).
@@ -67,15 +67,6 @@ def year_data_table(rows: Sequence[SchoolYearData]) -> dict:
     for label, fn in (("平均班额", lambda r: r.average_class_size), ("大班额班级数(≥56人)", lambda r: r.large_classes)):
         table_rows.append({"name": "", "label": label, "values": [fn(r) for r in rows]})
     return {"columns": columns, "rows": table_rows}
-
-
-@transaction.atomic
-def school_year_data_upsert(*, school: School, year: int, stage: str, values: dict) -> SchoolYearData:
-    """Create or replace one stage section's figures for a year (single-row edit path)."""
-    if stage not in Stage.values:
-        raise ValueError(stage)
-    obj, _created = SchoolYearData.objects.update_or_create(school=school, year=year, stage=stage, defaults=values)
-    return obj
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ unless the province sets some).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -39,6 +40,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from dudao.core.db import InIds
 from dudao.core.perf import gc_paused
@@ -55,14 +57,16 @@ from dudao.zones.models import Assignment, ZoneSchool
 SCHOOL_METRICS = {QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, QuotaMetric.VISITS_PER_ZONE_SCHOOL}
 ZONE_LEVEL_OF = {RegionLevel.COUNTY: "county", RegionLevel.CITY: "city", RegionLevel.PROVINCE: "province"}
 # What "done / required" counts, per metric — the column headings of the page, the Excel file and the API.
+# Marked with gettext_noop: the page translates them when it renders (`{% translate column.counts.0 %}`).
 COUNTS = {
-    QuotaMetric.VISITS_PER_SUPERVISOR: ("督导次数", "要求次数"),
-    QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL: ("达标学校数", "挂牌学校数"),
-    QuotaMetric.VISITS_PER_ZONE_SCHOOL: ("达标学校数", "负责学校数"),
-    QuotaMetric.VISITS_PER_COUNTY: ("达标县市区数", "负责县市区数"),
-    QuotaMetric.VISITS_TO_CITY_DIRECT: ("市直学校督导次数", "要求次数"),
+    QuotaMetric.VISITS_PER_SUPERVISOR: (gettext_noop("督导次数"), gettext_noop("要求次数")),
+    QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL: (gettext_noop("达标学校数"), gettext_noop("挂牌学校数")),
+    QuotaMetric.VISITS_PER_ZONE_SCHOOL: (gettext_noop("达标学校数"), gettext_noop("负责学校数")),
+    QuotaMetric.VISITS_PER_COUNTY: (gettext_noop("达标县市区数"), gettext_noop("负责县市区数")),
+    QuotaMetric.VISITS_TO_CITY_DIRECT: (gettext_noop("市直学校督导次数"), gettext_noop("要求次数")),
 }
-MONTH_COUNTS = ("达标月数", "已结束月数")
+MONTH_COUNTS = (gettext_noop("达标月数"), gettext_noop("已结束月数"))
+OTHER_COUNTS = (gettext_noop("完成"), gettext_noop("要求"))
 
 
 def zone_level_of(office: Office) -> str:
@@ -90,7 +94,7 @@ class Check:
     @property
     def counts(self) -> tuple[str, str]:
         """What `done` and `required` count (e.g. 达标学校数 / 挂牌学校数)."""
-        return MONTH_COUNTS if self.over_months else COUNTS.get(self.rule.metric, ("完成", "要求"))
+        return MONTH_COUNTS if self.over_months else COUNTS.get(self.rule.metric, OTHER_COUNTS)
 
 
 class SupervisorRef(NamedTuple):
@@ -729,36 +733,21 @@ _MONTH_METRICS = (QuotaMetric.VISITS_PER_SUPERVISOR, QuotaMetric.VISITS_PER_ASSI
                   QuotaMetric.VISITS_PER_COUNTY, QuotaMetric.VISITS_TO_CITY_DIRECT)
 
 
-def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, today: date,
-                  applied: dict[int, QuotaRule], *, counts: _Counts | None = None) -> None:
-    """Add to each row, per monthly rule, the months over in which it was met (达标月数 / 已结束月数),
-    and how many months the supervisor fell short of any monthly rule.
-
-    The database judges the schools: it returns per (supervisor, month) the visits, the schools held
-    at the month's end and how many of them reached each threshold the rules ask for — some 40,000
-    rows for a province's year instead of 200,000 (supervisor, school, month) groups read into
-    Python. Equal to `_judge_months_reference` (tests/visits/test_compliance_fast.py).
-
-    `counts` (the period's): the schools one supervisor held alone through the period are judged
-    from that supervisor's tally rows in the pass that counts the visits (`_month_tally_statement`);
-    only the others — handed over or shared, or all of them when a rule counts visits by anyone —
-    go through the per-month statements."""
-    months = months_over(period, today)
-    if not months:
-        return
-    by_pk = {row.supervisor.pk: row for row in rows}
-    # one resolver (and its cache) per distinct set of rules in force: usually one for the whole year
+def _month_resolvers(scope: _Scope, months: list[Period]) -> list[_Rules]:
+    """One rule resolver per month, shared by the months that have the same rules in force
+    (usually one for the whole year), so each keeps one cache."""
     distinct: dict[tuple[int, ...], _Rules] = {}
     resolvers = []
     for month in months:
         resolver = _Rules(month.start, "month", scope.rules, scope.offices)
         resolvers.append(distinct.setdefault(tuple(rule.pk for rule in resolver.rules), resolver))
-    # supervisors grouped by what resolves their rules (office, zone level, kind): a few hundred keys
-    # for 3,000 supervisors, so the rules are resolved per key and month, not per supervisor and month
-    groups: dict[tuple[str, str, str], list[SupervisorRef]] = defaultdict(list)
-    for s in scope.supervisors:
-        groups[(s.office.region.code, zone_level_of(s.office), s.kind)].append(s)
-    # the thresholds the monthly per-school rules ask for, so the database counts exactly those
+    return resolvers
+
+
+def _month_thresholds(resolvers: list[_Rules], groups: Iterable[tuple[str, str, str]]) -> tuple[list[int], list[int], bool]:
+    """The thresholds the monthly per-school rules ask for (visits by the responsible supervisor,
+    visits by anyone), so the database counts exactly those; and whether a county or city-direct
+    rule applies."""
     responsible_k: set[int] = set()
     any_k: set[int] = set()
     city = False
@@ -771,8 +760,33 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
                     any_k.add(rule.required)
                 elif rule.metric in (QuotaMetric.VISITS_PER_COUNTY, QuotaMetric.VISITS_TO_CITY_DIRECT):
                     city = True
-    responsible = sorted(responsible_k)
-    anyone = sorted(any_k)
+    return sorted(responsible_k), sorted(any_k), city
+
+
+@dataclass
+class _MonthEvidence:
+    """What the monthly checks read, per month index k: visits per supervisor, the single holders'
+    met counts from the tally, the per-school figures, and the county / city-direct figures."""
+
+    visits: list[dict[int, int]]
+    single_met: list[dict[int, tuple[int, ...]]]
+    figures: list[dict[int, _MonthFigures]]
+    single_held: dict[int, int]  # schools one supervisor held alone, at every month's end
+    county_visits: dict
+    direct_visits: dict
+    counties_held: dict
+    empty: _MonthFigures
+    none_met: tuple[int, ...]
+
+
+def _month_evidence(scope: _Scope, period: Period, months: list[Period], responsible: list[int], anyone: list[int],
+                    city: bool, counts: _Counts | None) -> _MonthEvidence:
+    """Run the month statements (tally pass, per-month held schools, city figures) and gather what
+    the checks read.
+
+    `counts` (the period's): the schools one supervisor held alone through the period are judged
+    from that supervisor's tally rows (`_month_tally_statement`); only the others — handed over or
+    shared, or all of them when a rule counts visits by anyone — go through the per-month statements."""
     single = counts.single_holder if counts is not None and responsible and not anyone else {}
     if connection.vendor != "postgresql" and len(single) + len(scope.in_scope) > PARAMS_MAX:
         single = {}  # one list of parameters each: SQLite's limit
@@ -800,9 +814,87 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
     single_held: dict[int, int] = defaultdict(int)  # held at every month's end: they span the period
     for supervisor_id in single.values():
         single_held[supervisor_id] += 1
-    none_met = (0,) * len(responsible)
     county_visits, direct_visits, counties_held = _city_figures(scope, months) if city and scope.above_county else ({}, {}, {})
-    empty = _MonthFigures(0, (0,) * len(responsible), (0,) * len(anyone))
+    return _MonthEvidence(visits, single_met, figures, single_held, county_visits, direct_visits, counties_held,
+                          empty=_MonthFigures(0, (0,) * len(responsible), (0,) * len(anyone)), none_met=(0,) * len(responsible))
+
+
+def _judge_group(members: list[SupervisorRef], monthly: list[list[QuotaRule]], plans: list[list[tuple]],
+                 month_ends: list[date], ev: _MonthEvidence, by_pk: dict[int, SupervisorRow]) -> list[bool]:
+    """Judge each month of the supervisors who share the same rules; add their checks to their rows.
+    Returns, per month, whether anyone of the group was judged in it."""
+    visits, single_met, figures, single_held = ev.visits, ev.single_met, ev.figures, ev.single_held
+    county_visits, direct_visits, counties_held = ev.county_visits, ev.direct_visits, ev.counties_held
+    empty, none_met = ev.empty, ev.none_met
+    judged_in = [False] * len(plans)
+    for s in members:
+        pk = s.pk
+        appointed = s.appointed_on
+        own = single_held.get(pk, 0)
+        tally: dict[str, list] = {}  # metric → [months met, months judged, the latest rule]
+        judged = short_months = 0
+        for k, plan in enumerate(plans):
+            if not monthly[k] or (appointed and appointed > month_ends[k]):
+                continue
+            judged += 1
+            judged_in[k] = True
+            mine = figures[k].get(pk, empty)
+            short = False
+            for code, rule, required, i in plan:
+                if code == 0:  # visits per supervisor
+                    ok = visits[k].get(pk, 0) >= required
+                elif code == 1:  # visits per assigned school, by its responsible supervisor
+                    met = mine.met_responsible[i] + (own if required <= 0 else single_met[k].get(pk, none_met)[i])
+                    ok = met >= mine.held + own
+                elif code == 2:  # visits per zone school, by anyone
+                    ok = mine.met_any[i] >= mine.held + own
+                elif code == 3:  # each county visited
+                    counties = counties_held.get((pk, k), ())
+                    ok = sum(1 for c in counties if county_visits.get((pk, k, c), 0) >= required) >= len(counties)
+                else:  # visits to city-direct schools
+                    ok = direct_visits.get((pk, k), 0) >= required
+                counted = tally.get(rule.metric)
+                if counted is None:
+                    tally[rule.metric] = [int(ok), 1, rule]
+                else:
+                    counted[0] += ok
+                    counted[1] += 1
+                    counted[2] = rule
+                short = short or not ok
+            short_months += short
+        row = by_pk[pk]
+        row.months_judged = judged
+        row.months_short += short_months
+        row.checks.extend(Check(rule, met, of, detail="达标月数 / 已结束月数", over_months=True)
+                          for met, of, rule in tally.values())
+    return judged_in
+
+
+def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, today: date,
+                  applied: dict[int, QuotaRule], *, counts: _Counts | None = None) -> None:
+    """Add to each row, per monthly rule, the months over in which it was met (达标月数 / 已结束月数),
+    and how many months the supervisor fell short of any monthly rule.
+
+    The database judges the schools: it returns per (supervisor, month) the visits, the schools held
+    at the month's end and how many of them reached each threshold the rules ask for — some 40,000
+    rows for a province's year instead of 200,000 (supervisor, school, month) groups read into
+    Python. Equal to `_judge_months_reference` (tests/visits/test_compliance_fast.py).
+
+    Steps: the month resolvers (`_month_resolvers`), the thresholds asked for (`_month_thresholds`),
+    the statements' figures (`_month_evidence`), then each group of supervisors who share their rules
+    judged month by month (`_judge_group`)."""
+    months = months_over(period, today)
+    if not months:
+        return
+    by_pk = {row.supervisor.pk: row for row in rows}
+    resolvers = _month_resolvers(scope, months)
+    # supervisors grouped by what resolves their rules (office, zone level, kind): a few hundred keys
+    # for 3,000 supervisors, so the rules are resolved per key and month, not per supervisor and month
+    groups: dict[tuple[str, str, str], list[SupervisorRef]] = defaultdict(list)
+    for s in scope.supervisors:
+        groups[(s.office.region.code, zone_level_of(s.office), s.kind)].append(s)
+    responsible, anyone, city = _month_thresholds(resolvers, groups)
+    ev = _month_evidence(scope, period, months, responsible, anyone, city, counts)
     position = {(QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL, n): i for i, n in enumerate(responsible)}
     position |= {(QuotaMetric.VISITS_PER_ZONE_SCHOOL, n): i for i, n in enumerate(anyone)}
     code_of = {metric: i for i, metric in enumerate(_MONTH_METRICS)}
@@ -813,47 +905,7 @@ def _judge_months(scope: _Scope, rows: list[SupervisorRow], period: Period, toda
         # times 12 months go through this loop
         plans = [[(code_of[r.metric], r, r.required, position.get((r.metric, r.required), 0)) for r in rules
                   if r.metric in code_of] for rules in monthly]
-        judged_in = [False] * len(months)
-        for s in members:
-            pk = s.pk
-            appointed = s.appointed_on
-            own = single_held.get(pk, 0)
-            tally: dict[str, list] = {}  # metric → [months met, months judged, the latest rule]
-            judged = short_months = 0
-            for k, plan in enumerate(plans):
-                if not monthly[k] or (appointed and appointed > month_ends[k]):
-                    continue
-                judged += 1
-                judged_in[k] = True
-                mine = figures[k].get(pk, empty)
-                short = False
-                for code, rule, required, i in plan:
-                    if code == 0:  # visits per supervisor
-                        ok = visits[k].get(pk, 0) >= required
-                    elif code == 1:  # visits per assigned school, by its responsible supervisor
-                        met = mine.met_responsible[i] + (own if required <= 0 else single_met[k].get(pk, none_met)[i])
-                        ok = met >= mine.held + own
-                    elif code == 2:  # visits per zone school, by anyone
-                        ok = mine.met_any[i] >= mine.held + own
-                    elif code == 3:  # each county visited
-                        counties = counties_held.get((pk, k), ())
-                        ok = sum(1 for c in counties if county_visits.get((pk, k, c), 0) >= required) >= len(counties)
-                    else:  # visits to city-direct schools
-                        ok = direct_visits.get((pk, k), 0) >= required
-                    counted = tally.get(rule.metric)
-                    if counted is None:
-                        tally[rule.metric] = [int(ok), 1, rule]
-                    else:
-                        counted[0] += ok
-                        counted[1] += 1
-                        counted[2] = rule
-                    short = short or not ok
-                short_months += short
-            row = by_pk[pk]
-            row.months_judged = judged
-            row.months_short += short_months
-            row.checks.extend(Check(rule, met, of, detail="达标月数 / 已结束月数", over_months=True)
-                              for met, of, rule in tally.values())
+        judged_in = _judge_group(members, monthly, plans, month_ends, ev, by_pk)
         for k, rules in enumerate(monthly):
             for rule in rules if judged_in[k] else ():
                 applied.setdefault(rule.pk, rule)
@@ -974,7 +1026,7 @@ class Column:
 
     @property
     def counts(self) -> tuple[str, str]:
-        return MONTH_COUNTS if self.over_months else COUNTS.get(self.metric, ("完成", "要求"))
+        return MONTH_COUNTS if self.over_months else COUNTS.get(self.metric, OTHER_COUNTS)
 
 
 @dataclass

@@ -64,12 +64,6 @@ class BehindSupervisor:
         return f"{name}：" + "；".join(parts)
 
 
-@dataclass
-class OfficeResult:
-    office: Office
-    behind: list[BehindSupervisor]
-
-
 def compliance_url(office: Office) -> str:
     try:
         base = reverse("visits:compliance")

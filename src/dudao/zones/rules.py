@@ -17,6 +17,3 @@ SUPERVISOR_LOAD_WARNING = getattr(settings, "DUDAO_SUPERVISOR_LOAD_WARNING", 8)
 # county zones cover all other schools and the kindergartens.
 SENIOR_STAGE_KINDS = frozenset({SchoolKind.SENIOR, SchoolKind.COMPLETE_SECONDARY, SchoolKind.TWELVE_YEAR,
                                 SchoolKind.VOCATIONAL})
-
-# 挂牌办法 Art 4: the eight routine-supervision items printed on every plaque.
-SUPERVISION_ITEMS_SOURCE = "中小学校责任督学挂牌督导办法 第四条"
