@@ -38,13 +38,13 @@ def test_rendering_fetches_only_data_uris(tmp_path):
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_official_papers_render_in_chinese_whatever_the_reader_language(language, settings, tmp_path):
-    (tmp_path / "paper.html").write_text("{% load i18n %}{% translate '首页' %}", encoding="utf-8")
+    (tmp_path / "paper.html").write_text("{% load i18n %}{% translate '导出 Excel' %}", encoding="utf-8")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
     from django.template.loader import render_to_string
 
     with translation.override(language):
-        assert render_to_string("paper.html") == ("Home" if language == "en" else "首页")  # pages follow the reader
-        assert render_chinese("paper.html", {}) == "首页"  # the paper does not
+        assert render_to_string("paper.html") == ("Export to Excel" if language == "en" else "导出 Excel")  # pages follow the reader
+        assert render_chinese("paper.html", {}) == "导出 Excel"  # the paper does not
         assert translation.get_language() == language  # and the reader's language is back afterwards
 
 
