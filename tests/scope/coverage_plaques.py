@@ -12,6 +12,6 @@ COVERAGE: dict[str, str] = {
     "api-1:create_plaque_batch": "own",
     "api-1:get_plaque_batch": "own",
     "api-1:download_plaque_batch": "own",
-    # The QR code's target: no login, public fields only (zones/public_views.py).
+    # The QR code's target: no login, public fields only (zones/views/public.py).
     "public:school": "open",
 }

@@ -91,7 +91,7 @@ def test_long_lists_are_charted_in_part_and_paged(cast, client, ningxiang, quota
     pages 30 at a time; the summaries come from the report, computed once."""
     from dudao.regions.models import Region
     from dudao.schools.models import School
-    from dudao.visits.views_office import CHART_BARS
+    from dudao.visits.views.office import CHART_BARS
     from dudao.zones.services import zone_add_schools, zone_create
 
     people = [make_supervisor(f"督学{i:02d}") for i in range(CHART_BARS + 3)]

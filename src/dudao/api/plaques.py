@@ -1,5 +1,5 @@
 """督导公示牌 over the API: create a batch (a zone, an office or listed schools), poll its status,
-download its PDF — the same services and scope as the plaque pages (zones/plaque_views.py)."""
+download its PDF — the same services and scope as the plaque pages (zones/views/plaques.py)."""
 
 
 from datetime import datetime

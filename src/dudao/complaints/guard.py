@@ -100,7 +100,7 @@ class PublicUploadGuardMiddleware:
         if api:
             return HttpResponse(json.dumps({"detail": message}, ensure_ascii=False), status=status,
                                 content_type="application/json; charset=utf-8")
-        from dudao.complaints.public_views import complaint_form_refused
+        from dudao.complaints.views.public import complaint_form_refused
 
         return complaint_form_refused(request, view_kwargs.get("code", ""), message, status)
 

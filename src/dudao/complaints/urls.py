@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dudao.complaints import views
+from dudao.complaints.views import office as views
 
 app_name = "complaints"
 urlpatterns: list = [

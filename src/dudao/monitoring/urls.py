@@ -1,6 +1,8 @@
 from django.urls import path
 
-from dudao.monitoring import views, views_planning, views_template
+from dudao.monitoring.views import dashboards as views
+from dudao.monitoring.views import planning as views_planning
+from dudao.monitoring.views import template as views_template
 
 app_name = "monitoring"
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from dudao.visits import views_field, views_office, views_plans
+from dudao.visits.views import field as views_field
+from dudao.visits.views import office as views_office
+from dudao.visits.views import plans as views_plans
 
 app_name = "visits"
 

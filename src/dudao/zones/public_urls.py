@@ -1,10 +1,10 @@
 """Public pages (no login): the stable school address printed in plaque QR codes, and the
-complaint form and tracking page that the school page links to (complaints/public_views.py)."""
+complaint form and tracking page that the school page links to (complaints/views/public.py)."""
 
 from django.urls import path, re_path
 
-from dudao.complaints import public_views as complaint_views
-from dudao.zones import public_views
+from dudao.complaints.views import public as complaint_views
+from dudao.zones.views import public as public_views
 
 app_name = "public"
 urlpatterns: list = [

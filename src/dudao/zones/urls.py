@@ -1,6 +1,7 @@
 from django.urls import path
 
-from dudao.zones import plaque_views, views
+from dudao.zones.views import plaques as plaque_views
+from dudao.zones.views import zones as views
 
 app_name = "zones"
 urlpatterns: list = [

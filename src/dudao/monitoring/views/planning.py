@@ -25,7 +25,7 @@ from dudao.monitoring.indicators import REASON_LABELS, cv_display
 from dudao.monitoring.planning import RESOURCES, Plan, PlanningError, Resource, SchoolPlan, plan_county
 from dudao.monitoring.planning import format_amount as fmt_amount
 from dudao.monitoring.standards import QUALITY_2017, STAGE_LABELS
-from dudao.monitoring.views import PAGE_SIZE, Params, _common, _params
+from dudao.monitoring.views.dashboards import PAGE_SIZE, Params, _common, _params
 from dudao.regions.models import RegionLevel
 
 

@@ -286,7 +286,7 @@ def log_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger, exactly as listed, as Excel (same selector, same scope): at once when
     small, else written in the background (core/exports.py)."""
     filters, _is_supervisor = _log_filters(request)
-    return export_response(request, "dudao.visits.views_office.log_workbook",
+    return export_response(request, "dudao.visits.views.office.log_workbook",
                            rows=capped_count(visit_log(user=request.user, filters=filters)), title=_("督导记录台账"))
 
 

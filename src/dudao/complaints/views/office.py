@@ -102,7 +102,7 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
 def complaint_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as Excel, with the same scope and the same phone masking as the page."""
     filters = ComplaintFilters.from_params(request.GET)
-    return export_response(request, "dudao.complaints.views.complaint_workbook",
+    return export_response(request, "dudao.complaints.views.office.complaint_workbook",
                            rows=capped_count(complaint_list(user=request.user, filters=filters)), title=_("群众反映台账"))
 
 

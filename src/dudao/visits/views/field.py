@@ -59,7 +59,7 @@ from dudao.visits.services import (
 )
 
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/jpg", "image/pjpeg", ""}
-SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "visits" / "field_sw.js"
+SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "visits" / "field_sw.js"
 
 
 def _wants_json(request: HttpRequest) -> bool:

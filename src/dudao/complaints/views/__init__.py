@@ -1,0 +1,1 @@
+"""The complaints pages, one module per page family (docs/architecture.md)."""

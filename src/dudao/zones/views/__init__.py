@@ -1,0 +1,1 @@
+"""The zones pages, one module per page family (docs/architecture.md)."""
