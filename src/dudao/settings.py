@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "dudao.complaints",
     "dudao.monitoring",
     "dudao.imports",
+    "dudao.frameworks",
+    "dudao.campaigns",
     "dudao.system",
     "dudao.api",
 ]
