@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dudao.monitoring",
     "dudao.imports",
     "dudao.system",
+    "dudao.home",
     "dudao.api",
 ]
 
@@ -112,7 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
-                "dudao.core.context_processors.navigation",
+                "dudao.home.context_processors.navigation",
                 "dudao.notifications.context_processors.notifications",
             ],
         },
