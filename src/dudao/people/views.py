@@ -209,7 +209,7 @@ def batch_accounts(request: HttpRequest) -> HttpResponse:
         })
         response["Cache-Control"] = "no-store"  # the passwords must not stay in any cache
         return response
-    from dudao.supervisors.selectors import managed_offices
+    from dudao.regions.selectors import managed_offices
 
     offices = managed_offices(request.user)
     office = next((o for o in offices if str(o.pk) == request.GET.get("office", "")), None)
