@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from dudao.access import can_manage_users, get_visible_or_404, is_system_admin, visible_users
 from dudao.core.errors import add_service_errors, joined_messages
 from dudao.core.excel import xlsx_response
-from dudao.people import services
+from dudao.people import selectors, services
 from dudao.people.forms import PasswordForm, RoleGrantForm, UserCreateForm, UserEditForm
 from dudao.people.models import RoleGrant, User
+from dudao.people.selectors import access_user, user_grants
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -30,10 +31,6 @@ def _require_manager(request: HttpRequest) -> None:
     """Admins manage every account; office staff the accounts of their region subtrees (scope.user_q)."""
     if not can_manage_users(request.user):
         raise PermissionDenied
-
-
-def access_user(user: User, pk: int) -> User:
-    return get_visible_or_404(visible_users(user), pk=pk)
 
 
 @login_required
@@ -51,7 +48,7 @@ def me(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("密码已修改。"))
             return redirect("core:home" if forced else "people:me")
-    grants = request.user.role_grants.select_related("office").prefetch_related("schools")
+    grants = user_grants(request.user)
     return render(request, "people/me.html", {"form": form, "grants": grants,
                                               "must_change": request.user.must_change_password})
 
@@ -59,13 +56,9 @@ def me(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    users = visible_users(request.user).prefetch_related("role_grants__office")
     q = request.GET.get("q", "").strip()
-    if q:
-        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(phone__contains=q))
     role = request.GET.get("role", "")
-    if role:
-        users = users.filter(role_grants__role=role).distinct()
+    users = selectors.user_list(user=request.user, q=q, role=role)
     if request.GET.get("export"):
         rows = (
             [u.username, u.full_name, u.phone, "是" if u.is_active else "否",
@@ -73,11 +66,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
             for u in users
         )
         return xlsx_response("用户列表", "用户", ["用户名", "姓名", "手机号", "启用", "角色", "最近登录"], rows)
-    page = Paginator(users.order_by("username"), 30).get_page(request.GET.get("page"))
+    page = Paginator(users, 30).get_page(request.GET.get("page"))
     from dudao.people.models import Role
 
-    return render(request, "people/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices,
-                                                     "is_admin": is_system_admin(request.user)})
+    template = "people/user_list.html#results" if request.htmx else "people/user_list.html"
+    return render(request, template, {"page": page, "q": q, "role": role, "roles": Role.choices,
+                                      "query": {"q": q, "role": role, "export": "1"},
+                                      "is_admin": is_system_admin(request.user)})
 
 
 @login_required
@@ -109,7 +104,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(target: User, edit_form, grant_form) -> dict:
-    grants = target.role_grants.select_related("office").prefetch_related("schools")
+    grants = user_grants(target)
     return {"target": target, "edit_form": edit_form, "grant_form": grant_form, "grants": grants, "password_form": PasswordForm()}
 
 
