@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -176,26 +175,20 @@ def batch_accounts(request: HttpRequest) -> HttpResponse:
     The result page is the only place the initial passwords ever appear (page and Excel)."""
     import base64
 
-    from dudao.access import supervisor_q
     from dudao.people import accounts
-    from dudao.schools.models import School
-    from dudao.supervisors.models import Supervisor
 
     _require_manager(request)
     kind = "schools" if request.GET.get("kind", request.POST.get("kind")) == "schools" else "supervisors"
     q = request.GET.get("q", "").strip()
-    supervisors = (Supervisor.objects.filter(supervisor_q(request.user, write=True))
-                   .select_related("office__region", "user").order_by("office__region__code", "name"))
-    schools = School.objects.visible_to(request.user, write=True).order_by("region_code", "code")
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
         if not ids:
             messages.error(request, _("请至少选择一项。"))
             return redirect(f"{request.path}?kind={kind}")
         if kind == "schools":
-            issued, skipped = accounts.school_accounts_create(by=request.user, schools=schools.filter(pk__in=ids))
+            issued, skipped = accounts.school_accounts_create(by=request.user, schools=accounts.batch_schools(request.user).filter(pk__in=ids))
         else:
-            issued, skipped = accounts.supervisor_accounts_create(by=request.user, supervisors=supervisors.filter(pk__in=ids))
+            issued, skipped = accounts.supervisor_accounts_create(by=request.user, supervisors=accounts.batch_supervisors(request.user).filter(pk__in=ids))
         login_url = request.build_absolute_uri(reverse("login"))
         xlsx = base64.b64encode(accounts.issued_accounts_xlsx(issued, login_url)).decode() if issued else ""
         response = render(request, "people/batch_result.html", {
@@ -208,22 +201,7 @@ def batch_accounts(request: HttpRequest) -> HttpResponse:
 
     offices = managed_offices(request.user)
     office = next((o for o in offices if str(o.pk) == request.GET.get("office", "")), None)
-    if office is not None:  # a city office opens one county at a time
-        supervisors = supervisors.filter(office=office)
-        schools = schools.filter(region_code__startswith=office.region.code)
-    if kind == "schools":
-        with_account = set(RoleGrant.schools.through.objects.filter(rolegrant__role="school_user", school__in=schools)
-                           .values_list("school_id", flat=True))
-        if q:
-            schools = schools.filter(Q(name__icontains=q) | Q(code__startswith=q))
-        rows = [{"pk": s.pk, "name": s.name, "unit": s.code, "account": "✓" if s.pk in with_account else "",
-                 "selectable": s.pk not in with_account} for s in schools[:2000]]
-    else:
-        if q:
-            supervisors = supervisors.filter(name__icontains=q)
-        rows = [{"pk": s.pk, "name": s.name, "unit": s.office.name, "account": s.user.username if s.user_id else "",
-                 "selectable": not s.user_id and s.status == "active", "status": s.get_status_display()}
-                for s in supervisors[:2000]]
+    rows = accounts.batch_rows(user=request.user, kind=kind, q=q, office=office)
     return render(request, "people/batch_accounts.html", {"kind": kind, "rows": rows, "q": q, "offices": offices, "office": office,
                                                           "open_count": sum(1 for r in rows if r["selectable"])})
 
