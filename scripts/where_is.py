@@ -5,7 +5,7 @@ Usage (from the repository root):
     PYTHONPATH=src .venv/bin/python scripts/where_is.py /monitoring/export/
 
 Prints the URL name and pattern, the view (file:line; an API path: its operations), the templates
-the view itself names, the scope walk that covers the URL (tests/scope/: its kind, or the app's
+the view itself names, the scope walk that covers the URL (tests/access/: its kind, or the app's
 OWN_TESTS module for "own"), and the test modules that name the URL (an API URL: or its path).
 """
 
@@ -83,21 +83,21 @@ def main(query: str) -> int:
             if hits:
                 print(f"template {hits[0].relative_to(ROOT)}")
     sys.path.insert(0, str(ROOT))
-    from tests.scope import test_every_url_every_role as walk
+    from tests.access import test_every_url_every_role as walk
 
     kind = walk.COVERAGE.get(name)
     owner = next((m.OWN_TESTS for m in walk.APP_COVERAGE if name in m.COVERAGE and hasattr(m, "OWN_TESTS")), None)
     if kind == "own" and owner:
         print(f"scope    walked as every persona by {owner}")
     elif kind:
-        print(f"scope    walked as every persona by tests/scope/test_every_url_every_role.py (kind {kind!r})")
+        print(f"scope    walked as every persona by tests/access/test_every_url_every_role.py (kind {kind!r})")
     else:
         print("scope    not in COVERAGE: test_every_url_is_covered fails")
     needles = [f'"{name}"']
     if name.startswith("api-"):  # the API's tests call paths, not names
         needles.append(pattern.split("<")[0].rstrip("/"))
     tests = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("*.py")
-                   if "scope/coverage_" not in str(p) and any(n in p.read_text(encoding="utf-8") for n in needles))
+                   if "access/coverage_" not in str(p) and any(n in p.read_text(encoding="utf-8") for n in needles))
     for t in tests:
         print(f"test     {t}")
     return 0

@@ -1,6 +1,6 @@
 """Proof that the every-URL walk walked every URL (issue [8] item 5).
 
-tests/scope/test_every_url_every_role.py lists every URL name of the URL conf in COVERAGE; each
+tests/access/test_every_url_every_role.py lists every URL name of the URL conf in COVERAGE; each
 name is walked either by that module ("school", "list", "admin" … kinds) or by the app's own scope
 tests ("own": the OWN_TESTS module and the walk modules it names). Naming a URL in a file proves
 nothing, so every request made through Django's test client is recorded here with the URL name it
@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-CENTRAL = "tests/scope/test_every_url_every_role.py"
+CENTRAL = "tests/access/test_every_url_every_role.py"
 ROOT = Path(__file__).resolve().parents[1]
 
 # module ("tests/x/test_y.py") -> URL names its tests requested
@@ -102,7 +102,7 @@ def set_current(nodeid: str) -> None:
 
 def claims() -> dict[str, set[str]]:
     """URL name -> the modules any of which must have requested it."""
-    from tests.scope.test_every_url_every_role import APP_COVERAGE, COVERAGE
+    from tests.access.test_every_url_every_role import APP_COVERAGE, COVERAGE
 
     own_modules: dict[str, set[str]] = {}
     for module in APP_COVERAGE:

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "dudao.frameworks",
     "dudao.campaigns",
     "dudao.system",
+    "dudao.home",
     "dudao.api",
 ]
 
@@ -114,7 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
-                "dudao.core.context_processors.navigation",
+                "dudao.home.context_processors.navigation",
                 "dudao.notifications.context_processors.notifications",
             ],
         },

@@ -5,10 +5,11 @@ from django.views.i18n import JavaScriptCatalog
 
 from dudao.api.main import api
 from dudao.core import views as core_views
+from dudao.home import views as home_views
 
 urlpatterns = [
-    path("", include(([path("", core_views.home, name="home"),
-                       path("jobs/attention/", core_views.jobs_attention, name="jobs_attention"),
+    path("", include(([path("", home_views.home, name="home"),
+                       path("jobs/attention/", home_views.jobs_attention, name="jobs_attention"),
                        path("exports/<int:pk>/", core_views.export_job, name="export_job"),
                        path("exports/<int:pk>/download/", core_views.export_download, name="export_download")],
                       "core"))),

@@ -21,8 +21,8 @@ from dudao.complaints.models import (
 from dudao.complaints.services import complaint_close, complaint_triage
 from dudao.findings.models import Finding, FindingSource
 from tests.complaints.conftest import PHONE, jpeg_bytes, submit
-from tests.plaques.helpers import pdf_text
 from tests.xlsx import xlsx_rows
+from tests.zones.plaques_helpers import pdf_text
 
 
 def _answer(by, complaint, outcome=ComplaintOutcome.QUESTION, **extra):

@@ -1,5 +1,5 @@
-"""The visits office world (supervisors, zones, October 2025 visits) for the workbench tests, and a
-fresh cache for each test (the workbench caches finished months' quota figures)."""
+"""The visits office world (supervisors, zones, October 2025 visits) for the export tests, and a
+fresh cache for each test."""
 
 import pytest
 

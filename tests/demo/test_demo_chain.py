@@ -23,8 +23,8 @@ from dudao.supervisors.models import Supervisor
 from dudao.visits.models import Visit
 from dudao.visits.services import visitable_schools
 from dudao.zones.models import Assignment
-from tests.plaques.helpers import pdf_text
 from tests.visits.field_support import category_code, jpeg, method_codes
+from tests.zones.plaques_helpers import pdf_text
 
 
 def printed_usernames(accounts) -> list[str]:

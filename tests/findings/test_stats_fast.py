@@ -109,7 +109,7 @@ def test_a_large_scopes_figures_are_kept_and_the_pages_say_so(ledger, client, se
     assert again.context["counted_at"] == first.context["counted_at"]
     assert client.get(reverse("findings:stats")).context["counts"].total == 25  # computed now, then kept
     # the workbench reads the same kept counts as the ledger
-    from dudao.core.workbench import workbench
+    from dudao.home.workbench import workbench
 
     tiles = {t.key: t for t in workbench(user=ledger.cast.province_staff).office}
     assert tiles["overdue"].count == counts.overdue and "统计）" in tiles["overdue"].hint

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from dudao.notifications.models import Notification
 from dudao.notifications.services import notify
+from tests.access.coverage_notifications import COVERAGE
 from tests.personas import PERSONAS
-from tests.scope.coverage_notifications import COVERAGE
 
 
 @pytest.fixture

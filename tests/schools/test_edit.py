@@ -1,6 +1,6 @@
 """Editing a school's basic information (学校基本信息): who may, what is checked, what follows.
 
-Scope walk for "schools:edit" (tests/scope/coverage_schools.py): every persona against every
+Scope walk for "schools:edit" (tests/access/coverage_schools.py): every persona against every
 school of the cast — 200 where they may write, 403 where they only read, 404 where they see nothing.
 """
 

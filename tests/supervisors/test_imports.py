@@ -11,7 +11,7 @@ import xlsxwriter
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from dudao.imports import columns as c
+from dudao.core import columns as c
 from dudao.imports.models import ImportJob
 from dudao.supervisors.models import Supervisor
 from tests.imports.helpers import csv_bytes, upload

@@ -16,8 +16,8 @@ from django.urls import reverse
 from dudao.supervisors.models import Supervisor, TrainingSession
 from dudao.supervisors.photos import photo_prepare
 from dudao.supervisors.services import supervisor_update, training_attendance_set, training_session_create
+from tests.access.coverage_supervisors import COVERAGE
 from tests.personas import PERSONAS
-from tests.scope.coverage_supervisors import COVERAGE
 from tests.supervisors.conftest import image_upload
 from tests.xlsx import xlsx_rows
 
@@ -79,7 +79,7 @@ def _names(rows) -> set[str]:
 
 
 def test_every_supervisors_url_is_walked_here():
-    from tests.scope.test_every_url_every_role import _url_names
+    from tests.access.test_every_url_every_role import _url_names
 
     names = {n for n in _url_names() if n.startswith("supervisors:") or n in COVERAGE}
     assert names == set(COVERAGE)

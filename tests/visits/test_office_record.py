@@ -9,8 +9,8 @@ import re
 from django.urls import reverse
 from pypdf import PdfReader
 
-from tests.plaques.helpers import pdf_text
 from tests.visits.office_world import NARRATIVE, OPINIONS, PROBLEM, REFUSAL, REQUIREMENT
+from tests.zones.plaques_helpers import pdf_text
 
 
 def _sheet(client, visit) -> tuple[bytes, str]:

@@ -24,8 +24,8 @@ from dudao.findings.models import Finding, FindingPolicy
 from dudao.findings.notices import notice_docx, notice_pdf
 from dudao.regions.models import Office
 from dudao.visits.models import Visit, VisitPhoto, VisitProblem
-from tests.plaques.helpers import pdf_text
 from tests.visits.field_support import category_code, draft_visit, jpeg, method_codes
+from tests.zones.plaques_helpers import pdf_text
 
 
 @pytest.fixture

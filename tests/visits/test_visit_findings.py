@@ -19,8 +19,8 @@ from dudao.regions.models import Office
 from dudao.visits.models import Visit, VisitProblem
 from dudao.visits.selectors import visit_findings
 from dudao.visits.services import ProblemInput
-from tests.plaques.helpers import pdf_text
 from tests.visits.field_support import category_code, draft_visit, submitted_visit
+from tests.zones.plaques_helpers import pdf_text
 
 
 def _problems(n: int) -> list[ProblemInput]:

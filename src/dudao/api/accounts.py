@@ -8,7 +8,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
 
-from dudao.access import can_manage_users, supervisor_q, visible_users
+from dudao.access import can_manage_users, visible_users
 from dudao.people import accounts
 
 router = Router(tags=["账号 accounts"])
@@ -74,17 +74,14 @@ def list_accounts(request, q: str = ""):
 
 @router.post("/batch", response=BatchOut, summary="批量开通督学或学校账号（初始密码只在本次响应中返回）")
 def create_batch(request, payload: BatchIn):
-    from dudao.schools.models import School
-    from dudao.supervisors.models import Supervisor
-
     _require_manager(request)
     if payload.kind == "schools":
-        schools = School.objects.visible_to(request.user, write=True).filter(pk__in=payload.ids)
+        schools = accounts.batch_schools(request.user).filter(pk__in=payload.ids)
         if schools.count() != len(set(payload.ids)):
             raise PermissionDenied
         issued, skipped = accounts.school_accounts_create(by=request.user, schools=schools)
     else:
-        supervisors = Supervisor.objects.filter(supervisor_q(request.user, write=True), pk__in=payload.ids).select_related("office__region", "user")
+        supervisors = accounts.batch_supervisors(request.user).filter(pk__in=payload.ids)
         if supervisors.count() != len(set(payload.ids)):
             raise PermissionDenied
         issued, skipped = accounts.supervisor_accounts_create(by=request.user, supervisors=supervisors)

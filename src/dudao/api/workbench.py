@@ -2,7 +2,7 @@
 
 from ninja import Router, Schema
 
-from dudao.core.workbench import workbench
+from dudao.home.workbench import workbench
 
 router = Router(tags=["工作台 workbench"])
 
@@ -34,7 +34,7 @@ class WorkbenchOut(Schema):
 
 @router.get("/", response=WorkbenchOut, summary="我的工作台：待办计数（每项链接到恰好这些记录）与主要指标")
 def get_workbench(request):
-    from dudao.core.workbench import lands_on_field
+    from dudao.home.workbench import lands_on_field
 
     bench = workbench(user=request.user)
     return {

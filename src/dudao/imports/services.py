@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from dudao.imports import columns as c
+from dudao.core import columns as c
 from dudao.imports.models import ImportJob, ImportKind, ImportStatus
 from dudao.imports.reader import FileProblem, check_upload, read_table
 from dudao.imports.sandbox import HEADER_SEARCH_ROWS

@@ -6,11 +6,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from dudao.access import can_write_anything, get_visible_or_404
+from dudao.access import can_write_anything
 from dudao.core.excel import xlsx_download, xlsx_response
 from dudao.imports.forms import ImportUploadForm
-from dudao.imports.models import ImportJob, ImportKind
+from dudao.imports.models import ImportKind
 from dudao.imports.reader import FileProblem
+from dudao.imports.selectors import access_import_job, import_job_list
 from dudao.imports.services import (
     import_job_check_stalled,
     import_job_create,
@@ -24,17 +25,11 @@ def _require_writer(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def access_import_job(user, pk: int) -> ImportJob:
-    return get_visible_or_404(ImportJob.objects.visible_to(user).select_related("created_by"), pk=pk)
-
-
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
     _require_writer(request)
-    jobs = ImportJob.objects.visible_to(request.user).select_related("created_by")
     attention = request.GET.get("attention") == "1"  # the workbench's "failed or stalled" count links here
-    if attention:
-        jobs = jobs.needing_attention()
+    jobs = import_job_list(user=request.user, attention=attention)
     page = Paginator(jobs, 20).get_page(request.GET.get("page"))
     for job in page.object_list:
         if not job.is_finished:  # a job its worker lost shows as failed here too, not "running" forever

@@ -56,6 +56,51 @@ class Skipped:
     reason: str
 
 
+# --- what may be opened: the page and the API pick from the same rows --------------------------------
+
+
+def batch_supervisors(user: User):
+    """The roster records whose accounts the user may open (their write scope), by office and name."""
+    from dudao.access import supervisor_q
+    from dudao.supervisors.models import Supervisor
+
+    return (Supervisor.objects.filter(supervisor_q(user, write=True))
+            .select_related("office__region", "user").order_by("office__region__code", "name"))
+
+
+def batch_schools(user: User):
+    """The schools whose accounts the user may open (their write scope), by region and code."""
+    from dudao.schools.models import School
+
+    return School.objects.visible_to(user, write=True).order_by("region_code", "code")
+
+
+def batch_rows(*, user: User, kind: str, q: str = "", office=None, limit: int = 2000) -> list[dict]:
+    """The 批量开通账号 page's rows: schools (with a ✓ when a school account exists) or supervisors
+    (with their account), of one office's region when given, matching `q`; selectable when no
+    account exists yet (and, for a supervisor, when active)."""
+    from django.db.models import Q
+
+    if kind == "schools":
+        schools = batch_schools(user)
+        if office is not None:  # a city office opens one county at a time
+            schools = schools.filter(region_code__startswith=office.region.code)
+        with_account = set(RoleGrant.schools.through.objects.filter(rolegrant__role="school_user", school__in=schools)
+                           .values_list("school_id", flat=True))
+        if q:
+            schools = schools.filter(Q(name__icontains=q) | Q(code__startswith=q))
+        return [{"pk": s.pk, "name": s.name, "unit": s.code, "account": "✓" if s.pk in with_account else "",
+                 "selectable": s.pk not in with_account} for s in schools[:limit]]
+    supervisors = batch_supervisors(user)
+    if office is not None:
+        supervisors = supervisors.filter(office=office)
+    if q:
+        supervisors = supervisors.filter(name__icontains=q)
+    return [{"pk": s.pk, "name": s.name, "unit": s.office.name, "account": s.user.username if s.user_id else "",
+             "selectable": not s.user_id and s.status == "active", "status": s.get_status_display()}
+            for s in supervisors[:limit]]
+
+
 def random_password() -> str:
     """10 characters with at least one upper-case letter, one lower-case letter and one digit."""
     while True:

@@ -58,7 +58,7 @@ class RoleGrantForm(forms.Form):
         if by is not None and not is_system_admin(by):
             # Office staff give roles within their own subtrees only: never system admin, never
             # an office above or beside theirs, never a school outside.
-            from dudao.supervisors.selectors import managed_offices
+            from dudao.regions.selectors import managed_offices
 
             self.fields["role"].choices = [(v, label) for v, label in Role.choices if v != Role.SYSTEM_ADMIN]
             self.fields["office"].queryset = Office.objects.filter(pk__in=[o.pk for o in managed_offices(by)]).select_related("region")

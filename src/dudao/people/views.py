@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +15,10 @@ from django.views.decorators.http import require_POST
 from dudao.access import can_manage_users, get_visible_or_404, is_system_admin, visible_users
 from dudao.core.errors import add_service_errors, joined_messages
 from dudao.core.excel import xlsx_response
-from dudao.people import services
+from dudao.people import selectors, services
 from dudao.people.forms import PasswordForm, RoleGrantForm, UserCreateForm, UserEditForm
 from dudao.people.models import RoleGrant, User
+from dudao.people.selectors import access_user, user_grants
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -30,10 +30,6 @@ def _require_manager(request: HttpRequest) -> None:
     """Admins manage every account; office staff the accounts of their region subtrees (scope.user_q)."""
     if not can_manage_users(request.user):
         raise PermissionDenied
-
-
-def access_user(user: User, pk: int) -> User:
-    return get_visible_or_404(visible_users(user), pk=pk)
 
 
 @login_required
@@ -51,7 +47,7 @@ def me(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("密码已修改。"))
             return redirect("core:home" if forced else "people:me")
-    grants = request.user.role_grants.select_related("office").prefetch_related("schools")
+    grants = user_grants(request.user)
     return render(request, "people/me.html", {"form": form, "grants": grants,
                                               "must_change": request.user.must_change_password})
 
@@ -59,13 +55,9 @@ def me(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    users = visible_users(request.user).prefetch_related("role_grants__office")
     q = request.GET.get("q", "").strip()
-    if q:
-        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(phone__contains=q))
     role = request.GET.get("role", "")
-    if role:
-        users = users.filter(role_grants__role=role).distinct()
+    users = selectors.user_list(user=request.user, q=q, role=role)
     if request.GET.get("export"):
         rows = (
             [u.username, u.full_name, u.phone, "是" if u.is_active else "否",
@@ -73,11 +65,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
             for u in users
         )
         return xlsx_response("用户列表", "用户", ["用户名", "姓名", "手机号", "启用", "角色", "最近登录"], rows)
-    page = Paginator(users.order_by("username"), 30).get_page(request.GET.get("page"))
+    page = Paginator(users, 30).get_page(request.GET.get("page"))
     from dudao.people.models import Role
 
-    return render(request, "people/user_list.html", {"page": page, "q": q, "role": role, "roles": Role.choices,
-                                                     "is_admin": is_system_admin(request.user)})
+    template = "people/user_list.html#results" if request.htmx else "people/user_list.html"
+    return render(request, template, {"page": page, "q": q, "role": role, "roles": Role.choices,
+                                      "query": {"q": q, "role": role, "export": "1"},
+                                      "is_admin": is_system_admin(request.user)})
 
 
 @login_required
@@ -109,7 +103,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(target: User, edit_form, grant_form) -> dict:
-    grants = target.role_grants.select_related("office").prefetch_related("schools")
+    grants = user_grants(target)
     return {"target": target, "edit_form": edit_form, "grant_form": grant_form, "grants": grants, "password_form": PasswordForm()}
 
 
@@ -181,26 +175,20 @@ def batch_accounts(request: HttpRequest) -> HttpResponse:
     The result page is the only place the initial passwords ever appear (page and Excel)."""
     import base64
 
-    from dudao.access import supervisor_q
     from dudao.people import accounts
-    from dudao.schools.models import School
-    from dudao.supervisors.models import Supervisor
 
     _require_manager(request)
     kind = "schools" if request.GET.get("kind", request.POST.get("kind")) == "schools" else "supervisors"
     q = request.GET.get("q", "").strip()
-    supervisors = (Supervisor.objects.filter(supervisor_q(request.user, write=True))
-                   .select_related("office__region", "user").order_by("office__region__code", "name"))
-    schools = School.objects.visible_to(request.user, write=True).order_by("region_code", "code")
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
         if not ids:
             messages.error(request, _("请至少选择一项。"))
             return redirect(f"{request.path}?kind={kind}")
         if kind == "schools":
-            issued, skipped = accounts.school_accounts_create(by=request.user, schools=schools.filter(pk__in=ids))
+            issued, skipped = accounts.school_accounts_create(by=request.user, schools=accounts.batch_schools(request.user).filter(pk__in=ids))
         else:
-            issued, skipped = accounts.supervisor_accounts_create(by=request.user, supervisors=supervisors.filter(pk__in=ids))
+            issued, skipped = accounts.supervisor_accounts_create(by=request.user, supervisors=accounts.batch_supervisors(request.user).filter(pk__in=ids))
         login_url = request.build_absolute_uri(reverse("login"))
         xlsx = base64.b64encode(accounts.issued_accounts_xlsx(issued, login_url)).decode() if issued else ""
         response = render(request, "people/batch_result.html", {
@@ -209,26 +197,11 @@ def batch_accounts(request: HttpRequest) -> HttpResponse:
         })
         response["Cache-Control"] = "no-store"  # the passwords must not stay in any cache
         return response
-    from dudao.supervisors.selectors import managed_offices
+    from dudao.regions.selectors import managed_offices
 
     offices = managed_offices(request.user)
     office = next((o for o in offices if str(o.pk) == request.GET.get("office", "")), None)
-    if office is not None:  # a city office opens one county at a time
-        supervisors = supervisors.filter(office=office)
-        schools = schools.filter(region_code__startswith=office.region.code)
-    if kind == "schools":
-        with_account = set(RoleGrant.schools.through.objects.filter(rolegrant__role="school_user", school__in=schools)
-                           .values_list("school_id", flat=True))
-        if q:
-            schools = schools.filter(Q(name__icontains=q) | Q(code__startswith=q))
-        rows = [{"pk": s.pk, "name": s.name, "unit": s.code, "account": "✓" if s.pk in with_account else "",
-                 "selectable": s.pk not in with_account} for s in schools[:2000]]
-    else:
-        if q:
-            supervisors = supervisors.filter(name__icontains=q)
-        rows = [{"pk": s.pk, "name": s.name, "unit": s.office.name, "account": s.user.username if s.user_id else "",
-                 "selectable": not s.user_id and s.status == "active", "status": s.get_status_display()}
-                for s in supervisors[:2000]]
+    rows = accounts.batch_rows(user=request.user, kind=kind, q=q, office=office)
     return render(request, "people/batch_accounts.html", {"kind": kind, "rows": rows, "q": q, "offices": offices, "office": office,
                                                           "open_count": sum(1 for r in rows if r["selectable"])})
 

@@ -90,3 +90,21 @@ def _common_prefix(codes: list[str]) -> str:
 
 def office_for_region(*, user: User, region: Region) -> Office | None:
     return Office.objects.visible_to(user).filter(region=region).first()
+
+
+# --- the offices whose supervisor team the user sees or changes (supervisors, people, zones) ----------
+
+
+def team_offices(user: User) -> list[Office]:
+    """Offices whose whole team the user sees (their office's region and below), widest first."""
+    from dudao.access import sees_office_details
+
+    offices = Office.objects.visible_to(user).select_related("region")
+    return sorted((o for o in offices if sees_office_details(user, o)), key=lambda o: (len(o.region.code), o.region.code))
+
+
+def managed_offices(user: User) -> list[Office]:
+    """Offices whose team the user may change (office staff of the region or above, admins)."""
+    from dudao.access import can_manage_office
+
+    return [o for o in team_offices(user) if can_manage_office(user, o)]

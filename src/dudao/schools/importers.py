@@ -16,7 +16,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from dudao.access import school_q
-from dudao.imports import columns as c
+from dudao.core import columns as c
 from dudao.regions.models import Region
 from dudao.schools.models import (
     STAGES_OF_KIND,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from dudao.access import can_manage_office
-from dudao.imports import columns as c
+from dudao.core import columns as c
 from dudao.regions.models import Office
 from dudao.supervisors.models import Degree, Gender, Supervisor, SupervisorKind, SupervisorLevel, Title
 from dudao.supervisors.selectors import background_labels, managed_offices

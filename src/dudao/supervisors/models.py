@@ -171,7 +171,7 @@ class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
         """Sessions of offices whose team the user sees (the office and those above it), plus the
         sessions a supervisor attended. Schools and evaluators see none."""
         from dudao.access import is_system_admin
-        from dudao.supervisors.selectors import team_offices
+        from dudao.regions.selectors import team_offices
 
         if is_system_admin(user):
             return self.all()

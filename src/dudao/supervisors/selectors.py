@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from dudao.access import get_visible_or_404, require_writable
+from dudao.regions.selectors import managed_offices, team_offices  # noqa: F401 (the team's offices, read here too)
 from dudao.supervisors.models import (
     BACKGROUND_DICTIONARY,
     Degree,
@@ -52,25 +53,6 @@ def access_training_session(user: User, pk: int, *, write: bool = False) -> Trai
 
         raise PermissionDenied
     return session
-
-
-# --- offices -------------------------------------------------------------------------------------
-
-
-def team_offices(user: User) -> list[Office]:
-    """Offices whose whole team the user sees (their office's region and below), widest first."""
-    from dudao.access import sees_office_details
-    from dudao.regions.models import Office
-
-    offices = Office.objects.visible_to(user).select_related("region")
-    return sorted((o for o in offices if sees_office_details(user, o)), key=lambda o: (len(o.region.code), o.region.code))
-
-
-def managed_offices(user: User) -> list[Office]:
-    """Offices whose team the user may change (office staff of the region or above, admins)."""
-    from dudao.access import can_manage_office
-
-    return [o for o in team_offices(user) if can_manage_office(user, o)]
 
 
 # --- supervisors ---------------------------------------------------------------------------------

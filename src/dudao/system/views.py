@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from auditlog.models import LogEntry
-from axes.models import AccessFailureLog, AccessLog
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -18,7 +15,13 @@ from dudao.access import is_system_admin
 from dudao.core.excel import xlsx_response
 from dudao.system.audit import describe_all
 from dudao.system.forms import DictionaryItemForm
-from dudao.system.models import DictionaryItem
+from dudao.system.selectors import (
+    dictionary_item,
+    dictionary_items,
+    dictionary_types,
+    login_log_entries,
+    operation_log_entries,
+)
 from dudao.system.services import DICTIONARY_TYPES
 
 
@@ -31,19 +34,15 @@ def _require_admin(request: HttpRequest) -> None:
 def dictionary_list(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     dict_type = request.GET.get("type", "")
-    items = DictionaryItem.objects.all()
-    if dict_type:
-        items = items.filter(dict_type=dict_type)
-    types = dict(DictionaryItem.objects.values_list("dict_type").annotate(n=Count("id")))
-    type_rows = [(t, DICTIONARY_TYPES.get(t, t), n) for t, n in sorted(types.items())]
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    type_rows = dictionary_types()
+    page = Paginator(dictionary_items(dict_type=dict_type), 50).get_page(request.GET.get("page"))
     return render(request, "system/dictionary_list.html", {"page": page, "dict_type": dict_type, "types": type_rows, "labels": DICTIONARY_TYPES})
 
 
 @login_required
 def dictionary_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _require_admin(request)
-    item = get_object_or_404(DictionaryItem, pk=pk) if pk else None
+    item = dictionary_item(pk) if pk else None
     initial = {"dict_type": request.GET.get("type", "")} if item is None else None
     form = DictionaryItemForm(request.POST or None, instance=item, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -56,10 +55,8 @@ def dictionary_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 @login_required
 def operation_log(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     actor = request.GET.get("actor", "").strip()
-    if actor:
-        entries = entries.filter(actor__username__icontains=actor)
+    entries = operation_log_entries(actor=actor)
     if request.GET.get("export"):
         rows = ([line.when, line.actor, line.verb.removesuffix("了"), line.kind, line.name, line.details, line.sentence,
                  line.remote_addr] for line in describe_all(entries[:50000].iterator()))
@@ -72,12 +69,7 @@ def operation_log(request: HttpRequest) -> HttpResponse:
 def login_log(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     show = request.GET.get("show", "success")
-    if show == "failure":
-        entries = AccessFailureLog.objects.order_by("-attempt_time")
-    else:
-        entries = AccessLog.objects.order_by("-attempt_time")
     username = request.GET.get("username", "").strip()
-    if username:
-        entries = entries.filter(username__icontains=username)
+    entries = login_log_entries(show=show, username=username)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "system/login_log.html", {"page": page, "show": show, "username": username})

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dudao.imports import columns as c
+from dudao.core import columns as c
 from dudao.regions.models import Office, RegionLevel
 from dudao.schools.models import School
 from dudao.supervisors.importers import office_by_code

@@ -1,6 +1,6 @@
-"""Scope coverage of the plaques URLs (see tests/scope/test_every_url_every_role.py)."""
+"""Scope coverage of the plaques URLs (see tests/access/test_every_url_every_role.py)."""
 
-OWN_TESTS = "tests/plaques/test_scope.py"
+OWN_TESTS = "tests/zones/test_plaques_scope.py"
 COVERAGE: dict[str, str] = {
     "zones:plaque_school": "own",
     "zones:plaque_zone": "own",

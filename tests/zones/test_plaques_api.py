@@ -10,7 +10,7 @@ from dudao.people.models import ApiToken
 from dudao.zones.models import PlaqueBatch
 from dudao.zones.plaques import plaque_batch_create
 from dudao.zones.services import zone_add_schools, zone_create
-from tests.plaques.helpers import page_count
+from tests.zones.plaques_helpers import page_count
 
 BATCHES = "/api/v1/plaques/batches"
 

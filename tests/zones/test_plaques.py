@@ -9,8 +9,8 @@ from dudao.regions.services import office_ensure
 from dudao.system.models import DictionaryItem
 from dudao.zones.plaques import plaque_pdf, plaques_for, public_url
 from tests.factories import SchoolFactory
-from tests.plaques.conftest import COMPLAINT_PHONE
-from tests.plaques.helpers import page_count, page_texts, pdf_text, qr_codes_on_first_page
+from tests.zones.conftest import COMPLAINT_PHONE
+from tests.zones.plaques_helpers import page_count, page_texts, pdf_text, qr_codes_on_first_page
 
 
 def test_renders_a_pdf_with_school_supervisors_phones_and_complaint_phone(cast, team):

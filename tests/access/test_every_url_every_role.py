@@ -63,9 +63,9 @@ COVERAGE = {
     "api-1:get_school": "api_school",
     "api-1:get_school_years": "api_school",
 }
-# Later apps keep their entries in tests/scope/coverage_<app>.py; kind "own" means the app's own
+# Later apps keep their entries in tests/access/coverage_<app>.py; kind "own" means the app's own
 # scope test (named in that module's OWN_TESTS) walks those URLs as every persona.
-from tests.scope import (  # noqa: E402
+from tests.access import (  # noqa: E402
     coverage_complaints,
     coverage_core,
     coverage_findings,
@@ -127,7 +127,7 @@ def test_the_walk_records_the_url_names_requested(cast, client):
     client.get(reverse("schools:detail", kwargs={"pk": cast.A1.pk}), follow=True)
     assert "schools:detail" in urlwalk.walked[urlwalk.CENTRAL]
     assert urlwalk.claims()["schools:detail"] == {urlwalk.CENTRAL}
-    assert urlwalk.claims()["core:home"] == {"tests/core/test_workbench.py", "tests/core/test_jobs_attention.py",
+    assert urlwalk.claims()["core:home"] == {"tests/home/test_workbench.py", "tests/home/test_jobs_attention.py",
                                              "tests/findings/test_export_jobs.py"}
 
 

@@ -1,4 +1,4 @@
-"""Scope coverage of the account pages (see tests/scope/test_every_url_every_role.py).
+"""Scope coverage of the account pages (see tests/access/test_every_url_every_role.py).
 
 Office staff manage the accounts wholly inside their region subtrees, the admin all of them, nobody
 else any: tests/people/test_accounts.py walks these URLs as every persona."""

@@ -3,9 +3,9 @@ counted by hand, for the office, the leader, the school and the evaluator; super
 我的督导; the menu shows only what the role can use.
 
 Scope walk: "core:home" and "schools:overview" are walked as every persona here
-(`test_every_persona_gets_a_workbench_within_scope`), see tests/scope/coverage_core.py.
+(`test_every_persona_gets_a_workbench_within_scope`), see tests/access/coverage_core.py.
 "core:jobs_attention" (后台任务需处理, the "jobs" tile's page) is walked as every persona in
-tests/core/test_jobs_attention.py; "core:export_job" and "core:export_download" (a large export's page
+tests/home/test_jobs_attention.py; "core:export_job" and "core:export_download" (a large export's page
 and file: their owner only) in tests/findings/test_export_jobs.py.
 """
 
@@ -19,8 +19,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dudao.core import workbench
 from dudao.findings.models import Finding
+from dudao.home import workbench
 from dudao.imports.models import ImportJob
 from dudao.regions.models import Office
 from tests.personas import EXPECTED, PERSONAS

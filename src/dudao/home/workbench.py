@@ -4,8 +4,8 @@ rows it counts.
 Every count is read through the one scope mechanism — the same selector (and the same filters) the
 linked page uses: `finding_list` with `FindingFilters` for the ledger, `complaint_list` with
 `ComplaintFilters` for complaints, the compliance report of the user's own office for supervisors
-behind their quota, the coverage report for gaps, core/attention.py (each kind's `visible_to`) for stalled jobs.
-So the figure on the workbench is the number of rows the link shows (tests/core/test_workbench.py).
+behind their quota, the coverage report for gaps, home/attention.py (each kind's `visible_to`) for stalled jobs.
+So the figure on the workbench is the number of rows the link shows (tests/home/test_workbench.py).
 
 - office staff (and admins): problems to issue, overdue, waiting for 核查, disputes to answer,
   untriaged complaints, supervisors behind quota, stalled jobs, coverage gaps;
@@ -13,7 +13,7 @@ So the figure on the workbench is the number of rows the link shows (tests/core/
   with its last six months (years for monitoring);
 - school users: their findings to act on and the nearest deadlines;
 - evaluators: the schools assigned to them and their monitoring results;
-- supervisors land on 我的督导 (core/views.py redirects them).
+- supervisors land on 我的督导 (home/views.py redirects them).
 """
 
 from __future__ import annotations
@@ -185,8 +185,8 @@ def _complaint_tile(user: User) -> Tile:
 
 def stalled_jobs(user: User) -> int:
     """Background jobs the user sees (imports, monitoring runs, plaque batches) that failed, or whose
-    worker stopped beating, in the last week: the rows of 后台任务需处理 (core/attention.py)."""
-    from dudao.core.attention import job_counts
+    worker stopped beating, in the last week: the rows of 后台任务需处理 (home/attention.py)."""
+    from dudao.home.attention import job_counts
 
     return sum(job_counts(user=user).values())
 

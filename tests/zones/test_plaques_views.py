@@ -13,7 +13,7 @@ from dudao.supervisors.services import supervisor_create
 from dudao.zones.models import PlaqueBatch, PlaqueBatchStatus
 from dudao.zones.plaques import plaque_batch_create, plaque_batch_run
 from dudao.zones.services import zone_add_schools, zone_create
-from tests.plaques.helpers import page_count, page_texts, pdf_text
+from tests.zones.plaques_helpers import page_count, page_texts, pdf_text
 
 
 @pytest.fixture

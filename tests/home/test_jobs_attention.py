@@ -1,7 +1,7 @@
 """后台任务需处理 (core:jobs_attention) and the workbench's "jobs" tile: failed or stalled imports,
 monitoring runs and plaque batches of the last week in the user's scope; the tile counts exactly
 the page's rows (page and API), checked by hand for the county and the city office; the page is
-walked as every persona (tests/scope/coverage_core.py)."""
+walked as every persona (tests/access/coverage_core.py)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from dudao.system.models import DictionaryItem
 from tests.factories import SchoolFactory
-from tests.plaques.conftest import COMPLAINT_PHONE
+from tests.zones.conftest import COMPLAINT_PHONE
 
 
 def test_public_page_works_without_login_at_the_printed_address(cast, team, client):
