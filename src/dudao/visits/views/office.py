@@ -197,7 +197,9 @@ def not_visited(request: HttpRequest) -> HttpResponse:
     paginator.count = found.schools.count()  # without the region names' join
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = found.rows(page.object_list)
-    context.update(period_label=found.period.label, zone=zone, zones=found.zones(), page=page, total=found.total)
+    zones = found.zones()
+    context.update(period_label=found.period.label, zone=zone, zones=zones, zone_choices=[(z, z) for z in zones], page=page,
+                   total=found.total)
     if zone:
         context["qs"] += "&" + urlencode({"zone": zone})
     return render(request, "visits/office_not_visited.html", context)
