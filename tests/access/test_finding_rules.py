@@ -114,3 +114,23 @@ def test_the_monitoring_dashboard_opens_exactly_where_sees_area_allows(cast, cli
     assert (response.status_code == 200) is sees_area(user, "430182"), (persona, response.status_code)
     if response.status_code != 200:
         assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_visit_and_complaint_ledgers_offer_mine_exactly_to_supervisors(ledger, client, persona):  # noqa: F811
+    """`has_supervisor_record`: 王督学 (supervisor) and 刘督学 (outsider) hold records; nobody else."""
+    from dudao.access import has_supervisor_record
+    from dudao.people.models import User
+
+    user = User.objects.get(pk=getattr(ledger.cast, persona).pk)  # a fresh instance, as a request has
+    rule = has_supervisor_record(user)
+    assert rule is (persona in {"supervisor", "outsider"}), persona
+    client.force_login(user)
+    visits = client.get(reverse("visits:log"))
+    if visits.status_code == 200:
+        assert ('name="who"' in visits.content.decode()) is rule, persona
+    complaints = client.get(reverse("complaints:list"))
+    if persona in {"supervisor", "county_staff"}:  # the answer is seen both ways, not skipped
+        assert visits.status_code == complaints.status_code == 200
+    if complaints.status_code == 200:
+        assert ('name="mine"' in complaints.content.decode()) is rule, persona

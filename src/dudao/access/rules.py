@@ -79,6 +79,13 @@ def sees_area(user: User, code: str) -> bool:
     return any(code.startswith(root) for root in area_roots(user))
 
 
+def has_supervisor_record(user: User) -> bool:
+    """The user is on a supervisor team (a record of any status): the visit and complaint ledgers
+    offer them "mine" (their own rows) and open on it. Read through the relation, never by
+    importing supervisors."""
+    return _authenticated(user) and hasattr(user, "supervisor")
+
+
 def may_act_on_area(user: User, code: str) -> bool:
     """Turning a region's monitoring warning into a finding, recomputing it: staff of the region or above."""
     scope = get_scope(user)
