@@ -134,3 +134,17 @@ def test_the_visit_and_complaint_ledgers_offer_mine_exactly_to_supervisors(ledge
         assert visits.status_code == complaints.status_code == 200
     if complaints.status_code == 200:
         assert ('name="mine"' in complaints.content.decode()) is rule, persona
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_findings_ledger_offers_mine_to_those_holding_the_supervisor_role(cast, client, persona):
+    """`holds_supervisor_role` (a grant, no record needed): the supervisor, 浏阳's outsider and multi."""
+    from dudao.access import holds_supervisor_role
+
+    user = getattr(cast, persona)
+    rule = holds_supervisor_role(user)
+    assert rule is (persona in {"supervisor", "outsider", "multi"}), persona
+    client.force_login(user)
+    response = client.get(reverse("findings:ledger"))
+    assert response.status_code == 200, persona
+    assert ('type="checkbox" name="mine"' in response.content.decode()) is rule, persona

@@ -92,7 +92,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "states": FindingState.choices, "sources": FindingSource.choices, "severities": FindingSeverity.choices,
         "categories": selectors.category_choices(), "regions": _regions(request.user),
         "due_soon_days": selectors.DUE_SOON_DAYS, "is_office": access.is_office_user(request.user),
-        "is_supervisor": workflow.SUPERVISOR in _roles_hint(request.user),
+        "is_supervisor": access.holds_supervisor_role(request.user),
         "can_create": access.may_create_findings(request.user),
         "state_chart": _state_chart(counts) if counts.total else None,
         # each card's link opens exactly the filtered rows it counts (None: nothing to open)
@@ -102,13 +102,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
     }
     template = "findings/ledger.html#results" if request.htmx else "findings/ledger.html"
     return render(request, template, context)
-
-
-def _roles_hint(user) -> set[str]:
-    """Whether the user works as a supervisor (the "mine" filter is offered to them)."""
-    from dudao.people.models import Role
-
-    return {workflow.SUPERVISOR} if Role.SUPERVISOR in access.get_scope(user).roles else set()
 
 
 def ledger_workbook(user, params) -> Workbook:
