@@ -139,7 +139,8 @@ class ApiErrorShapeMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code < 400 or not request.path.startswith(API_PREFIX) or _is_shaped(response):
+        if (response.status_code < 400 or not request.path.startswith(API_PREFIX) or getattr(response, "streaming", False)
+                or _is_shaped(response)):
             return response
         status = response.status_code
         shaped = JsonResponse(error_body(HTTP_MESSAGES.get(status, "请求失败。"), status=status), status=status,
