@@ -114,3 +114,50 @@ def test_conflicts_and_uncaught_service_errors_share_the_shape():
     assert response.status_code == 400
     assert response.json() == {"code": "invalid", "detail": "整改期限不能早于今天。", "field": "deadline",
                                "errors": {"deadline": ["整改期限不能早于今天。"]}}
+
+
+@pytest.mark.parametrize(("method", "path"), [("put", "/api/v1/schools/"), ("delete", "/api/v1/findings/"),
+                                              ("patch", "/api/v1/notifications/")])
+def test_a_method_the_path_does_not_take_answers_405_in_the_shape(cast, client, method, path):
+    """django-ninja's router answers 405 itself, in plain English text, before any handler runs."""
+    client.force_login(cast.county_staff)
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response.json() == {"code": "method_not_allowed", "detail": "不支持该请求方法。", "field": None, "errors": {}}
+    assert "GET" in response["Allow"]
+
+
+def test_an_address_matching_no_endpoint_answers_404_in_the_shape(cast, client):
+    client.force_login(cast.county_staff)
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "未找到，或不在您的权限范围内。", "field": None, "errors": {}}
+    # pages outside /api/ keep their HTML error pages
+    assert client.get("/no-such-page/").status_code == 404
+    assert not client.get("/no-such-page/")["Content-Type"].startswith("application/json")
+
+
+def test_an_unexpected_exception_and_a_bare_error_page_answer_in_the_shape(rf):
+    """An exception no handler expects (500) through the handlers; a non-JSON error page under /api/
+    (here a 500 page made by Django) through the middleware, which leaves pages elsewhere alone."""
+    from django.http import HttpResponseServerError
+    from ninja import NinjaAPI
+    from ninja.testing import TestClient
+
+    from dudao.api import errors
+
+    api = NinjaAPI(urls_namespace="error-shape-500-test")
+    errors.install(api)
+
+    @api.get("/boom")
+    def boom(request):
+        raise RuntimeError("boom")
+
+    response = TestClient(api).get("/boom")
+    expected = {"code": "server_error", "detail": "服务器内部错误，请稍后重试。", "field": None, "errors": {}}
+    assert response.status_code == 500 and response.json() == expected
+
+    middleware = errors.ApiErrorShapeMiddleware(lambda request: HttpResponseServerError("<h1>Server Error</h1>"))
+    response = middleware(rf.get("/api/v1/schools/"))
+    assert response.status_code == 500 and json.loads(response.content) == expected
+    assert middleware(rf.get("/schools/")).content == b"<h1>Server Error</h1>"

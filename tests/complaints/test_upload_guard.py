@@ -68,6 +68,7 @@ def test_a_body_larger_than_the_photos_allowed_is_refused_unread(cast, team, cli
     big.seek(0)
     api = _api(client, cast.A1, photos=[big])
     assert api.status_code == 413 and "最多 3 张照片" in api.json()["detail"]
+    assert api.json()["code"] == "too_large" and set(api.json()) == {"code", "detail", "field", "errors"}
     assert unread == [] and not Complaint.objects.exists()  # the body was never parsed
 
 

@@ -77,3 +77,34 @@ def test_results_card_counts_exports_with_the_filters_and_shows_the_empty_state(
     html = _render(source, page=empty, query={}, request=None)
     assert "export-link" not in html and "<table>" not in html
     assert '<p class="empty-title">没有</p>' in html and "请调整。" in html
+
+
+def test_the_training_notifications_zones_and_not_visited_pages_use_the_shared_results_card(cast, client):
+    """Each page's results card is includes/list_page.html (its count line and empty state); the
+    training list's filters are includes/filter_block.html (a plain GET form, as before)."""
+    from django.urls import reverse
+
+    from dudao.regions.models import Office
+
+    ningxiang = Office.objects.get(region__code="430182")
+    client.force_login(cast.county_staff)
+    pages = {
+        reverse("supervisors:training_list"): ("共 0 次培训", "暂无培训记录"),
+        reverse("notifications:list"): ("共 0 条", "没有未读消息"),
+        reverse("zones:index") + f"?office={ningxiang.pk}": ("共 0 个责任区", "还没有责任区"),
+    }
+    for url, (count, empty) in pages.items():
+        html = client.get(url).content.decode()
+        assert f'data-testid="result-count">{count}</span>' in html, url
+        assert f'<p class="empty-title">{empty}</p>' in html, url
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    training = client.get(reverse("supervisors:training_list"), {"year": str(year)}).content.decode()
+    assert f'action="{reverse("supervisors:training_list")}"' in training and 'id="id_year" name="year"' in training
+    assert f'<option value="{year}" selected>{year}</option>' in training and "hx-get" not in training
+    assert "查看全部消息" in client.get(reverse("notifications:list")).content.decode()
+    assert "新建责任区" in client.get(reverse("zones:index") + f"?office={ningxiang.pk}").content.decode()
+    html = client.get(reverse("visits:not_visited"), {"office": ningxiang.pk, "kind": "month", "day": "2025-10-15"}).content.decode()
+    assert 'data-testid="result-count">' in html and "没有督导记录的学校：3 所（共 3 所）" in html
+    assert 'data-testid="schools"' in html and 'id="export-link"' in html

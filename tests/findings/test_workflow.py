@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from dudao.access import finding_roles
 from dudao.findings import workflow
 from dudao.findings.models import Finding, FindingEvent, FindingState
 from dudao.findings.services import finding_transition
@@ -44,7 +45,7 @@ def _args(action: str) -> dict:
 def test_roles_of_every_persona(ledger):
     finding = ledger.make()
     for name, user in ledger.cast.personas().items():
-        assert workflow.role_of(user, finding) == ROLES_AT_A1[name], name
+        assert finding_roles(user, finding) == ROLES_AT_A1[name], name
 
 
 def test_roles_of_a_user_holding_two(ledger):
@@ -58,11 +59,11 @@ def test_roles_of_a_user_holding_two(ledger):
 
     clear_scope_cache(cast.supervisor)
     finding = ledger.make()
-    assert workflow.role_of(cast.supervisor, finding) == {"office", "supervisor"}
+    assert finding_roles(cast.supervisor, finding) == {"office", "supervisor"}
     # A finding at 望城 (B1): the county leader of 宁乡 has no role there at all.
     other = ledger.make(cast.B1, office=ledger.wangcheng)
-    assert workflow.role_of(cast.county_leader, other) == set()
-    assert workflow.role_of(cast.multi, other) == {"office"}
+    assert finding_roles(cast.county_leader, other) == set()
+    assert finding_roles(cast.multi, other) == {"office"}
 
 
 @pytest.mark.parametrize("action", list(workflow.ACTIONS))

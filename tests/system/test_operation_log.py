@@ -57,3 +57,16 @@ def test_page_and_export_show_the_same_sentences(cast, client):
     row = next(r for r in rows[1:] if r[2] == "修改")
     assert row[:5] == ["2026-03-01 10:30:05", line.actor, "修改", "学校", cast.A1.name]
     assert row[5] == line.details and row[6] == line.sentence
+
+
+def test_the_export_headers_follow_the_language(cast, client):
+    _edit_a1(cast)
+    client.force_login(cast.admin)
+    data = b"".join(client.get(reverse("system:operation_log"), {"export": 1}).streaming_content)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert rows[0] == ["时间（北京时间）", "操作人", "操作", "对象类型", "对象", "变更内容", "记录", "IP"]
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    data = b"".join(client.get(reverse("system:operation_log"), {"export": 1}).streaming_content)
+    header = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()[0]
+    assert header[3:6] == ["Object type", "Object", "Changes"] and header[7] == "IP"
+    assert "时间（北京时间）" not in header and "操作人" not in header

@@ -234,7 +234,7 @@ def test_months_on_the_border_count_in_their_own_month(cast, make_supervisor, ni
 
 def test_kept_reports_equal_a_fresh_computation_and_cost_no_query(cast, make_supervisor, ningxiang, quota_defaults, settings):
     settings.COMPLIANCE_CACHE_SECONDS = 300
-    compliance_cache.forget_reports()
+    compliance_cache._reports.clear()  # this process's kept reports
     _generated(cast, make_supervisor, ningxiang, supervisors=4)
     kept = compliance_cache.compliance_cached(office=ningxiang, kind="year", day=date(YEAR, 5, 1), today=TODAY)
     with CaptureQueriesContext(connection) as queries:
@@ -248,16 +248,16 @@ def test_kept_reports_equal_a_fresh_computation_and_cost_no_query(cast, make_sup
     # another period or another day is computed anew
     other = compliance_cache.compliance_cached(office=ningxiang, kind="month", day=date(YEAR, 5, 1), today=TODAY)
     assert other is not kept
-    compliance_cache.forget_reports()
+    compliance_cache._reports.clear()  # this process's kept reports
 
 
 def test_the_page_says_how_old_kept_figures_may_be(cast, client, ningxiang, quota_defaults, settings):
     settings.COMPLIANCE_CACHE_SECONDS = 300
-    compliance_cache.forget_reports()
+    compliance_cache._reports.clear()  # this process's kept reports
     client.force_login(cast.county_staff)
     html = client.get(reverse("visits:compliance"), {"office": ningxiang.pk}).content.decode()
     assert 'data-testid="computed-at"' in html and "保留 5 分钟" in html
-    compliance_cache.forget_reports()
+    compliance_cache._reports.clear()  # this process's kept reports
 
 
 def _queries(client, url, params=None) -> int:

@@ -190,6 +190,8 @@ def test_pace(done, required, elapsed, state):
 
 
 def test_a_supervisors_state_is_the_worst_of_their_checks():
-    assert pace.row_state([(4, 4), (1, 2)], 1.0) == pace.BEHIND
-    assert pace.row_state([(4, 4), (1, 2)], 0.5) == pace.ON_PACE
-    assert pace.row_state([], 0.5) == pace.OK
+    # the compliance table's badge of a supervisor (compliance_table) is the worst of their checks
+    states = [pace.check_state(4, 4, 1.0), pace.check_state(1, 2, 1.0)]
+    assert pace.worst_state(states) == pace.BEHIND
+    assert pace.worst_state([pace.check_state(4, 4, 0.5), pace.check_state(1, 2, 0.5)]) == pace.ON_PACE
+    assert pace.worst_state([]) == pace.OK

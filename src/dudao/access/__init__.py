@@ -17,18 +17,31 @@ from dudao.access.fields import (
 )
 from dudao.access.objects import get_visible_or_404, require_writable
 from dudao.access.rules import (
+    FINDING_LEADER,
+    FINDING_OFFICE,
+    FINDING_SUPERVISOR,
+    FINDING_UNIT,
     acting_school_q,
+    area_roots,
     can_manage_office,
     can_manage_users,
     can_write_anything,
+    finding_offices,
+    finding_roles,
+    has_supervisor_record,
+    holds_supervisor_role,
     is_office_user,
     is_system_admin,
     may_act_on_area,
     may_act_on_school,
+    may_add_finding_evidence,
     may_create_finding,
+    may_create_findings,
     may_handle_complaint,
     may_reassign_complaint,
     may_register_complaint,
+    may_take_finding_step,
+    sees_area,
     sees_complaint_contact,
     sees_office_details,
 )
@@ -50,11 +63,12 @@ from dudao.access.scope import (
 )
 
 __all__ = [
-    "VISIT_FULL_FIELDS", "Scope", "acting_school_q", "ancestor_codes", "can_manage_office", "can_manage_users",
-    "can_write_anything", "clear_scope_cache", "field_read_q", "full_visit_q", "get_scope", "get_visible_or_404",
+    "FINDING_LEADER", "FINDING_OFFICE", "FINDING_SUPERVISOR", "FINDING_UNIT",
+    "VISIT_FULL_FIELDS", "Scope", "acting_school_q", "ancestor_codes", "area_roots", "can_manage_office", "can_manage_users",
+    "can_write_anything", "clear_scope_cache", "field_read_q", "finding_offices", "finding_roles", "has_supervisor_record", "holds_supervisor_role", "full_visit_q", "get_scope", "get_visible_or_404",
     "is_office_user", "is_system_admin", "managed_users_q", "may_act_on_area", "may_act_on_school",
-    "may_create_finding", "may_handle_complaint", "may_read_field", "may_reassign_complaint",
-    "may_register_complaint", "office_q", "readable_fields", "region_q", "register_school_scope", "require_writable",
-    "restricted_fields", "school_q", "sees_complaint_contact", "sees_full_visit", "sees_office_details",
+    "may_add_finding_evidence", "may_create_finding", "may_create_findings", "may_handle_complaint", "may_read_field", "may_reassign_complaint",
+    "may_register_complaint", "may_take_finding_step", "office_q", "readable_fields", "region_q", "register_school_scope", "require_writable",
+    "restricted_fields", "school_q", "sees_area", "sees_complaint_contact", "sees_full_visit", "sees_office_details",
     "supervisor_q", "user_q", "visible_users", "write_region_q", "zone_q",
 ]

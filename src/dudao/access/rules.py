@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dudao.access.scope import get_scope
+from dudao.access.scope import Role, get_scope
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -65,6 +65,33 @@ def sees_office_details(user: User, office) -> bool:
     return scope.everything or _covers(scope.region_codes, office.region.code)
 
 
+def area_roots(user: User) -> list[str]:
+    """Region codes whose monitoring dashboards the user reads: their offices' regions (staff and
+    leaders); "" (the whole country) for admins; none for those who see only schools."""
+    scope = get_scope(user)
+    if scope.everything:
+        return [""]
+    return list(scope.region_codes)
+
+
+def sees_area(user: User, code: str) -> bool:
+    """A region's monitoring dashboard: the offices of the region or above (staff and leaders), admins."""
+    return any(code.startswith(root) for root in area_roots(user))
+
+
+def holds_supervisor_role(user: User) -> bool:
+    """The user holds the supervisor role (a grant): the findings ledger offers them "mine", their
+    home page lists what waits for their verification."""
+    return Role.SUPERVISOR in get_scope(user).roles
+
+
+def has_supervisor_record(user: User) -> bool:
+    """The user is on a supervisor team (a record of any status): the visit and complaint ledgers
+    offer them "mine" (their own rows) and open on it. Read through the relation, never by
+    importing supervisors."""
+    return _authenticated(user) and hasattr(user, "supervisor")
+
+
 def may_act_on_area(user: User, code: str) -> bool:
     """Turning a region's monitoring warning into a finding, recomputing it: staff of the region or above."""
     scope = get_scope(user)
@@ -103,6 +130,82 @@ def _active_supervisor_above(user: User, office) -> bool:
 
 
 # --- findings ------------------------------------------------------------------------------------------
+# A person's roles on one finding (`finding_roles`); the workflow table (findings/workflow.py) names
+# the roles that may take each step.
+FINDING_OFFICE, FINDING_SUPERVISOR, FINDING_UNIT, FINDING_LEADER = "office", "supervisor", "unit", "leader"
+
+
+def finding_roles(user: User, finding) -> set[str]:
+    """The user's roles on this finding (several at once: office staff who is also its supervisor):
+    "office" manages the finding's office (`can_manage_office`); "leader" reads it (`sees_office_details`);
+    "supervisor" is the finding's responsible supervisor; "unit" a school account of its school."""
+    if not _authenticated(user) or not user.is_active:
+        return set()
+    roles: set[str] = set()
+    office = finding.office
+    if can_manage_office(user, office):
+        roles.add(FINDING_OFFICE)
+    elif sees_office_details(user, office):
+        roles.add(FINDING_LEADER)
+    if finding.supervisor_id and finding.supervisor.user_id == user.pk:
+        roles.add(FINDING_SUPERVISOR)
+    if finding.school_id and user.role_grants.filter(role=Role.SCHOOL_USER, schools=finding.school_id).exists():
+        roles.add(FINDING_UNIT)
+    return roles
+
+
+def may_take_finding_step(user: User, finding, step_roles) -> bool:
+    """A workflow step (notify, report, verify …) whose table row names `step_roles`."""
+    return bool(finding_roles(user, finding) & set(step_roles))
+
+
+def may_add_finding_evidence(user: User, finding) -> bool:
+    """Photos and documents: the unit, the office and the supervisor (leaders only read)."""
+    return may_take_finding_step(user, finding, {FINDING_UNIT, FINDING_OFFICE, FINDING_SUPERVISOR})
+
+
+def _own_supervisor_offices(user: User):
+    """The office of the user's active supervisor record (through the relation: no import of supervisors)."""
+    from dudao.regions.models import Office
+
+    return Office.objects.filter(supervisors__user=user, supervisors__status="active").select_related("region")
+
+
+def finding_offices(user: User) -> list:
+    """Offices on whose behalf the user may record a finding (`may_create_finding` without the
+    school): those they manage (staff, admins) — widest first — then their own supervisor office."""
+    from dudao.regions.models import Office
+
+    if not _authenticated(user):
+        return []
+    visible = Office.objects.visible_to(user).select_related("region")
+    offices = sorted((o for o in visible if can_manage_office(user, o)), key=lambda o: (len(o.region.code), o.region.code))
+    offices += [o for o in _own_supervisor_offices(user) if o not in offices]
+    return offices
+
+
+def may_create_findings(user: User) -> bool:
+    """`bool(finding_offices(user))` with one EXISTS over the offices the user manages (a province
+    office sees 140), then their own supervisor record. The school page asks it on each view."""
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models import Q
+
+    from dudao.regions.models import Office
+
+    if not _authenticated(user):
+        return False
+    scope = get_scope(user)
+    if scope.write_everything or scope.write_region_codes:
+        offices = Office.objects.visible_to(user)
+        if not scope.write_everything:
+            offices = offices.filter(reduce(or_, (Q(region__code__startswith=c) for c in scope.write_region_codes)))
+        if offices.exists():
+            return True
+    return _own_supervisor_offices(user).exists()
+
+
 def may_create_finding(user: User, office, school) -> bool:
     """Registering a finding on behalf of `office`: those who manage the office, or an active
     supervisor of the office (or above) for a school they are responsible for."""

@@ -8,24 +8,34 @@ Every 4xx answer is `ErrorOut` (core/errors.py builds it):
 the phone app and every test), so clients written before this shape still work. Endpoints return
 `problem(status, detail)` or `invalid(exc)` for the errors they expect; anything raised and not caught
 — Http404, PermissionDenied, a service's ValidationError, a database conflict, ninja's own schema
-(422) and authentication (401) errors — is turned into the same shape by `install(api)`.
+(422) and authentication (401) errors, and any other exception (500) — is turned into the same
+shape by `install(api)`. What never reaches an endpoint — a method the path does not take (405,
+answered by django-ninja's router), an address under /api/ that matches no endpoint (404), a
+middleware's refusal — is rewritten into the shape by `ApiErrorShapeMiddleware` (settings.MIDDLEWARE).
 """
 
 from __future__ import annotations
 
+import json
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from ninja import Schema
 from ninja import errors as ninja_errors
 
 from dudao.core.errors import error_body, validation_error_body
 
+logger = logging.getLogger(__name__)
 NOT_FOUND = "未找到，或不在您的权限范围内。"
 FORBIDDEN = "无权执行此操作。"
 CONFLICT = "数据已被他人修改或与现有记录冲突，请刷新后重试。"
 UNPROCESSABLE = "请求数据格式不正确"
-HTTP_MESSAGES = {401: "请先登录，或提供有效的令牌。", 405: "不支持该请求方法。", 429: "请求过于频繁，请稍后再试。"}
+SERVER_ERROR = "服务器内部错误，请稍后重试。"
+HTTP_MESSAGES = {400: "请求无效。", 401: "请先登录，或提供有效的令牌。", 403: FORBIDDEN, 404: NOT_FOUND,
+                 405: "不支持该请求方法。", 413: "请求内容过大。", 429: "请求过于频繁，请稍后再试。", 500: SERVER_ERROR}
+API_PREFIX = "/api/"
 # where a parameter sits in ninja's error location, not its name
 _LOCATIONS = {"body", "query", "path", "form", "file", "header", "cookie", "payload", "data"}
 
@@ -102,3 +112,39 @@ def install(api) -> None:
     def http_error(request, exc):
         status = exc.status_code
         return answer(request, status, error_body(HTTP_MESSAGES.get(status, str(exc)), status=status))
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc):
+        logger.exception("API error at %s", request.path, exc_info=exc)
+        return answer(request, 500, error_body(SERVER_ERROR, status=500))
+
+
+def _is_shaped(response) -> bool:
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return False
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and {"code", "detail", "field", "errors"} <= set(body)
+
+
+class ApiErrorShapeMiddleware:
+    """Every error answered under /api/ has the one shape, even when no endpoint ran: django-ninja's
+    405 ("Method not allowed", plain text), Django's 404 page for an address matching no endpoint,
+    a 500 page, a middleware's refusal. An answer already in the shape is left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code < 400 or not request.path.startswith(API_PREFIX) or getattr(response, "streaming", False)
+                or _is_shaped(response)):
+            return response
+        status = response.status_code
+        shaped = JsonResponse(error_body(HTTP_MESSAGES.get(status, "请求失败。"), status=status), status=status,
+                              json_dumps_params={"ensure_ascii": False})
+        if response.has_header("Allow"):  # 405 keeps the methods the path takes
+            shaped["Allow"] = response["Allow"]
+        return shaped

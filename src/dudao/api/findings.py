@@ -15,6 +15,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from dudao.access import finding_offices
 from dudao.api.errors import ErrorOut, invalid, problem
 from dudao.findings import workflow
 from dudao.findings.models import Finding, FindingEvidence, FindingSource
@@ -22,7 +23,6 @@ from dudao.findings.selectors import (
     FindingFilters,
     access_finding,
     category_labels,
-    creatable_offices,
     default_office_for,
     finding_list,
 )
@@ -212,7 +212,7 @@ def create_finding(request, payload: FindingIn):
     from dudao.regions.models import Region
     from dudao.schools.selectors import access_school
 
-    offices = creatable_offices(request.user)
+    offices = finding_offices(request.user)  # the rule; finding_create asks may_create_finding again
     if not offices:
         raise PermissionDenied
     school = access_school(request.user, payload.school_id) if payload.school_id else None

@@ -98,7 +98,9 @@ class PublicUploadGuardMiddleware:
     def _refuse(request: HttpRequest, view_kwargs: dict, api: bool, message: str, status: int) -> HttpResponse:
         """Answer without reading the body (the connection's unread body is discarded by the server)."""
         if api:
-            return HttpResponse(json.dumps({"detail": message}, ensure_ascii=False), status=status,
+            from dudao.core.errors import error_body
+
+            return HttpResponse(json.dumps(error_body(message, status=status), ensure_ascii=False), status=status,
                                 content_type="application/json; charset=utf-8")
         from dudao.complaints.views.public import complaint_form_refused
 

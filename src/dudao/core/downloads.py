@@ -12,7 +12,7 @@ character, so a "/" or ";" in a school's name cannot cut it.
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, cast
 from urllib.parse import quote
 
 from django.db.models.fields.files import FieldFile
@@ -26,14 +26,16 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
     return f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def download_response(content: bytes | IO[bytes], filename: str, content_type: str, *, inline: bool = False,
+def download_response(content: bytes | IO[bytes], filename: str | None, content_type: str, *, inline: bool = False,
                       cache_control: str | None = None, nosniff: bool = False) -> HttpResponse:
-    """Bytes become an HttpResponse, an open file a streamed FileResponse (closed when sent)."""
+    """Bytes become an HttpResponse, an open file a streamed FileResponse (closed when sent). The
+    one place the download headers are set; `filename=None` sends no Content-Disposition of ours."""
     if isinstance(content, bytes | bytearray):
         response: HttpResponse = HttpResponse(content, content_type=content_type)
     else:
         response = FileResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition(filename, inline=inline)
+    if filename is not None:
+        response["Content-Disposition"] = content_disposition(filename, inline=inline)
     if cache_control:
         response["Cache-Control"] = cache_control
     if nosniff:
@@ -56,12 +58,6 @@ def stored_file_response(field_file: FieldFile | None, content_type: str, *, fil
                          nosniff: bool = False) -> FileResponse:
     """A photo or an evidence file, after the caller's scope check. Without `filename`, no
     Content-Disposition is sent (photos shown in a page)."""
-    handle = open_stored(field_file)
-    response = FileResponse(handle, content_type=content_type)
-    if filename is not None:
-        response["Content-Disposition"] = content_disposition(filename, inline=inline)
-    if cache_control:
-        response["Cache-Control"] = cache_control
-    if nosniff:
-        response["X-Content-Type-Options"] = "nosniff"
-    return response
+    response = download_response(open_stored(field_file), filename, content_type, inline=inline,
+                                 cache_control=cache_control, nosniff=nosniff)
+    return cast(FileResponse, response)  # an open file is always streamed

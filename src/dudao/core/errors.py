@@ -27,8 +27,10 @@ ERROR_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "too_large",
     422: "unprocessable",
     429: "rate_limited",
+    500: "server_error",
 }
 
 

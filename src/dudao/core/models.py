@@ -13,6 +13,45 @@ class BaseModel(models.Model):
         abstract = True
 
 
+class BackgroundJob(BaseModel):
+    """A file written in the background with a progress bar: an Excel export (ExportJob), a PDF of
+    plaques (zones.PlaqueBatch), an import (imports.ImportJob). Each keeps its own status choices,
+    all ending in "succeeded" or "failed", and names its progress counters (`total_field`,
+    `done_field`); the re-queue count and the end time are here, swept by core/jobs.py.
+
+    `percent`: 100 once succeeded; otherwise the share of rows done, scaled by `progress_share()`
+    (an import validates first), capped at `percent_cap` while the job is still running."""
+
+    SUCCEEDED, FAILED = "succeeded", "failed"
+    total_field, done_field = "total_rows", "processed_rows"
+    percent_cap = 99
+
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)
+
+    status: models.CharField
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.SUCCEEDED, self.FAILED}
+
+    def progress_share(self) -> int:
+        return 100
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.SUCCEEDED:
+            return 100
+        total = getattr(self, self.total_field)
+        if not total:
+            return 0
+        return min(self.percent_cap, int(getattr(self, self.done_field) * self.progress_share() / total))
+
+
 class ScheduledRun(BaseModel):
     """One run of a daily job (core/schedule.py). The unique (name, run_date) row is the lock: two
     scheduler processes may both find a job due, only the one that inserts the row runs it."""
@@ -48,7 +87,7 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class ExportJob(BaseModel):
+class ExportJob(BackgroundJob):
     """An Excel file too large to write while the user waits (core/exports.py): written by a worker,
     with progress, then downloaded by the one who asked for it (it holds their scope's rows)."""
 
@@ -63,25 +102,10 @@ class ExportJob(BaseModel):
     message = models.CharField(_("结果说明"), max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("导出任务")
         verbose_name_plural = _("导出任务")
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {ExportStatus.SUCCEEDED, ExportStatus.FAILED}
-
-    @property
-    def percent(self) -> int:
-        if self.status == ExportStatus.SUCCEEDED:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, int(100 * self.processed_rows / self.total_rows))

@@ -497,7 +497,7 @@ class TodoSummary:
 
 def todo_summary(*, user: User, today: date | None = None) -> TodoSummary | None:
     """None for users who are neither a school user nor a supervisor (offices read the ledger)."""
-    from dudao.access import get_scope
+    from dudao.access import get_scope, holds_supervisor_role
     from dudao.people.models import Role
 
     scope = get_scope(user)
@@ -509,7 +509,7 @@ def todo_summary(*, user: User, today: date | None = None) -> TodoSummary | None
     qs = visible_findings(user).filter(Q(school_id__in=sorted(scope.school_ids)) | Q(supervisor__user=user)).order_by()
     c = qs.aggregate(**{k: v for k, v in _counts(today).items() if k in {"unfinished", "due_soon", "overdue"}},
                      to_verify=Count("id", filter=Q(state=FindingState.REPORTED, supervisor__user=user)))
-    return TodoSummary(is_supervisor=Role.SUPERVISOR in scope.roles, **c)
+    return TodoSummary(is_supervisor=holds_supervisor_role(user), **c)
 
 
 def school_findings(*, user: User, school: School, today: date | None = None, limit: int = 10) -> tuple[LedgerCounts, list[Finding]]:
@@ -625,44 +625,6 @@ def office_ladder(office: Office) -> tuple[list[EscalationStep], Office | None]:
         if own:
             return own, owner
     return list(EscalationStep.objects.filter(office__isnull=True).order_by("order")), None
-
-
-def creatable_offices(user: User) -> list[Office]:
-    """Offices on whose behalf the user may record a finding: those they manage (staff, admins) and
-    the office of their own supervisor record."""
-    from dudao.access import can_manage_office
-    from dudao.supervisors.models import Supervisor
-
-    offices = [o for o in settings_offices(user) if can_manage_office(user, o)]
-    own = (Supervisor.objects.filter(user=user, status="active").select_related("office__region").first()
-           if user.is_authenticated else None)
-    if own is not None and own.office not in offices:
-        offices.append(own.office)
-    return offices
-
-
-def may_create_findings(user: User) -> bool:
-    """`bool(creatable_offices(user))` without reading every office of the scope (a province office
-    sees 140): one EXISTS over the offices it manages and sees, then its own supervisor record.
-    The school page asks this on each view to show "登记问题"."""
-    from functools import reduce
-    from operator import or_
-
-    from dudao.access import get_scope
-    from dudao.regions.models import Office
-    from dudao.supervisors.models import Supervisor
-
-    if not user.is_authenticated:
-        return False
-    scope = get_scope(user)
-    if scope.write_everything or scope.write_region_codes:
-        offices = Office.objects.visible_to(user)
-        for everything, codes in ((scope.write_everything, scope.write_region_codes), (scope.everything, scope.region_codes)):
-            if not everything:
-                offices = offices.filter(reduce(or_, (Q(region__code__startswith=c) for c in codes), Q(pk__in=[])))
-        if offices.exists():
-            return True
-    return Supervisor.objects.filter(user=user, status="active").exists()
 
 
 def default_office_for(offices: list[Office], school: School | None, region_code: str = "") -> Office | None:

@@ -356,8 +356,7 @@ def finding_transition(*, by: User, finding: Finding, action: str, note: str = "
         raise ValidationError(_("未知的操作。"))
     finding = (Finding.objects.select_for_update(of=("self",))
                .select_related("office__region", "supervisor__user", "school").get(pk=finding.pk))
-    roles = workflow.role_of(by, finding)
-    if not roles & transition.roles:
+    if not access.may_take_finding_step(by, finding, transition.roles):
         raise PermissionDenied(_("您无权对该问题执行“%(action)s”。") % {"action": transition.label})
     if finding.state not in transition.from_states:
         raise ValidationError(_("该问题当前状态为“%(state)s”，不能%(action)s。") % {
@@ -487,8 +486,7 @@ def _read(upload: UploadedFile) -> bytes:
 def evidence_add(*, by: User, finding: Finding, upload: UploadedFile, event: FindingEvent | None = None) -> FindingEvidence:
     """Attach a photo or document. Its type is read from its bytes (a renamed .exe stays out), its
     size is capped at 10 MB and its SHA-256 stored; the same file twice is kept once."""
-    roles = workflow.role_of(by, finding)
-    if not roles & {workflow.UNIT, workflow.OFFICE, workflow.SUPERVISOR}:
+    if not access.may_add_finding_evidence(by, finding):
         raise PermissionDenied(_("您无权为该问题上传材料。"))
     if finding.is_finished and event is None:
         raise ValidationError(_("已销号或已撤销的问题不能再上传材料。"))

@@ -92,8 +92,8 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "states": FindingState.choices, "sources": FindingSource.choices, "severities": FindingSeverity.choices,
         "categories": selectors.category_choices(), "regions": _regions(request.user),
         "due_soon_days": selectors.DUE_SOON_DAYS, "is_office": access.is_office_user(request.user),
-        "is_supervisor": workflow.SUPERVISOR in _roles_hint(request.user),
-        "can_create": bool(selectors.creatable_offices(request.user)),
+        "is_supervisor": access.holds_supervisor_role(request.user),
+        "can_create": access.may_create_findings(request.user),
         "state_chart": _state_chart(counts) if counts.total else None,
         # each card's link opens exactly the filtered rows it counts (None: nothing to open)
         "cards": {name: selectors.card_query(filters, key, value) for name, key, value in (
@@ -102,13 +102,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
     }
     template = "findings/ledger.html#results" if request.htmx else "findings/ledger.html"
     return render(request, template, context)
-
-
-def _roles_hint(user) -> set[str]:
-    """Whether the user works as a supervisor (the "mine" filter is offered to them)."""
-    from dudao.people.models import Role
-
-    return {workflow.SUPERVISOR} if Role.SUPERVISOR in access.get_scope(user).roles else set()
 
 
 def ledger_workbook(user, params) -> Workbook:
@@ -196,7 +189,7 @@ def _detail_context(request: HttpRequest, finding, *, open_action: str = "", for
     for t in actions:
         bound = form if (form is not None and t.name == open_action) else None
         forms.append((t, bound or ActionForm(transition=t, current_deadline=finding.deadline, auto_id=f"id_{t.name}_%s")))
-    roles = workflow.role_of(request.user, finding)
+    roles = access.finding_roles(request.user, finding)
     timeline = selectors.finding_timeline(finding)
     states = dict(FindingState.choices)
     for ev in timeline:
@@ -244,7 +237,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if transition is None:
         raise Http404
     if transition not in workflow.allowed_actions(request.user, finding):
-        if not workflow.role_of(request.user, finding) & transition.roles:
+        if not access.may_take_finding_step(request.user, finding, transition.roles):
             raise PermissionDenied(_("您无权对该问题执行“%(action)s”。") % {"action": transition.label})
         messages.error(request, _("该问题当前状态为“%(state)s”，不能%(action)s。") % {
             "state": finding.get_state_display(), "action": transition.label})
@@ -312,7 +305,7 @@ def create(request: HttpRequest) -> HttpResponse:
     from dudao.findings.services import finding_create, policy_for
     from dudao.schools.models import School
 
-    offices = selectors.creatable_offices(request.user)
+    offices = access.finding_offices(request.user)
     if not offices:
         raise PermissionDenied(_("只有督导室工作人员和责任督学可以登记整改问题。"))
     regions = [(r.code, r.name) for r in _regions(request.user)]

@@ -2,7 +2,7 @@
 and who may take it. Services (`finding_transition`), pages and the API all read this table, so
 a button is shown exactly when the step would be accepted.
 
-Roles are relative to one finding (`role_of`):
+Roles are relative to one finding (`dudao.access.finding_roles`, the one copy of the rule):
 
 - "office"      staff of the finding's office or of an office above it (`can_manage_office`), admins;
 - "supervisor"  the finding's responsible supervisor (their account);
@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from dudao.access import FINDING_LEADER, FINDING_OFFICE, FINDING_SUPERVISOR, FINDING_UNIT, finding_roles
 from dudao.findings.models import FINISHED_STATES, FindingAction, FindingState
 
 if TYPE_CHECKING:
     from dudao.findings.models import Finding
     from dudao.people.models import User
 
-OFFICE, SUPERVISOR, UNIT, LEADER = "office", "supervisor", "unit", "leader"
+OFFICE, SUPERVISOR, UNIT, LEADER = FINDING_OFFICE, FINDING_SUPERVISOR, FINDING_UNIT, FINDING_LEADER
 ROLE_LABELS = {OFFICE: _("督导室"), SUPERVISOR: _("责任督学"), UNIT: _("被督导单位"), LEADER: _("领导（只读）")}
 
 S = FindingState
@@ -73,29 +74,9 @@ ACTIONS: dict[str, Transition] = {t.name: t for t in [
 ]}
 
 
-def role_of(user: User, finding: Finding) -> set[str]:
-    """The user's roles on this finding (a user may hold several: office staff who is also its supervisor)."""
-    from dudao.access import can_manage_office, sees_office_details
-    from dudao.people.models import Role, RoleGrant
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    roles: set[str] = set()
-    office = finding.office
-    if can_manage_office(user, office):
-        roles.add(OFFICE)
-    elif sees_office_details(user, office):
-        roles.add(LEADER)
-    if finding.supervisor_id and finding.supervisor.user_id == user.pk:
-        roles.add(SUPERVISOR)
-    if finding.school_id and RoleGrant.objects.filter(user=user, role=Role.SCHOOL_USER, schools=finding.school_id).exists():
-        roles.add(UNIT)
-    return roles
-
-
 def allowed_actions(user: User, finding: Finding) -> list[Transition]:
     """The steps this user may take on the finding now, in table order (drives the buttons)."""
-    roles = role_of(user, finding)
+    roles = finding_roles(user, finding)
     return [t for t in ACTIONS.values() if finding.state in t.from_states and roles & t.roles]
 
 

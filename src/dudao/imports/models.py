@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.models import BaseModel
+from dudao.core.models import BackgroundJob
 
 
 class ImportKind(models.TextChoices):
@@ -53,7 +53,7 @@ class ImportJobQuerySet(models.QuerySet):
             Q(status=ImportStatus.FAILED) | Q(status__in=unfinished, updated_at__lt=now - STALE_AFTER))
 
 
-class ImportJob(BaseModel):
+class ImportJob(BackgroundJob):
     kind = models.CharField(_("导入类型"), max_length=20, choices=ImportKind.choices)
     status = models.CharField(_("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
@@ -68,29 +68,16 @@ class ImportJob(BaseModel):
     message = models.CharField(_("结果说明"), max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)
 
     objects = ImportJobQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED}
-
-    @property
-    def percent(self) -> int:
-        if self.status == ImportStatus.SUCCEEDED:
-            return 100
-        if not self.total_rows:
-            return 0
+    def progress_share(self) -> int:
         # Validation is the first 80 %, writing the last 20 %.
-        share = 80 if self.status != ImportStatus.WRITING else 95
-        return min(99, int(self.processed_rows * share / self.total_rows))
+        return 95 if self.status == ImportStatus.WRITING else 80

@@ -399,17 +399,6 @@ def stage_shares(students: Mapping[str, float], weights: Mapping[str, float] = S
     return {stage: w / total for stage, w in weighted.items()}
 
 
-def split_school(
-    totals: Mapping[str, float], students: Mapping[str, float], weights: Mapping[str, float] = STAGE_SPLIT_WEIGHTS
-) -> dict[str, dict[str, float]]:
-    """Split whole-school resource totals (areas, equipment value, computers, books) by stage.
-
-    Teacher-based indicators are not split: teachers are counted by the stage they teach.
-    """
-    shares = stage_shares(students, weights)
-    return {stage: {key: float(value) * share for key, value in totals.items()} for stage, share in shares.items()}
-
-
 # --------------------------------------------------------------------------------------------
 # Indicator values of one school stage section from yearly base data (plain numbers)
 # --------------------------------------------------------------------------------------------

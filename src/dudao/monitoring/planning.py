@@ -51,8 +51,6 @@ from dudao.monitoring.indicators import (
     StageEvaluation,
     coefficient_of_variation,
     evaluate_stage,
-    exact_base,
-    indicator_values_with_reasons,
     meets,
 )
 from dudao.monitoring.standards import JUNIOR, PRIMARY, QUALITY_2017, Scheme, get_scheme
@@ -161,35 +159,6 @@ def amounts_from_values(values: Mapping[str, float | None], students: float) -> 
         raw = Decimal(repr(float(value))) * Decimal(students) / res.scale
         out[code] = int(raw.to_integral_value()) if res.integer else raw.quantize(Decimal("0.01"))
     return out
-
-
-def amounts_from_base(data: Mapping[str, Any], *, stage: str) -> dict[str, Amount | None]:
-    """Raw amounts of one stage section from yearly base data (schools.SchoolYearData fields):
-    qualified teachers (primary: associate degree and up; junior: bachelor and up), key teachers,
-    PE + music + art teachers, teaching rooms net of indoor sports rooms, sports area, equipment
-    value (万元), multimedia rooms. None where `indicators` finds the indicator missing."""
-    n = exact_base(data)
-    values, _reasons = indicator_values_with_reasons(n, stage=stage, scheme=QUALITY_2017)
-    if stage == PRIMARY:
-        qualified = ("teachers_postgraduate", "teachers_bachelor", "teachers_associate")
-    else:
-        qualified = ("teachers_postgraduate", "teachers_bachelor")
-
-    def total(*names: str) -> Amount | None:
-        parts = [n[name] for name in names]
-        return None if any(p is None for p in parts) else sum(parts)  # type: ignore[return-value]
-
-    raw = {
-        "L1": total(*qualified),
-        "L2": n["key_teachers"],
-        "L3": total("pe_teachers", "music_teachers", "art_teachers"),
-        "L4": None if n["teaching_aux_area"] is None or n["indoor_sports_area"] is None
-        else n["teaching_aux_area"] - n["indoor_sports_area"],
-        "L5": n["sports_ground_area"],
-        "L6": n["equipment_value"],
-        "L7": n["multimedia_rooms"],
-    }
-    return {code: (raw[code] if values.get(code) is not None else None) for code in RESOURCES}
 
 
 # --------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dudao.access import get_scope, get_visible_or_404, is_system_admin, school_q
+from dudao.access import area_roots, get_scope, get_visible_or_404, is_system_admin, school_q, sees_area
 from dudao.monitoring.indicators import REASON_LABELS
 from dudao.monitoring.models import AreaLevel, AreaResult, MonitoringRun, SchoolResult, Verdict
 from dudao.monitoring.standards import STAGES, Indicator, Scheme
@@ -48,18 +48,6 @@ LARGE_TARGET, SUPER_TARGET = 0.05, 0.02
 
 
 # --- who sees what -----------------------------------------------------------------------------------
-
-
-def area_roots(user: User) -> list[str]:
-    """Region codes whose dashboards the user reads: their offices' regions; COUNTRY for admins."""
-    scope = get_scope(user)
-    if scope.everything:
-        return [COUNTRY]
-    return list(scope.region_codes)
-
-
-def sees_area(user: User, code: str) -> bool:
-    return any(code.startswith(root) for root in area_roots(user))
 
 
 def access_area(user: User, code: str | None) -> Region | None:

@@ -295,7 +295,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
     years = sorted({d.year for d in training_session_list(user=request.user).dates("held_on", "year")} | {timezone.localdate().year},
                    reverse=True)
     return render(request, "supervisors/training_list.html", {
-        "page": page, "offices": offices, "office": office, "year": year, "years": years, "query": query,
+        "page": page, "offices": offices, "office": office, "year": year, "years": [(y, y) for y in years], "query": query,
         "can_create": bool(managed_offices(request.user)),
     })
 

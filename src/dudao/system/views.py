@@ -60,7 +60,8 @@ def operation_log(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export"):
         rows = ([line.when, line.actor, line.verb.removesuffix("了"), line.kind, line.name, line.details, line.sentence,
                  line.remote_addr] for line in describe_all(entries[:50000].iterator()))
-        return xlsx_response("操作日志", "操作日志", ["时间（北京时间）", "操作人", "操作", "对象类型", "对象", "变更内容", "记录", "IP"], rows)
+        headers = [_("时间（北京时间）"), _("操作人"), _("操作"), _("对象类型"), _("对象"), _("变更内容"), _("记录"), "IP"]
+        return xlsx_response(_("操作日志"), _("操作日志"), headers, rows)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "system/operation_log.html", {"page": page, "lines": describe_all(page.object_list), "actor": actor})
 

@@ -203,9 +203,6 @@ class ComplianceReport:
             totals[key][1] += row.visits > 0
         return [(zone, n, visited) for zone, (n, visited) in sorted(totals.items())]
 
-    def zone_summary(self) -> list[tuple[str, int, int]]:
-        return self.zones
-
 
 def _scope_of(office: Office):
     """Supervisors and schools a report covers: a county office its own zones; a city or province
@@ -1071,8 +1068,7 @@ def compliance_table(report: ComplianceReport) -> tuple[list[Column], list[Super
             state = check_state(check, report.elapsed)
             cells.append((check, state))
             states.append(state)
-        state = pace.BEHIND if pace.BEHIND in states else pace.ON_PACE if pace.ON_PACE in states else pace.OK
-        lines.append(SupervisorLine(row=row, cells=cells, state=state))
+        lines.append(SupervisorLine(row=row, cells=cells, state=pace.worst_state(states)))
     rank = {pace.BEHIND: 0, pace.ON_PACE: 1, pace.OK: 2}
     lines.sort(key=lambda line: (rank[line.state], line.row.supervisor.name))
     return columns, lines

@@ -85,12 +85,6 @@ def compliance_cached(*, office: Office, kind: str, day: date, today: date | Non
     return fresh
 
 
-def forget_reports() -> None:
-    """Drop this process's reports (tests)."""
-    with _lock:
-        _reports.clear()
-
-
 def behind_cached(office: Office, *, kind: str = "month", day: date, today: date | None = None,
                   seconds: int | None = None) -> tuple[int, int]:
     """(behind, supervisors) of the office's compliance table, kept in the shared cache."""

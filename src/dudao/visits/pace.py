@@ -11,6 +11,7 @@ is over, anything below the requirement is behind.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from math import floor
 
 OK = "ok"  # the requirement is met
@@ -31,9 +32,9 @@ def check_state(done: int, required: int, elapsed: float) -> str:
     return BEHIND if done < expected_by_now(required, elapsed) else ON_PACE
 
 
-def row_state(checks: list[tuple[int, int]], elapsed: float) -> str:
-    """The state of a supervisor with several (done, required) checks: the worst of them."""
-    states = {check_state(done, required, elapsed) for done, required in checks}
+def worst_state(states: Iterable[str]) -> str:
+    """The state of a supervisor with several checks: the worst of theirs (OK with none)."""
+    states = set(states)
     if BEHIND in states:
         return BEHIND
     return ON_PACE if ON_PACE in states else OK

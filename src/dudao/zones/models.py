@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dudao.core.models import BaseModel
+from dudao.core.models import BackgroundJob, BaseModel
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -132,7 +132,7 @@ class PlaqueBatchQuerySet(models.QuerySet):
         return self.filter(created_by=user)
 
 
-class PlaqueBatch(BaseModel):
+class PlaqueBatch(BackgroundJob):
     """One PDF of plaques (a school, a zone or a whole county), generated in the background."""
 
     title = models.CharField(_("名称"), max_length=200)
@@ -146,22 +146,12 @@ class PlaqueBatch(BaseModel):
     # page can still warn about a PDF printed while it was a loopback address.
     qr_base = models.CharField(_("二维码地址"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("重新排队次数"), default=0)
+
+    total_field, done_field = "total", "done"
+    percent_cap = 100  # the last chunk written shows 100 % before the status turns
 
     objects = PlaqueBatchQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("公示牌批次")
         verbose_name_plural = _("公示牌批次")
-
-    @property
-    def percent(self) -> int:
-        if self.status == PlaqueBatchStatus.SUCCEEDED:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {PlaqueBatchStatus.SUCCEEDED, PlaqueBatchStatus.FAILED}

@@ -90,7 +90,7 @@ def complaint_list_view(request: HttpRequest) -> HttpResponse:
         # of the filtered rows, and its link keeps the filters: it opens exactly the rows it counts
         "overdue_count": totals["overdue"],
         "overdue_query": urlencode({**filters.as_query(), "overdue": "1"}),
-        "is_supervisor": hasattr(request.user, "supervisor"),
+        "is_supervisor": access.has_supervisor_record(request.user),
         "can_register": _registrable_schools(request.user).exists(),
     }
     template = "complaints/complaint_list.html#results" if request.htmx else "complaints/complaint_list.html"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
+from dudao import access
 from dudao.findings import selectors
 
 register = template.Library()
@@ -20,7 +21,7 @@ def school_findings_section(context, school) -> dict:
     return {
         "school": school, "counts": counts, "due_soon_days": selectors.DUE_SOON_DAYS,
         "rows": [(f, labels.get(f.category, f.category), (f.deadline - today).days, (today - f.deadline).days) for f in rows],
-        "can_create": selectors.may_create_findings(user),
+        "can_create": access.may_create_findings(user),
     }
 
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dudao import access
-from dudao.access import get_scope
+from dudao.access import get_scope, sees_area
 from dudao.core.charts import stacked_bar_chart
 from dudao.core.errors import joined_messages
 from dudao.core.excel import xlsx_response
@@ -117,7 +117,7 @@ def _common(request: HttpRequest, p: Params) -> dict:
         "p": p, "region": p.region, "scheme": p.scheme, "year": p.year, "stage": p.stage,
         "stage_label": STAGE_LABELS[p.stage], "stages": [(s, STAGE_LABELS[s]) for s in STAGES],
         "schemes": list(SCHEMES.values()), "year_choices": _year_choices(p), "breadcrumbs": region_ancestors(p.region),
-        "visible_crumbs": [r for r in region_ancestors(p.region) if sel.sees_area(request.user, r.code)],
+        "visible_crumbs": [r for r in region_ancestors(p.region) if sees_area(request.user, r.code)],
         "can_act": access.may_act_on_area(request.user, p.code), "run": run,
         "run_is_own": run is not None and (run.region_id == (p.region.pk if p.region else None)),
         "run_active": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
@@ -349,7 +349,7 @@ def school(request: HttpRequest, pk: int) -> HttpResponse:
     county = school_obj.region_code[:6]
     return render(request, "monitoring/school.html", {
         "school": school_obj, "scheme": scheme, "schemes": list(SCHEMES.values()), "rows": rows,
-        "stage_labels": STAGE_LABELS, "county_link": sel.sees_area(request.user, county), "county_code": county,
+        "stage_labels": STAGE_LABELS, "county_link": sees_area(request.user, county), "county_code": county,
         "standards": {s: [(i, i.standard_for(s)) for i in scheme.indicators] for s in STAGES},
     })
 

@@ -30,7 +30,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dudao.access import VISIT_FULL_FIELDS, can_manage_office, readable_fields
+from dudao.access import VISIT_FULL_FIELDS, can_manage_office, has_supervisor_record, readable_fields
 from dudao.core.charts import calendar_heatmap, stacked_bar_chart
 from dudao.core.documents import PDF, render_pdf
 from dudao.core.downloads import download_response
@@ -40,7 +40,6 @@ from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.core.pagination import CappedPaginator
 from dudao.regions.models import Office, Region
 from dudao.regions.selectors import ancestor_codes
-from dudao.supervisors.models import Supervisor
 from dudao.visits.compliance_cache import cache_seconds, compliance_cached
 from dudao.visits.exports import compliance_notes, compliance_sheets
 from dudao.visits.forms_office import QuotaOverrideForm
@@ -197,7 +196,9 @@ def not_visited(request: HttpRequest) -> HttpResponse:
     paginator.count = found.schools.count()  # without the region names' join
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = found.rows(page.object_list)
-    context.update(period_label=found.period.label, zone=zone, zones=found.zones(), page=page, total=found.total)
+    zones = found.zones()
+    context.update(period_label=found.period.label, zone=zone, zones=zones, zone_choices=[(z, z) for z in zones], page=page,
+                   total=found.total)
     if zone:
         context["qs"] += "&" + urlencode({"zone": zone})
     return render(request, "visits/office_not_visited.html", context)
@@ -251,7 +252,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 def _log_filters(request: HttpRequest) -> tuple[VisitLogFilters, bool]:
     """The ledger's filters; a supervisor's ledger shows their own visits unless they ask for all."""
-    is_supervisor = Supervisor.objects.filter(user=request.user).exists()
+    is_supervisor = has_supervisor_record(request.user)
     return VisitLogFilters.from_params(request.GET, is_supervisor=is_supervisor), is_supervisor
 
 
@@ -292,7 +293,7 @@ def log_export(request: HttpRequest) -> HttpResponse:
 
 def log_workbook(user, params) -> Workbook:
     """The builder of the ledger's Excel file (core/exports.py)."""
-    filters = VisitLogFilters.from_params(params, is_supervisor=Supervisor.objects.filter(user=user).exists())
+    filters = VisitLogFilters.from_params(params, is_supervisor=has_supervisor_record(user))
     visits = visit_log(user=user, filters=filters)
     return Workbook("督导记录台账", [("督导记录台账", LOG_HEADERS, visit_log_rows(visits, user=user))], total=visits.count)
 
