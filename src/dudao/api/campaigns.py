@@ -5,8 +5,6 @@ Reads start from `Campaign.objects.visible_to(user)` (404 outside it). Writes go
 reason (ErrorOut of api/errors.py) for a wrong state, a missing reason, date or school.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -223,7 +221,7 @@ class _Rows:
     def __init__(self, qs) -> None:
         self.qs = qs
 
-    def all(self) -> _Rows:
+    def all(self) -> "_Rows":
         return self
 
     def count(self) -> int:
