@@ -118,12 +118,18 @@ def test_a_refused_step_comes_back_with_the_reason_and_the_note_kept(cast, count
     response = client.post(reverse("campaigns:act", kwargs={"pk": county_campaign.pk, "action": "cancel"}),
                            {"note": ""})
     assert response.status_code == 400 and "请填写撤销原因。" in response.content.decode()
-    response = client.post(reverse("campaigns:act", kwargs={"pk": county_campaign.pk, "action": "notify"}),
-                           {"note": "请各校认真自查"})
+    # a step the page offers, refused by the service (the framework version was withdrawn meanwhile)
+    Campaign.objects.filter(pk=county_campaign.pk).update(state="draft")
+    county_campaign.framework_version.state = "draft"
+    county_campaign.framework_version.save()
+    response = client.post(reverse("campaigns:act", kwargs={"pk": county_campaign.pk, "action": "submit"}),
+                           {"note": "请领导审批"})
     page = response.content.decode()
-    assert response.status_code == 400 and "请先在实施方案中填写实地督导结束日期。" in page
-    assert "请各校认真自查" in page
-    assert not CampaignEvent.objects.filter(campaign=county_campaign, action="notify").exists()
+    assert response.status_code == 400 and "只能选用已发布的指标体系版本。" in page
+    assert "请领导审批" in page
+    county_campaign.refresh_from_db()
+    assert county_campaign.state == "draft"
+    assert not CampaignEvent.objects.filter(campaign=county_campaign, action="submit").exists()
 
 
 def test_list_filters_and_nav(cast, county_campaign, client):
@@ -150,3 +156,15 @@ def test_the_edit_form_saves_the_plan(cast, county_campaign, client):
     assert (county_campaign.name, county_campaign.results_use) == ("测试宁乡综合督导（修订）", "纳入学校年度考核")
     event = CampaignEvent.objects.get(campaign=county_campaign, action="update")
     assert "结果运用" in event.note and "名称" in event.note
+
+
+def test_a_step_no_longer_possible_says_why(cast, county_campaign, client):
+    """Two people at once: the leader approved while staff still had the page open; cancelling a
+    closed campaign is refused with the state named."""
+    Campaign.objects.filter(pk=county_campaign.pk).update(state="closed")
+    client.force_login(cast.county_staff)
+    response = client.post(reverse("campaigns:act", kwargs={"pk": county_campaign.pk, "action": "cancel"}),
+                           {"note": "不再需要"})
+    assert response.status_code == 400
+    assert "督导项目当前状态为“已结束”，不能撤销项目。" in response.content.decode()
+    assert client.post(reverse("campaigns:act", kwargs={"pk": county_campaign.pk, "action": "nosuch"})).status_code == 404

@@ -234,3 +234,18 @@ def test_cancel_needs_a_reason_from_any_unfinished_state(cast, full_campaign):
     campaign = campaign_transition(by=cast.county_staff, campaign=full_campaign, action="cancel", note="上级统一部署取消")
     assert campaign.state == "cancelled"
     assert workflow.allowed_actions(cast.county_staff, campaign) == []
+
+
+def test_a_step_missing_dates_is_shown_disabled_with_the_reason(cast, county_campaign, client):
+    from django.urls import reverse
+
+    Campaign.objects.filter(pk=county_campaign.pk).update(state="approved", onsite_end=None)
+    county_campaign.refresh_from_db()
+    assert "notify" not in {t.name for t in workflow.allowed_actions(cast.county_staff, county_campaign)}
+    assert [(t.name, reasons) for t, reasons in workflow.blocked_actions(cast.county_staff, county_campaign)] == [
+        ("notify", ["请先在实施方案中填写实地督导结束日期。"])]
+    assert workflow.blocked_actions(cast.county_leader, county_campaign) == []
+    client.force_login(cast.county_staff)
+    page = client.get(reverse("campaigns:detail", kwargs={"pk": county_campaign.pk})).content.decode()
+    assert 'data-testid="act-notify"' not in page and 'data-testid="blocked-notify"' in page
+    assert "请先在实施方案中填写实地督导结束日期。" in page

@@ -189,12 +189,9 @@ def campaign_transition(*, by: User, campaign: Campaign, action: str, note: str 
     note = (note or "").strip()
     if transition.needs_note and not note:
         raise ValidationError({"note": [_("请填写%(what)s。") % {"what": transition.note_label}]})
-    missing = [name for name in transition.needs_dates if getattr(campaign, name) is None]
+    missing = workflow.missing_requirements(campaign, transition)
     if missing:
-        raise ValidationError({name: [_("请先在实施方案中填写%(what)s日期。") % {"what": workflow.DATE_LABELS[name]}]
-                               for name in missing})
-    if transition.needs_schools and not campaign.schools.exists():
-        raise ValidationError({"scope": [_("督导范围内还没有学校，请先确定督导范围。")]})
+        raise ValidationError(missing)
     if action == "submit":
         _check_plan(campaign)
     from_state = campaign.state

@@ -119,11 +119,40 @@ def role_of(user: User, campaign: Campaign) -> set[str]:
     return roles
 
 
-def allowed_actions(user: User, campaign: Campaign) -> list[Transition]:
-    """The steps this user may take on the campaign now, in table order (drives the buttons). A
-    step still refuses missing dates or a missing reason (the service says which)."""
+def missing_requirements(campaign: Campaign, transition: Transition) -> dict[str, list[str]]:
+    """What the campaign still lacks for the step (dates of the plan, schools in scope), by field, in
+    Chinese: the service refuses with exactly these messages, the page shows them on a disabled button."""
+    from django.utils.translation import gettext
+
+    missing: dict[str, list[str]] = {
+        name: [gettext("请先在实施方案中填写%(what)s日期。") % {"what": DATE_LABELS[name]}]
+        for name in transition.needs_dates if getattr(campaign, name) is None}
+    if transition.needs_schools and not campaign.schools.exists():
+        missing["scope"] = [gettext("督导范围内还没有学校，请先确定督导范围。")]
+    return missing
+
+
+def _steps(user: User, campaign: Campaign) -> list[Transition]:
     roles = role_of(user, campaign)
     return [t for t in ACTIONS.values() if t.applies_to(campaign) and roles & t.roles]
+
+
+def allowed_actions(user: User, campaign: Campaign) -> list[Transition]:
+    """The steps this user may take on the campaign now, in table order (drives the buttons): the
+    state and the user's role allow it and the plan has what it needs. Only a required reason
+    (退回原因, 撤销原因) is left to the form."""
+    return [t for t in _steps(user, campaign) if not missing_requirements(campaign, t)]
+
+
+def blocked_actions(user: User, campaign: Campaign) -> list[tuple[Transition, list[str]]]:
+    """Steps the user could take in this state but for missing dates or schools, with the reasons
+    (shown as disabled buttons, so the office sees what to fill in)."""
+    blocked = []
+    for t in _steps(user, campaign):
+        missing = missing_requirements(campaign, t)
+        if missing:
+            blocked.append((t, [m for messages in missing.values() for m in messages]))
+    return blocked
 
 
 def table() -> list[dict]:

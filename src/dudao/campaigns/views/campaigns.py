@@ -193,7 +193,7 @@ def _detail_context(request: HttpRequest, campaign, *, open_action: str = "", fo
     schools = selectors.campaign_schools(request.user, campaign)
     return {
         "campaign": campaign, "whole": whole, "phases": selectors.phases(campaign),
-        "actions": actions, "open_action": open_action, "action_form": form or NoteForm(),
+        "actions": actions, "blocked": workflow.blocked_actions(request.user, campaign), "open_action": open_action, "action_form": form or NoteForm(),
         "events": list(selectors.events(campaign)) if whole else [],
         "schools": list(schools[:200]), "school_count": schools.count(),
         "can_edit": may_manage_campaign(request.user, campaign) and campaign.state in workflow.EDITABLE_STATES,
@@ -201,6 +201,8 @@ def _detail_context(request: HttpRequest, campaign, *, open_action: str = "", fo
         "plan_fields": [(campaign._meta.get_field(n).verbose_name, getattr(campaign, n))
                         for n in ("purpose", "basis", "scope_text", "time_text", "content", "method", "staffing",
                                   "requirements", "results_use")],
+        "plan_filled": any(getattr(campaign, n) for n in ("purpose", "basis", "scope_text", "time_text", "content",
+                                                          "method", "staffing", "requirements", "results_use")),
     }
 
 
