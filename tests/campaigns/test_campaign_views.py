@@ -168,3 +168,18 @@ def test_a_step_no_longer_possible_says_why(cast, county_campaign, client):
     assert response.status_code == 400
     assert "督导项目当前状态为“已结束”，不能撤销项目。" in response.content.decode()
     assert client.post(reverse("campaigns:act", kwargs={"pk": county_campaign.pk, "action": "nosuch"})).status_code == 404
+
+
+def test_scope_checkboxes_and_mode_stay_chosen_on_errors(cast, county_campaign, client):
+    client.force_login(cast.county_staff)
+    url = reverse("campaigns:scope", kwargs={"pk": county_campaign.pk})
+    response = client.post(url, {"scope_mode": "sample", "scope_region": "430182", "kinds": ["primary", "junior"],
+                                 "urban_rural": ["rural"], "sample_strata": "kind", "preview": "1"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "请填写抽样数（至少 1 所）。" in page
+    for name, value in [("scope_mode", "sample"), ("kinds", "primary"), ("kinds", "junior"), ("urban_rural", "rural")]:
+        assert f'name="{name}" value="{value}" id="' in page
+        tag = page.split(f'name="{name}" value="{value}" id="', 1)[1].split(">", 1)[0]
+        assert tag.endswith(" checked"), (name, value)
+    tag = page.split('name="kinds" value="kindergarten" id="', 1)[1].split(">", 1)[0]
+    assert not tag.endswith(" checked")
