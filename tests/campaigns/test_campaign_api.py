@@ -68,3 +68,15 @@ def test_errors_share_the_one_shape(cast, county_campaign, client):
                     {"mode": "region", "region_code": "430112"})
     assert outside.status_code == 400 and outside.json()["field"] == "region_code"
     assert Campaign.objects.get(pk=county_campaign.pk).onsite_end.isoformat() == "2026-10-10"
+
+
+def test_create_names_every_missing_field(cast, small_version, client):
+    from dudao.regions.models import Office
+
+    client.force_login(cast.county_staff)
+    office = Office.objects.get(region__code="430182")
+    response = _post(client, reverse("api-1:create_campaign"), {"office_id": office.pk, "kind": "special", "name": " "})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"name": ["请填写项目名称。"], "year": ["请填写年度。"],
+                                         "framework_version": ["请选择指标体系版本。"]}
+    assert not Campaign.objects.exists()

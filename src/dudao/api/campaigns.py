@@ -256,8 +256,6 @@ def create_campaign(request, payload: CampaignIn):
     data = _data(payload, office)
     if isinstance(data, Status):
         return data
-    if "framework_version" not in data:
-        return problem(400, "请选择指标体系版本。", field="framework_version_id")
     try:
         campaign = campaign_create(by=request.user, office=office, data=data)
     except ValidationError as exc:

@@ -59,6 +59,12 @@ def _check_plan(campaign: Campaign) -> None:
     from dudao.frameworks.models import VersionState
 
     errors: dict[str, list[str]] = {}
+    if not (campaign.name or "").strip():
+        errors["name"] = [_("请填写项目名称。")]
+    if not campaign.year:
+        errors["year"] = [_("请填写年度。")]
+    if campaign.framework_version_id is None:
+        raise ValidationError({**errors, "framework_version": [_("请选择指标体系版本。")]})
     version = campaign.framework_version
     if version.state != VersionState.PUBLISHED:
         errors["framework_version"] = [_("只能选用已发布的指标体系版本。")]
@@ -93,8 +99,6 @@ def campaign_create(*, by: User, office: Office, data: dict[str, Any]) -> Campai
     for name in PLAN_FIELDS:
         if name in data:
             setattr(campaign, name, data[name])
-    if not (campaign.name or "").strip():
-        raise ValidationError({"name": [_("请填写项目名称。")]})
     _check_plan(campaign)
     campaign.save()
     _event(campaign, action="create", by=by, to_state=campaign.state)
@@ -119,8 +123,6 @@ def campaign_update(*, by: User, campaign: Campaign, data: dict[str, Any]) -> Ca
         if name in data and getattr(campaign, name) != data[name]:
             setattr(campaign, name, data[name])
             changed.append(name)
-    if not (campaign.name or "").strip():
-        raise ValidationError({"name": [_("请填写项目名称。")]})
     _check_plan(campaign)
     if changed:
         campaign.save()
