@@ -249,3 +249,31 @@ def test_a_step_missing_dates_is_shown_disabled_with_the_reason(cast, county_cam
     page = client.get(reverse("campaigns:detail", kwargs={"pk": county_campaign.pk})).content.decode()
     assert 'data-testid="act-notify"' not in page and 'data-testid="blocked-notify"' in page
     assert "请先在实施方案中填写实地督导结束日期。" in page
+
+
+def test_without_a_leader_of_its_own_the_nearest_leaders_above_are_asked(cast, full_campaign):
+    from dudao.people.models import RoleGrant
+
+    RoleGrant.objects.filter(user=cast.county_leader).delete()
+    city_leader = cast.nobody
+    role_grant_add(user=city_leader, role=Role.OFFICE_LEADER, office=Office.objects.get(region__code="4301"))
+    _walk(full_campaign, cast.county_staff, "submit")
+    assert Notification.objects.filter(recipient=city_leader, title__contains="送审").count() == 1
+    assert not Notification.objects.filter(recipient=cast.county_leader).exists()
+
+
+def test_team_members_hear_of_the_notice_and_told_schools_of_a_cancellation(cast, full_campaign):
+    from dudao.campaigns.models import MemberKind, Team, TeamMember
+
+    team = Team.objects.create(campaign=full_campaign, name="第一组")
+    TeamMember.objects.create(team=team, user=cast.supervisor, kind=MemberKind.SUPERVISOR, is_leader=True)
+    _walk(full_campaign, cast.county_staff, "submit")
+    _walk(full_campaign, cast.county_leader, "approve")
+    assert not Notification.objects.filter(recipient=cast.supervisor).exists()
+    _walk(full_campaign, cast.county_staff, "notify")
+    assert Notification.objects.filter(recipient=cast.supervisor, title__contains="发布通知").count() == 1
+    campaign_transition(by=cast.county_staff, campaign=full_campaign, action="cancel", note="上级统一部署取消")
+    for user in (cast.supervisor, cast.school_user):
+        cancelled = Notification.objects.get(recipient=user, title__contains="撤销项目")
+        assert cancelled.body == "上级统一部署取消" and cancelled.level == "warning"
+    assert not Notification.objects.filter(recipient=cast.county_staff, title__contains="撤销项目").exists()  # not the actor

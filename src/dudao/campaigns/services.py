@@ -228,6 +228,20 @@ def _office_users(campaign: Campaign, roles: Iterable[str]) -> list[User]:
     return list(office_staff(campaign.office, roles))
 
 
+def _approvers(campaign: Campaign) -> list[User]:
+    """The leaders who approve: those of the owning office, or — where it has none — of the nearest
+    office above that has some (they may approve too: `access.is_leader_of`)."""
+    from dudao.people.models import Role
+    from dudao.people.selectors import office_staff
+    from dudao.regions.selectors import offices_above
+
+    for office in offices_above(campaign.office.region.code):
+        leaders = list(office_staff(office, [Role.OFFICE_LEADER]))
+        if leaders:
+            return leaders
+    return []
+
+
 def _tell(users: Iterable[User], *, campaign: Campaign, title: str, body: str, exclude: User | None,
           level: str = "info") -> int:
     from dudao.notifications.services import notify
@@ -267,7 +281,7 @@ def _announce(campaign: Campaign, transition: workflow.Transition, *, by: User, 
     body = note[:300]
     name = transition.name
     if name == "submit":
-        _tell(_office_users(campaign, [Role.OFFICE_LEADER]), campaign=campaign, title=title,
+        _tell(_approvers(campaign), campaign=campaign, title=title,
               body=body or _("请审批实施方案。"), exclude=by)
     elif name in ("approve", "return"):
         _tell([campaign.created_by, *_office_users(campaign, [Role.OFFICE_STAFF])], campaign=campaign, title=title,
