@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "dudao.campaigns"
     verbose_name = _("专项与综合督导")
+
+    def ready(self) -> None:
+        # A third-party evaluator reads its listed schools plus, only during a campaign's on-site
+        # window, the schools allocated to its team (campaigns/access.py): one registration in the
+        # one scope mechanism, no view changes (issue [9] item 7).
+        from dudao.access import register_school_scope
+        from dudao.campaigns.access import evaluator_school_ids
+        from dudao.people.models import Role
+
+        register_school_scope(Role.EVALUATOR, evaluator_school_ids)

@@ -14,13 +14,20 @@ The pieces, in the order of a campaign's life (issue [9]):
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from dudao.people.models import User
 
 
 class CampaignKind(models.TextChoices):
@@ -57,6 +64,50 @@ class Aggregation(models.TextChoices):
     MEAN = "mean", _("平均值")
     MEDIAN = "median", _("中位数")
     LEADER = "leader", _("组长核定")
+
+
+# The event that records "the schools in scope were told" (campaigns/services.py writes it when the
+# notice goes out, or for 暗访 when the preliminary opinion does): a school account sees the campaign
+# from then on, never before.
+SCHOOLS_NOTIFIED = "schools_notified"
+# States in which a third-party evaluator's on-site window may open (approved and not cancelled).
+WINDOW_STATES = ("approved", "self_inspection", "onsite", "preliminary", "defence", "final", "rectification",
+                 "reinspection", "summary", "closed")
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def visible_to(self, user: User, *, today: dt.date | None = None) -> CampaignQuerySet:
+        """Who reads a campaign (docs/campaigns.md "Who reads"):
+
+        - admins: every campaign; office staff and leaders: the campaigns of their office and of the
+          offices below it (a campaign is seen by its office and the offices above it);
+        - a school account: the campaigns its school is in, once the schools were notified
+          (`SCHOOLS_NOTIFIED`; for 暗访 that is after the on-site phase);
+        - team members (督查组): their campaigns; a third-party member (kind third_party) only while
+          the on-site window is open (onsite_start..onsite_end inclusive, Beijing dates).
+        """
+        from dudao.access import get_scope
+        from dudao.people.models import Role
+
+        scope = get_scope(user)
+        if scope.everything:
+            return self.all()
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        q = Q(pk__in=[])
+        for code in scope.region_codes:
+            q |= Q(office__region__code__startswith=code)
+        if Role.SCHOOL_USER in scope.roles:
+            school_ids = user.role_grants.filter(role=Role.SCHOOL_USER).values("schools")
+            told = CampaignEvent.objects.filter(campaign=OuterRef("pk"), action=SCHOOLS_NOTIFIED)
+            entered = CampaignSchool.objects.filter(campaign=OuterRef("pk"), school__in=school_ids)
+            q |= Q(Exists(told) & Exists(entered))
+        day = today or timezone.localdate()
+        members = TeamMember.objects.filter(team__campaign=OuterRef("pk"), user=user)
+        q |= Exists(members.exclude(kind=MemberKind.THIRD_PARTY))
+        q |= Q(Exists(members.filter(kind=MemberKind.THIRD_PARTY)), state__in=WINDOW_STATES,
+               onsite_start__lte=day, onsite_end__gte=day)
+        return self.filter(q)
 
 
 class Campaign(BaseModel):
@@ -111,6 +162,8 @@ class Campaign(BaseModel):
                                                 default=2)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    objects = CampaignQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "-id"]
         verbose_name = _("督导项目")
@@ -118,6 +171,12 @@ class Campaign(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_self_inspection(self) -> bool:
+        """自查自纠 is part of a campaign when it has a self-inspection deadline and is announced
+        (a 暗访 campaign never tells the schools in advance, so it has none)."""
+        return bool(self.self_deadline) and not self.unannounced
 
 
 class CampaignEvent(BaseModel):
