@@ -102,6 +102,8 @@ def membership_q(user: User, *, prefix: str = "", day: date | None = None) -> Q:
 
 def teams_visible_to(user: User) -> QuerySet[Team]:
     """The campaign's office and those above read every team; a member reads their own team."""
+    if get_scope(user).everything:
+        return Team.objects.all()  # (Q() | q is q: the empty Q of "everything" would vanish in the union)
     return Team.objects.filter(_office_subtree_q(user, "campaign__office__") | membership_q(user)).distinct()
 
 
