@@ -103,3 +103,15 @@ def test_the_team_leader_walks_their_team(cast, client, setup):
     detail = Html(client.get(reverse("campaigns:team_detail", kwargs={"pk": setup["two"].pk})))
     assert [s.text for s in detail.find("table", testid="members").find_all("span", testid="member-name")] == ["张督学", "评估公司甲"]
     assert "13900000003" in detail.find("table", testid="members").text  # a member reads the team's phones
+
+
+def test_pages_read_in_english(cast, client, setup):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(cast.county_staff)
+    page = Html(client.get(reverse("campaigns:team_index", kwargs={"pk": setup["campaign"].pk})))
+    assert page.text_of("h1") == "Teams and school allocation"
+    mine = Html(client.get(reverse("campaigns:team_mine")))
+    assert mine.text_of("h1") == "My inspection teams"
+    assert "You are not in any inspection team at the moment." in mine.text
