@@ -118,6 +118,7 @@ def _repair(by_id: Mapping[int, Item], result: dict[int, int], order: dict[int, 
         if not _bad(forbidden, item.school_id, here):
             continue
         best: tuple | None = None
+        left_here = _townships(result, by_id, here, item.school_id)
         for other in order:
             if other == here or _bad(forbidden, item.school_id, other):
                 continue
@@ -125,7 +126,7 @@ def _repair(by_id: Mapping[int, Item], result: dict[int, int], order: dict[int, 
             for swap in _members(result, by_id, other):
                 if _bad(forbidden, swap.school_id, here):
                     continue
-                cost = (item.township not in there) + (swap.township not in _townships(result, by_id, here, item.school_id))
+                cost = (item.township not in there) + (swap.township not in left_here)
                 candidate = (cost, order[other], swap.order, other, swap.school_id)
                 if best is None or candidate < best:
                     best = candidate
