@@ -115,3 +115,13 @@ def test_pages_read_in_english(cast, client, setup):
     mine = Html(client.get(reverse("campaigns:team_mine")))
     assert mine.text_of("h1") == "My inspection teams"
     assert "You are not in any inspection team at the moment." in mine.text
+
+
+def test_the_move_choices_mark_the_teams_a_school_must_avoid(cast, client, setup):
+    client.force_login(cast.county_staff)
+    page = Html(client.get(reverse("campaigns:team_index", kwargs={"pk": setup["campaign"].pk})))
+    rows = {r.find_all("td")[0].text: r for r in page.find("table", testid="allocation").find("tbody").find_all("tr")}
+    a1 = next(r for name, r in rows.items() if name.startswith("测试宁乡一小"))
+    assert [o.text for o in a1.find_all("option")] == ["未分配", "第一组", "第二组（回避）"]  # 张督学 is in 第二组
+    a2 = next(r for name, r in rows.items() if name.startswith("测试宁乡二中"))
+    assert [o.text for o in a2.find_all("option")] == ["未分配", "第一组", "第二组"]

@@ -197,7 +197,7 @@ def conflicts_of(campaign: Campaign) -> list[Conflict]:
     return sorted(found, key=lambda c: (c.member.team.order, c.member.team_id, c.school.code, c.member.pk))
 
 
-def _forbidden_teams(campaign: Campaign, teams: list[Team]) -> dict[int, set[int]]:
+def forbidden_teams(campaign: Campaign, teams: list[Team]) -> dict[int, set[int]]:
     """school id → the teams it may not go to (a member is tied to it)."""
     members = list(TeamMember.objects.filter(team__in=teams).values_list("user_id", "team_id"))
     team_of: dict[int, int] = dict(members)
@@ -408,7 +408,7 @@ def allocation_run(*, campaign: Campaign, by: User | None) -> AllocationResult:
         raise ValidationError(_("本项目还没有督导学校。"))
     towns = {e.school_id: township_of(e.school) for e in entries}
     items = [Item(e.school_id, towns[e.school_id][0], e.school.code) for e in entries]
-    result = allocate(items, [t.pk for t in teams], _forbidden_teams(campaign, teams))
+    result = allocate(items, [t.pk for t in teams], forbidden_teams(campaign, teams))
     for entry in entries:
         entry.team_id = result[entry.school_id]
     CampaignSchool.objects.bulk_update(entries, ["team"])

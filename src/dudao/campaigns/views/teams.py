@@ -35,8 +35,14 @@ def team_index(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = svc.may_manage_teams(request.user, campaign)
     teams = svc.team_list(campaign=campaign)
     rows = svc.allocation_rows(campaign=campaign)
+    conflicts = svc.conflicts_of(campaign)
+    conflicted = {c.school.pk for c in conflicts}
+    forbidden = svc.forbidden_teams(campaign, teams) if can_manage else {}
+    for r in rows:  # the move choices mark the teams a school must avoid (a move there is refused)
+        r.in_conflict = r.school_id in conflicted
+        r.choices = [(t, t.pk in forbidden.get(r.school_id, ())) for t in teams]
     return render(request, "campaigns/team_index.html", {
-        "campaign": campaign, "teams": teams, "rows": rows, "conflicts": svc.conflicts_of(campaign),
+        "campaign": campaign, "teams": teams, "rows": rows, "conflicts": conflicts,
         "can_manage": can_manage, "form": TeamForm() if can_manage else None,
         "unallocated": sum(1 for r in rows if not r.team_id),
     })
