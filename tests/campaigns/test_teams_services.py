@@ -178,3 +178,14 @@ def test_deleting_a_team_unallocates_its_schools(cast, county_campaign, world):
     svc.allocation_run(campaign=county_campaign, by=cast.county_staff)
     svc.team_delete(team=team, by=cast.county_staff)
     assert CampaignSchool.objects.filter(campaign=county_campaign, team__isnull=True).count() == 3
+
+
+def test_a_relatives_tie_that_ended_before_the_window_no_longer_counts(cast, county_campaign, world):
+    # window 2026-09-20 … 10-10: a relative who left on 09-19 is no tie; having worked there always is
+    import datetime as dt
+
+    svc.school_tie_add(user=world.staff, school=cast.A2, kind=TieKind.RELATIVE, end=dt.date(2026, 9, 19), by=None)
+    svc.school_tie_add(user=world.staff, school=cast.A3, kind=TieKind.WORKED, end=dt.date(2010, 7, 31), by=None)
+    svc.school_tie_add(user=world.staff, school=cast.A1, kind=TieKind.OTHER, end=dt.date(2026, 9, 20), note="兼职", by=None)
+    reasons = svc.tie_reasons(campaign=county_campaign, user_ids=[world.staff.pk])
+    assert reasons == {(world.staff.pk, cast.A3.pk): ["曾任职"], (world.staff.pk, cast.A1.pk): ["其他利害关系：兼职"]}

@@ -151,7 +151,7 @@ def _window(campaign: Campaign) -> tuple[date, date]:
 
 def tie_reasons(*, campaign: Campaign, user_ids, school_ids=None) -> dict[tuple[int, int], list[str]]:
     """(user id, school id) → why the user must avoid the school: 挂牌 during the on-site window, or
-    a recorded tie."""
+    a recorded tie (曾任职 always; 亲属任职 and 其他 unless they ended before the window)."""
     user_ids = list(user_ids)
     wanted = None if school_ids is None else set(school_ids)
     reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
@@ -160,7 +160,9 @@ def tie_reasons(*, campaign: Campaign, user_ids, school_ids=None) -> dict[tuple[
         for school_id in ids:
             if wanted is None or school_id in wanted:
                 reasons[(user_id, school_id)].append(_("挂牌责任督学"))
-    ties = SchoolTie.objects.filter(user_id__in=user_ids)
+    # Having worked at a school is a tie for good; a relative's post or another interest ends with
+    # its end date (a tie that ended before the window counts no more).
+    ties = SchoolTie.objects.filter(user_id__in=user_ids).exclude(~Q(kind=TieKind.WORKED) & Q(end__lt=start))
     if wanted is not None:
         ties = ties.filter(school_id__in=wanted)
     for tie in ties.order_by("kind", "id"):
@@ -326,18 +328,6 @@ def team_member_add(*, team: Team, user: User, by: User | None, kind: str = "", 
     member = TeamMember.objects.create(team=team, user=user, kind=kind, section=section, phone=phone,
                                        is_leader=is_leader or not has_leader)
     _log(campaign, by, "member_add", f"{team.name}：{name}（{member.get_kind_display()}，{section}）")
-    return member
-
-
-@transaction.atomic
-def team_member_update(*, member: TeamMember, by: User | None, section: str, phone: str) -> TeamMember:
-    _require_manage(by, member.team.campaign)
-    _require_open(_lock(member.team.campaign))
-    section = section.strip()
-    if member.kind != MemberKind.SUPERVISOR and not section:
-        raise ValidationError({"section": _("请填写所在科室或机构名称。")})
-    member.section, member.phone = section, phone.strip()
-    member.save(update_fields=["section", "phone", "updated_at"])
     return member
 
 
