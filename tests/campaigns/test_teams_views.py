@@ -125,3 +125,37 @@ def test_the_move_choices_mark_the_teams_a_school_must_avoid(cast, client, setup
     assert [o.text for o in a1.find_all("option")] == ["未分配", "第一组", "第二组（回避）"]  # 张督学 is in 第二组
     a2 = next(r for name, r in rows.items() if name.startswith("测试宁乡二中"))
     assert [o.text for o in a2.find_all("option")] == ["未分配", "第一组", "第二组"]
+
+
+def _thirty_more(cast, campaign):
+    """6 schools in each of the first five townships of 宁乡 (A1 is in the first)."""
+    from dudao.regions.models import Region
+    from tests.factories import SchoolFactory
+
+    towns = list(Region.objects.filter(code__startswith="430182", level="township").order_by("code")[:5])
+    assert cast.A1.region == towns[0]
+    for i in range(30):
+        school = SchoolFactory(name=f"加测学校{i:02d}", region=towns[i % 5], code=f"31430991{i:02d}")
+        CampaignSchool.objects.create(campaign=campaign, school=school)
+    return towns
+
+
+def test_a_larger_allocation_by_hand(cast, setup):
+    # 33 schools: T0 7 (with A1), T1–T4 6 each, the county group 2; two teams (shares 17 and 16).
+    # T0 → 第一组 (第二组's 张督学 must avoid A1); T1 → 第二组 (most room), T2 → 第二组 (11 > 10),
+    # T3 → 第一组 (10 > 5); T4 fits nowhere (rooms 4 and 5): 5 to 第二组, 1 to 第一组; county → 第一组.
+    towns = _thirty_more(cast, setup["campaign"])
+    result = svc.allocation_run(campaign=setup["campaign"], by=None)
+    assert result.counts == {"第一组": 16, "第二组": 17}
+    assert result.split_townships == [towns[4].name] and result.conflicts == []
+
+
+def test_pages_keep_their_query_count_as_schools_grow(cast, client, setup, django_assert_max_num_queries):
+    _thirty_more(cast, setup["campaign"])
+    svc.allocation_run(campaign=setup["campaign"], by=None)
+    client.force_login(cast.county_staff)
+    pk = setup["campaign"].pk
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("campaigns:team_index", kwargs={"pk": pk})).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("campaigns:team_sheet", kwargs={"pk": pk})).status_code == 200
