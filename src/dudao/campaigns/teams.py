@@ -84,10 +84,6 @@ def may_manage_teams(user: User | None, campaign: Campaign) -> bool:
     return user is not None and can_manage_office(user, campaign.office)
 
 
-def _in_window(campaign: Campaign, day: date) -> bool:
-    return bool(campaign.onsite_start and campaign.onsite_end and campaign.onsite_start <= day <= campaign.onsite_end)
-
-
 def membership_q(user: User, *, prefix: str = "", day: date | None = None) -> Q:
     """Teams the user is a member of; a third-party member only during the on-site window."""
     if not getattr(user, "is_authenticated", False):
