@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from dudao.api import (
     accounts,
+    campaign_teams,
     campaigns,
     complaints,
     errors,
@@ -43,6 +44,7 @@ api.add_router("/v1/complaints", complaints.router)
 api.add_router("/v1/public/complaints", complaints.public_router)
 api.add_router("/v1/accounts", accounts.router)
 api.add_router("/v1/campaigns", campaigns.router)
+api.add_router("/v1", campaign_teams.router)
 
 
 errors.install(api)  # one error shape for every endpoint (api/errors.py)

@@ -76,6 +76,19 @@ WINDOW_STATES = ("approved", "self_inspection", "onsite", "preliminary", "defenc
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def of_offices_of(self, user: User) -> CampaignQuerySet:
+        """The office part of `visible_to`: campaigns of the user's offices and the offices below
+        them (admins: all). The team pages are read by these offices only, not by members or schools."""
+        from dudao.access import get_scope
+
+        scope = get_scope(user)
+        if scope.everything:
+            return self.all()
+        q = Q(pk__in=[])
+        for code in scope.region_codes:
+            q |= Q(office__region__code__startswith=code)
+        return self.filter(q)
+
     def visible_to(self, user: User, *, today: dt.date | None = None) -> CampaignQuerySet:
         """Who reads a campaign (docs/campaigns.md "Who reads"):
 

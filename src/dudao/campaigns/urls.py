@@ -5,6 +5,7 @@ in its own block (issue [9])."""
 from django.urls import path
 
 from dudao.campaigns.views import campaigns
+from dudao.campaigns.views import teams as team_views
 
 app_name = "campaigns"
 
@@ -17,6 +18,26 @@ urlpatterns: list = [
     path("<int:pk>/act/<slug:action>/", campaigns.campaign_act, name="act"),
 ]
 # --- teams (督查组, allocation, 回避): campaigns/views/teams.py ---
+urlpatterns += [
+    # teams (督查组), allocation, the mobilisation sheet and 回避 ties
+    path("<int:pk>/teams/", team_views.team_index, name="team_index"),
+    path("<int:pk>/teams/new/", team_views.team_create, name="team_create"),
+    path("<int:pk>/teams/allocate/", team_views.team_allocate, name="team_allocate"),
+    path("<int:pk>/teams/move/", team_views.team_move, name="team_move"),
+    path("<int:pk>/teams/sheet/", team_views.team_sheet, name="team_sheet"),
+    path("<int:pk>/teams/sheet.xlsx", team_views.team_sheet_export, name="team_sheet_export"),
+    path("<int:pk>/teams/sheet.pdf", team_views.team_sheet_pdf, name="team_sheet_pdf"),
+    path("teams/mine/", team_views.team_mine, name="team_mine"),
+    path("teams/<int:pk>/", team_views.team_detail, name="team_detail"),
+    path("teams/<int:pk>/edit/", team_views.team_rename, name="team_rename"),
+    path("teams/<int:pk>/delete/", team_views.team_delete, name="team_delete"),
+    path("teams/<int:pk>/members/", team_views.team_member_add, name="team_member_add"),
+    path("team-members/<int:pk>/remove/", team_views.team_member_remove, name="team_member_remove"),
+    path("team-members/<int:pk>/leader/", team_views.team_leader_set, name="team_leader_set"),
+    path("ties/", team_views.tie_list, name="tie_list"),
+    path("ties/new/", team_views.tie_add, name="tie_add"),
+    path("ties/<int:pk>/delete/", team_views.tie_delete, name="tie_delete"),
+]
 # --- self-inspection (自查自纠): campaigns/views/self_inspection.py ---
 # --- on-site inspection: campaigns/views/onsite.py ---
 # --- results: campaigns/views/results.py ---

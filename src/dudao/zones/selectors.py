@@ -91,3 +91,15 @@ def covering_offices(school: School) -> list[Office]:
 
     code = school.region_code[:6] if zone_level_of(school) == ZoneLevel.COUNTY else school.region_code[:4]
     return list(Office.objects.filter(region__code=code).select_related("region"))
+
+
+def assigned_school_ids_by_user(*, user_ids: Iterable[int], start: date, end: date) -> dict[int, set[int]]:
+    """The schools assigned (挂牌) to each user's supervisor record on any day of [start, end]: the
+    schools a campaign team member must avoid (回避, campaigns/teams.py)."""
+    found: dict[int, set[int]] = {}
+    rows = (Assignment.objects.filter(supervisor__user_id__in=list(user_ids), starts_on__lte=end)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+            .values_list("supervisor__user_id", "school_id"))
+    for user_id, school_id in rows:
+        found.setdefault(user_id, set()).add(school_id)
+    return found

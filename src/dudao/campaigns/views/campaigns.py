@@ -36,7 +36,7 @@ PAGE_SIZE = 30
 # detail page when one of its URL names exists (the teams, self-inspection, on-site and results
 # helpers add them to campaigns/urls.py); until then the tab says the part is coming.
 PARTS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("teams", gettext_lazy("督查组与分配"), ("campaigns:teams", "campaigns:team_list")),
+    ("teams", gettext_lazy("督查组与分配"), ("campaigns:team_index",)),
     ("self", gettext_lazy("学校自查"), ("campaigns:self_list", "campaigns:self_inspections", "campaigns:self_office")),
     ("onsite", gettext_lazy("实地督导"), ("campaigns:onsite", "campaigns:onsite_list", "campaigns:onsite_home")),
     ("results", gettext_lazy("结果"), ("campaigns:results", "campaigns:result_list", "campaigns:dashboard")),
