@@ -55,6 +55,14 @@ CLOSED_STATES = frozenset({CampaignState.CLOSED, CampaignState.CANCELLED})
 
 
 # --- access -----------------------------------------------------------------------------------------
+def _office_subtree_q(user: User, path: str) -> Q:
+    scope = get_scope(user)
+    if scope.everything:
+        return Q()
+    parts = [Q(**{f"{path}region__code__startswith": code}) for code in scope.region_codes]
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
 def campaigns_read(user: User) -> QuerySet[Campaign]:
     """Campaigns whose team pages the user reads: those of their offices and the offices below
     (`Campaign.objects.of_offices_of`, the office part of `visible_to`); members read their own team
