@@ -8,6 +8,7 @@ import pytest
 from dudao.frameworks.builtin import frameworks_install_builtin
 from dudao.frameworks.models import Framework
 from dudao.regions.models import Office
+from tests.campaigns.conftest import small_version  # noqa: F401 - the shared framework of issue [9]
 
 
 @pytest.fixture
