@@ -322,3 +322,34 @@ def version_import(*, by: User | None, version: FrameworkVersion, parsed: Parsed
         services.version_update(by=by, version=version, weighting=parsed.weighting or version.weighting,
                                 total_score=parsed.total_score, note=version.note)
     return services.version_replace_tree(by=by, version=version, rows=parsed.rows, bands=parsed.bands)
+
+
+# --- the same text formats on the pages ----------------------------------------------------------------
+def levels_from_text(text: str) -> list[dict]:
+    """"好:10;中:6;差:2" (as in the Excel column) → stored levels; ValueError with a Chinese message."""
+    return _levels(text)
+
+
+def levels_to_text(levels: list[dict]) -> str:
+    return _fmt_levels(levels)
+
+
+def bands_from_text(text: str) -> list[services.Band]:
+    """"优秀:90;良好:80;合格:60" → grade bands; ValueError with a Chinese message."""
+    bands = []
+    for part in SPLIT_LIST.split(text or ""):
+        if not part.strip():
+            continue
+        pieces = [p.strip() for p in re.split(r"[:：]", part, maxsplit=1)]
+        if len(pieces) != 2 or not pieces[0]:
+            raise ValueError(f"等级线“{part}”应写成 名称:最低分")
+        try:
+            score = Decimal(pieces[1])
+        except InvalidOperation as exc:
+            raise ValueError(f"等级线“{pieces[0]}”的最低分“{pieces[1]}”不是数字") from exc
+        bands.append(services.Band(pieces[0], score))
+    return bands
+
+
+def bands_to_text(version: FrameworkVersion) -> str:
+    return ";".join(f"{b.label}:{_fmt_number(b.min_score)}" for b in version.grade_bands.all())

@@ -162,6 +162,16 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.text[:30]}"
 
+    @property
+    def indent(self) -> int:
+        """The tree page's indentation (rem) of this level."""
+        return max(0, self.level - 1)
+
+    @property
+    def method_labels(self) -> list[str]:
+        labels = dict(Method.choices)
+        return [str(labels.get(m, m)) for m in self.methods]
+
 
 class GradeBand(models.Model):
     """A grade by total score: the highest band whose `min_score` the total reaches."""
