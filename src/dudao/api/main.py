@@ -9,6 +9,7 @@ from dudao.api import (
     complaints,
     errors,
     findings,
+    frameworks,
     notifications,
     plaques,
     regions,
@@ -41,6 +42,7 @@ api.add_router("/v1/workbench", workbench_api.router)
 api.add_router("/v1/complaints", complaints.router)
 api.add_router("/v1/public/complaints", complaints.public_router)
 api.add_router("/v1/accounts", accounts.router)
+api.add_router("/v1/frameworks", frameworks.router)
 
 
 errors.install(api)  # one error shape for every endpoint (api/errors.py)
