@@ -69,6 +69,7 @@ from tests.scope import (  # noqa: E402
     coverage_complaints,
     coverage_core,
     coverage_findings,
+    coverage_frameworks,
     coverage_monitoring,
     coverage_notifications,
     coverage_people,
@@ -80,7 +81,7 @@ from tests.scope import (  # noqa: E402
 )
 
 APP_COVERAGE = (coverage_core, coverage_people, coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
-                coverage_findings, coverage_complaints, coverage_monitoring)
+                coverage_findings, coverage_complaints, coverage_monitoring, coverage_frameworks)
 for _module in APP_COVERAGE:
     COVERAGE.update(_module.COVERAGE)
 WRITER_PERSONAS = {"admin", "province_staff", "city_staff", "county_staff", "multi"}
