@@ -23,6 +23,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dudao.access import may_edit_framework, may_own_framework
 from dudao.frameworks.models import (
@@ -41,10 +43,10 @@ if TYPE_CHECKING:
     from dudao.people.models import User
     from dudao.regions.models import Office
 
-BUILTIN_READ_ONLY = "内置指标体系只读，不能修改：请先“复制到本督导室”，再修改复制后的指标体系。"
-PUBLISHED_READ_ONLY = "已发布的版本不能修改（督导项目可能已在使用）：请点击“修改”生成新的草稿版本。"
-NOT_OWNER = "只有该指标体系所属督导室的工作人员或系统管理员可以修改。"
-NOT_OWN_OFFICE = "只能为本督导室新建或复制指标体系（督导室工作人员或系统管理员）。"
+BUILTIN_READ_ONLY = gettext_lazy("内置指标体系只读，不能修改：请先“复制到本督导室”，再修改复制后的指标体系。")
+PUBLISHED_READ_ONLY = gettext_lazy("已发布的版本不能修改（督导项目可能已在使用）：请点击“修改”生成新的草稿版本。")
+NOT_OWNER = gettext_lazy("只有该指标体系所属督导室的工作人员或系统管理员可以修改。")
+NOT_OWN_OFFICE = gettext_lazy("只能为本督导室新建或复制指标体系（督导室工作人员或系统管理员）。")
 ONE = Decimal(1)
 # Indicator fields a caller may set (the tree's own fields — version, parent, level — are the service's).
 INDICATOR_FIELDS = ("code", "text", "scoring", "max_score", "weight", "levels", "evidence", "methods",
@@ -73,9 +75,9 @@ def _decimal(value: Any, label: str, *, field: str) -> Decimal | None:
     try:
         number = Decimal(str(value))
     except (ArithmeticError, ValueError) as exc:
-        raise ValidationError({field: f"{label}应为数字。"}) from exc
+        raise ValidationError({field: _("%(label)s应为数字。") % {"label": label}}) from exc
     if not number.is_finite() or number < 0:
-        raise ValidationError({field: f"{label}应为不小于 0 的数字。"})
+        raise ValidationError({field: _("%(label)s应为不小于 0 的数字。") % {"label": label}})
     return number
 
 
@@ -87,15 +89,15 @@ def _clean_levels(levels: Iterable[Any]) -> list[dict]:
             item = {"label": item}
         label = str(item.get("label", "")).strip()
         if not label:
-            raise ValidationError({"levels": "等级名称不能为空。"})
+            raise ValidationError({"levels": _("等级名称不能为空。")})
         score = item.get("score")
         entry: dict[str, Any] = {"label": label, "descriptor": str(item.get("descriptor", "") or "").strip()}
         if score is not None and score != "":
-            number = _decimal(score, f"等级“{label}”的分值", field="levels")
+            number = _decimal(score, _("等级“%(label)s”的分值") % {"label": label}, field="levels")
             entry["score"] = float(number) if number is not None and number != int(number) else int(number or 0)
         out.append(entry)
     if len({e["label"] for e in out}) != len(out):
-        raise ValidationError({"levels": "等级名称不能重复。"})
+        raise ValidationError({"levels": _("等级名称不能重复。")})
     return out
 
 
@@ -104,7 +106,7 @@ def _clean_methods(methods: Iterable[str]) -> list[str]:
     out = [str(m) for m in methods or []]
     bad = [m for m in out if m not in valid]
     if bad:
-        raise ValidationError({"methods": f"未知的检查方式：{'、'.join(bad)}。"})
+        raise ValidationError({"methods": _("未知的检查方式：%(methods)s。") % {"methods": "、".join(bad)}})
     return out
 
 
@@ -116,23 +118,23 @@ def _clean_indicator_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if "code" in out:
         out["code"] = str(out["code"] or "").strip()
         if not out["code"]:
-            raise ValidationError({"code": "编号不能为空。"})
+            raise ValidationError({"code": _("编号不能为空。")})
         if len(out["code"]) > 32:
-            raise ValidationError({"code": "编号不能超过 32 个字符。"})
+            raise ValidationError({"code": _("编号不能超过 32 个字符。")})
     if "text" in out:
         out["text"] = str(out["text"] or "").strip()
         if not out["text"]:
-            raise ValidationError({"text": "内容不能为空。"})
+            raise ValidationError({"text": _("内容不能为空。")})
     if "scoring" in out:
         out["scoring"] = out["scoring"] or ""
         if out["scoring"] and out["scoring"] not in ScoringType.values:
-            raise ValidationError({"scoring": f"未知的评分类型：{out['scoring']}。"})
+            raise ValidationError({"scoring": _("未知的评分类型：%(scoring)s。") % {"scoring": out["scoring"]}})
     if "max_score" in out:
-        out["max_score"] = _decimal(out["max_score"], "分值", field="max_score")
+        out["max_score"] = _decimal(out["max_score"], _("分值"), field="max_score")
     if "weight" in out:
-        out["weight"] = _decimal(out["weight"], "权重", field="weight")
+        out["weight"] = _decimal(out["weight"], _("权重"), field="weight")
         if out["weight"] is not None and out["weight"] > ONE:
-            raise ValidationError({"weight": "权重应在 0 到 1 之间（如 0.15）。"})
+            raise ValidationError({"weight": _("权重应在 0 到 1 之间（如 0.15）。")})
     if "levels" in out:
         out["levels"] = _clean_levels(out["levels"])
     if "evidence" in out:
@@ -155,15 +157,15 @@ def framework_create(*, by: User | None, owner: Office, name: str, shape: str, t
         raise PermissionDenied(NOT_OWN_OFFICE)
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "名称不能为空。"})
+        raise ValidationError({"name": _("名称不能为空。")})
     if shape not in FrameworkShape.values:
-        raise ValidationError({"shape": "请选择形式（检查表或加权指标体系）。"})
+        raise ValidationError({"shape": _("请选择形式（检查表或加权指标体系）。")})
     if weighting not in Weighting.values:
-        raise ValidationError({"weighting": "请选择计分方式。"})
+        raise ValidationError({"weighting": _("请选择计分方式。")})
     framework = Framework.objects.create(name=name[:200], shape=shape, owner=owner, topic=topic.strip()[:64],
                                          description=description.strip(), source=source.strip(), created_by=by)
     FrameworkVersion.objects.create(framework=framework, number=1, weighting=weighting, created_by=by,
-                                    total_score=_decimal(total_score, "总分", field="total_score"))
+                                    total_score=_decimal(total_score, _("总分"), field="total_score"))
     return framework
 
 
@@ -173,7 +175,7 @@ def framework_update(*, by: User | None, framework: Framework, name: str, topic:
     """Name, topic, description and source: they describe the framework, not a version's figures."""
     _check_writer(by, framework)
     if not (name or "").strip():
-        raise ValidationError({"name": "名称不能为空。"})
+        raise ValidationError({"name": _("名称不能为空。")})
     framework.name, framework.topic = name.strip()[:200], topic.strip()[:64]
     framework.description, framework.source = description.strip(), source.strip()
     framework.save(update_fields=["name", "topic", "description", "source", "updated_at"])
@@ -217,14 +219,15 @@ def framework_copy(*, by: User | None, source: Framework, owner: Office, name: s
         raise PermissionDenied(NOT_OWN_OFFICE)
     version = latest_version(source, published_only=True)
     if version is None:
-        raise ValidationError("该指标体系还没有已发布的版本，不能复制。")
+        raise ValidationError(_("该指标体系还没有已发布的版本，不能复制。"))
     copy = Framework.objects.create(
-        name=(name.strip() or f"{source.name}（副本）")[:200], shape=source.shape, owner=owner, topic=source.topic,
+        name=(name.strip() or _("%(name)s（副本）") % {"name": source.name})[:200], shape=source.shape, owner=owner, topic=source.topic,
         description=source.description, source=source.source, evidence_grade=source.evidence_grade,
         copied_from=source, created_by=by)
     target = FrameworkVersion.objects.create(
         framework=copy, number=1, weighting=version.weighting, total_score=version.total_score, created_by=by,
-        note=f"复制自“{source.name}”第 {version.number} 版。" + (f"\n{version.note}" if version.note else ""))
+        note=_("复制自“%(name)s”第 %(n)s 版。") % {"name": source.name, "n": version.number}
+        + (f"\n{version.note}" if version.note else ""))
     _copy_tree(version, target)
     return copy
 
@@ -253,9 +256,9 @@ def version_update(*, by: User | None, version: FrameworkVersion, weighting: str
                    note: str = "") -> FrameworkVersion:
     _check_draft(by, version)
     if weighting not in Weighting.values:
-        raise ValidationError({"weighting": "请选择计分方式。"})
+        raise ValidationError({"weighting": _("请选择计分方式。")})
     version.weighting = weighting
-    version.total_score = _decimal(total_score, "总分", field="total_score")
+    version.total_score = _decimal(total_score, _("总分"), field="total_score")
     version.note = note.strip()
     version.save(update_fields=["weighting", "total_score", "note", "updated_at"])
     return version
@@ -291,7 +294,7 @@ def version_problems(version: FrameworkVersion) -> list[str]:
     Inactive indicators (year-specific items shipped `active: false`) count for nothing.
     """
     problems: list[str] = []
-    _, children = _active_tree(version)
+    children = _active_tree(version)[1]
     reachable: list[Indicator] = []
     stack = list(children.get(None, []))
     while stack:
@@ -306,47 +309,50 @@ def version_problems(version: FrameworkVersion) -> list[str]:
             total = sum((k.max_score for k in scored if k.max_score is not None), Decimal(0))
             if len(scored) != len(kids):
                 missing = "、".join(f"「{k.code}」" for k in kids if k.max_score is None)
-                problems.append(f"「{node.code}」的下级指标 {missing} 没有分值。")
+                problems.append(_("「%(code)s」的下级指标 %(missing)s 没有分值。") % {"code": node.code, "missing": missing})
             elif total != node.max_score:
-                problems.append(f"「{node.code}」的下级指标分值合计 {_fmt(total)}，与其分值 {_fmt(node.max_score)} 不一致。")
+                problems.append(_("「%(code)s」的下级指标分值合计 %(sum)s，与其分值 %(points)s 不一致。")
+                                % {"code": node.code, "sum": _fmt(total), "points": _fmt(node.max_score)})
         if not kids and counted and node.scoring in SCORED_TYPES and node.max_score is None:
-            problems.append(f"「{node.code}」是计分项，但没有分值。")
+            problems.append(_("「%(code)s」是计分项，但没有分值。") % {"code": node.code})
         if node.scoring == ScoringType.RUBRIC and not node.levels:
-            problems.append(f"「{node.code}」的评分类型为等级，但没有列出等级。")
+            problems.append(_("「%(code)s」的评分类型为等级，但没有列出等级。") % {"code": node.code})
         if node.max_score is not None:
             over = [lv["label"] for lv in node.levels if lv.get("score") is not None and Decimal(str(lv["score"])) > node.max_score]
             if over:
-                problems.append(f"「{node.code}」的等级 {'、'.join(over)} 的分值超过该项分值 {_fmt(node.max_score)}。")
+                problems.append(_("「%(code)s」的等级 %(levels)s 的分值超过该项分值 %(points)s。")
+                                % {"code": node.code, "levels": "、".join(over), "points": _fmt(node.max_score)})
     if version.weighting == Weighting.WEIGHTS:
         for parent_id, kids in children.items():
             weighted = [k for k in kids if k.weight is not None]
             if not weighted:
                 continue
-            where = "一级指标" if parent_id is None else f"「{_code_of(children, parent_id)}」的下级指标"
+            where = _("一级指标") if parent_id is None else _("「%(code)s」的下级指标") % {"code": _code_of(children, parent_id)}
             if len(weighted) != len(kids):
                 missing = "、".join(f"「{k.code}」" for k in kids if k.weight is None)
-                problems.append(f"{where}中 {missing} 没有权重。")
+                problems.append(_("%(where)s中 %(missing)s 没有权重。") % {"where": where, "missing": missing})
                 continue
             total = sum((k.weight for k in weighted if k.weight is not None), Decimal(0))
             if total != ONE:
                 codes = "、".join(f"「{k.code}」{_fmt(k.weight)}" for k in kids)
-                problems.append(f"{where}的权重合计 {_fmt(total)}（{codes}），应为 1。")
+                problems.append(_("%(where)s的权重合计 %(sum)s（%(codes)s），应为 1。") % {"where": where, "sum": _fmt(total), "codes": codes})
     top = children.get(None, [])
     if version.weighting == Weighting.POINTS and version.total_score is not None and top:
         if all(n.max_score is not None for n in top):
             total = sum((n.max_score for n in top if n.max_score is not None), Decimal(0))
             if total != version.total_score:
-                problems.append(f"一级指标分值合计 {_fmt(total)}，与总分 {_fmt(version.total_score)} 不一致。")
+                problems.append(_("一级指标分值合计 %(sum)s，与总分 %(total)s 不一致。") % {"sum": _fmt(total), "total": _fmt(version.total_score)})
         else:
             missing = "、".join(f"「{n.code}」" for n in top if n.max_score is None)
-            problems.append(f"一级指标 {missing} 没有分值，无法与总分 {_fmt(version.total_score)} 核对。")
+            problems.append(_("一级指标 %(missing)s 没有分值，无法与总分 %(total)s 核对。") % {"missing": missing, "total": _fmt(version.total_score)})
     if not reachable:
-        problems.append("该版本还没有任何指标。")
+        problems.append(_("该版本还没有任何指标。"))
     bands = list(version.grade_bands.all())
     if len({b.min_score for b in bands}) != len(bands):
-        problems.append("等级线的最低分不能重复。")
+        problems.append(_("等级线的最低分不能重复。"))
     if version.total_score is not None:
-        problems += [f"等级“{b.label}”的最低分 {_fmt(b.min_score)} 超过总分 {_fmt(version.total_score)}。"
+        problems += [_("等级“%(label)s”的最低分 %(low)s 超过总分 %(total)s。")
+                     % {"label": b.label, "low": _fmt(b.min_score), "total": _fmt(version.total_score)}
                      for b in bands if b.min_score > version.total_score]
     return problems
 
@@ -361,7 +367,7 @@ def _code_of(children: dict[int | None, list[Indicator]], pk: int) -> str:
 
 def points_total(version: FrameworkVersion) -> Decimal | None:
     """The sum of the active top level's points (None when one of them has none)."""
-    _, children = _active_tree(version)
+    children = _active_tree(version)[1]
     top = children.get(None, [])
     if not top or any(n.max_score is None for n in top):
         return None
@@ -391,11 +397,11 @@ def _check_parent(version: FrameworkVersion, parent: Indicator | None, node: Ind
     if parent is None:
         return 1
     if parent.version_id != version.pk:
-        raise ValidationError({"parent": "上级指标不属于该版本。"})
+        raise ValidationError({"parent": _("上级指标不属于该版本。")})
     walk: Indicator | None = parent
     while walk is not None:
         if node is not None and walk.pk == node.pk:
-            raise ValidationError({"parent": f"不能把「{node.code}」移到它自己或它的下级指标之下。"})
+            raise ValidationError({"parent": _("不能把「%(code)s」移到它自己或它的下级指标之下。") % {"code": node.code}})
         walk = walk.parent
     return parent.level + 1
 
@@ -405,7 +411,7 @@ def _check_code(version: FrameworkVersion, code: str, exclude: int | None = None
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
     if taken.exists():
-        raise ValidationError({"code": f"编号「{code}」在该版本中已存在。"})
+        raise ValidationError({"code": _("编号「%(code)s」在该版本中已存在。") % {"code": code}})
 
 
 @transaction.atomic
@@ -416,7 +422,7 @@ def indicator_add(*, by: User | None, version: FrameworkVersion, parent: Indicat
     data = _clean_indicator_fields(fields)
     for required in ("code", "text"):
         if required not in data:
-            raise ValidationError({required: "编号和内容不能为空。"})
+            raise ValidationError({required: _("编号和内容不能为空。")})
     _check_code(version, data["code"])
     level = _check_parent(version, parent)
     if data.get("order") is None:
@@ -477,9 +483,9 @@ def grade_bands_set(*, by: User | None, version: FrameworkVersion, bands: Sequen
     _check_draft(by, version)
     labels = [b.label.strip() for b in bands]
     if any(not label for label in labels):
-        raise ValidationError({"grade_bands": "等级名称不能为空。"})
+        raise ValidationError({"grade_bands": _("等级名称不能为空。")})
     if len(set(labels)) != len(labels):
-        raise ValidationError({"grade_bands": "等级名称不能重复。"})
+        raise ValidationError({"grade_bands": _("等级名称不能重复。")})
     version.grade_bands.all().delete()
     ordered = sorted(bands, key=lambda b: -b.min_score)
     return GradeBand.objects.bulk_create(
