@@ -11,6 +11,7 @@ import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dudao.frameworks import services
+from dudao.frameworks.builtin import builtin_files, builtin_load
 from dudao.frameworks.excel import COLUMNS, FrameworkImportError, read_upload, version_import, write_version
 from dudao.frameworks.models import FrameworkShape, Weighting
 
@@ -57,9 +58,9 @@ def test_round_trip_of_the_shared_small_version(cast, small_version, empty_draft
     assert empty_draft.weighting == Weighting.POINTS  # from the 【计分方式】 row
 
 
-@pytest.mark.parametrize("key", ["shuangjian-wuxiang", "hainan-school-quality", "xiaoyuan-anquan", "kaixue-2022-graded"])
-def test_round_trip_of_builtins(cast, builtins, empty_draft, key):
-    source = builtins[key].versions.get()
+@pytest.mark.parametrize("path", builtin_files(), ids=lambda p: p.stem)
+def test_round_trip_of_builtins(cast, builtins, empty_draft, path):
+    source = builtins[builtin_load(path)["key"]].versions.get()
     version_import(by=cast.county_staff, version=empty_draft, parsed=read_upload(_export(source)))
     empty_draft.refresh_from_db()
     assert _tree(empty_draft) == _tree(source)

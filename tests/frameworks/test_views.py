@@ -161,3 +161,26 @@ def test_deactivate_hides_from_the_default_list(cast, client, ningxiang):
     client.post(reverse("frameworks:active", args=[ningxiang.pk]), {"active": "0"})
     assert "宁乡开学检查" not in _soup(client.get(reverse("frameworks:list"))).text
     assert "宁乡开学检查" in _soup(client.get(reverse("frameworks:list"), {"all": "1"})).text
+
+
+def test_list_and_detail_query_budgets(cast, client, builtins, ningxiang, django_assert_max_num_queries):
+    client.force_login(cast.county_staff)
+    client.get(reverse("frameworks:list"))  # warm the session and the scope
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("frameworks:list")).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("frameworks:detail", args=[builtins["shitang"].pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/api/v1/frameworks").status_code == 200
+
+
+def test_campaigns_may_pin_the_published_versions_of_active_frameworks(cast, builtins, ningxiang):
+    from dudao.frameworks.selectors import version_choices
+
+    draft = services.version_new_draft(by=cast.county_staff, framework=ningxiang)
+    Framework.objects.filter(pk=builtins["dabane"].pk).update(active=False)  # (built-ins are read-only to the services)
+    school_choices = set(version_choices(user=cast.school_user))
+    assert ningxiang.versions.get(number=1) in school_choices and draft not in school_choices
+    assert builtins["dabane"].versions.get() not in school_choices
+    assert builtins["shitang"].versions.get() in set(version_choices(user=cast.evaluator))
+    assert ningxiang.versions.get(number=1) not in set(version_choices(user=cast.evaluator))

@@ -136,3 +136,12 @@ def version_rows(version: FrameworkVersion) -> list[Indicator]:
 
     walk(version_tree(version))
     return out
+
+
+def version_choices(*, user: User) -> QuerySet[FrameworkVersion]:
+    """The versions a campaign may pin: published versions of the active frameworks the person
+    reads, newest first (a campaign's form and API offer these; the campaign keeps its pin when a
+    framework is later deactivated or gets a new version)."""
+    frameworks = Framework.objects.visible_to(user).filter(active=True).values("pk")
+    return (FrameworkVersion.objects.filter(framework__in=frameworks, state=VersionState.PUBLISHED)
+            .select_related("framework__owner").order_by("framework__name", "-number"))
