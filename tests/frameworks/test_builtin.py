@@ -86,3 +86,12 @@ def test_builtins_are_read_only_for_everyone(cast, builtins):
             attempt()
         assert "内置指标体系只读" in exc.value.messages[0]
     assert Indicator.objects.get(pk=node.pk).text == node.text
+
+
+def test_the_weights_builtin_adds_up_to_one_and_a_copy_is_checked(cast, county_office, builtins):
+    source = builtins["hubei-kindergarten"]
+    assert sum(source.versions.get().indicators.filter(parent=None).values_list("weight", flat=True)) == 1
+    copy = services.framework_copy(by=cast.county_staff, source=source, owner=county_office)
+    version = copy.versions.get()
+    services.indicator_update(by=cast.county_staff, indicator=version.indicators.get(code="A5"), weight="0.1")
+    assert "一级指标的权重合计 0.95（「A1」0.15、「A2」0.2、「A3」0.25、「A4」0.25、「A5」0.1），应为 1。" in services.version_problems(version)
