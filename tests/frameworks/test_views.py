@@ -184,3 +184,23 @@ def test_campaigns_may_pin_the_published_versions_of_active_frameworks(cast, bui
     assert builtins["dabane"].versions.get() not in school_choices
     assert builtins["shitang"].versions.get() in set(version_choices(user=cast.evaluator))
     assert ningxiang.versions.get(number=1) not in set(version_choices(user=cast.evaluator))
+
+
+def test_builtins_open_read_only_even_for_admins(cast, client, builtins):
+    client.force_login(cast.admin)
+    framework = builtins["shitang"]
+    page = _soup(client.get(reverse("frameworks:detail", args=[framework.pk])))
+    assert not page.find_all(testid="new-draft") and page.find_all(testid="copy")
+    for name in ("frameworks:edit", "frameworks:import", "frameworks:indicator_add"):
+        assert client.get(reverse(name, args=[framework.pk])).status_code == 403, name
+    assert client.post(reverse("frameworks:new_draft", args=[framework.pk])).status_code == 403
+    assert framework.versions.count() == 1
+
+
+def test_the_pages_in_english(cast, client, builtins):
+    from django.conf import settings
+
+    client.force_login(cast.county_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = _soup(client.get(reverse("frameworks:detail", args=[builtins["hubei-kindergarten"].pk])))
+    assert "Score out of 100 × weight" in page.text and "weight 0.15" in page.text
