@@ -204,3 +204,18 @@ def test_the_pages_in_english(cast, client, builtins):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = _soup(client.get(reverse("frameworks:detail", args=[builtins["hubei-kindergarten"].pk])))
     assert "Score out of 100 × weight" in page.text and "weight 0.15" in page.text
+
+
+def test_moving_an_indicator_through_its_form(cast, client, ningxiang):
+    client.force_login(cast.county_staff)
+    client.post(reverse("frameworks:new_draft", args=[ningxiang.pk]))
+    draft = ningxiang.versions.get(number=2)
+    client.post(reverse("frameworks:indicator_add", args=[ningxiang.pk]), {"code": "二", "text": "校舍安全管理", "active": "on"})
+    section, item = draft.indicators.get(code="二"), draft.indicators.get(code="1")
+    response = client.post(reverse("frameworks:indicator_edit", args=[ningxiang.pk, item.pk]),
+                           {"parent": section.pk, "code": "1", "text": "教职工是否及时到岗", "scoring": "yes_no", "active": "on"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.parent, item.level) == (section, 2)
+    # the published version 1 keeps the item under 一
+    assert ningxiang.versions.get(number=1).indicators.get(code="1").parent.code == "一"
