@@ -126,3 +126,17 @@ def test_too_many_rows(cast):
 
 def test_a_sheet_without_the_header(cast):
     assert "没有找到表头" in _errors(_xlsx([["x", "y"]], header=["学校", "名称"]))[0]
+
+
+def test_a_far_away_stray_cell_is_refused_by_the_safe_reader(cast):
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("指标")
+    for c, title in enumerate(COLUMNS):
+        sheet.write(0, c, title)
+    sheet.write(1, 0, "A1")
+    sheet.write(1, 2, "办学条件")
+    sheet.write(1048575, 16383, "x")  # XFD1048576: a grid of 17 billion cells if read naively
+    workbook.close()
+    errors = _errors(SimpleUploadedFile("指标.xlsx", buffer.getvalue()))
+    assert len(errors) == 1 and "XFD1048576" in errors[0]

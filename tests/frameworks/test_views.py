@@ -219,3 +219,9 @@ def test_moving_an_indicator_through_its_form(cast, client, ningxiang):
     assert (item.parent, item.level) == (section, 2)
     # the published version 1 keeps the item under 一
     assert ningxiang.versions.get(number=1).indicators.get(code="1").parent.code == "一"
+
+
+def test_mine_lists_the_frameworks_of_the_persons_office(cast, client, builtins, ningxiang):
+    client.force_login(cast.county_leader)
+    page = _soup(client.get(reverse("frameworks:list"), {"owner": "mine"}))
+    assert [r.find("a").text for r in page.find_all("tr") if "data-framework" in r.attrs] == ["宁乡开学检查"]

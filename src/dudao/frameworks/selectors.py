@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from dudao.access import get_visible_or_404, may_edit_framework, sees_framework_drafts
+from dudao.access import get_scope, get_visible_or_404, may_edit_framework, sees_framework_drafts
 from dudao.frameworks.models import Framework, FrameworkVersion, Indicator, VersionState
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ class FrameworkFilters:
     q: str = ""
     shape: str = ""
     topic: str = ""
-    owner: str = ""  # "builtin", "mine" (the user's offices), or "" for all
+    owner: str = ""  # "builtin", "mine" (the offices of the person's grants), or "" for all
     active: str = "1"  # "1" active only, "" all
 
     @property
@@ -41,8 +41,8 @@ def framework_list(*, user: User, filters: FrameworkFilters | None = None) -> Qu
         rows = rows.filter(topic=filters.topic)
     if filters.owner == "builtin":
         rows = rows.filter(owner__isnull=True)
-    elif filters.owner == "mine":
-        rows = rows.filter(owner__in=writable_offices(user))
+    elif filters.owner == "mine":  # the offices of the person's grants (staff or leader)
+        rows = rows.filter(owner__region__code__in=get_scope(user).region_codes)
     if filters.active == "1":
         rows = rows.filter(active=True)
     return rows.order_by("owner__region__code", "name", "pk")
@@ -90,7 +90,6 @@ def access_writable_framework(user: User, pk: int) -> Framework:
 def writable_offices(user: User) -> QuerySet[Office]:
     """The offices the person may create or copy frameworks into (`may_own_framework`): their own
     offices as staff; every office for admins."""
-    from dudao.access import get_scope
     from dudao.regions.models import Office
 
     scope = get_scope(user)

@@ -486,6 +486,8 @@ def grade_bands_set(*, by: User | None, version: FrameworkVersion, bands: Sequen
         raise ValidationError({"grade_bands": _("等级名称不能为空。")})
     if len(set(labels)) != len(labels):
         raise ValidationError({"grade_bands": _("等级名称不能重复。")})
+    if any(b.min_score < 0 for b in bands):
+        raise ValidationError({"grade_bands": _("等级线的最低分不能小于 0。")})
     version.grade_bands.all().delete()
     ordered = sorted(bands, key=lambda b: -b.min_score)
     return GradeBand.objects.bulk_create(
