@@ -166,3 +166,24 @@ def test_copy_only_into_ones_own_office(cast, county_office, builtins):
 def test_deactivate(cast, draft):
     framework = services.framework_set_active(by=cast.county_staff, framework=draft.framework, active=False)
     assert framework.active is False
+
+
+@pytest.mark.parametrize("persona", ["admin", "province_staff", "city_staff", "county_staff", "county_leader", "supervisor",
+                                     "school_user", "evaluator", "outsider", "multi", "nobody"])
+def test_the_rules_and_the_services_agree_for_every_persona(cast, draft, county_office, persona):
+    from dudao.access import may_edit_framework, may_own_framework
+
+    user = getattr(cast, persona)
+    owner = persona in {"admin", "county_staff"}  # the owning office's staff, and admins
+    assert may_edit_framework(user, draft.framework) is owner
+    assert may_own_framework(user, county_office) is owner
+    node = draft.indicators.get(code="B1")
+    if owner:
+        services.indicator_update(by=user, indicator=node, note=persona)
+        assert Indicator.objects.get(pk=node.pk).note == persona
+    else:
+        with pytest.raises(PermissionDenied) as exc:
+            services.indicator_update(by=user, indicator=node, note=persona)
+        assert str(exc.value) == "只有该指标体系所属督导室的工作人员或系统管理员可以修改。"
+        with pytest.raises(PermissionDenied):
+            services.framework_create(by=user, owner=county_office, name="越权", shape=FrameworkShape.CHECKLIST)
