@@ -31,6 +31,7 @@ urlpatterns = [
     path("complaints/", include("dudao.complaints.urls")),
     path("monitoring/", include("dudao.monitoring.urls")),
     path("campaigns/", include("dudao.campaigns.urls")),
+    path("frameworks/", include("dudao.frameworks.urls")),
     path("system/", include("dudao.system.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -71,6 +71,7 @@ from tests.access import (  # noqa: E402
     coverage_complaints,
     coverage_core,
     coverage_findings,
+    coverage_frameworks,
     coverage_monitoring,
     coverage_notifications,
     coverage_people,
@@ -83,7 +84,7 @@ from tests.access import (  # noqa: E402
 
 APP_COVERAGE = (coverage_core, coverage_people, coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
                 coverage_findings, coverage_complaints, coverage_monitoring, coverage_campaigns,
-                coverage_campaigns_teams)
+                coverage_campaigns_teams, coverage_frameworks)
 for _module in APP_COVERAGE:
     COVERAGE.update(_module.COVERAGE)
 WRITER_PERSONAS = {"admin", "province_staff", "city_staff", "county_staff", "multi"}

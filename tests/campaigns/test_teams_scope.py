@@ -1,6 +1,6 @@
 """Every team URL (pages and API) as every persona: the campaign's office and those above read,
 their staff manage, a member reads their own team, everyone else gets 404 — and the third-party
-member only during the on-site window. Claimed by tests/scope/coverage_campaigns_teams.py."""
+member only during the on-site window. Claimed by tests/access/coverage_campaigns_teams.py."""
 
 from __future__ import annotations
 

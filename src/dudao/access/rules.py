@@ -250,3 +250,19 @@ def sees_complaint_contact(user: User, complaint) -> bool:
     if complaint.supervisor_id and complaint.supervisor.user_id == user.pk:
         return True
     return complaint.office is not None and sees_office_details(user, complaint.office)
+
+
+# --- the framework library (issue [9] item 1) ----------------------------------------------------------
+def may_own_framework(user: User, office) -> bool:
+    """Creating a framework for an office, or copying one into it: the office's own staff (not an
+    office above or below, not leaders) and admins. The library is the office's working set."""
+    scope = get_scope(user)
+    return scope.write_everything or office.region.code in scope.write_region_codes
+
+
+def may_edit_framework(user: User, framework) -> bool:
+    """Editing, publishing, importing into or deactivating a framework: staff of the owning office and
+    admins. Built-ins (no owner) are read-only for everyone: an office copies one to adapt it."""
+    if framework.owner_id is None:
+        return False
+    return may_own_framework(user, framework.owner)

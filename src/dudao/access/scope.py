@@ -265,3 +265,35 @@ def visible_users(user: User):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(user_q(user))
+
+
+# --- the framework library (issue [9] item 1; docs/access.md "Frameworks") ------------------------------
+def framework_q(user: User) -> Q:
+    """Frameworks (frameworks.Framework) a person reads: the built-ins for everyone signed in; office
+    staff and leaders also the frameworks of their offices' subtrees and of the offices above them
+    (to copy a city's framework); supervisors, school accounts and evaluators the frameworks with a
+    published version of the offices above their schools (they answer them)."""
+    scope = get_scope(user)
+    if scope.everything:
+        return Q()
+    if not getattr(user, "is_authenticated", False) or scope.is_empty:
+        return _nothing("")
+    q = Q(owner__isnull=True)
+    if scope.region_codes:
+        above = {a for code in scope.region_codes for a in ancestor_codes(code)}
+        q |= _under("owner__region__code", scope.region_codes) | Q(owner__region__code__in=sorted(above))
+    school_codes = _school_region_codes(scope)
+    if school_codes:
+        q |= Q(owner__region__code__in=sorted(school_codes)) & Q(versions__state="published")
+    return q
+
+
+def sees_framework_drafts(user: User, framework) -> bool:
+    """Draft versions are work in progress: read by the owning office's staff and leaders, the offices
+    above it and admins; everyone else reads the published versions only."""
+    scope = get_scope(user)
+    if scope.everything:
+        return True
+    if framework.owner_id is None:
+        return False
+    return any(framework.owner.region.code.startswith(code) for code in scope.region_codes)

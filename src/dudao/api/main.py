@@ -11,6 +11,7 @@ from dudao.api import (
     complaints,
     errors,
     findings,
+    frameworks,
     notifications,
     plaques,
     regions,
@@ -45,6 +46,7 @@ api.add_router("/v1/public/complaints", complaints.public_router)
 api.add_router("/v1/accounts", accounts.router)
 api.add_router("/v1/campaigns", campaigns.router)
 api.add_router("/v1", campaign_teams.router)
+api.add_router("/v1/frameworks", frameworks.router)
 
 
 errors.install(api)  # one error shape for every endpoint (api/errors.py)

@@ -359,6 +359,9 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
     from dudao.demo.complaints import build_ningxiang_complaints
 
     build_ningxiang_complaints()  # parents' complaints in every triage outcome (a few become findings)
+    from dudao.frameworks.builtin import frameworks_install_builtin
+
+    frameworks_install_builtin()  # the read-only built-in checklists and frameworks (issue [9] item 1)
     return (
         School.objects.filter(region_code__startswith=CITY).count(),
         SchoolYearData.objects.filter(school__region_code__startswith=CITY).count(),

@@ -66,6 +66,14 @@ class Method(models.TextChoices):
     FEEDBACK = "feedback", _("交流反馈")
 
 
+class FrameworkQuerySet(models.QuerySet):
+    def visible_to(self, user) -> FrameworkQuerySet:
+        """The one scope rule of the library (`dudao.access.framework_q`, docs/access.md)."""
+        from dudao.access import framework_q
+
+        return self.filter(framework_q(user)).distinct()
+
+
 class Framework(BaseModel):
     name = models.CharField(_("名称"), max_length=200)
     shape = models.CharField(_("形式"), max_length=12, choices=FrameworkShape.choices)
@@ -83,6 +91,8 @@ class Framework(BaseModel):
     active = models.BooleanField(_("启用"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
+
+    objects = FrameworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["owner_id", "name", "id"]
@@ -151,6 +161,16 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:30]}"
+
+    @property
+    def indent(self) -> int:
+        """The tree page's indentation (rem) of this level."""
+        return max(0, self.level - 1)
+
+    @property
+    def method_labels(self) -> list[str]:
+        labels = dict(Method.choices)
+        return [str(labels.get(m, m)) for m in self.methods]
 
 
 class GradeBand(models.Model):
