@@ -29,6 +29,7 @@ urlpatterns = [
     path("findings/", include("dudao.findings.urls")),
     path("complaints/", include("dudao.complaints.urls")),
     path("monitoring/", include("dudao.monitoring.urls")),
+    path("campaigns/", include("dudao.campaigns.urls")),
     path("system/", include("dudao.system.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -169,7 +169,7 @@ def campaign_results_compute(*, campaign: Campaign, by: User | None = None,
             row.rank = ranks.get(sid)
             row.flags = [f.as_json() for f in outcome.flags] if outcome else []
             row.flag_count = len(row.flags)
-            row.computed_at = now
+            row.computed_at = row.updated_at = now
             (changed if row.pk else new).append(row)
         SchoolResult.objects.bulk_create(new, batch_size=BATCH)
         SchoolResult.objects.bulk_update(changed, ["self_total", "verified_total", "grade", "vetoed", "rank", "flags",
@@ -322,7 +322,8 @@ def school_result_refresh(*, campaign: Campaign, school_id: int, ranking: str = 
         moved = [r for r in others if r.rank != ranks[r.pk]]
         for r in moved:
             r.rank = ranks[r.pk]
-        SchoolResult.objects.bulk_update(moved, ["rank"], batch_size=BATCH)
+            r.updated_at = row.computed_at
+        SchoolResult.objects.bulk_update(moved, ["rank", "updated_at"], batch_size=BATCH)
         row.rank = ranks[row.pk]
     return row
 
