@@ -52,9 +52,9 @@ def region_choices(entries: list[CampaignSchool]) -> list[tuple[str, str]]:
     """The counties (or, in a one-county campaign, the townships) of the campaign's schools."""
     from dudao.regions.models import Region
 
-    counties = sorted({e.school.region_code[:6] for e in entries})
+    counties = {e.school.region_code[:6] for e in entries}
     width = 6 if len(counties) > 1 else 9
-    codes = sorted({e.school.region_code[:width] for e in entries if len(e.school.region_code) >= width})
+    codes = sorted({e.school.region_code[:width] for e in entries if e.school.region_code})
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     return [(code, names.get(code, code)) for code in codes]
 
@@ -98,6 +98,11 @@ def result_list(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _number(value):
+    """Decimals as Excel numbers (the page shows the same figure to 0.01)."""
+    return float(value) if value is not None else None
+
+
 def export_sheet(campaign, region: str = "") -> tuple[list[str], list[list]]:
     """Every school's item scores (self and verified per item) and totals, in the ranking's order:
     one query for the results, one streamed query for the scores."""
@@ -114,14 +119,14 @@ def export_sheet(campaign, region: str = "") -> tuple[list[str], list[list]]:
         result, school = row["result"], row["school"]
         line = [result.rank if result else None, row["region_rank"], school.name, school.code,
                 row["entry"].team.name if row["entry"].team else "",
-                result.self_total if result else None, result.verified_total if result else None,
+                _number(result.self_total) if result else None, _number(result.verified_total) if result else None,
                 result.grade if result else "", (_("是") if result.vetoed else _("否")) if result else "",
                 result.flag_count if result else 0]
         outcome = outcomes.get(school.pk)
         per_item = {r.item.id: r for r in outcome.items} if outcome else {}
         for item in items:
             r = per_item.get(item.id)
-            line += [r.self_score if r else None, r.verified if r else None]
+            line += [_number(r.self_score) if r else None, _number(r.verified) if r else None]
         body.append(line)
     return headers, body
 
