@@ -194,6 +194,37 @@ def school_outcome(campaign: Campaign, school_id: int, tree: scoring.Tree | None
     return evaluate(tree, campaign, answers), answers
 
 
+# --- reading the stored results (pages, export, API) -----------------------------------------------
+def region_choices(entries: list[CampaignSchool]) -> list[tuple[str, str]]:
+    """The counties (or, in a one-county campaign, the townships) of the campaign's schools."""
+    from dudao.regions.models import Region
+
+    counties = {e.school.region_code[:6] for e in entries}
+    width = 6 if len(counties) > 1 else 9
+    codes = sorted({e.school.region_code[:width] for e in entries if e.school.region_code})
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return [(code, names.get(code, code)) for code in codes]
+
+
+def ranking_rows(campaign, region: str = "") -> list[dict]:
+    """Every school of the campaign (or of one region) with its stored result and, in a region,
+    its rank within the region (the same rule as the campaign rank). Two queries."""
+    entries = list(CampaignSchool.objects.filter(campaign=campaign).select_related("school", "team")
+                   .order_by("school__name"))
+    results = {r.school_id: r for r in SchoolResult.objects.filter(campaign=campaign)}
+    if region:
+        entries = [e for e in entries if e.school.region_code.startswith(region)]
+    rows = [{"entry": e, "school": e.school, "result": results.get(e.school_id)} for e in entries]
+    local = scoring.rank({r["school"].pk: (r["result"].verified_total if r["result"] else None) for r in rows},
+                         vetoed=[r["school"].pk for r in rows if r["result"] and r["result"].vetoed])
+    for row in rows:
+        row["region_rank"] = local[row["school"].pk]
+    rows.sort(key=lambda r: (r["result"] is None or r["result"].rank is None,
+                             r["result"].rank if r["result"] and r["result"].rank else 0, r["school"].name))
+    return rows
+
+
+
 # --- findings -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Problem:

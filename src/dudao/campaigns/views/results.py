@@ -21,13 +21,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dudao.campaigns import scoring
 from dudao.campaigns.models import CampaignSchool, SchoolResult
 from dudao.campaigns.results import (
     campaign_findings_create,
     campaign_results_compute,
     evaluate,
     load_tree,
+    ranking_rows,
+    region_choices,
     school_outcome,
     stream_answers,
 )
@@ -46,35 +47,6 @@ def _office_campaign(request: HttpRequest, pk: int):
     if not sees_campaign_office(request.user, campaign):
         raise PermissionDenied(_("只有组织督导室及上级督导室可以查看全部学校的结果。"))
     return campaign
-
-
-def region_choices(entries: list[CampaignSchool]) -> list[tuple[str, str]]:
-    """The counties (or, in a one-county campaign, the townships) of the campaign's schools."""
-    from dudao.regions.models import Region
-
-    counties = {e.school.region_code[:6] for e in entries}
-    width = 6 if len(counties) > 1 else 9
-    codes = sorted({e.school.region_code[:width] for e in entries if e.school.region_code})
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-    return [(code, names.get(code, code)) for code in codes]
-
-
-def ranking_rows(campaign, region: str = "") -> list[dict]:
-    """Every school of the campaign (or of one region) with its stored result and, in a region,
-    its rank within the region (the same rule as the campaign rank). Two queries."""
-    entries = list(CampaignSchool.objects.filter(campaign=campaign).select_related("school", "team")
-                   .order_by("school__name"))
-    results = {r.school_id: r for r in SchoolResult.objects.filter(campaign=campaign)}
-    if region:
-        entries = [e for e in entries if e.school.region_code.startswith(region)]
-    rows = [{"entry": e, "school": e.school, "result": results.get(e.school_id)} for e in entries]
-    local = scoring.rank({r["school"].pk: (r["result"].verified_total if r["result"] else None) for r in rows},
-                         vetoed=[r["school"].pk for r in rows if r["result"] and r["result"].vetoed])
-    for row in rows:
-        row["region_rank"] = local[row["school"].pk]
-    rows.sort(key=lambda r: (r["result"] is None or r["result"].rank is None,
-                             r["result"].rank if r["result"] and r["result"].rank else 0, r["school"].name))
-    return rows
 
 
 @login_required
