@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dudao.campaigns import scoring
@@ -13,6 +13,7 @@ from dudao.campaigns.scoring import Answer, Item, Node, Tree
 scores = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(scores, min_size=1, max_size=7), st.sampled_from([scoring.MEAN, scoring.MEDIAN, scoring.LEADER]))
 def test_aggregate_lies_between_min_and_max_and_reports_the_spread(values, rule):
     result = scoring.aggregate(values, rule)
@@ -22,6 +23,7 @@ def test_aggregate_lies_between_min_and_max_and_reports_the_spread(values, rule)
     assert result.pending == (rule == scoring.LEADER)  # not reconciled: the mean meanwhile
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(scores, min_size=1, max_size=7), scores)
 def test_leader_reconciled_score_wins_whatever_the_raters_gave(values, reconciled):
     result = scoring.aggregate(values, scoring.LEADER, reconciled)
@@ -77,6 +79,7 @@ def tree_and_answers(draw):
     return tree, answers
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(tree_and_answers())
 def test_item_score_stays_within_zero_and_max(case):
     tree, answers = case
@@ -87,6 +90,7 @@ def test_item_score_stays_within_zero_and_max(case):
         assert Decimal(0) <= score <= item.max_score
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(tree_and_answers())
 def test_total_never_exceeds_the_total_score_nor_goes_below_zero(case):
     tree, answers = case
@@ -95,6 +99,7 @@ def test_total_never_exceeds_the_total_score_nor_goes_below_zero(case):
     assert Decimal(0) <= total <= tree.total_score
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(tree_and_answers())
 def test_full_marks_everywhere_give_the_total_score(case):
     tree, _answers = case
@@ -102,6 +107,7 @@ def test_full_marks_everywhere_give_the_total_score(case):
     assert total == tree.total_score.quantize(Decimal("0.01"))
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(tree_and_answers(), st.data())
 def test_raising_one_item_never_lowers_the_total(case, data):
     tree, answers = case
@@ -111,6 +117,7 @@ def test_raising_one_item_never_lowers_the_total(case, data):
     assert scoring.totals(tree, better) >= scoring.totals(tree, item_scores)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(tree_and_answers(), st.data())
 def test_a_veto_failure_never_improves_the_grade(case, data):
     tree, answers = case
@@ -135,6 +142,7 @@ def test_a_veto_failure_never_improves_the_grade(case, data):
 totals_maps = st.dictionaries(st.integers(1, 60), st.one_of(st.none(), scores), max_size=30)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(totals_maps, st.sets(st.integers(1, 60)), st.sampled_from([scoring.COMPETITION, scoring.DENSE]))
 def test_ranking_is_consistent_with_totals(totals, vetoed, method):
     ranks = scoring.rank(totals, vetoed=vetoed, method=method)
@@ -159,7 +167,7 @@ def test_ranking_is_consistent_with_totals(totals, vetoed, method):
             assert {ranks[k] for k in ranked} == set(range(1, len(distinct) + 1))
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(tree_and_answers(), st.decimals(min_value=0, max_value=5, places=2))
 def test_no_flag_when_the_school_rated_itself_as_the_inspectors_did(case, threshold):
     tree, answers = case

@@ -139,7 +139,7 @@ def item_score(item: Item, answer: Answer | None) -> Decimal | None:
             yes = answer.value > ZERO
         else:
             return None
-        return q2(top if top is not None else Decimal(1)) if yes else ZERO
+        return q2(top if top is not None else Decimal(1)) if yes else q2(ZERO)
     if item.scoring == RUBRIC and answer.choice:
         for label, score in item.levels:
             if label == answer.choice:
@@ -444,3 +444,102 @@ def evaluate_school(tree: Tree, *, self_answers: Mapping[int, Answer], rater_ans
     flags = discrepancies(tree, self_answers, self_scores, verified_answers, verified_scores, threshold)
     return SchoolOutcome(self_total, verified_total, grade(tree, verified_total, vetoed=bool(failed)), bool(failed),
                          [i.code for i in failed], flags, rows)
+
+
+# --- the fast path: whole numbers of cents --------------------------------------------------------------
+# `results.campaign_results_compute` lets the database aggregate the raters per item (sum, count,
+# min, max in cents) and does the rest here in integers: the same rules as above, checked equal to
+# them by tests/campaigns/test_scoring_fast.py. Cents are exact, so no rounding happens until the
+# weights style divides.
+def to_cents(value: Decimal | int | None) -> int | None:
+    return None if value is None else int((Decimal(value) * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def from_cents(cents: int | None) -> Decimal | None:
+    return None if cents is None else Decimal(cents).scaleb(-2)
+
+
+def mean_cents(total: int, n: int) -> int:
+    """The mean of n scores in cents, rounded half up (scores are never negative)."""
+    return (2 * total + n) // (2 * n)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A tree prepared for the cents path: each item's section, the sections deepest first with
+    their caps and parents."""
+
+    tree: Tree
+    item_section: dict[int, int | None]
+    sections: tuple[tuple[int, int | None, int | None], ...]  # (node, cap in cents, parent), deepest first
+    total_cap: int | None
+    top_of: dict[int, int | None]
+    out_of: dict[int | None, int]  # weights style: a top node's sum of item maxima (cents)
+    weights: dict[int | None, Decimal]
+    weight_sum: Decimal
+
+
+def plan(tree: Tree) -> Plan:
+    depth: dict[int, int] = {}
+
+    def depth_of(node_id: int) -> int:
+        if node_id not in depth:
+            parent = tree.nodes[node_id].parent_id if node_id in tree.nodes else None
+            depth[node_id] = 0 if parent is None or parent not in tree.nodes else depth_of(parent) + 1
+        return depth[node_id]
+
+    used = {item.parent_id for item in tree.items.values() if item.parent_id is not None}
+    for node_id in list(used):  # every ancestor of an item's section
+        parent = tree.nodes[node_id].parent_id if node_id in tree.nodes else None
+        while parent is not None:
+            used.add(parent)
+            parent = tree.nodes[parent].parent_id if parent in tree.nodes else None
+    sections = tuple((n, to_cents(tree.nodes[n].max_score) if n in tree.nodes else None,
+                      tree.nodes[n].parent_id if n in tree.nodes else None)
+                     for n in sorted(used, key=depth_of, reverse=True))
+    top_of = {item.id: tree.top_of(item) for item in tree.items.values()}
+    out_of: dict[int | None, int] = {}
+    for item in tree.items.values():
+        if item.max_score is not None and item.max_score > ZERO:
+            out_of[top_of[item.id]] = out_of.get(top_of[item.id], 0) + (to_cents(item.max_score) or 0)
+    weights = {top: tree.nodes[top].weight if top in tree.nodes and tree.nodes[top].weight else ZERO for top in out_of}
+    return Plan(tree, {item.id: item.parent_id for item in tree.items.values()}, sections,
+                to_cents(tree.total_score), top_of, out_of, weights, sum(weights.values(), ZERO))
+
+
+def totals_cents(p: Plan, cents: Mapping[int, int]) -> Decimal | None:
+    """`totals` over item scores in cents (missing items count 0)."""
+    tree = p.tree
+    if tree.weighting == W_NONE:
+        return None
+    if tree.weighting == W_WEIGHTS:
+        if p.weight_sum <= ZERO:
+            return None
+        got: dict[int | None, int] = {}
+        for item_id, value in cents.items():
+            item = tree.items[item_id]
+            if item.max_score is None or item.max_score <= ZERO:
+                continue
+            top = p.top_of[item_id]
+            got[top] = got.get(top, 0) + min(value, to_cents(item.max_score) or 0)
+        total = sum((Decimal(got.get(top, 0)) / maximum * HUNDRED * p.weights[top]
+                     for top, maximum in p.out_of.items() if p.weights[top]), ZERO) / p.weight_sum
+        if tree.total_score is not None and total > tree.total_score:
+            total = tree.total_score
+        return q2(total)
+    sums: dict[int | None, int] = {}
+    for item_id, value in cents.items():
+        section = p.item_section[item_id]
+        sums[section] = sums.get(section, 0) + value
+    total = sums.pop(None, 0)
+    for node_id, cap, parent in p.sections:
+        value = sums.pop(node_id, 0)
+        if cap is not None and value > cap:
+            value = cap
+        if parent is None or parent not in tree.nodes:
+            total += value
+        else:
+            sums[parent] = sums.get(parent, 0) + value
+    if p.total_cap is not None and total > p.total_cap:
+        total = p.total_cap
+    return from_cents(total)
