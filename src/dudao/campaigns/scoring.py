@@ -1,4 +1,5 @@
-"""The scoring engine of a campaign: pure functions over plain values (no ORM, no database).
+"""The scoring engine of a campaign: pure functions over plain values (no ORM, no database; only
+gettext for the Chinese messages of `answer_check`).
 
 `results.py` loads a framework version into a `Tree` and the campaign's `Score` rows into
 `Answer`s, then calls these functions; the property tests (tests/campaigns/test_scoring_*.py) call
@@ -36,6 +37,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypeVar
+
+from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -162,27 +165,28 @@ def answer_check(item: Item, *, value: Decimal | str | None, choice: str = "") -
     choice = (choice or "").strip()
     if item.scoring == YES_NO:
         if choice not in (YES, NO):
-            raise AnswerError(f"{item.code}：请选择“是”或“否”。")
+            raise AnswerError(_("%(code)s：请选择“是”或“否”。") % {"code": item.code})
         return Answer(value=item_score(item, Answer(choice=choice)), choice=choice)
     if item.scoring == RUBRIC:
         labels = [label for label, _score in item.levels]
         if choice not in labels:
-            raise AnswerError(f"{item.code}：请选择等级（{'/'.join(labels)}）。")
+            raise AnswerError(_("%(code)s：请选择等级（%(levels)s）。") % {"code": item.code, "levels": "/".join(labels)})
         return Answer(value=item_score(item, Answer(choice=choice)), choice=choice)
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise AnswerError(f"{item.code}：请填写数值。")
+        raise AnswerError(_("%(code)s：请填写数值。") % {"code": item.code})
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise AnswerError(f"{item.code}：“{value}”不是数字。") from None
+        raise AnswerError(_("%(code)s：“%(value)s”不是数字。") % {"code": item.code, "value": value}) from None
     if not number.is_finite():
-        raise AnswerError(f"{item.code}：“{value}”不是数字。")
+        raise AnswerError(_("%(code)s：“%(value)s”不是数字。") % {"code": item.code, "value": value})
     if number < ZERO:
-        raise AnswerError(f"{item.code}：不能为负数。")
+        raise AnswerError(_("%(code)s：不能为负数。") % {"code": item.code})
     if item.scoring == POINTS and item.max_score is not None and number > item.max_score:
-        raise AnswerError(f"{item.code}：得分应在 0 到 {item.max_score.normalize():f} 之间。")
+        raise AnswerError(_("%(code)s：得分应在 0 到 %(max)s 之间。") % {"code": item.code,
+                                                                   "max": f"{item.max_score.normalize():f}"})
     if number != q2(number):
-        raise AnswerError(f"{item.code}：最多保留两位小数。")
+        raise AnswerError(_("%(code)s：最多保留两位小数。") % {"code": item.code})
     return Answer(value=number)
 
 
