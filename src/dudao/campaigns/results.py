@@ -336,7 +336,7 @@ def region_choices(entries: list[CampaignSchool]) -> list[tuple[str, str]]:
     return [(code, names.get(code, code)) for code in codes]
 
 
-def ranking_rows(campaign, region: str = "") -> list[dict]:
+def ranking_rows(campaign: Campaign, region: str = "") -> list[dict[str, Any]]:
     """Every school of the campaign (or of one region) with its stored result and, in a region,
     its rank within the region (the same rule as the campaign rank). Two queries."""
     entries = list(CampaignSchool.objects.filter(campaign=campaign).select_related("school", "team")
@@ -344,7 +344,8 @@ def ranking_rows(campaign, region: str = "") -> list[dict]:
     results = {r.school_id: r for r in SchoolResult.objects.filter(campaign=campaign)}
     if region:
         entries = [e for e in entries if e.school.region_code.startswith(region)]
-    rows = [{"entry": e, "school": e.school, "result": results.get(e.school_id)} for e in entries]
+    rows: list[dict[str, Any]] = [{"entry": e, "school": e.school, "result": results.get(e.school_id)}
+                                  for e in entries]
     local = scoring.rank({r["school"].pk: (r["result"].verified_total if r["result"] else None) for r in rows},
                          vetoed=[r["school"].pk for r in rows if r["result"] and r["result"].vetoed])
     for row in rows:
@@ -401,7 +402,7 @@ def _describe(problem: Problem) -> str:
         found = _("核查结果：否")
     else:
         found = _("核查得分 %(score)s / %(max)s") % {"score": f"{problem.verified.normalize():f}",
-                                                 "max": f"{(item.max_score or 0).normalize():f}"}
+                                                 "max": f"{(item.max_score or scoring.ZERO).normalize():f}"}
     text = f"{item.code} {item.text}（{found}）"
     if problem.veto:
         text = _("【一票否决】") + text

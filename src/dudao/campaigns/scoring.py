@@ -271,7 +271,7 @@ def _weighted_total(tree: Tree, scores: Mapping[int, Decimal | None]) -> Decimal
         score = scores.get(item.id)
         if score is not None:
             got[top] = got.get(top, ZERO) + min(score, item.max_score)
-    weights = {top: (tree.nodes[top].weight if top in tree.nodes else None) for top in out_of}
+    weights = {top: (tree.nodes[top].weight if top is not None and top in tree.nodes else None) for top in out_of}
     weight_sum = sum((w for w in weights.values() if w), ZERO)
     if weight_sum <= ZERO:
         return None
@@ -506,7 +506,10 @@ def plan(tree: Tree) -> Plan:
     for item in tree.items.values():
         if item.max_score is not None and item.max_score > ZERO:
             out_of[top_of[item.id]] = out_of.get(top_of[item.id], 0) + (to_cents(item.max_score) or 0)
-    weights = {top: tree.nodes[top].weight if top in tree.nodes and tree.nodes[top].weight else ZERO for top in out_of}
+    weights: dict[int | None, Decimal] = {}
+    for top in out_of:
+        node = tree.nodes.get(top) if top is not None else None
+        weights[top] = node.weight if node is not None and node.weight else ZERO
     return Plan(tree, {item.id: item.parent_id for item in tree.items.values()}, sections,
                 to_cents(tree.total_score), top_of, out_of, weights, sum(weights.values(), ZERO))
 
@@ -526,11 +529,11 @@ def totals_cents(p: Plan, cents: Mapping[int, int]) -> Decimal | None:
                 continue
             top = p.top_of[item_id]
             got[top] = got.get(top, 0) + min(value, to_cents(item.max_score) or 0)
-        total = sum((Decimal(got.get(top, 0)) / maximum * HUNDRED * p.weights[top]
-                     for top, maximum in p.out_of.items() if p.weights[top]), ZERO) / p.weight_sum
-        if tree.total_score is not None and total > tree.total_score:
-            total = tree.total_score
-        return q2(total)
+        weighted = sum((Decimal(got.get(top, 0)) / maximum * HUNDRED * p.weights[top]
+                        for top, maximum in p.out_of.items() if p.weights[top]), ZERO) / p.weight_sum
+        if tree.total_score is not None and weighted > tree.total_score:
+            weighted = tree.total_score
+        return q2(weighted)
     sums: dict[int | None, int] = {}
     for item_id, value in cents.items():
         section = p.item_section[item_id]

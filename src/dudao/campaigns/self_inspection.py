@@ -275,7 +275,8 @@ def self_evidence_add(*, by: User, campaign: Campaign, school_id: int, upload: U
         raise ValidationError(_("指标不属于本次督导的指标体系。"))
     checked = upload_check(upload)
     mine = CampaignEvidence.objects.filter(campaign=campaign, school_id=school_id, kind=ScoreKind.SELF)
-    same = mine.filter(indicator_id=indicator_id, sha256=checked.sha256).first()
+    same_item = mine.filter(indicator_id=indicator_id) if indicator_id is not None else mine.filter(indicator__isnull=True)
+    same = same_item.filter(sha256=checked.sha256).first()
     if same is not None:
         return same
     if mine.count() >= MAX_EVIDENCE_PER_SCHOOL:
