@@ -133,3 +133,20 @@ def test_anonymous_is_sent_to_login(world, cast, client):
     page = client.get(reverse("campaigns:result_list", args=[world.pk]))
     assert page.status_code == 302 and "/accounts/login/" in page["Location"]
     assert client.get(f"/api/v1/campaigns/{world.pk}/results").status_code == 401
+
+
+@pytest.mark.parametrize(("state", "unannounced", "status"), [
+    (CampaignState.DRAFT, False, 404),  # not notified yet
+    (CampaignState.APPROVED, False, 404),
+    (CampaignState.SELF_INSPECTION, False, 200),
+    (CampaignState.ONSITE, True, 404),  # 暗访: the school is not told before the visit
+    (CampaignState.PRELIMINARY, True, 200),
+])
+def test_a_school_learns_of_a_campaign_with_its_notice(world, cast, client, state, unannounced, status):
+    world.state, world.unannounced = state, unannounced
+    world.save()
+    client.force_login(cast.school_user)
+    # the result page answers once published; before the notice (or an unannounced visit) nothing exists for it
+    url = reverse("campaigns:result_school", args=[world.pk, cast.A1.pk])
+    assert client.get(url).status_code == (200 if status == 200 and state == CampaignState.PRELIMINARY else 404)
+    assert client.get(reverse("campaigns:self_late", args=[world.pk])).status_code == (403 if status == 200 else 404)

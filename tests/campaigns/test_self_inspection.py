@@ -205,3 +205,11 @@ def test_the_office_does_not_fill_the_form(campaign, cast, client):
 def test_a_school_asking_for_another_school_gets_404(campaign, cast, client):
     client.force_login(cast.school_user)
     assert client.get(reverse("campaigns:self_form", args=[campaign.pk]) + f"?school={cast.A2.pk}").status_code == 404
+
+
+def test_an_unannounced_campaign_has_no_self_inspection_nor_reminders(campaign, cast):
+    campaign.unannounced = True
+    campaign.save()
+    with pytest.raises(PermissionDenied):
+        si.self_answers_save(by=cast.school_user, campaign=campaign, school_id=cast.A1.pk, answers=full(campaign))
+    assert si.self_inspection_reminders(dt.date(2026, 9, 12)) == {"before": 0, "after": 0, "office": 0}

@@ -9,7 +9,8 @@ meaning, keep `school_account_schools`, `results_published` and `result_schools_
 
 The rules (CAMPAIGN_COMMON.md): a campaign is seen by its office and the offices above it
 (staff and leaders) and admins; a school account sees only its own campaign pages (its
-self-inspection, and its result once the campaign has reached the preliminary opinion); team
+self-inspection from the notice on — an unannounced campaign not before the preliminary opinion —
+and its result once the campaign has reached the preliminary opinion); team
 members see the schools allocated to their team. Outside: 404 (existence is not disclosed).
 """
 
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
 PUBLISHED_STATES = (CampaignState.PRELIMINARY, CampaignState.DEFENCE, CampaignState.FINAL,
                     CampaignState.RECTIFICATION, CampaignState.REINSPECTION, CampaignState.SUMMARY,
                     CampaignState.CLOSED)
+# A school learns of a campaign with the notice (self-inspection on); of an unannounced one (暗访)
+# only once the inspectors have been (the preliminary opinion on).
+NOTIFIED_STATES = (CampaignState.SELF_INSPECTION, CampaignState.ONSITE, *PUBLISHED_STATES)
 
 
 def school_account_schools(user: User) -> set[int]:
@@ -71,7 +75,8 @@ def campaigns_visible(user: User) -> QuerySet[Campaign]:
         q |= office
     schools = school_account_schools(user)
     if schools:
-        q |= Q(pk__in=CampaignSchool.objects.filter(school_id__in=schools).values("campaign_id"))
+        told = (Q(unannounced=False, state__in=NOTIFIED_STATES) | Q(unannounced=True, state__in=PUBLISHED_STATES))
+        q |= Q(pk__in=CampaignSchool.objects.filter(school_id__in=schools).values("campaign_id")) & told
     q |= Q(pk__in=CampaignSchool.objects.filter(team__members__user=user).values("campaign_id"))
     return Campaign.objects.filter(q).exclude(state=CampaignState.CANCELLED).distinct()
 

@@ -63,8 +63,9 @@ def is_school_account(user: User, school_id: int) -> bool:
 
 
 def may_fill(user: User, campaign: Campaign, school_id: int) -> bool:
-    """The school's own account, for a school in the campaign."""
-    return (is_school_account(user, school_id)
+    """The school's own account, for a school in the campaign (an unannounced campaign, 暗访, has no
+    self-inspection: the school is not told of it before the visit)."""
+    return (not campaign.unannounced and is_school_account(user, school_id)
             and CampaignSchool.objects.filter(campaign=campaign, school_id=school_id).exists())
 
 
@@ -342,7 +343,8 @@ def self_inspection_reminders(today: date | None = None) -> dict[str, int]:
 
     today = today or timezone.localdate()
     sent = {"before": 0, "after": 0, "office": 0}
-    campaigns = Campaign.objects.filter(state__in=OPEN_STATES, self_deadline__isnull=False).select_related("office")
+    campaigns = (Campaign.objects.filter(state__in=OPEN_STATES, self_deadline__isnull=False, unannounced=False)
+                 .select_related("office"))
     for campaign in campaigns:
         deadline = campaign.self_deadline
         assert deadline is not None
