@@ -154,7 +154,8 @@ ORDER BY school_id
 def _item_rows(campaign: Campaign) -> Iterator[tuple]:
     """One row per (school, item), ordered by school: the self answer, the raters' count and sum and
     yes/no counts, the reconciled and re-inspection answers — scores in cents, clamped to [0, max],
-    yes = max and no = 0 from the choice, any other score as stored (a rubric level's score).
+    yes = max and no = 0 from the choice, any other score as stored (for a rubric item the stored
+    value is its level's score, as `answer_check` and the on-site form store it).
 
     Each row's score is computed once (`OFFSET 0` keeps PostgreSQL from inlining it into every
     aggregate); JIT compilation costs more than it saves on this query and is off for it."""
@@ -193,6 +194,7 @@ def fast_outcomes(campaign: Campaign, tree: scoring.Tree) -> dict[int, FastOutco
     descriptive = {i.id for i in items.values() if i.max_score is None and i.scoring in (scoring.COUNT, scoring.COMPUTED)}
     yes_no = {i.id for i in items.values() if i.scoring == scoring.YES_NO}
     veto = {i.id for i in items.values() if i.is_veto}
+    order = {item_id: n for n, item_id in enumerate(items)}  # flags in framework order, as `evaluate` lists them
     out: dict[int, FastOutcome] = {}
     current: int | None = None
     own: dict[int, int] = {}
@@ -206,7 +208,6 @@ def fast_outcomes(campaign: Campaign, tree: scoring.Tree) -> dict[int, FastOutco
             out[school_id] = FastOutcome(self_total, None, "", False, [])
             return
         total = scoring.totals_cents(plan, found)
-        order = {i: n for n, i in enumerate(items)}
         flags.sort(key=lambda f: order[f["indicator"]])
         out[school_id] = FastOutcome(self_total, total, scoring.grade(tree, total, vetoed=vetoed), vetoed, list(flags))
 
