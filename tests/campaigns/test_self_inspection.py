@@ -213,3 +213,18 @@ def test_an_unannounced_campaign_has_no_self_inspection_nor_reminders(campaign, 
     with pytest.raises(PermissionDenied):
         si.self_answers_save(by=cast.school_user, campaign=campaign, school_id=cast.A1.pk, answers=full(campaign))
     assert si.self_inspection_reminders(dt.date(2026, 9, 12)) == {"before": 0, "after": 0, "office": 0}
+
+
+def test_an_account_of_two_schools_picks_the_school(campaign, cast, client):
+    from dudao.people.models import Role, User
+    from dudao.people.services import role_grant_add
+
+    both = User.objects.create(username="t_two_schools", full_name="两校账号")
+    role_grant_add(user=both, role=Role.SCHOOL_USER, schools=[cast.A1])
+    role_grant_add(user=both, role=Role.SCHOOL_USER, schools=[cast.A2])
+    client.force_login(both)
+    url = reverse("campaigns:self_form", args=[campaign.pk])
+    page = client.get(url + f"?school={cast.A2.pk}").content.decode()
+    assert f'<option value="{cast.A2.pk}" selected>{cast.A2.name}</option>' in page
+    assert f'<option value="{cast.A1.pk}">{cast.A1.name}</option>' in page
+    assert client.get(url + f"?school={cast.A3.pk}").status_code == 404

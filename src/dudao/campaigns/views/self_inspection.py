@@ -43,6 +43,15 @@ def _own_school(request: HttpRequest, campaign) -> int:
     return mine[0]
 
 
+def _school_names(ids: list[int]) -> list[tuple[int, str]]:
+    if len(ids) < 2:
+        return []
+    from dudao.schools.models import School
+
+    names = dict(School.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [(pk, names.get(pk, str(pk))) for pk in ids]
+
+
 def _posted_answers(request: HttpRequest, sheet: si.SelfSheet) -> dict[int, si.AnswerIn]:
     answers = {}
     for item in sheet.tree.items.values():
@@ -93,7 +102,7 @@ def self_form(request: HttpRequest, pk: int) -> HttpResponse:
         })
     return render(request, "campaigns/self_form.html", {
         "campaign": campaign, "sheet": sheet, "inspection": sheet.inspection, "items": items,
-        "school_id": school_id, "schools": si.self_inspection_schools(request.user, campaign),
+        "school_id": school_id, "schools": _school_names(si.self_inspection_schools(request.user, campaign)),
         "report": request.POST.get("report", sheet.inspection.report) if errors else sheet.inspection.report,
         "errors": errors.get("__all__", []), "report_errors": errors.get("report", []),
         "general_evidence": sheet.evidence.get(None, []), "open": campaign.state in si.OPEN_STATES,
