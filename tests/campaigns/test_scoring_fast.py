@@ -79,3 +79,21 @@ def test_fast_outcomes_equal_the_reference(county_campaign, cast, rule, seed):
         assert (got.self_total, got.verified_total, got.grade, got.vetoed) == (
             ref.self_total, ref.verified_total, ref.grade, ref.vetoed), sid
         assert got.flags == [f.as_json() for f in ref.flags], sid
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_fast_problems_equal_the_reference(county_campaign, cast, seed):
+    from dudao.campaigns import results
+
+    schools = [cast.A1, cast.A2, cast.A3]
+    random_scores(county_campaign, cast, schools, seed)
+    for n, score in enumerate(Score.objects.filter(kind=ScoreKind.ONSITE).order_by("id")):
+        if n % 4 == 0:
+            score.note = f"问题{n}"
+            score.save()
+    tree = load_tree(county_campaign.framework_version)
+    fast = results._fast_problems(county_campaign, tree)
+    reference = results._reference_problems(county_campaign, tree)
+    # the reference's notes come in stream order; compare them sorted
+    key = [(p.school_id, p.item.code, p.verified, p.veto, sorted(p.notes)) for p in fast]
+    assert key and key == [(p.school_id, p.item.code, p.verified, p.veto, sorted(p.notes)) for p in reference]

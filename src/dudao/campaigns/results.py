@@ -183,10 +183,12 @@ class FastOutcome:
     flags: list[dict]
 
 
-def fast_outcomes(campaign: Campaign, tree: scoring.Tree) -> dict[int, FastOutcome]:
+def fast_outcomes(campaign: Campaign, tree: scoring.Tree,
+                  lost: dict[tuple[int, int], int] | None = None) -> dict[int, FastOutcome]:
     """Every school's outcome from one aggregating query (see `_item_rows`), as `evaluate` would
     give it (tests/campaigns/test_scoring_fast.py checks they agree). Mean and leader rules; the
-    median needs every rater's score and goes through `evaluate`."""
+    median needs every rater's score and goes through `evaluate`. `lost`, when given, receives the
+    verified score (cents) of every (school, item) that lost marks: the findings' candidates."""
     plan = scoring.plan(tree)
     leader = campaign.aggregation == scoring.LEADER
     threshold = scoring.to_cents(campaign.discrepancy_threshold) or 0
@@ -195,6 +197,7 @@ def fast_outcomes(campaign: Campaign, tree: scoring.Tree) -> dict[int, FastOutco
     yes_no = {i.id for i in items.values() if i.scoring == scoring.YES_NO}
     veto = {i.id for i in items.values() if i.is_veto}
     order = {item_id: n for n, item_id in enumerate(items)}  # flags in framework order, as `evaluate` lists them
+    full = {i.id: scoring.to_cents(i.max_score) for i in items.values() if i.max_score is not None}
     out: dict[int, FastOutcome] = {}
     current: int | None = None
     own: dict[int, int] = {}
@@ -231,6 +234,8 @@ def fast_outcomes(campaign: Campaign, tree: scoring.Tree) -> dict[int, FastOutco
         else:
             continue
         found[item_id] = verified
+        if lost is not None and item_id in full and verified < (full[item_id] or 0):
+            lost[(school_id, item_id)] = verified
         if verified == 0 and item_id in veto:
             vetoed = True
         if self_c is None:
@@ -384,7 +389,15 @@ def is_problem(item: scoring.Item, verified: Decimal | None, notes: list[str]) -
 
 
 def campaign_problems(campaign: Campaign, tree: scoring.Tree | None = None) -> list[Problem]:
+    """The campaign's problems, by school and in framework order: from the fast path (one
+    aggregating query, one query for the raters' notes) or, for a median campaign, `evaluate`."""
     tree = tree or load_tree(campaign.framework_version)
+    if campaign.aggregation != scoring.MEDIAN:
+        return _fast_problems(campaign, tree)
+    return _reference_problems(campaign, tree)
+
+
+def _reference_problems(campaign: Campaign, tree: scoring.Tree) -> list[Problem]:
     problems: list[Problem] = []
     for school_id, answers in stream_answers(campaign, with_notes=True):
         outcome = evaluate(tree, campaign, answers)
@@ -394,6 +407,28 @@ def campaign_problems(campaign: Campaign, tree: scoring.Tree | None = None) -> l
                 assert row.verified is not None
                 problems.append(Problem(school_id, row.item, row.verified,
                                         row.item.is_veto and row.verified == scoring.ZERO, tuple(notes)))
+    return problems
+
+
+def _fast_problems(campaign: Campaign, tree: scoring.Tree) -> list[Problem]:
+    lost: dict[tuple[int, int], int] = {}
+    fast_outcomes(campaign, tree, lost=lost)
+    notes: dict[tuple[int, int], list[str]] = {}
+    rows = (Score.objects.filter(campaign=campaign, kind__in=[ScoreKind.ONSITE, ScoreKind.RECONCILED,
+                                                              ScoreKind.REINSPECTION])
+            .exclude(note="").order_by("id").values_list("school_id", "indicator_id", "note"))
+    for school_id, indicator_id, note in rows:
+        if note.strip():
+            notes.setdefault((school_id, indicator_id), []).append(note.strip())
+    order = {item_id: n for n, item_id in enumerate(tree.items)}
+    problems = []
+    for (school_id, item_id), cents in sorted(lost.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
+        item = tree.items[item_id]
+        verified = scoring.from_cents(cents)
+        found = notes.get((school_id, item_id), [])
+        if is_problem(item, verified, found):
+            assert verified is not None
+            problems.append(Problem(school_id, item, verified, item.is_veto and verified == scoring.ZERO, tuple(found)))
     return problems
 
 
