@@ -7,6 +7,8 @@
    separate process (bench/import_once.py) for its own time and peak memory.
 4. Renders the plaques (督导公示牌) of 1,000 schools in one batch (bench/plaques.py).
 5. Quota compliance (bench/visits.py) and the balance-monitoring recompute (bench/monitoring.py).
+   A province-wide campaign: 20,000 schools × 60 items × 3 raters aggregated, graded, ranked and
+   flagged (bench/campaigns.py).
 6. Every county of the country evaluated from base data, Dudao against pandas
    (bench/balance_national.py, its own database and process).
 7. Prints a summary and writes every figure to var/bench/results.json.
@@ -40,6 +42,8 @@ from psycopg import sql
 from balance_national import TARGET_SECONDS as NATIONAL_TARGET_SECONDS
 from balance_national import TARGET_SPEEDUP as NATIONAL_TARGET_SPEEDUP
 from balance_national import bench_national
+from campaigns import TARGET_SECONDS as CAMPAIGNS_TARGET_SECONDS
+from campaigns import bench_campaigns
 from common import BENCH_DB, OUT_DIR, PG_SERVER_URL, ROOT, configure, production_password, summarise_ms
 from monitoring import TARGET_SECONDS as MONITORING_TARGET_SECONDS
 from monitoring import bench_monitoring
@@ -57,7 +61,8 @@ IMPORT_ROWS = 100_000
 IMPORT_LAST_YEAR = 2025
 TARGETS = {"page_p95_ms": 150.0, "import_seconds": 10.0, "import_peak_rss_mb": 500.0,
            "plaques_seconds": PLAQUES_TARGET_SECONDS, "compliance_seconds": COMPLIANCE_TARGET_SECONDS,
-           "monitoring_seconds": MONITORING_TARGET_SECONDS, "national_seconds": NATIONAL_TARGET_SECONDS,
+           "monitoring_seconds": MONITORING_TARGET_SECONDS, "campaigns_seconds": CAMPAIGNS_TARGET_SECONDS,
+           "national_seconds": NATIONAL_TARGET_SECONDS,
            "national_speedup": NATIONAL_TARGET_SPEEDUP}
 
 
@@ -311,6 +316,9 @@ def check_targets(results: dict) -> list[str]:
             missed.append(f"compliance {kind}: {seconds} s ≥ {TARGETS['compliance_seconds']:.0f} s")
     if results["monitoring"]["seconds"] >= TARGETS["monitoring_seconds"]:
         missed.append(f"monitoring recompute: {results['monitoring']['seconds']} s ≥ {TARGETS['monitoring_seconds']:.0f} s")
+    campaigns = results["campaigns"]
+    if campaigns["seconds"] >= TARGETS["campaigns_seconds"]:
+        missed.append(f"campaign results: {campaigns['seconds']} s ≥ {TARGETS['campaigns_seconds']:.0f} s")
     nat = results["national"]
     if nat["dudao_seconds"] >= TARGETS["national_seconds"]:
         missed.append(f"national evaluation: {nat['dudao_seconds']} s ≥ {TARGETS['national_seconds']:.0f} s")
@@ -359,6 +367,10 @@ def print_summary(results: dict, missed: list[str]) -> None:
     print(f"\nmonitoring  {mon['school_results']:,} school results ({mon['stage_sections']:,} stage sections × 2 schemes), "
           f"{mon['county_results']:,} county results: {mon['seconds']} s first, {mon['upsert_seconds']} s again "
           f"(target < {TARGETS['monitoring_seconds']:.0f} s); Hunan {mon['province_seconds']} s, one county {mon['county_seconds']} s")
+    camp = results["campaigns"]
+    print(f"\ncampaigns   {camp['schools']:,} schools × {camp['items']} items × {camp['raters']} raters "
+          f"({camp['score_rows']:,} scores): results {camp['seconds']} s first, {camp['again_seconds']} s again "
+          f"(target < {TARGETS['campaigns_seconds']:.0f} s); {camp['vetoed']:,} vetoed, {camp['flagged']:,} flagged")
     nat = results["national"]
     print(f"\nnational    {nat['counties']:,} counties, {nat['sections']:,} primary/junior sections, 7 indicators: "
           f"Dudao {nat['dudao_seconds']:.2f} s (median of {len(nat['dudao_runs'])}; target < {TARGETS['national_seconds']:.0f} s), "
@@ -405,6 +417,7 @@ def run(args: argparse.Namespace, worker: subprocess.Popen) -> int:
     results["plaques"] = bench_plaques(user, profile=args.profile_plaques)
     results["compliance"] = bench_compliance()
     results["monitoring"] = bench_monitoring()
+    results["campaigns"] = bench_campaigns()
     print("… national balance evaluation (bench/balance_national.py, database dudao_bench_national)", flush=True)
     results["national"] = bench_national()
     missed = check_targets(results)

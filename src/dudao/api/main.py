@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from dudao.api import (
     accounts,
+    campaign_results,
     campaign_teams,
     campaigns,
     complaints,
@@ -47,6 +48,7 @@ api.add_router("/v1/accounts", accounts.router)
 api.add_router("/v1/campaigns", campaigns.router)
 api.add_router("/v1", campaign_teams.router)
 api.add_router("/v1/frameworks", frameworks.router)
+api.add_router("/v1/campaigns", campaign_results.router)
 
 
 errors.install(api)  # one error shape for every endpoint (api/errors.py)

@@ -4,7 +4,7 @@ in its own block (issue [9])."""
 
 from django.urls import path
 
-from dudao.campaigns.views import campaigns
+from dudao.campaigns.views import campaigns, results, self_inspection
 from dudao.campaigns.views import teams as team_views
 
 app_name = "campaigns"
@@ -39,5 +39,24 @@ urlpatterns += [
     path("ties/<int:pk>/delete/", team_views.tie_delete, name="tie_delete"),
 ]
 # --- self-inspection (自查自纠): campaigns/views/self_inspection.py ---
+urlpatterns += [
+    # 自查自纠 (views/self_inspection.py)
+    path("<int:pk>/self/", self_inspection.self_form, name="self_form"),
+    path("<int:pk>/self/evidence/", self_inspection.self_evidence_upload, name="self_evidence_upload"),
+    path("<int:pk>/self/evidence/<int:evidence_id>/", self_inspection.self_evidence_file, name="self_evidence_file"),
+    path("<int:pk>/self/evidence/<int:evidence_id>/delete/", self_inspection.self_evidence_delete,
+         name="self_evidence_delete"),
+    path("<int:pk>/self/schools/", self_inspection.self_list, name="self_list"),
+    path("<int:pk>/self/schools/<int:school_id>/reopen/", self_inspection.self_reopen, name="self_reopen"),
+    path("<int:pk>/self/late/", self_inspection.self_late, name="self_late"),
+]
 # --- on-site inspection: campaigns/views/onsite.py ---
 # --- results: campaigns/views/results.py ---
+urlpatterns += [
+    # results (views/results.py)
+    path("<int:pk>/results/", results.result_list, name="result_list"),
+    path("<int:pk>/results/export/", results.result_export, name="result_export"),
+    path("<int:pk>/results/compute/", results.result_compute, name="result_compute"),
+    path("<int:pk>/results/findings/", results.result_findings, name="result_findings"),
+    path("<int:pk>/results/<int:school_id>/", results.result_school, name="result_school"),
+]

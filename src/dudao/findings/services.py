@@ -12,6 +12,7 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -522,3 +523,40 @@ def evidence_add(*, by: User, finding: Finding, upload: UploadedFile, event: Fin
     evidence.file.save(f"{finding.pk}-{digest[:16]}.{kind}", ContentFile(stored), save=False)
     evidence.save()
     return evidence
+
+
+# --- the upload checks, for other apps' evidence (campaigns' self-inspection) --------------------------
+@dataclass(frozen=True)
+class CheckedUpload:
+    content: bytes  # what to store: an image re-encoded without metadata, any other file as uploaded
+    kind: str  # jpg/png/webp/pdf/docx/xlsx, read from the bytes
+    content_type: str
+    sha256: str  # of the uploaded bytes (the same file twice is recognised)
+    original_name: str
+
+
+def upload_check(upload: UploadedFile) -> CheckedUpload:
+    """The checks `evidence_add` makes, for evidence kept outside the ledger: size ≤ 10 MB, type
+    from the bytes, images decoded and re-encoded, SHA-256. ValidationError (Chinese) otherwise."""
+    raw = _read(upload)
+    if not raw:
+        raise ValidationError(_("文件是空的。"))
+    kind = _sniff(raw)
+    refused = _("只支持 JPG、PNG、WebP 图片和 PDF、Word（docx）、Excel（xlsx）文件，且文件须完好。")
+    if kind is None:
+        raise ValidationError(refused)
+    digest = hashlib.sha256(raw).hexdigest()
+    stored = raw
+    if kind in IMAGE_KINDS:
+        from dudao.core.images import image_clean
+
+        try:
+            clean = image_clean(raw, max_side=EVIDENCE_IMAGE_SIDE, quality=85, keep_png=True)
+        except ValidationError as exc:
+            if exc.code != "invalid":
+                raise
+            raise ValidationError(refused) from exc
+        stored, kind = clean.content, clean.kind
+    original = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200] or f"{digest[:12]}.{kind}"
+    return CheckedUpload(content=stored, kind=kind, content_type=EVIDENCE_TYPES[kind], sha256=digest,
+                         original_name=original)
