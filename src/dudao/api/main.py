@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from dudao.api import (
     accounts,
+    campaign_onsite,
     complaints,
     errors,
     findings,
@@ -41,6 +42,7 @@ api.add_router("/v1/workbench", workbench_api.router)
 api.add_router("/v1/complaints", complaints.router)
 api.add_router("/v1/public/complaints", complaints.public_router)
 api.add_router("/v1/accounts", accounts.router)
+api.add_router("/v1/campaigns", campaign_onsite.router)
 
 
 errors.install(api)  # one error shape for every endpoint (api/errors.py)

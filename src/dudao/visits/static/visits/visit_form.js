@@ -166,7 +166,8 @@
     watchOnline();
     var submitted = readJSON("visit-submitted-ids") || [];
     var start = page.querySelector("form[data-visit-start]");
-    var base = start ? start.getAttribute("action").replace(/start\/$/, "") : "/visits/field/";
+    // drafts open in the visit form (/visits/field/<id>/), whichever page started them
+    var base = page.getAttribute("data-form-base") || (start ? start.getAttribute("action").replace(/start\/$/, "") : "/visits/field/");
     var pending = localDrafts().filter(function (d) {
       if (!d || !d.client_id) { return false; }
       if (submitted.indexOf(d.client_id) !== -1 || d.status === "submitted") { dropLocal(d.client_id); return false; }
