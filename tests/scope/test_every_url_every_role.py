@@ -66,6 +66,7 @@ COVERAGE = {
 # Later apps keep their entries in tests/scope/coverage_<app>.py; kind "own" means the app's own
 # scope test (named in that module's OWN_TESTS) walks those URLs as every persona.
 from tests.scope import (  # noqa: E402
+    coverage_campaigns_onsite,
     coverage_complaints,
     coverage_core,
     coverage_findings,
@@ -80,7 +81,7 @@ from tests.scope import (  # noqa: E402
 )
 
 APP_COVERAGE = (coverage_core, coverage_people, coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
-                coverage_findings, coverage_complaints, coverage_monitoring)
+                coverage_findings, coverage_complaints, coverage_monitoring, coverage_campaigns_onsite)
 for _module in APP_COVERAGE:
     COVERAGE.update(_module.COVERAGE)
 WRITER_PERSONAS = {"admin", "province_staff", "city_staff", "county_staff", "multi"}
