@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 
 from dudao.campaigns.models import Campaign, CampaignSchool, CampaignState, MemberKind, Team, TeamMember
@@ -33,8 +32,8 @@ class Onsite:
     items: dict  # code -> Indicator
 
 
-@pytest.fixture
-def onsite(cast, county_campaign) -> Onsite:
+def build_onsite(cast, county_campaign) -> Onsite:
+    """Each on-site test module's `onsite` fixture: `build_onsite(cast, county_campaign)`."""
     today = timezone.localdate()
     campaign = county_campaign
     campaign.state = CampaignState.ONSITE

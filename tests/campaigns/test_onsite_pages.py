@@ -8,13 +8,14 @@ import json
 import uuid
 from datetime import timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from dudao.campaigns.models import CampaignState, Score, ScoreKind
 from dudao.campaigns.onsite import onsite_save
 from dudao.visits.models import Visit, VisitBasis, VisitStatus
-from tests.campaigns.onsite_support import answers, data_for, onsite  # noqa: F401
+from tests.campaigns.onsite_support import Onsite, answers, build_onsite, data_for
 
 
 def _start(client, o, school):
@@ -24,6 +25,10 @@ def _start(client, o, school):
         "latitude": "28.250500", "longitude": "112.550000", "accuracy": "15",
         "device_started_at": timezone.now().isoformat()})
     return cid, response
+
+@pytest.fixture
+def onsite(cast, county_campaign) -> Onsite:
+    return build_onsite(cast, county_campaign)
 
 
 def test_a_member_starts_fills_offline_style_autosave_and_submits_on_the_visit_form(cast, client, onsite):

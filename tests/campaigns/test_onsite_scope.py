@@ -20,10 +20,15 @@ from django.urls import reverse
 
 from dudao.campaigns.models import Score
 from dudao.visits.models import Visit
-from tests.campaigns.onsite_support import answers, onsite  # noqa: F401
+from tests.campaigns.onsite_support import Onsite, answers, build_onsite
 from tests.personas import PERSONAS
 
 MEMBERS = {"outsider"}
+
+
+@pytest.fixture
+def onsite(cast, county_campaign) -> Onsite:
+    return build_onsite(cast, county_campaign)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -20,13 +20,17 @@ from dudao.campaigns.onsite import (
     reconcile_rows,
 )
 from dudao.visits.models import Visit, VisitBasis, VisitMode, VisitStatus, VisitTally
-from tests.campaigns.onsite_support import Onsite, answers, data_for, onsite  # noqa: F401
+from tests.campaigns.onsite_support import Onsite, answers, build_onsite, data_for
 
 
 def _scores(o: Onsite, school, rater) -> dict[str, tuple]:
     return {s.indicator.code: (s.value, s.choice, s.visit_id) for s in
             Score.objects.filter(campaign=o.campaign, school=school, rater=rater, kind=ScoreKind.ONSITE)
             .select_related("indicator")}
+
+@pytest.fixture
+def onsite(cast, county_campaign) -> Onsite:
+    return build_onsite(cast, county_campaign)
 
 
 def test_a_member_without_a_supervisor_record_records_and_submits_an_inspection(cast, onsite):

@@ -26,7 +26,7 @@ from dudao.campaigns.onsite import (
     onsite_save,
     reconcile_rows,
 )
-from dudao.visits.forms import visit_input
+from dudao.visits.capture import input_from
 
 router = Router(tags=["实地核查 campaign on-site"])
 
@@ -118,7 +118,7 @@ def submit_onsite(request, campaign_id: int, school_id: int, payload: OnsiteIn):
         data[name] = data[name].isoformat() if data[name] else None
     try:
         visit, created = onsite_save(by=request.user, campaign=entry.campaign, school=entry.school,
-                                     data=visit_input(data, client_id=payload.client_id, school=entry.school),
+                                     data=input_from(data, client_id=payload.client_id, school=entry.school),
                                      submit=payload.submit)
     except ValidationError as exc:
         return invalid(exc)

@@ -58,3 +58,4 @@ def basis_rule(basis: str) -> BasisRule:
     if rule is None:
         raise PermissionDenied(_("这类督导记录暂不能在此填写。"))
     return rule
+

@@ -284,6 +284,7 @@ def _escalate_refusal(visit_id: int) -> None:
     from dudao.people.selectors import office_staff
 
     visit = Visit.objects.select_related("school", "supervisor__office__region").get(pk=visit_id)
+    assert visit.supervisor is not None  # a refusal is recorded on routine visits only (visit_save)
     for user in office_staff(visit.supervisor.office):  # staff and leaders; never a deactivated account
         notify(recipient=user, level=NotificationLevel.URGENT, title=_("%(school)s 拒绝或阻挠督导") % {"school": visit.school.name},
                body=visit.refusal_note, url=f"/visits/{visit.pk}/", dedupe_key=f"refusal:{visit.pk}")

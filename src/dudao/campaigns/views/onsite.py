@@ -33,7 +33,7 @@ from dudao.campaigns.onsite import (
     require_may_reconcile,
 )
 from dudao.core.errors import error_dict, joined_messages
-from dudao.visits.forms import post_as_data, visit_input
+from dudao.visits.capture import input_from, posted
 from dudao.visits.models import VisitStatus
 
 
@@ -67,7 +67,7 @@ def start(request: HttpRequest) -> HttpResponse:
     except ValueError:
         client_id = uuid.uuid4()
     try:
-        data = visit_input(post_as_data(request.POST), client_id=client_id, school=entry.school)
+        data = input_from(posted(request.POST), client_id=client_id, school=entry.school)
         visit, _created = onsite_save(by=request.user, campaign=entry.campaign, school=entry.school, data=data)
     except ValidationError as exc:
         messages.error(request, joined_messages(exc))
@@ -89,7 +89,7 @@ def reconcile(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
         raise PermissionDenied(_("只有该校所在督查组的组长可以核定评分。"))
     errors: dict = {}
     if request.method == "POST":
-        values = post_as_data(request.POST)["answers"]
+        values = posted(request.POST)["answers"]
         try:
             onsite_reconcile(by=request.user, campaign=campaign, school=entry.school, values=values)
         except ValidationError as exc:
