@@ -56,9 +56,11 @@ def test_a_member_starts_fills_offline_style_autosave_and_submits_on_the_visit_f
     for _attempt in range(2):
         done = client.post(reverse("visits:field_submit", args=[cid]), json.dumps(body), content_type="application/json")
         assert done.status_code == 200 and done.json()["status"] == VisitStatus.SUBMITTED
+        assert done.json()["url"] == reverse("campaigns:onsite_mine")  # back to my schools, not a page they cannot read
     assert Score.objects.filter(kind=ScoreKind.ONSITE, rater=o.rater, visit=visit).count() == 3
     detail = client.get(reverse("visits:detail", args=[visit.pk]))
     assert detail.status_code == 404  # the rater's scope holds no school: they read scores through the campaign
+    assert "提交核查评分" in client.get(reverse("campaigns:onsite_mine")).content.decode()
 
 
 def test_the_plain_form_without_script_submits_the_items(cast, client, onsite):

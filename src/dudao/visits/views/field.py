@@ -85,8 +85,19 @@ def _saved(visit: Visit) -> dict:
         "saved_at": visit.updated_at.isoformat(), "started_at": visit.started_at.isoformat(),
         "location_status": visit.location_status, "distance_m": visit.distance_m,
         "problems_saved": visit.problems.count(),
-        "url": reverse("visits:detail", args=[visit.pk]) if visit.status == VisitStatus.SUBMITTED else None,
+        "url": _done_url(visit) if visit.status == VisitStatus.SUBMITTED else None,
     }
+
+
+def _done_url(visit: Visit) -> str:
+    """Where a submitted visit leads: its detail page, or for another basis its app's list (a campaign
+    inspector may read the school only through the campaign)."""
+    if visit.is_routine:
+        return reverse("visits:detail", args=[visit.pk])
+    from dudao.visits.bases import basis_rule
+
+    rule = basis_rule(visit.basis)
+    return rule.home_url(visit) if rule.home_url else reverse("visits:detail", args=[visit.pk])
 
 
 def _photo_json(photo: VisitPhoto) -> dict:
@@ -190,7 +201,7 @@ def _form_context(request: HttpRequest, visit: Visit, draft: dict, errors: dict 
 def form(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     visit = _own_draft(request, client_id)
     if visit.status == VisitStatus.SUBMITTED:
-        return redirect("visits:detail", pk=visit.pk)  # a submitted visit is read-only
+        return redirect(_done_url(visit))  # a submitted visit is read-only
     return render(request, "visits/field_form.html", _form_context(request, visit, visit_as_draft(visit)))
 
 
@@ -250,7 +261,7 @@ def submit(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     messages.success(request, _("督导记录已提交。"))
     if as_json:
         return JsonResponse(_saved(visit))
-    return redirect("visits:detail", pk=visit.pk)
+    return redirect(_done_url(visit))
 
 
 def _form_again(request: HttpRequest, visit: Visit, raw: dict, errors: dict) -> HttpResponse:
