@@ -144,3 +144,25 @@ def test_the_api_submits_idempotently_by_client_id(cast, client, onsite):
     assert rows[0]["code"] == "B1" and rows[0]["raters"] == [{"rater": "王评估", "value": "5.00", "choice": ""}]
     put = client.put(url + "reconcile", json.dumps({"answers": answers(o, b1="4")}), content_type="application/json")
     assert put.status_code == 200 and put.json()[0]["reconciled_value"] == "4.00"
+
+
+def test_a_member_without_the_school_in_scope_uploads_and_sees_the_photos_of_their_inspection(cast, client, onsite):
+    from dudao.visits.models import VisitPhoto
+    from tests.visits.field_support import jpeg
+
+    o = onsite
+    client.force_login(o.rater)
+    cid, _response = _start(client, o, cast.A1)
+    upload = client.post(reverse("visits:photo_upload", args=[cid]), {"client_id": str(uuid.uuid4()),
+                         "file": _file(jpeg(800, 600))}, HTTP_ACCEPT="application/json")
+    assert upload.status_code == 201, upload.content
+    photo = VisitPhoto.objects.get()
+    assert client.get(reverse("visits:photo", args=[photo.pk])).status_code == 200
+    client.force_login(o.other)  # another team's member: not theirs
+    assert client.get(reverse("visits:photo", args=[photo.pk])).status_code == 404
+
+
+def _file(content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("现场.jpg", content, content_type="image/jpeg")

@@ -363,12 +363,14 @@ def access_own_visit(user: User, client_id) -> Visit:
 
 
 def access_visit_photo(user: User, pk) -> VisitPhoto:
-    """A photo, for those who read the whole visit (the school does not get its photos)."""
+    """A photo, for those who read the whole visit (the school does not get its photos) and its author."""
     from django.http import Http404
 
     from dudao.visits.models import VisitPhoto
 
-    photo = get_visible_or_404(VisitPhoto.objects.filter(visit__in=readable_visits(user)).select_related("visit__school"), pk=pk)
+    # the author of a campaign inspection sees its photos on the form even without the school in scope
+    photos = VisitPhoto.objects.filter(Q(visit__in=readable_visits(user)) | Q(visit__in=_own_visits(user)))
+    photo = get_visible_or_404(photos.select_related("visit__school"), pk=pk)
     if not may_read_field(user, photo.visit, "photos"):
         raise Http404
     return photo
