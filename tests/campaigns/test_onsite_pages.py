@@ -166,3 +166,22 @@ def _file(content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("现场.jpg", content, content_type="image/jpeg")
+
+
+def test_the_office_reads_a_campaign_inspection_in_its_ledger_sheet_and_api_and_the_school_not_its_scores(cast, client, onsite):
+    o = onsite
+    visit, _ = onsite_save(by=o.rater, campaign=o.campaign, school=cast.A1,
+                           data=data_for(o, cast.A1, answers=answers(o, note="年检记录缺失"), narrative="看了校舍"), submit=True)
+    client.force_login(cast.county_staff)
+    detail = client.get(reverse("visits:detail", args=[visit.pk])).content.decode()
+    assert "王评估" in detail and "专项/综合督导实地核查" in detail and 'data-testid="onsite-scores"' in detail
+    assert "年检记录缺失" in detail and "中（6.00）" in detail
+    ledger = client.get(reverse("visits:log")).content.decode()
+    assert "王评估" in ledger and "专项/综合督导实地核查" in ledger
+    sheet = client.get(reverse("visits:record_pdf", args=[visit.pk]))
+    assert sheet.status_code == 200
+    listed = client.get("/api/v1/visits/").json()["items"]
+    assert [(v["basis"], v["supervisor_id"], v["supervisor_name"]) for v in listed] == [("campaign", None, "王评估")]
+    client.force_login(cast.school_user)  # the school reads the visit's feedback, not the scores
+    school_view = client.get(reverse("visits:detail", args=[visit.pk])).content.decode()
+    assert "onsite-scores" not in school_view and "年检记录缺失" not in school_view

@@ -275,6 +275,14 @@ def _form(visit: Visit) -> dict[str, Any]:
             "fixed_mode_label": VisitMode.UNANNOUNCED.label}
 
 
+def _detail(visit: Visit) -> dict[str, Any] | None:
+    """The scores this submitted visit wrote (rater, item, answer, note), for the visit's detail page."""
+    campaign = campaign_of_ref(visit.basis_ref)
+    scores = {s.indicator_id: s for s in Score.objects.filter(visit=visit, kind=ScoreKind.ONSITE)}
+    rows = [(item, scores.get(item.pk)) for item in onsite_items(campaign)]
+    return {"template": "campaigns/onsite_visit_scores.html", "campaign": campaign, "rows": rows}
+
+
 def _fixed_mode(ref: str) -> str | None:
     return VisitMode.UNANNOUNCED if campaign_of_ref(ref).unannounced else None
 
@@ -282,7 +290,7 @@ def _fixed_mode(ref: str) -> str | None:
 def register() -> None:
     register_basis(VisitBasis.CAMPAIGN, BasisRule(
         may_record=_may_record, check=_check, on_submit=_on_submit, form=_form,
-        home_url=lambda visit: reverse("campaigns:onsite_mine"), fixed_mode=_fixed_mode))
+        home_url=lambda visit: reverse("campaigns:onsite_mine"), fixed_mode=_fixed_mode, detail=_detail))
 
 
 # --- services ---------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ A rule answers, for a visit's `basis_ref` (e.g. "campaign:12"):
   e.g. the framework's items), per field, as `visit_save` returns them;
 - `on_submit(visit, by)`: in the submission's transaction (e.g. write the campaign's Score rows);
 - `form(visit)`: the template (and its context) of the form's extra section, or None;
-- `fixed_mode(ref)`: the mode the basis dictates (暗访), or None.
+- `fixed_mode(ref)`: the mode the basis dictates (暗访), or None;
+- `detail(visit)`: a section of the visit's detail page (shown to those who read the whole visit).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class BasisRule:
     home_url: Callable[[Visit], str] | None = None
     # a mode the basis dictates (a campaign in 暗访 mode: "unannounced"), or None: the form's choice
     fixed_mode: Callable[[str], str | None] | None = None
+    # the submitted visit's own section on its detail page (template and context), for full readers
+    detail: Callable[[Visit], dict[str, Any] | None] | None = None
 
 
 _RULES: dict[str, BasisRule] = {}

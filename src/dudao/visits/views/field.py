@@ -361,7 +361,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access_visit(request.user, pk)
     reads = readable_fields(request.user, visit)  # the restricted fields this user reads (access.fields)
     methods, topics, categories = code_labels()
+    basis_detail = None
+    if not visit.is_routine and "narrative" in reads:  # e.g. a campaign's scores: not for the school
+        from dudao.visits.bases import basis_rule
+
+        rule = basis_rule(visit.basis)
+        basis_detail = rule.detail(visit) if rule.detail else None
     return render(request, "visits/visit_detail.html", {
+        "basis_detail": basis_detail,
         "visit": visit, "reads": reads, "own": visit.created_by_id == request.user.pk,
         "methods": labels_of(visit.methods, methods), "topics": labels_of(visit.topics, topics),
         "problems": problem_rows(request.user, visit, categories, timezone.localdate()),
