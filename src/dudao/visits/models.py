@@ -66,7 +66,7 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(status=VisitStatus.SUBMITTED)
 
     def counted(self) -> VisitQuerySet:
-        """The visits quotas count: submitted routine (挂牌) visits (the `visit_quota` index)."""
+        """The visits quotas count: submitted routine (挂牌) visits (the `visit_quota_routine` index)."""
         return self.filter(COUNTED)
 
 
