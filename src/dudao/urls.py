@@ -26,6 +26,7 @@ urlpatterns = [
     path("zones/", include("dudao.zones.urls")),
     path("s/", include("dudao.zones.public_urls")),
     path("visits/", include("dudao.visits.urls")),
+    path("campaigns/", include("dudao.campaigns.urls")),
     path("notifications/", include("dudao.notifications.urls")),
     path("findings/", include("dudao.findings.urls")),
     path("complaints/", include("dudao.complaints.urls")),

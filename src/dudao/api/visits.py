@@ -100,8 +100,9 @@ class VisitOut(Schema):
     status: str
     school_id: int
     school_name: str
-    supervisor_id: int
-    supervisor_name: str
+    supervisor_id: int | None  # none for a campaign inspection or 随访 by someone without a supervisor record
+    supervisor_name: str  # the supervisor, else the inspecting account
+    basis: str  # routine (挂牌, counts toward quotas) / campaign / followup
     mode: str
     visit_date: date
     started_at: datetime | None = None
@@ -144,7 +145,8 @@ def _visit_out(user, visit: Visit, labels) -> dict:
     full = reads >= VISIT_FULL_FIELDS
     out = {
         "id": visit.pk, "client_id": visit.client_id, "status": visit.status, "school_id": visit.school_id,
-        "school_name": visit.school.name, "supervisor_id": visit.supervisor_id, "supervisor_name": visit.supervisor.name,
+        "school_name": visit.school.name, "supervisor_id": visit.supervisor_id, "supervisor_name": visit.inspector_name,
+        "basis": visit.basis,
         "mode": visit.mode, "visit_date": visit.visit_date, "submitted_at": visit.submitted_at,
         "methods": visit.methods, "method_labels": labels_of(visit.methods, methods),
         "topics": visit.topics, "topic_labels": labels_of(visit.topics, topics), "opinions": visit.opinions,
@@ -329,7 +331,7 @@ def create_visit(request, payload: VisitIn):
 @router.get("/", response=list[VisitOut], summary="可见的督导记录（已提交的，以及本人的草稿）")
 @paginate(PageNumberPagination, page_size=30)
 def list_visits(request, filters: Query[VisitFilterIn]):
-    qs = readable_visits(request.user).select_related("school", "supervisor").annotate(problem_count=Count("problems"))
+    qs = readable_visits(request.user).select_related("school", "supervisor", "created_by").annotate(problem_count=Count("problems"))
     if filters.school_id:
         qs = qs.filter(school_id=filters.school_id)
     if filters.start:

@@ -15,3 +15,6 @@ class CampaignsConfig(AppConfig):
         from dudao.people.models import Role
 
         register_school_scope(Role.EVALUATOR, evaluator_school_ids)
+        from dudao.campaigns import onsite
+
+        onsite.register()  # campaign inspections on the visits' phone form (visits/bases.py)

@@ -5,6 +5,7 @@ in its own block (issue [9])."""
 from django.urls import path
 
 from dudao.campaigns.views import campaigns, results, self_inspection
+from dudao.campaigns.views import onsite as views_onsite
 from dudao.campaigns.views import teams as team_views
 
 app_name = "campaigns"
@@ -50,7 +51,12 @@ urlpatterns += [
     path("<int:pk>/self/schools/<int:school_id>/reopen/", self_inspection.self_reopen, name="self_reopen"),
     path("<int:pk>/self/late/", self_inspection.self_late, name="self_late"),
 ]
-# --- on-site inspection: campaigns/views/onsite.py ---
+# --- on-site inspection (campaigns/onsite.py): the scoring form is visits:field_form ---
+urlpatterns += [
+    path("onsite/", views_onsite.mine, name="onsite_mine"),
+    path("onsite/start/", views_onsite.start, name="onsite_start"),
+    path("<int:pk>/onsite/<int:school_pk>/reconcile/", views_onsite.reconcile, name="onsite_reconcile"),
+]
 # --- results: campaigns/views/results.py ---
 urlpatterns += [
     # results (views/results.py)

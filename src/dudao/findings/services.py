@@ -285,6 +285,7 @@ def finding_from_visit_problem(problem: VisitProblem) -> Finding:
         return existing
     visit = problem.visit
     supervisor = visit.supervisor
+    assert supervisor is not None  # problems are recorded on routine visits only (visits/services.py)
     finding = _build(
         by=visit.created_by, office=supervisor.office, source=FindingSource.VISIT, category=problem.category,
         description=problem.description, requirement=problem.requirement, deadline=problem.deadline,

@@ -49,7 +49,16 @@ from dudao.regions.selectors import chain_codes
 from dudao.schools.models import School
 from dudao.supervisors.models import Supervisor, SupervisorKind, SupervisorStatus
 from dudao.visits import pace
-from dudao.visits.models import QuotaMetric, QuotaPeriod, QuotaRule, Visit, VisitStatus, VisitTally
+from dudao.visits.models import (
+    COUNTED,
+    QuotaMetric,
+    QuotaPeriod,
+    QuotaRule,
+    Visit,
+    VisitBasis,
+    VisitStatus,
+    VisitTally,
+)
 from dudao.visits.periods import Period, elapsed_share, period_of
 from dudao.zones.coverage import schools_for_office
 from dudao.zones.models import Assignment, ZoneSchool
@@ -386,7 +395,7 @@ def _count(scope: _Scope, period: Period, reference: date, *, spans: _Spans | No
     every visit to the assignments (or an EXISTS per visit) cost seconds at province scale (bench/)."""
     in_scope, school_of = scope.in_scope, scope.school_of
     spans = spans or _Spans.read(period, reference, scope.in_reach)
-    in_period = Visit.objects.filter(status=VisitStatus.SUBMITTED, visit_date__gte=period.start, visit_date__lte=period.end)
+    in_period = Visit.objects.filter(COUNTED, visit_date__gte=period.start, visit_date__lte=period.end)
     if pairs is None:
         # from the monthly tally (every period is whole months): 200,000 rows for a province's year, not 500,000 visits
         pairs = list(VisitTally.objects.filter(month__gte=period.start, month__lte=period.end).filter(scope.in_reach)
@@ -503,7 +512,7 @@ def _judge_months_reference(scope: _Scope, rows: list[SupervisorRow], period: Pe
                                     "school__is_city_direct"))
     visits_by_month: dict[date, list[tuple[int, int, int, date]]] = defaultdict(list)
     for supervisor_id, school_id, month_start, n, last_day in (
-            Visit.objects.filter(scope.in_reach, status=VisitStatus.SUBMITTED, visit_date__gte=first, visit_date__lte=last)
+            Visit.objects.filter(scope.in_reach, COUNTED, visit_date__gte=first, visit_date__lte=last)
             .annotate(month=TruncMonth("visit_date")).values_list("supervisor_id", "school_id", "month")
             .annotate(n=Count("id"), last=Max("visit_date")).order_by()):
         visits_by_month[month_start].append((supervisor_id, school_id, n, last_day))
@@ -652,11 +661,11 @@ def _months_statement(scope: _Scope, months: list[tuple[int, Period]], responsib
                   f"a.ends_on >= mm.first_day) AND (a.starts_on > mm.first_day OR a.ends_on < mm.last_day) "
                   f"WHERE {partial_where} AND NOT {covers_month('a')}) p JOIN {visits} v ON v.supervisor_id = p.supervisor_id "
                   "AND v.school_id = p.school_id AND v.visit_date >= p.first_day AND v.visit_date <= p.last_day "
-                  f"WHERE v.status = %s AND EXISTS (SELECT 1 FROM {assignments} c WHERE c.supervisor_id = v.supervisor_id "
+                  f"WHERE v.status = %s AND v.basis = %s AND EXISTS (SELECT 1 FROM {assignments} c WHERE c.supervisor_id = v.supervisor_id "
                   "AND c.school_id = v.school_id AND c.starts_on <= v.visit_date AND (c.ends_on IS NULL OR c.ends_on >= v.visit_date))")
         joins.append((f"LEFT JOIN (SELECT u.k, u.school_id, SUM(u.n) AS n FROM ({assigned} UNION ALL {by_day}) u "
                       "GROUP BY u.k, u.school_id) r ON r.k = h.k AND r.school_id = h.school_id",
-                      month_params + tally_params + month_params + partial_params + [VisitStatus.SUBMITTED]))
+                      month_params + tally_params + month_params + partial_params + [VisitStatus.SUBMITTED, VisitBasis.ROUTINE]))
         columns += [("COALESCE(r.n, 0)", n) for n in responsible_k]
     if any_k:
         if len(scope.in_scope) <= ID_LIST_MAX and len(scope.school_of) <= ID_LIST_MAX:
@@ -935,7 +944,7 @@ def compliance_report(*, office: Office, kind: str, day: date, today: date | Non
     # schools not visited in the period: their last visit before it
     unvisited = [s.pk for s in schools if s.pk not in last_visit]
     if unvisited:
-        last_visit.update(Visit.objects.filter(InIds("school_id", unvisited), status=VisitStatus.SUBMITTED,
+        last_visit.update(Visit.objects.filter(InIds("school_id", unvisited), COUNTED,
                                                visit_date__lt=period.start)
                           .values_list("school_id").annotate(d=Max("visit_date")).order_by())
 

@@ -99,6 +99,24 @@ def _photo_ids(value: Any) -> list[str]:
     return ids
 
 
+MAX_ANSWERS = 500
+ANSWER_KEYS = ("value", "choice", "note")
+
+
+def _answers(value: Any) -> dict[str, dict[str, str]]:
+    """A basis's answers as {item key: {value, choice, note}} of plain text; the basis checks them."""
+    out: dict[str, dict[str, str]] = {}
+    if not isinstance(value, dict):
+        return out
+    for key, row in list(value.items())[:MAX_ANSWERS]:
+        if not isinstance(row, dict):
+            continue
+        kept = {k: _text(row.get(k), 2000 if k == "note" else 40).strip() for k in ANSWER_KEYS if row.get(k) not in (None, "")}
+        if kept:
+            out[_text(key, 20)] = kept
+    return out
+
+
 def visit_input(data: dict[str, Any], *, client_id: uuid.UUID, school: School) -> VisitInput:
     """A `VisitInput` from the form's JSON (the shape of `selectors.visit_as_draft`). Malformed values
     raise ValidationError with Chinese messages per field; the rules of a visit stay in the service."""
@@ -124,7 +142,7 @@ def visit_input(data: dict[str, Any], *, client_id: uuid.UUID, school: School) -
         methods=_codes(data.get("methods")), topics=_codes(data.get("topics")),
         narrative=_text(data.get("narrative")), opinions=_text(data.get("opinions")),
         refused=data.get("refused") in (True, "1", "on", "true"), refusal_note=_text(data.get("refusal_note")),
-        problems=_problems(problems, errors),
+        problems=_problems(problems, errors), answers=_answers(data.get("answers")),
     )
     if errors:
         raise ValidationError(errors)
@@ -136,6 +154,11 @@ def post_as_data(post: QueryDict) -> dict[str, Any]:
     problem's photos as "<row>:<photo client id>" checkboxes."""
     rows = zip(post.getlist("problem_category"), post.getlist("problem_description"), post.getlist("problem_requirement"),
                post.getlist("problem_deadline"), strict=False)
+    answers: dict[str, dict[str, str]] = {}
+    for key in post:  # a basis's items: "answers.<item>.<value|choice|note>"
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "answers" and parts[2] in ANSWER_KEYS:
+            answers.setdefault(parts[1], {})[parts[2]] = post.get(key) or ""
     chosen: dict[str, list[str]] = {}
     for value in post.getlist("problem_photos"):
         index, _sep, client_id = value.partition(":")
@@ -150,6 +173,7 @@ def post_as_data(post: QueryDict) -> dict[str, Any]:
         "refused": post.get("refused"), "refusal_note": post.get("refusal_note"),
         "problems": [{"category": c, "description": d, "requirement": r, "deadline": dl, "photos": chosen.get(str(i), [])}
                      for i, (c, d, r, dl) in enumerate(rows)],
+        "answers": answers,
     }
 
 

@@ -27,6 +27,16 @@ class VisitMode(models.TextChoices):
     UNANNOUNCED = "unannounced", _("暗访")
 
 
+class VisitBasis(models.TextChoices):
+    """Why the visit was made. Only routine 挂牌 visits count toward quotas and compliance (the
+    tally's triggers, compliance.py, not_visited.py, plans.py); the others are recorded with the
+    same phone form and the same evidence but count for nothing."""
+
+    ROUTINE = "routine", _("挂牌督导")
+    CAMPAIGN = "campaign", _("专项/综合督导实地核查")
+    FOLLOWUP = "followup", _("随访·视导")
+
+
 class VisitStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")
@@ -55,11 +65,28 @@ class VisitQuerySet(models.QuerySet):
     def submitted(self) -> VisitQuerySet:
         return self.filter(status=VisitStatus.SUBMITTED)
 
+    def counted(self) -> VisitQuerySet:
+        """The visits quotas count: submitted routine (挂牌) visits (the `visit_quota_routine` index)."""
+        return self.filter(COUNTED)
+
+
+# What every quota, compliance and not-visited figure counts (and the tally's triggers, in SQL).
+COUNTED = models.Q(status="submitted", basis="routine")
+
 
 class Visit(BaseModel):
     client_id = models.UUIDField(_("客户端编号"), unique=True, default=uuid.uuid4,
                                  help_text=_("手机端生成，同一记录重复提交只保存一次"))
-    supervisor = models.ForeignKey("supervisors.Supervisor", on_delete=models.PROTECT, related_name="visits", verbose_name=_("督学"))
+    # Routine visits have their supervisor (a constraint); a campaign inspection or a 随访 may be made
+    # by someone without a supervisor record: the inspector is always `created_by`.
+    supervisor = models.ForeignKey("supervisors.Supervisor", on_delete=models.PROTECT, related_name="visits", verbose_name=_("督学"),
+                                   null=True, blank=True)
+    basis = models.CharField(_("督导依据"), max_length=10, choices=VisitBasis.choices, default=VisitBasis.ROUTINE,
+                             db_default=VisitBasis.ROUTINE)
+    # what the basis refers to, kept by its owner (e.g. "campaign:12"): visits never imports campaigns
+    basis_ref = models.CharField(_("依据对象"), max_length=40, blank=True, db_default="")
+    # the basis's own answers on the same form (a campaign's framework items), kept with the draft
+    answers = models.JSONField(_("评分项填写"), default=dict, blank=True, db_default=models.Value({}, models.JSONField()))
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="visits", verbose_name=_("学校"))
     mode = models.CharField(_("督导方式"), max_length=12, choices=VisitMode.choices, default=VisitMode.ANNOUNCED)
     status = models.CharField(_("状态"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.DRAFT, db_index=True)
@@ -96,12 +123,28 @@ class Visit(BaseModel):
                          condition=models.Q(status="submitted")),
             # the compliance report's groups read the submitted visits of a month or a period from
             # this index alone (an index-only scan), never the wide table (visits/compliance.py)
-            models.Index(fields=["visit_date", "supervisor", "school"], name="visit_quota",
-                         condition=models.Q(status="submitted")),
+            models.Index(fields=["visit_date", "supervisor", "school"], name="visit_quota_routine",
+                         condition=models.Q(status="submitted", basis="routine")),
+            models.Index(fields=["basis_ref"], name="visit_basis_ref", condition=~models.Q(basis_ref="")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(basis="routine") | models.Q(supervisor__isnull=False),
+                                   name="visit_routine_has_supervisor"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.visit_date} {self.supervisor} → {self.school}"
+        return f"{self.visit_date} {self.inspector_name} → {self.school}"
+
+    @property
+    def is_routine(self) -> bool:
+        return self.basis == VisitBasis.ROUTINE
+
+    @property
+    def inspector_name(self) -> str:
+        """The supervisor's name, or for a visit without one the inspecting account's name."""
+        if self.supervisor_id:
+            return str(self.supervisor)
+        return self.created_by.display_name if self.created_by_id else ""
 
 
 class VisitPhoto(BaseModel):

@@ -26,7 +26,7 @@ from dudao.regions.models import Office
 from dudao.schools.models import School
 from dudao.supervisors.models import SupervisorStatus
 from dudao.visits.compliance import SchoolRef, SchoolRow, _scope_of
-from dudao.visits.models import Visit, VisitStatus
+from dudao.visits.models import COUNTED, Visit
 from dudao.visits.periods import Period, period_of
 from dudao.zones.models import Assignment, ZoneSchool
 
@@ -64,7 +64,7 @@ class NotVisited:
         if not ids:
             return []
         zone_of = dict(ZoneSchool.objects.filter(school_id__in=ids).order_by("pk").values_list("school_id", "zone__name"))
-        last = dict(Visit.objects.filter(school_id__in=ids, status=VisitStatus.SUBMITTED, visit_date__lt=self.period.start)
+        last = dict(Visit.objects.filter(COUNTED, school_id__in=ids, visit_date__lt=self.period.start)
                     .values_list("school_id").annotate(d=Max("visit_date")).order_by())
         responsible: dict[int, list[str]] = defaultdict(list)
         supervisors, _schools = _scope_of(self.office)
@@ -100,7 +100,7 @@ def schools_not_visited(*, office: Office, kind: str, day: date, zone: str = "",
     period = period_of(kind, day)
     reference = min(period.end, today) if period.start <= today else period.end
     _supervisors, covered = _scope_of(office)
-    visited = Visit.objects.filter(school=OuterRef("pk"), status=VisitStatus.SUBMITTED,
+    visited = Visit.objects.filter(COUNTED, school=OuterRef("pk"),
                                    visit_date__gte=period.start, visit_date__lte=period.end)
     schools = covered.filter(~Exists(visited))
     if zone == UNZONED:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from dudao.core.workdays import workdays_between
 from dudao.schools.models import School
 from dudao.supervisors.models import Supervisor
-from dudao.visits.models import QuotaMetric, Visit, VisitPlan, VisitPlanItem, VisitStatus
+from dudao.visits.models import COUNTED, QuotaMetric, Visit, VisitPlan, VisitPlanItem
 from dudao.visits.periods import period_of
 from dudao.visits.quota import rules_for
 from dudao.zones.models import Assignment
@@ -95,7 +95,7 @@ def school_needs(school_ids: list[int], today: date) -> dict[int, SchoolNeed]:
         .values("school_id").annotate(unfinished=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)),
                                       to_verify=Count("id", filter=Q(state=FindingState.REPORTED)))
     }
-    last = dict(Visit.objects.filter(school_id__in=school_ids, status=VisitStatus.SUBMITTED).order_by()
+    last = dict(Visit.objects.filter(COUNTED, school_id__in=school_ids).order_by()
                 .values_list("school_id").annotate(d=Max("visit_date")))
     return {pk: SchoolNeed(unfinished=findings.get(pk, {}).get("unfinished", 0), overdue=findings.get(pk, {}).get("overdue", 0),
                            to_verify=findings.get(pk, {}).get("to_verify", 0), last_visit=last.get(pk))
@@ -113,7 +113,7 @@ def plan_suggest(*, supervisor: Supervisor, month: date, today: date | None = No
     per_school, per_supervisor = _needs(supervisor, period.start)
     ids = [s.pk for s in schools]
     needs = school_needs(ids, today)
-    done_this_month = dict(Visit.objects.filter(supervisor=supervisor, school_id__in=ids, status=VisitStatus.SUBMITTED,
+    done_this_month = dict(Visit.objects.filter(COUNTED, supervisor=supervisor, school_id__in=ids,
                                                 visit_date__gte=period.start, visit_date__lte=period.end)
                            .values_list("school_id").annotate(d=Max("visit_date")))
 

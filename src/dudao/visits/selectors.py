@@ -233,7 +233,7 @@ def visit_log(*, user: User, filters: VisitLogFilters) -> QuerySet[Visit]:
         # a semi-join, not a count per visit: the filter costs what the matching visits cost
         has_problems = Exists(VisitProblem.objects.filter(visit=OuterRef("pk")))
         qs = qs.filter(has_problems if filters.problems == "1" else ~has_problems)
-    return qs.select_related("school", "supervisor").order_by("-visit_date", "-started_at", "-id")
+    return qs.select_related("school", "supervisor", "created_by").order_by("-visit_date", "-started_at", "-id")
 
 
 def problem_counts(visits) -> None:
@@ -284,7 +284,7 @@ def visit_log_rows(visits: QuerySet[Visit], *, user: User):
         if may_read_field(user, v, "distance_m"):
             distance = v.distance_m if v.distance_m is not None else str(location.get(v.location_status, ""))
         yield [
-            v.visit_date.isoformat(), v.school.name, v.supervisor.name, str(modes.get(v.mode, v.mode)),
+            v.visit_date.isoformat(), v.school.name, v.inspector_name, str(modes.get(v.mode, v.mode)),
             "、".join(labels_of(v.methods, methods)), "、".join(labels_of(v.topics, topics)), v.problem_count, refused,
             distance,
         ]
@@ -344,19 +344,33 @@ def readable_visits(user: User) -> QuerySet[Visit]:
     return Visit.objects.visible_to(user).filter(Q(status=VisitStatus.SUBMITTED) | Q(created_by_id=user.pk))
 
 
+def _own_visits(user: User) -> QuerySet[Visit]:
+    from dudao.access import school_q
+    from dudao.visits.models import VisitBasis
+
+    if not user.is_authenticated:
+        return Visit.objects.none()
+    return Visit.objects.filter(created_by_id=user.pk).filter(~Q(basis=VisitBasis.ROUTINE) | school_q(user, prefix="school__"))
+
+
 def access_own_visit(user: User, client_id) -> Visit:
-    """One of the user's own visits by its client id (photos, resuming a draft); 404 otherwise."""
-    own = Visit.objects.visible_to(user).filter(created_by_id=user.pk).select_related("school")
+    """One of the user's own visits by its client id (photos, resuming a draft); 404 otherwise.
+    A routine visit's school must be in the user's scope; a campaign inspection's author may not
+    read the school otherwise (bureau staff, a third party): every write of it asks the basis's rule
+    (`services.visit_may_write`)."""
+    own = _own_visits(user).select_related("school")
     return get_visible_or_404(own, client_id=client_id)
 
 
 def access_visit_photo(user: User, pk) -> VisitPhoto:
-    """A photo, for those who read the whole visit (the school does not get its photos)."""
+    """A photo, for those who read the whole visit (the school does not get its photos) and its author."""
     from django.http import Http404
 
     from dudao.visits.models import VisitPhoto
 
-    photo = get_visible_or_404(VisitPhoto.objects.filter(visit__in=readable_visits(user)).select_related("visit__school"), pk=pk)
+    # the author of a campaign inspection sees its photos on the form even without the school in scope
+    photos = VisitPhoto.objects.filter(Q(visit__in=readable_visits(user)) | Q(visit__in=_own_visits(user)))
+    photo = get_visible_or_404(photos.select_related("visit__school"), pk=pk)
     if not may_read_field(user, photo.visit, "photos"):
         raise Http404
     return photo
@@ -365,7 +379,7 @@ def access_visit_photo(user: User, pk) -> VisitPhoto:
 def access_own_photo(user: User, client_id) -> VisitPhoto:
     from dudao.visits.models import VisitPhoto
 
-    own = VisitPhoto.objects.filter(visit__in=Visit.objects.visible_to(user).filter(created_by_id=user.pk))
+    own = VisitPhoto.objects.filter(visit__in=_own_visits(user))
     return get_visible_or_404(own.select_related("visit"), client_id=client_id)
 
 
@@ -409,6 +423,7 @@ def visit_as_draft(visit: Visit) -> dict:
         "accuracy": visit.location_accuracy_m, "location_status": visit.location_status, "distance_m": visit.distance_m,
         "methods": list(visit.methods), "topics": list(visit.topics), "narrative": visit.narrative,
         "opinions": visit.opinions, "refused": visit.refused, "refusal_note": visit.refusal_note,
+        "basis": visit.basis, "answers": dict(visit.answers or {}),
         "problems": [{"category": p.category, "description": p.description, "requirement": p.requirement,
                       "deadline": p.deadline.isoformat(), "photos": [str(ph.client_id) for ph in p.photos.all()]}
                      for p in visit.problems.prefetch_related("photos")],
@@ -475,7 +490,7 @@ def field_home(*, supervisor: Supervisor, user: User, today: date) -> FieldHome:
     if row is not None:
         done = row.visits
     else:  # not counted by the office report (e.g. appointed later this month): count directly
-        done = Visit.objects.submitted().filter(supervisor=supervisor, visit_date__gte=month.period.start,
+        done = Visit.objects.counted().filter(supervisor=supervisor, visit_date__gte=month.period.start,
                                                  visit_date__lte=month.period.end).count()
     per_supervisor = checks.get(QuotaMetric.VISITS_PER_SUPERVISOR)
     per_school = checks.get(QuotaMetric.VISITS_PER_ASSIGNED_SCHOOL)
@@ -485,11 +500,11 @@ def field_home(*, supervisor: Supervisor, user: User, today: date) -> FieldHome:
     in_semester = {r.school.pk: r.visits for r in semester.schools}
     missing = [pk for pk in ids if pk not in in_semester]  # schools outside the office's coverage list
     if missing:
-        counted = dict(Visit.objects.submitted().filter(school_id__in=missing, visit_date__gte=semester.period.start,
+        counted = dict(Visit.objects.counted().filter(school_id__in=missing, visit_date__gte=semester.period.start,
                                                         visit_date__lte=semester.period.end)
                        .values_list("school_id").annotate(n=Count("id")))
         in_semester.update({pk: counted.get(pk, 0) for pk in missing})
-    last = dict(Visit.objects.submitted().filter(school_id__in=ids).values_list("school_id").annotate(d=Max("visit_date")))
+    last = dict(Visit.objects.counted().filter(school_id__in=ids).values_list("school_id").annotate(d=Max("visit_date")))
     findings = open_findings_by_school(user=user, school_ids=ids, today=today)
     drafts = list(Visit.objects.filter(created_by_id=user.pk, status=VisitStatus.DRAFT).select_related("school")
                   .order_by("-updated_at"))

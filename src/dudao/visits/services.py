@@ -23,6 +23,7 @@ from dudao.visits.models import (
     TOPIC_DICTIONARIES,
     LocationStatus,
     Visit,
+    VisitBasis,
     VisitMode,
     VisitPhoto,
     VisitProblem,
@@ -66,6 +67,8 @@ class VisitInput:
     refused: bool = False
     refusal_note: str = ""
     problems: list[ProblemInput] = field(default_factory=list)
+    # a non-routine basis's own answers (a campaign's items: {indicator id: {value, choice, note}})
+    answers: dict = field(default_factory=dict)
 
 
 def supervisor_of(user: User) -> Supervisor:
@@ -76,6 +79,17 @@ def supervisor_of(user: User) -> Supervisor:
     if supervisor is None or supervisor.status != SupervisorStatus.ACTIVE:
         raise PermissionDenied(_("只有在岗的责任督学可以填写督导记录。"))
     return supervisor
+
+
+def visit_may_write(user: User, visit: Visit) -> None:
+    """May the user still edit this (their own) draft? A routine visit: an active supervisor (the
+    school is checked on save); another basis: the rule its app registered (visits/bases.py)."""
+    if visit.basis == VisitBasis.ROUTINE:
+        supervisor_of(user)
+        return
+    from dudao.visits.bases import basis_rule
+
+    basis_rule(visit.basis).may_record(user, visit.school, visit.basis_ref, visit.visit_date)
 
 
 def visitable_schools(supervisor: Supervisor, day: date | None = None):
@@ -95,7 +109,7 @@ def _active_codes(dict_types: tuple[str, ...] | str) -> set[str]:
             for t, c in DictionaryItem.objects.filter(dict_type__in=types, is_active=True).values_list("dict_type", "code")}
 
 
-def _validate(data: VisitInput, *, submitting: bool) -> dict[str, list[str]]:
+def _validate(data: VisitInput, *, submitting: bool, routine: bool = True) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     bad_methods = set(data.methods) - _active_codes(METHOD_DICTIONARY)
     if bad_methods:
@@ -124,6 +138,8 @@ def _validate(data: VisitInput, *, submitting: bool) -> dict[str, list[str]]:
             errors.setdefault("problems", []).append(_("第 %(i)s 个问题：整改期限不能早于今天。") % {"i": i})
     if data.refused and not data.refusal_note.strip():
         errors.setdefault("refusal_note", []).append(_("请说明拒绝、阻挠或提供虚假材料的情况。"))
+    if not routine:
+        return errors  # a campaign inspection's record is its items (checked by the basis's rule)
     if not data.methods:
         errors.setdefault("methods", []).append(_("请至少选择一种督导方法。"))
     if not data.topics:
@@ -134,13 +150,19 @@ def _validate(data: VisitInput, *, submitting: bool) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def visit_save(*, by: User, data: VisitInput, submit: bool = False) -> tuple[Visit, bool]:
+def visit_save(*, by: User, data: VisitInput, submit: bool = False, basis: str = VisitBasis.ROUTINE,
+               basis_ref: str = "") -> tuple[Visit, bool]:
     """Create or update the visit with this client id (a draft, or the submission).
 
     Returns (visit, created). A submitted visit is final: saving it again returns it unchanged,
-    which is what a retried request must see."""
-    supervisor = supervisor_of(by)
+    which is what a retried request must see. `basis`/`basis_ref` apply when the visit is created;
+    later saves keep the visit's own. A routine visit needs an active supervisor at one of their
+    挂牌 schools; any other basis asks the rule its app registered (`visits/bases.py`)."""
     existing = Visit.objects.select_for_update().filter(client_id=data.client_id).first()
+    if existing is not None:
+        basis, basis_ref = existing.basis, existing.basis_ref
+    routine = basis == VisitBasis.ROUTINE
+    supervisor = supervisor_of(by) if routine else None
     if existing is not None:
         if existing.created_by_id != by.pk:
             raise PermissionDenied(_("这不是您的督导记录。"))
@@ -148,14 +170,25 @@ def visit_save(*, by: User, data: VisitInput, submit: bool = False) -> tuple[Vis
             return existing, False
     now = timezone.now()
     day = timezone.localdate(existing.started_at) if existing else timezone.localdate(now)
-    if not visitable_schools(supervisor, day).filter(pk=data.school.pk).exists():
-        raise ValidationError({"school": [_("%(school)s 不是您当天的挂牌学校，不能填写督导记录。") % {"school": data.school.name}]})
-    errors = _validate(data, submitting=submit)
+    if routine:
+        if not visitable_schools(cast("Supervisor", supervisor), day).filter(pk=data.school.pk).exists():
+            raise ValidationError({"school": [_("%(school)s 不是您当天的挂牌学校，不能填写督导记录。") % {"school": data.school.name}]})
+        errors = _validate(data, submitting=submit)
+    else:
+        from dudao.visits.bases import basis_rule
+
+        rule = basis_rule(basis)
+        rule.may_record(by, data.school, basis_ref, day)
+        errors = _validate(data, submitting=submit, routine=False)
+        errors.update(rule.check(basis_ref, data.school, data.answers, submit))
+        data.problems, data.topics, data.refused, data.refusal_note = [], [], False, ""  # not on this form
+        data.mode = (rule.fixed_mode(basis_ref) if rule.fixed_mode else None) or data.mode
     if errors:
         raise ValidationError(errors)
-    visit = existing or Visit(client_id=data.client_id, supervisor=supervisor, created_by=by, started_at=now, visit_date=day)
+    visit = existing or Visit(client_id=data.client_id, supervisor=supervisor, created_by=by, started_at=now, visit_date=day,
+                              basis=basis, basis_ref=basis_ref)
     visit.school = data.school
-    for name in ("mode", "device_ended_at", "methods", "topics", "narrative", "opinions", "refused", "refusal_note"):
+    for name in ("mode", "device_ended_at", "methods", "topics", "narrative", "opinions", "refused", "refusal_note", "answers"):
         setattr(visit, name, getattr(data, name))
     visit.device_started_at = visit.device_started_at or data.device_started_at
     # The location is evidence of presence at the start: the first one recorded stays.
@@ -178,10 +211,12 @@ def visit_save(*, by: User, data: VisitInput, submit: bool = False) -> tuple[Vis
                      deadline=cast(date, p.deadline)) for p in kept
     ])
     _link_problem_photos(visit, list(zip(rows, kept, strict=True)))
-    if submit:
+    if submit and routine:
         from dudao.findings.services import findings_from_visit
 
         findings_from_visit(visit)  # each problem becomes a finding, in this transaction (issue [4])
+    elif submit:
+        rule.on_submit(visit, by)  # e.g. a campaign's Score rows, in this transaction
     if submit and visit.refused:
         transaction.on_commit(lambda: _escalate_refusal(visit.pk))
     return visit, existing is None
@@ -249,6 +284,7 @@ def _escalate_refusal(visit_id: int) -> None:
     from dudao.people.selectors import office_staff
 
     visit = Visit.objects.select_related("school", "supervisor__office__region").get(pk=visit_id)
+    assert visit.supervisor is not None  # a refusal is recorded on routine visits only (visit_save)
     for user in office_staff(visit.supervisor.office):  # staff and leaders; never a deactivated account
         notify(recipient=user, level=NotificationLevel.URGENT, title=_("%(school)s 拒绝或阻挠督导") % {"school": visit.school.name},
                body=visit.refusal_note, url=f"/visits/{visit.pk}/", dedupe_key=f"refusal:{visit.pk}")

@@ -1,4 +1,4 @@
-"""The monthly tally of submitted visits (`VisitTally`): what it must equal, and its rebuild.
+"""The monthly tally of submitted routine visits (`VisitTally`; campaign and 随访 visits never count): what it must equal, and its rebuild.
 
 Triggers on visits_visit keep it (migration 0006_tally_visit_tally); nothing in Python writes it
 except `visit_tally_rebuild`, the repair for a table restored without its triggers or a bulk load
@@ -10,13 +10,13 @@ from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.db.models.functions import TruncMonth
 
-from dudao.visits.models import Visit, VisitStatus, VisitTally
+from dudao.visits.models import COUNTED, Visit, VisitBasis, VisitStatus, VisitTally
 
 
 def visit_tally_expected() -> dict[tuple, tuple[int, object]]:
     """(month, supervisor, school) → (visits, last visit day), grouped afresh from the visits."""
     return {(month, supervisor_id, school_id): (n, last) for month, supervisor_id, school_id, n, last in
-            Visit.objects.filter(status=VisitStatus.SUBMITTED).annotate(month=TruncMonth("visit_date"))
+            Visit.objects.filter(COUNTED).annotate(month=TruncMonth("visit_date"))
             .values_list("month", "supervisor_id", "school_id").annotate(n=Count("*"), last=Max("visit_date")).order_by()}
 
 
@@ -42,5 +42,6 @@ def visit_tally_rebuild() -> int:
         cursor.execute(f"DELETE FROM {table}")
         cursor.execute(f"INSERT INTO {table} (month, supervisor_id, school_id, visits, last_visit) "
                        f"SELECT {month}, s.supervisor_id, s.school_id, COUNT(*), MAX(s.visit_date) "
-                       f"FROM {Visit._meta.db_table} s WHERE s.status = %s GROUP BY 1, 2, 3", [VisitStatus.SUBMITTED])
+                       f"FROM {Visit._meta.db_table} s WHERE s.status = %s AND s.basis = %s GROUP BY 1, 2, 3",
+                       [VisitStatus.SUBMITTED, VisitBasis.ROUTINE])
         return cursor.rowcount

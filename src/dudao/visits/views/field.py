@@ -5,6 +5,8 @@ Every write is keyed by a client-generated id (visits/services.py), so the form'
 any request after a dropped connection. Who sees what:
 - the form and its endpoints — the supervisor who started the visit (`access_own_visit`,
   `access_own_photo`); other people's drafts answer 404, people without a supervisor record 403;
+  a campaign inspection (or another non-routine basis) is the same form for its author, each request
+  asking the basis's rule (`services.visit_may_write`: a team member, in the on-site phase);
 - a visit's detail — whoever's scope holds the school once it is submitted (`access_visit`); the
   school reads the feedback only, not location, narrative, photos or refusal (`access.readable_fields`);
 - a photo — only those who read the whole visit (`access_visit_photo`);
@@ -54,6 +56,7 @@ from dudao.visits.services import (
     photo_remove,
     supervisor_of,
     visit_draft_discard,
+    visit_may_write,
     visit_save,
     visitable_schools,
 )
@@ -82,8 +85,19 @@ def _saved(visit: Visit) -> dict:
         "saved_at": visit.updated_at.isoformat(), "started_at": visit.started_at.isoformat(),
         "location_status": visit.location_status, "distance_m": visit.distance_m,
         "problems_saved": visit.problems.count(),
-        "url": reverse("visits:detail", args=[visit.pk]) if visit.status == VisitStatus.SUBMITTED else None,
+        "url": _done_url(visit) if visit.status == VisitStatus.SUBMITTED else None,
     }
+
+
+def _done_url(visit: Visit) -> str:
+    """Where a submitted visit leads: its detail page, or for another basis its app's list (a campaign
+    inspector may read the school only through the campaign)."""
+    if visit.is_routine:
+        return reverse("visits:detail", args=[visit.pk])
+    from dudao.visits.bases import basis_rule
+
+    rule = basis_rule(visit.basis)
+    return rule.home_url(visit) if rule.home_url else reverse("visits:detail", args=[visit.pk])
 
 
 def _photo_json(photo: VisitPhoto) -> dict:
@@ -152,8 +166,16 @@ def _form_context(request: HttpRequest, visit: Visit, draft: dict, errors: dict 
     _methods, _topics, categories = code_labels()
     extra = [(p["category"], categories.get(p["category"], p["category"])) for p in draft.get("problems", [])
              if p.get("category") and p["category"] not in chosen]
-    deadline_days = policy_for(visit.supervisor.office).default_deadline_days
+    deadline_days = policy_for(visit.supervisor.office).default_deadline_days if visit.supervisor_id else 0
+    capture, home = None, reverse("visits:field_home")
+    if not visit.is_routine:
+        from dudao.visits.bases import basis_rule
+
+        rule = basis_rule(visit.basis)
+        capture = rule.form(visit)
+        home = rule.home_url(visit) if rule.home_url else home
     return {
+        "capture": capture, "home_url": home,
         # a new problem proposes the office's default rectification deadline (整改时限设置), editable
         "deadline_days": deadline_days, "default_deadline": timezone.localdate() + timedelta(days=deadline_days),
         "visit": visit, "school": visit.school, "draft": draft, "errors": errors or {},
@@ -167,7 +189,7 @@ def _form_context(request: HttpRequest, visit: Visit, draft: dict, errors: dict 
             "photos": reverse("visits:photo_upload", args=[visit.client_id]),
             "photo_remove": reverse("visits:photo_remove", args=["00000000-0000-0000-0000-000000000000"]),
             "discard": reverse("visits:draft_discard", args=[visit.client_id]),
-            "home": reverse("visits:field_home"),
+            "home": home,
             "sw": reverse("visits:field_sw"),
         },
     }
@@ -177,16 +199,25 @@ def _form_context(request: HttpRequest, visit: Visit, draft: dict, errors: dict 
 @login_required
 @require_GET
 def form(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
-    supervisor_of(request.user)
-    visit = access_own_visit(request.user, client_id)
+    visit = _own_draft(request, client_id)
     if visit.status == VisitStatus.SUBMITTED:
-        return redirect("visits:detail", pk=visit.pk)  # a submitted visit is read-only
+        return redirect(_done_url(visit))  # a submitted visit is read-only
     return render(request, "visits/field_form.html", _form_context(request, visit, visit_as_draft(visit)))
 
 
 def _own_draft(request: HttpRequest, client_id: uuid.UUID) -> Visit:
-    supervisor_of(request.user)
-    return access_own_visit(request.user, client_id)
+    """The user's own visit, if they may still write it: a routine visit's supervisor, or whom the
+    basis's rule lets record it (a submitted visit is only read back, so a retry sees it)."""
+    if request.user.is_authenticated:
+        from dudao.visits.models import VisitBasis
+
+        if not Visit.objects.filter(client_id=client_id, created_by_id=request.user.pk).exclude(
+                basis=VisitBasis.ROUTINE).exists():
+            supervisor_of(request.user)  # routine (or not theirs): 403 for people without a record
+    visit = access_own_visit(request.user, client_id)
+    if visit.status != VisitStatus.SUBMITTED:
+        visit_may_write(request.user, visit)
+    return visit
 
 
 @login_required
@@ -230,7 +261,7 @@ def submit(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     messages.success(request, _("督导记录已提交。"))
     if as_json:
         return JsonResponse(_saved(visit))
-    return redirect("visits:detail", pk=visit.pk)
+    return redirect(_done_url(visit))
 
 
 def _form_again(request: HttpRequest, visit: Visit, raw: dict, errors: dict) -> HttpResponse:
@@ -285,9 +316,11 @@ def photo_upload(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def photo_delete(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
-    supervisor_of(request.user)
     photo = access_own_photo(request.user, client_id)
     visit = photo.visit
+    if visit.is_routine:
+        supervisor_of(request.user)
+    visit_may_write(request.user, visit)
     try:
         photo_remove(by=request.user, photo=photo)
     except PermissionDenied:
@@ -313,11 +346,12 @@ def discard(request: HttpRequest, client_id: uuid.UUID) -> HttpResponse:
     visit = _own_draft(request, client_id)
     if visit.status == VisitStatus.SUBMITTED:
         raise PermissionDenied(_("督导记录已提交，不能删除。"))
+    home = _form_context(request, visit, {})["home_url"]
     visit_draft_discard(by=request.user, visit=visit)
     if _wants_json(request):
-        return JsonResponse({"ok": True, "url": reverse("visits:field_home")})
+        return JsonResponse({"ok": True, "url": home})
     messages.success(request, _("草稿已删除。"))
-    return redirect("visits:field_home")
+    return redirect(home)
 
 
 @login_required
@@ -327,7 +361,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access_visit(request.user, pk)
     reads = readable_fields(request.user, visit)  # the restricted fields this user reads (access.fields)
     methods, topics, categories = code_labels()
+    basis_detail = None
+    if not visit.is_routine and "narrative" in reads:  # e.g. a campaign's scores: not for the school
+        from dudao.visits.bases import basis_rule
+
+        rule = basis_rule(visit.basis)
+        basis_detail = rule.detail(visit) if rule.detail else None
     return render(request, "visits/visit_detail.html", {
+        "basis_detail": basis_detail,
         "visit": visit, "reads": reads, "own": visit.created_by_id == request.user.pk,
         "methods": labels_of(visit.methods, methods), "topics": labels_of(visit.topics, topics),
         "problems": problem_rows(request.user, visit, categories, timezone.localdate()),

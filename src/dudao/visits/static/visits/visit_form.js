@@ -166,7 +166,8 @@
     watchOnline();
     var submitted = readJSON("visit-submitted-ids") || [];
     var start = page.querySelector("form[data-visit-start]");
-    var base = start ? start.getAttribute("action").replace(/start\/$/, "") : "/visits/field/";
+    // drafts open in the visit form (/visits/field/<id>/), whichever page started them
+    var base = page.getAttribute("data-form-base") || (start ? start.getAttribute("action").replace(/start\/$/, "") : "/visits/field/");
     var pending = localDrafts().filter(function (d) {
       if (!d || !d.client_id) { return false; }
       if (submitted.indexOf(d.client_id) !== -1 || d.status === "submitted") { dropLocal(d.client_id); return false; }
@@ -285,13 +286,40 @@
       state.topics = checked("topics");
       state.narrative = form.elements.narrative.value;
       state.opinions = form.elements.opinions.value;
-      state.refused = form.elements.refused.checked;
-      state.refusal_note = form.elements.refusal_note.value;
-      state.problems = Array.prototype.map.call(problemList.querySelectorAll("[data-problem]"), function (fs) {
+      state.refused = form.elements.refused ? form.elements.refused.checked : false;
+      state.refusal_note = form.elements.refusal_note ? form.elements.refusal_note.value : "";
+      state.problems = problemList ? Array.prototype.map.call(problemList.querySelectorAll("[data-problem]"), function (fs) {
         var row = {};
         fs.querySelectorAll("[data-key]").forEach(function (input) { row[input.getAttribute("data-key")] = input.value; });
         row.photos = chosenPhotos(fs);
         return row;
+      }) : [];
+      state.answers = readAnswers();
+    }
+
+    // A campaign inspection's items (visits/bases.py): inputs named "answers.<item>.<value|choice|note>".
+    function readAnswers() {
+      var out = {};
+      form.querySelectorAll("[data-answer]").forEach(function (input) {
+        if ((input.type === "radio" || input.type === "checkbox") && !input.checked) { return; }
+        var parts = input.name.split(".");
+        if (parts.length !== 3 || input.value === "") { return; }
+        out[parts[1]] = out[parts[1]] || {};
+        out[parts[1]][parts[2]] = input.value;
+      });
+      return out;
+    }
+
+    function fillAnswers() {
+      var answers = state.answers || {};
+      form.querySelectorAll("[data-answer]").forEach(function (input) {
+        var parts = input.name.split(".");
+        var value = (answers[parts[1]] || {})[parts[2]];
+        if (input.type === "radio" || input.type === "checkbox") {
+          input.checked = value !== undefined && String(value) === input.value;
+        } else {
+          input.value = value === undefined ? "" : value;
+        }
       });
     }
 
@@ -330,6 +358,7 @@
       var key = offeredPhotos().map(function (p) { return p.client_id + (p.url ? "+" : ""); }).join(",");
       if (key === offeredKey) { return; }
       offeredKey = key;
+      if (!problemList) { return; }
       problemList.querySelectorAll("[data-problem]").forEach(function (fs) { renderProblemPhotos(fs, chosenPhotos(fs)); });
     }
 
@@ -352,14 +381,20 @@
       form.querySelectorAll("input[name=topics]").forEach(function (i) { i.checked = (state.topics || []).indexOf(i.value) !== -1; });
       form.elements.narrative.value = state.narrative || "";
       form.elements.opinions.value = state.opinions || "";
-      form.elements.refused.checked = !!state.refused;
-      form.elements.refusal_note.value = state.refusal_note || "";
-      toggleRefusal();
-      problemList.innerHTML = "";
-      (state.problems || []).forEach(function (p) { addProblem(p); });
+      fillAnswers();
+      if (form.elements.refused) {
+        form.elements.refused.checked = !!state.refused;
+        form.elements.refusal_note.value = state.refusal_note || "";
+        toggleRefusal();
+      }
+      if (problemList) {
+        problemList.innerHTML = "";
+        (state.problems || []).forEach(function (p) { addProblem(p); });
+      }
     }
 
     function toggleRefusal() {
+      if (!form.elements.refused) { return; }
       page.querySelector("[data-refusal-note]").classList.toggle("d-none", !form.elements.refused.checked);
     }
 
@@ -673,19 +708,21 @@
     // --- wiring ---
     fillForm();
     renderPhotos();
-    form.querySelector("[data-add-problem]").classList.remove("d-none");
-    form.querySelector("[data-add-problem]").addEventListener("click", function () {
-      var node = addProblem(null);
-      node.querySelector("select").focus();
-      edited();
-    });
-    problemList.addEventListener("click", function (event) {
-      var button = event.target.closest("[data-remove-problem]");
-      if (button) {
-        button.closest("[data-problem]").remove();
+    if (problemList) {
+      form.querySelector("[data-add-problem]").classList.remove("d-none");
+      form.querySelector("[data-add-problem]").addEventListener("click", function () {
+        var node = addProblem(null);
+        node.querySelector("select").focus();
         edited();
-      }
-    });
+      });
+      problemList.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-remove-problem]");
+        if (button) {
+          button.closest("[data-problem]").remove();
+          edited();
+        }
+      });
+    }
     form.addEventListener("input", function (event) {
       if (event.target === photoInput) { return; }
       edited();
