@@ -169,6 +169,10 @@ def test_printed_accounts_walk_their_campaign_pages(demo_city, db):
     assert all(x.name in listing for x in (summer, autumn, rnd, pending))
     assert "不合格" in page(client, "campaigns:result_list", rnd.pk)
     page(client, "campaigns:self_late", summer.pk)
+    teams = page(client, "campaigns:team_index", autumn.pk)
+    assert "第十二组" in teams and "纪检监察" in teams and "综治" in teams
+    assert User.objects.get(username="nx_zuzhang").full_name in page(client, "campaigns:team_sheet", autumn.pk)
+    page(client, "campaigns:self_list", autumn.pk)
 
     # the leader sees every campaign and approves the plan waiting for them
     client = signed_in("nx_leader")
