@@ -80,3 +80,18 @@ def test_reinspection_refuses_a_bad_answer_in_chinese(inspected, cast):
     with pytest.raises(ValidationError):
         reinspection_record(by=cast.county_staff, campaign=inspected, school_id=cast.B1.pk,
                             indicator_id=items(inspected)["B1"].pk, value="3")
+
+
+def test_a_checklist_no_without_points_is_a_problem():
+    """demo helper: a yes/no item of a checklist without points (有偿补课, 开学工作) scores 1 for 是; a
+    verified 否 (0) — or two raters split 是/否 (mean 0.5 < 60%) — is a problem that becomes a finding."""
+    from decimal import Decimal
+
+    from dudao.campaigns import scoring
+    from dudao.campaigns.results import is_problem
+
+    item = scoring.Item(id=1, code="4", scoring=scoring.YES_NO)
+    assert is_problem(item, Decimal(0), []) and is_problem(item, Decimal("0.5"), [])
+    assert not is_problem(item, Decimal(1), ["备注"]) and not is_problem(item, None, [])
+    count = scoring.Item(id=2, code="5", scoring=scoring.COUNT)  # descriptive: never a problem
+    assert not is_problem(count, Decimal(0), [])

@@ -42,6 +42,13 @@ def test_demo_accounts_see_what_the_readme_says(demo_city, db):
     assert school.pk in own  # the school account is one of the demo supervisor's schools
     expected = {"nx_office": nx_total, "nx_leader": nx_total, "nx_supervisor": len(own | zone), "ly_supervisor": 4,
                 "cs_supervisor": 3, "hn_supervisor": 3, "nx_school": 1, "evaluator": 3}
+    # the evaluator also reads, during the on-site window, the 宁乡 schools allocated to its team of the
+    # demo's 综合督导评估 round (README: "望城区 3 所学校；…实地督导期间")
+    from dudao.campaigns.access import window_school_ids
+
+    window = window_school_ids(User.objects.get(username="evaluator"))
+    assert window and all(s.region_code.startswith("430182") for s in School.objects.filter(pk__in=window))
+    expected["evaluator"] += len(window)
     for username, count in expected.items():
         user = User.objects.get(username=username)
         assert user.check_password(DEMO_PASSWORD) and user.is_active, username

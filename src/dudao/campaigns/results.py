@@ -197,7 +197,8 @@ def fast_outcomes(campaign: Campaign, tree: scoring.Tree,
     yes_no = {i.id for i in items.values() if i.scoring == scoring.YES_NO}
     veto = {i.id for i in items.values() if i.is_veto}
     order = {item_id: n for n, item_id in enumerate(items)}  # flags in framework order, as `evaluate` lists them
-    full = {i.id: scoring.to_cents(i.max_score) for i in items.values() if i.max_score is not None}
+    # a yes/no item without points scores 1 for 是 (scoring.item_score): a 否 lost marks too
+    full = {i.id: scoring.to_cents(_top(i)) for i in items.values() if _top(i) is not None}
     out: dict[int, FastOutcome] = {}
     current: int | None = None
     own: dict[int, int] = {}
@@ -376,14 +377,22 @@ class Problem:
         return (self.school_id, self.item.id)
 
 
+def _top(item: scoring.Item) -> Decimal | None:
+    """The most an item scores: its points, or 1 for a yes/no item of a checklist without points."""
+    if item.max_score is None and item.scoring == scoring.YES_NO:
+        return Decimal(1)
+    return item.max_score
+
+
 def is_problem(item: scoring.Item, verified: Decimal | None, notes: list[str]) -> bool:
-    """A verified item that lost marks and is "否", a failed veto, below 60% of its max, or that a
-    rater described (扣分原因 / 存在的问题)."""
-    if verified is None or item.max_score is None:
+    """A verified item that lost marks and is "否" (also on a checklist without points), a failed
+    veto, below 60% of its max, or that a rater described (扣分原因 / 存在的问题)."""
+    top = _top(item)
+    if verified is None or top is None:
         return False
-    if verified >= item.max_score:
+    if verified >= top:
         return False
-    if verified == scoring.ZERO or verified < item.max_score * PROBLEM_RATIO:
+    if verified == scoring.ZERO or verified < top * PROBLEM_RATIO:
         return True
     return bool(notes)
 

@@ -362,6 +362,13 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
     from dudao.frameworks.builtin import frameworks_install_builtin
 
     frameworks_install_builtin()  # the read-only built-in checklists and frameworks (issue [9] item 1)
+    from dudao.demo.campaigns import build_ningxiang_campaigns, campaign_accounts
+
+    build_ningxiang_campaigns()  # seed 002's two 专项督导 and a 综合督导评估 round (issue [9] item 8)
+    accounts += [DemoAccount(*row) for row in campaign_accounts()]
+    for account in accounts:
+        if account.username == "evaluator":
+            account.scope = "望城区 3 所学校；综合督导评估第三方评估组的学校（实地督导期间）"
     return (
         School.objects.filter(region_code__startswith=CITY).count(),
         SchoolYearData.objects.filter(school__region_code__startswith=CITY).count(),
