@@ -143,6 +143,10 @@ def test_printed_accounts_walk_their_campaign_pages(demo_city, db):
     first_school = CampaignSchool.objects.filter(team=leader.team).select_related("school").first().school
     assert first_school.name in page(client, "campaigns:team_detail", leader.team.pk)
     assert autumn.name in page(client, "campaigns:detail", autumn.pk)
+    # …and scores a school of the group on the phone: the on-site list offers it, starting opens the form
+    assert first_school.name in page(client, "campaigns:onsite_mine")
+    started = client.post(reverse("campaigns:onsite_start"), {"campaign": autumn.pk, "school": first_school.pk})
+    assert started.status_code == 302 and "/visits/field/" in started["Location"], started.get("Location")
 
     # a 纪检监察 staff member (no supervisor record) in a group of both special campaigns
     staff = User.objects.get(username="nx_jijian")
