@@ -196,3 +196,16 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(case, cast, client, djang
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("campaigns:summary", args=[case.pk])).status_code == 200
+
+
+def test_pages_in_english(case, cast, client):
+    from django.utils import translation
+
+    client.cookies.load({"django_language": "en"})
+    client.force_login(cast.county_staff)
+    page = client.get(reverse("campaigns:dashboard", args=[case.pk])).content.decode()
+    assert "Progress by team" in page and "Weakest items (the ten lowest score ratios)" in page
+    assert "Mean verified total" in page and "Progress by school" in page
+    summary = client.get(reverse("campaigns:summary", args=[case.pk])).content.decode()
+    assert "Campaign summary" in summary and "Lowest-ranked schools" in summary
+    translation.activate("zh-hans")
