@@ -209,3 +209,20 @@ def test_pages_in_english(case, cast, client):
     summary = client.get(reverse("campaigns:summary", args=[case.pk])).content.decode()
     assert "Campaign summary" in summary and "Lowest-ranked schools" in summary
     translation.activate("zh-hans")
+
+
+def test_figures_are_kept_when_the_cache_is_on_and_the_page_says_so(case, cast, client, settings):
+    from django.core.cache import cache
+
+    settings.CAMPAIGN_DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    client.force_login(cast.county_staff)
+    url = reverse("campaigns:dashboard", args=[case.pk])
+    page = client.get(url)
+    assert "统计数字每 60 秒更新一次" in page.content.decode()
+    CampaignSchool.objects.create(campaign=case, school=SchoolFactory(region=cast.A1.region))
+    assert Html(client.get(url)).text_of("*", testid="total-schools") == "3"  # kept
+    cache.clear()
+    assert Html(client.get(url)).text_of("*", testid="total-schools") == "4"
+    settings.CAMPAIGN_DASHBOARD_CACHE_SECONDS = 0
+    assert "统计数字每" not in client.get(url).content.decode()

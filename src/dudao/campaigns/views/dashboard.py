@@ -39,7 +39,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "grades": grades, "grade_labels": reads.grade_labels(campaign),
         "grade_chart": bar_chart(_("核查总分等级分布"), grades, _("学校数")) if grades else None,
         "weakest": reads.weakest_items(campaign), "page": page, "schools": schools, "team": team,
-        "query": {"team": team} if team else {},
+        "query": {"team": team} if team else {}, "kept_seconds": reads.cache_seconds(),
     })
 
 
@@ -73,4 +73,5 @@ def dashboard_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _office_campaign(request, pk)
-    return render(request, "campaigns/dashboard_summary.html", {"campaign": campaign, "s": reads.summary(campaign)})
+    return render(request, "campaigns/dashboard_summary.html", {"campaign": campaign, "s": reads.summary(campaign),
+                                                                "kept_seconds": reads.cache_seconds()})
