@@ -339,7 +339,8 @@ def summary(campaign: Campaign) -> dict[str, Any]:
         "flagged_schools": total.flagged, "flags": total.flags,
         "grades": distribution(campaign, total),
         "findings": findings_counts(campaign),
-        "best": ranked_schools(campaign, best=True), "weakest": ranked_schools(campaign, best=False),
+        "best": kept(campaign, "best", lambda: ranked_schools(campaign, best=True)),
+        "weakest": kept(campaign, "weakest", lambda: ranked_schools(campaign, best=False)),
         "weakest_items": weakest_items(campaign),
     }
 
