@@ -149,6 +149,11 @@ else:
 # Compliance figures are kept this many seconds (visits/compliance_cache.py; the pages say so);
 # under pytest 0, so a test sees its own writes (tests/visits/test_compliance_fast.py turns it on).
 COMPLIANCE_CACHE_SECONDS = int(os.environ.get("DUDAO_COMPLIANCE_CACHE_SECONDS", "0" if "pytest" in sys.modules else "300"))
+# A campaign dashboard's figures by team and the stamp of its stored results (campaigns/dashboard.py
+# `kept`; the page says so) are kept this many seconds: a province campaign's grouped read takes
+# ~0.3 s; 0 under pytest.
+CAMPAIGN_DASHBOARD_CACHE_SECONDS = int(os.environ.get("DUDAO_CAMPAIGN_DASHBOARD_CACHE_SECONDS",
+                                                      "0" if "pytest" in sys.modules else "60"))
 # The findings ledger's counts and statistics of a scope with many findings (a province's 60,000) are
 # kept this many seconds (findings/selectors.py `kept_figures`; the pages say so); 0 under pytest.
 FINDINGS_FIGURES_CACHE_SECONDS = int(os.environ.get("DUDAO_FINDINGS_FIGURES_CACHE_SECONDS",

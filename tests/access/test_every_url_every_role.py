@@ -67,6 +67,7 @@ COVERAGE = {
 # scope test (named in that module's OWN_TESTS) walks those URLs as every persona.
 from tests.access import (  # noqa: E402
     coverage_campaigns,
+    coverage_campaigns_dashboard,
     coverage_campaigns_onsite,
     coverage_campaigns_scoring,
     coverage_campaigns_teams,
@@ -86,7 +87,8 @@ from tests.access import (  # noqa: E402
 
 APP_COVERAGE = (coverage_core, coverage_people, coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
                 coverage_findings, coverage_complaints, coverage_monitoring, coverage_campaigns,
-                coverage_campaigns_teams, coverage_campaigns_scoring, coverage_campaigns_onsite, coverage_frameworks)
+                coverage_campaigns_teams, coverage_campaigns_scoring, coverage_campaigns_onsite, coverage_frameworks,
+                coverage_campaigns_dashboard)
 for _module in APP_COVERAGE:
     COVERAGE.update(_module.COVERAGE)
 WRITER_PERSONAS = {"admin", "province_staff", "city_staff", "county_staff", "multi"}

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from dudao.api import (
     accounts,
+    campaign_dashboard,
     campaign_onsite,
     campaign_results,
     campaign_teams,
@@ -51,6 +52,7 @@ api.add_router("/v1", campaign_teams.router)
 api.add_router("/v1/frameworks", frameworks.router)
 api.add_router("/v1/campaigns", campaign_results.router)
 api.add_router("/v1/campaigns", campaign_onsite.router)
+api.add_router("/v1/campaigns", campaign_dashboard.router)
 
 
 errors.install(api)  # one error shape for every endpoint (api/errors.py)

@@ -4,7 +4,7 @@ in its own block (issue [9])."""
 
 from django.urls import path
 
-from dudao.campaigns.views import campaigns, results, self_inspection
+from dudao.campaigns.views import campaigns, dashboard, results, self_inspection
 from dudao.campaigns.views import onsite as views_onsite
 from dudao.campaigns.views import teams as team_views
 
@@ -65,4 +65,10 @@ urlpatterns += [
     path("<int:pk>/results/compute/", results.result_compute, name="result_compute"),
     path("<int:pk>/results/findings/", results.result_findings, name="result_findings"),
     path("<int:pk>/results/<int:school_id>/", results.result_school, name="result_school"),
+]
+# --- dashboard and summary (看板 · 总结): campaigns/views/dashboard.py ---
+urlpatterns += [
+    path("<int:pk>/dashboard/", dashboard.dashboard, name="dashboard"),
+    path("<int:pk>/dashboard/export/", dashboard.dashboard_export, name="dashboard_export"),
+    path("<int:pk>/summary/", dashboard.summary, name="summary"),
 ]

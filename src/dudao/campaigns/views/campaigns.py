@@ -40,6 +40,7 @@ PARTS: list[tuple[str, str, tuple[str, ...]]] = [
     ("self", gettext_lazy("学校自查"), ("campaigns:self_list", "campaigns:self_inspections", "campaigns:self_office")),
     ("onsite", gettext_lazy("实地督导"), ("campaigns:onsite", "campaigns:onsite_list", "campaigns:onsite_home")),
     ("results", gettext_lazy("结果"), ("campaigns:results", "campaigns:result_list", "campaigns:dashboard")),
+    ("dashboard", gettext_lazy("看板"), ("campaigns:dashboard",)),
 ]
 
 

@@ -1,0 +1,362 @@
+"""Reads of a campaign's dashboard (看板) and summary (总结): progress by phase, team and school, the
+grade distribution, the weakest items, the counts and findings a 通报 is drafted from.
+
+One source for the page, its Excel export and the API (views/dashboard.py, api/campaign_dashboard.py),
+so the three cannot disagree. Built for a province campaign (20,000 schools, bench/campaigns.py):
+the figures come from a few grouped queries over `CampaignSchool`, `SelfInspection` and the stored
+`SchoolResult` rows — never a query per school; the school table is paged (a fixed number of
+queries per page). The weakest items need each (school, item)'s verified score, which is not
+stored: they are computed from the scores by the results' fast path once per computation of the
+results (cached under the moment the results were computed), so the dashboard shows them as of the
+last 计算结果. On a large campaign the grouped figures by team (one SQL over 20,000 schools with a
+probe of the scores' index per school, ~0.3 s) and the results' stamp are kept for
+`settings.CAMPAIGN_DASHBOARD_CACHE_SECONDS` (60 s; 0 under pytest; the page says so) — `kept`.
+
+Who reads (views and API ask `may_read_dashboard`): the campaign's office and the offices above it
+(staff and leaders) and admins — `access.sees_whole_campaign`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+from dudao.campaigns import scoring, selectors
+from dudao.campaigns.access import sees_whole_campaign
+from dudao.campaigns.models import (
+    CampaignEvent,
+    CampaignSchool,
+    SchoolResult,
+    Score,
+    ScoreKind,
+    SelfInspection,
+    SelfInspectionState,
+    Team,
+)
+
+if TYPE_CHECKING:
+    from dudao.campaigns.models import Campaign
+    from dudao.people.models import User
+
+SCHOOL_PAGE_SIZE = 50
+WEAKEST = 10
+BEST = 5
+CACHE_SECONDS = 24 * 3600
+
+
+def cache_seconds() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "CAMPAIGN_DASHBOARD_CACHE_SECONDS", 0))
+
+
+def kept(campaign: Campaign, name: str, compute):
+    """`compute()` kept for `cache_seconds()` under the campaign and `name` (computed each time at 0)."""
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return compute()
+    key = f"campaign-dashboard:{campaign.pk}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def may_read_dashboard(user: User, campaign: Campaign) -> bool:
+    """The office's view: the owning office's staff and leaders, the offices above, admins."""
+    return sees_whole_campaign(user, campaign)
+
+
+def _cents_mean(total_cents: int, n: int) -> Decimal | None:
+    """The mean of n totals given in cents, to 0.01 half up (None without any)."""
+    if not n:
+        return None
+    return (Decimal(total_cents) / Decimal(100) / Decimal(n)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# --- progress by phase ------------------------------------------------------------------------------
+def phase_rows(campaign: Campaign) -> list[dict[str, Any]]:
+    """The timeline (planned dates, done / current / to come) with the day each phase was entered
+    (the last logged step into it). Two queries at most (the log, grouped)."""
+    entered = dict(CampaignEvent.objects.filter(campaign=campaign).exclude(to_state="").values("to_state")
+                   .annotate(at=Max("created_at")).values_list("to_state", "at"))
+    rows = selectors.phases(campaign)
+    for row in rows:
+        row["entered_at"] = entered.get(row["state"])
+    return rows
+
+
+# --- progress by team --------------------------------------------------------------------------------
+TEAM_SQL = """
+SELECT cs.team_id,
+       COUNT(*),
+       SUM(CASE WHEN si.state = %s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN EXISTS (SELECT 1 FROM {score} s WHERE s.campaign_id = cs.campaign_id
+                                 AND s.school_id = cs.school_id AND s.kind = %s) THEN 1 ELSE 0 END),
+       COUNT(r.id),
+       COUNT(r.verified_total),
+       SUM(CAST(ROUND(r.verified_total * 100) AS INTEGER)),
+       SUM(CASE WHEN r.vetoed THEN 1 ELSE 0 END),
+       SUM(CASE WHEN r.flag_count > 0 THEN 1 ELSE 0 END),
+       SUM(COALESCE(r.flag_count, 0))
+FROM {school} cs
+LEFT JOIN {self} si ON si.campaign_id = cs.campaign_id AND si.school_id = cs.school_id
+LEFT JOIN {result} r ON r.campaign_id = cs.campaign_id AND r.school_id = cs.school_id
+WHERE cs.campaign_id = %s
+GROUP BY cs.team_id
+"""
+GRADE_SQL = """
+SELECT cs.team_id, r.grade, COUNT(*)
+FROM {school} cs JOIN {result} r ON r.campaign_id = cs.campaign_id AND r.school_id = cs.school_id
+WHERE cs.campaign_id = %s AND r.grade <> ''
+GROUP BY cs.team_id, r.grade
+"""
+
+
+@dataclass
+class Progress:
+    """Counts of a team (or, for the whole campaign, of every team and the unallocated schools)."""
+
+    schools: int = 0
+    submitted: int = 0  # self-inspections submitted
+    scored: int = 0  # schools with any on-site score
+    results: int = 0  # schools with a stored result
+    graded: int = 0  # results with a verified total
+    total_cents: int = 0
+    vetoed: int = 0
+    flagged: int = 0  # schools with a discrepancy flag
+    flags: int = 0  # discrepancy flags in all
+    grades: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def mean_total(self) -> Decimal | None:
+        return _cents_mean(self.total_cents, self.graded)
+
+    def add(self, other: Progress) -> None:
+        for name in ("schools", "submitted", "scored", "results", "graded", "total_cents", "vetoed", "flagged",
+                     "flags"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for grade, n in other.grades.items():
+            self.grades[grade] = self.grades.get(grade, 0) + n
+
+
+def _progress_by_team(campaign: Campaign) -> dict[int | None, Progress]:
+    tables = {"score": Score._meta.db_table, "school": CampaignSchool._meta.db_table,
+              "self": SelfInspection._meta.db_table, "result": SchoolResult._meta.db_table}
+    out: dict[int | None, Progress] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(TEAM_SQL.format(**tables), [SelfInspectionState.SUBMITTED, ScoreKind.ONSITE, campaign.pk])
+        for team_id, *figures in cursor.fetchall():
+            out[team_id] = Progress(*(int(f or 0) for f in figures))
+        cursor.execute(GRADE_SQL.format(**tables), [campaign.pk])
+        for team_id, grade, n in cursor.fetchall():
+            out.setdefault(team_id, Progress()).grades[grade] = int(n)
+    return out
+
+
+def grade_labels(campaign: Campaign) -> list[str]:
+    """The version's grade bands, highest first."""
+    from dudao.frameworks.models import GradeBand
+
+    return list(GradeBand.objects.filter(version_id=campaign.framework_version_id).order_by("-min_score")
+                .values_list("label", flat=True))
+
+
+@dataclass
+class TeamRow:
+    team: Team | None
+    leader: str
+    members: list[str]
+    progress: Progress
+    grade_counts: list[int] = field(default_factory=list)  # in the order of `grade_labels`
+
+
+def team_rows(campaign: Campaign) -> tuple[list[TeamRow], Progress]:
+    """Every team in order (with its leader and members), then the unallocated schools (when any),
+    and the campaign's totals (the sum of the rows). Five queries."""
+    by_team = kept(campaign, "teams", lambda: _progress_by_team(campaign))
+    rows = []
+    for team in Team.objects.filter(campaign=campaign).prefetch_related("members__user").order_by("order", "id"):
+        members = list(team.members.all())
+        leader = next((m.user.full_name or m.user.username for m in members if m.is_leader), "")
+        rows.append(TeamRow(team, leader, [m.user.full_name or m.user.username for m in members],
+                            by_team.get(team.pk, Progress())))
+    if None in by_team:
+        rows.append(TeamRow(None, "", [], by_team[None]))
+    total = Progress()
+    labels = grade_labels(campaign)
+    for row in rows:
+        total.add(row.progress)
+        row.grade_counts = [row.progress.grades.get(label, 0) for label in labels]
+    return rows, total
+
+
+# --- progress by school (a page of the table) -----------------------------------------------------------
+def school_page(campaign: Campaign, *, page: int | str | None = 1, team: str = ""):
+    """One page of the schools (by 学校标识码) with self-inspection state, on-site scored, the stored
+    result. `team`: a team id, "none" (unallocated) or "" (all). A fixed number of queries per page."""
+    from django.core.paginator import Paginator
+
+    qs = CampaignSchool.objects.filter(campaign=campaign).select_related("school", "team").order_by("school__code", "id")
+    if team == "none":
+        qs = qs.filter(team__isnull=True)
+    elif team.isdigit():
+        qs = qs.filter(team_id=int(team))
+    paged = Paginator(qs, SCHOOL_PAGE_SIZE).get_page(page)
+    entries = list(paged.object_list)
+    ids = [e.school_id for e in entries]
+    states = dict(SelfInspection.objects.filter(campaign=campaign, school_id__in=ids).values_list("school_id", "state"))
+    scored = set(Score.objects.filter(campaign=campaign, school_id__in=ids, kind=ScoreKind.ONSITE)
+                 .values_list("school_id", flat=True).distinct())
+    results = {r.school_id: r for r in SchoolResult.objects.filter(campaign=campaign, school_id__in=ids)}
+    rows = [{"entry": e, "school": e.school, "team": e.team, "self_state": states.get(e.school_id, ""),
+             "submitted": states.get(e.school_id) == SelfInspectionState.SUBMITTED,
+             "scored": e.school_id in scored, "result": results.get(e.school_id)} for e in entries]
+    return paged, rows
+
+
+# --- distribution and weakest items ------------------------------------------------------------------------
+def distribution(campaign: Campaign, total: Progress) -> list[tuple[str, int]]:
+    """Schools per grade band (highest first), then grades no longer among the bands, then 未定等
+    (a stored result without a verified total or grade)."""
+    labels = grade_labels(campaign)
+    rows = [(label, total.grades.get(label, 0)) for label in labels]
+    rows += sorted((g, n) for g, n in total.grades.items() if g not in labels)
+    ungraded = total.results - sum(total.grades.values())
+    if ungraded:
+        rows.append((_("未定等"), ungraded))
+    return rows
+
+
+def results_stamp(campaign: Campaign) -> tuple[int, str] | None:
+    """(rows, latest computed_at) of the stored results, or None before any computation."""
+    return kept(campaign, "stamp", lambda: _results_stamp(campaign)) or None
+
+
+def _results_stamp(campaign: Campaign) -> tuple[int, str] | tuple[()]:
+    row = SchoolResult.objects.filter(campaign=campaign).aggregate(n=Count("id"), at=Max("computed_at"))
+    if not row["n"]:
+        return ()  # kept as "no results yet" (None is a cache miss)
+    return row["n"], row["at"].isoformat() if row["at"] else ""
+
+
+def _item_sums(campaign: Campaign, tree: scoring.Tree) -> dict[int, tuple[int, int]]:
+    """item → (sum of verified scores in cents, schools with a verified score), by the campaign's rule."""
+    from dudao.campaigns.results import _item_rows, evaluate, stream_answers
+
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    if campaign.aggregation == scoring.MEDIAN:
+        for _sid, answers in stream_answers(campaign):
+            for r in evaluate(tree, campaign, answers).items:
+                if r.verified is not None:
+                    cell = sums[r.item.id]
+                    cell[0] += scoring.to_cents(r.verified) or 0
+                    cell[1] += 1
+        return {k: (v[0], v[1]) for k, v in sums.items()}
+    leader = campaign.aggregation == scoring.LEADER
+    for (_sid, item_id, _sc, _sch, n, total, _y, _n, rec_c, _rch, re_c, _rech) in _item_rows(campaign):
+        if re_c is not None:
+            verified = re_c
+        elif leader and rec_c is not None:
+            verified = rec_c
+        elif n:
+            verified = scoring.mean_cents(total, n)
+        else:
+            continue
+        cell = sums[item_id]
+        cell[0] += verified
+        cell[1] += 1
+    return {k: (v[0], v[1]) for k, v in sums.items()}
+
+
+def weakest_items(campaign: Campaign, limit: int = WEAKEST) -> list[dict[str, Any]]:
+    """The items with the lowest mean verified score ratio (mean verified score ÷ the item's max over
+    the schools with a verified score), lowest first, ties by framework order; only items with a
+    max. Computed once per computation of the results (cached under its moment); [] before it."""
+    stamp = results_stamp(campaign)
+    if stamp is None:
+        return []
+    key = f"campaign-weakest:{campaign.pk}:{campaign.aggregation}:{stamp[0]}:{stamp[1]}"
+    cached = cache.get(key)
+    if cached is None:
+        from dudao.campaigns.results import load_tree
+
+        tree = load_tree(campaign.framework_version)
+        sums = _item_sums(campaign, tree)
+        cached = []
+        for position, item in enumerate(tree.items.values()):
+            full = scoring.to_cents(item.max_score)
+            if not full or item.id not in sums or not sums[item.id][1]:
+                continue
+            total, n = sums[item.id]
+            ratio = Decimal(total) / Decimal(full * n)
+            cached.append({"indicator_id": item.id, "code": item.code, "text": item.text, "max_score": item.max_score,
+                           "schools": n, "mean": _cents_mean(total, n),
+                           "ratio": ratio.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), "order": position})
+        cached.sort(key=lambda r: (r["ratio"], r["order"]))
+        cache.set(key, cached, CACHE_SECONDS)
+    return cached[:limit]
+
+
+# --- the summary (总结: what a 通报 is drafted from) -----------------------------------------------------
+def findings_counts(campaign: Campaign) -> dict[str, Any]:
+    """The campaign's findings in the ledger, by state and by severity (labels in the ledger's order)."""
+    from dudao.findings.models import Finding, FindingSeverity, FindingSource, FindingState
+
+    rows = (Finding.objects.filter(source=FindingSource.CAMPAIGN, source_data__campaign=campaign.pk)
+            .values_list("state", "severity").annotate(n=Count("id")))
+    by_state: dict[str, int] = defaultdict(int)
+    by_severity: dict[str, int] = defaultdict(int)
+    for state, severity, n in rows:
+        by_state[state] += n
+        by_severity[severity] += n
+    return {"total": sum(by_state.values()),
+            "by_state": [(str(label), by_state[value]) for value, label in FindingState.choices if by_state[value]],
+            "by_severity": [(str(label), by_severity[value]) for value, label in FindingSeverity.choices
+                            if by_severity[value]]}
+
+
+def ranked_schools(campaign: Campaign, *, best: bool, limit: int = BEST) -> list[SchoolResult]:
+    """The best (rank 1 first) or the weakest (the last rank first; vetoed schools rank last) schools."""
+    qs = SchoolResult.objects.filter(campaign=campaign, rank__isnull=False).select_related("school")
+    return list(qs.order_by("rank", "school__code")[:limit] if best else qs.order_by("-rank", "school__code")[:limit])
+
+
+def summary(campaign: Campaign) -> dict[str, Any]:
+    """The counts and findings of the campaign (the summary page and its API). Eight queries."""
+    _teams, total = team_rows(campaign)
+    return {
+        "schools": total.schools, "submitted": total.submitted, "scored": total.scored, "results": total.results,
+        "graded": total.graded, "mean_total": total.mean_total, "vetoed": total.vetoed,
+        "flagged_schools": total.flagged, "flags": total.flags,
+        "grades": distribution(campaign, total),
+        "findings": findings_counts(campaign),
+        "best": kept(campaign, "best", lambda: ranked_schools(campaign, best=True)),
+        "weakest": kept(campaign, "weakest", lambda: ranked_schools(campaign, best=False)),
+        "weakest_items": weakest_items(campaign),
+    }
+
+
+def team_sheet(campaign: Campaign) -> tuple[list[str], list[list]]:
+    """Each team's summary (the Excel and the page's team table): team, leader, members, schools,
+    submitted, scored, results, mean total, vetoed, then one column per grade."""
+    rows, total = team_rows(campaign)
+    labels = grade_labels(campaign)
+    headers = [_("督查组"), _("组长"), _("成员"), _("学校数"), _("已提交自查"), _("已实地评分"), _("已计算结果"),
+               _("平均核查总分"), _("一票否决")] + labels
+    body = []
+    for row in [*rows, TeamRow(None, "", [], total)]:
+        p = row.progress
+        name = row.team.name if row.team else (_("合计") if p is total else _("未分配"))
+        body.append([name, row.leader, "、".join(row.members), p.schools, p.submitted, p.scored, p.results,
+                     float(p.mean_total) if p.mean_total is not None else None, p.vetoed]
+                    + [p.grades.get(label, 0) for label in labels])
+    return headers, body
