@@ -31,7 +31,6 @@ urlpatterns = [
     path("findings/", include("dudao.findings.urls")),
     path("complaints/", include("dudao.complaints.urls")),
     path("monitoring/", include("dudao.monitoring.urls")),
-    path("campaigns/", include("dudao.campaigns.urls")),
     path("frameworks/", include("dudao.frameworks.urls")),
     path("system/", include("dudao.system.urls")),
     path("api/", api.urls),
