@@ -360,3 +360,64 @@ def team_sheet(campaign: Campaign) -> tuple[list[str], list[list]]:
                      float(p.mean_total) if p.mean_total is not None else None, p.vetoed]
                     + [p.grades.get(label, 0) for label in labels])
     return headers, body
+
+
+# --- the map (schools with coordinates, coloured by grade) ---------------------------------------------------
+MAP_POINTS_MAX = 3000
+# Grade bands highest first take these colours in turn (a version may have more or fewer bands).
+GRADE_COLORS = ["#2fb344", "#206bc4", "#f59f00", "#d63939", "#ae3ec9", "#0ca678"]
+UNGRADED_COLOR = "#868e96"
+
+
+def school_points(campaign: Campaign, labels: list[str], *, limit: int | None = None) -> dict[str, Any]:
+    """The campaign's schools that have coordinates, as map points coloured by grade (by 学校标识码,
+    at most `limit`, by default `MAP_POINTS_MAX`): {points, pieces, shown, located}. One query — the grade and veto are read by
+    subqueries of the stored result and the number of located schools by a window count; the
+    schools without coordinates are the campaign's schools less `located`.
+
+    A point's `value` is the index of its grade among `labels` (highest first), then the grades no
+    longer among the bands, then 未定等 (no result, or a result without a grade); a vetoed school is
+    a diamond."""
+    from django.db.models import OuterRef, Subquery, Window
+    from django.urls import reverse
+
+    limit = limit or MAP_POINTS_MAX
+    result = SchoolResult.objects.filter(campaign=campaign, school_id=OuterRef("school_id"))
+    rows = list(CampaignSchool.objects.filter(campaign=campaign, school__latitude__isnull=False,
+                                              school__longitude__isnull=False)
+                .annotate(grade=Subquery(result.values("grade")[:1]), vetoed=Subquery(result.values("vetoed")[:1]),
+                          located=Window(Count("id")))
+                .order_by("school__code", "id")
+                .values_list("school_id", "school__name", "school__longitude", "school__latitude", "grade", "vetoed",
+                             "located")[:limit])
+    located = rows[0][6] if rows else 0
+    order = list(labels) + sorted({r[4] for r in rows if r[4] and r[4] not in labels})
+    ungraded = len(order)
+    points = []
+    for school_id, name, lng, lat, grade, vetoed, _n in rows:
+        value = order.index(grade) if grade else ungraded
+        detail = (grade or _("未定等")) + (" · " + _("一票否决") if vetoed else "")
+        point = {"name": name, "lng": lng, "lat": lat, "value": value, "detail": detail,
+                 "link": reverse("campaigns:result_school", args=[campaign.pk, school_id])}
+        if vetoed:
+            point["symbol"] = "diamond"
+        points.append(point)
+    pieces = [(i, label, GRADE_COLORS[i % len(GRADE_COLORS)]) for i, label in enumerate(order)]
+    pieces.append((ungraded, _("未定等"), UNGRADED_COLOR))
+    return {"points": points, "pieces": pieces, "shown": len(points), "located": int(located)}
+
+
+def map_outline(campaign: Campaign) -> dict[str, str]:
+    """Which boundary file(s) map.js draws under the points: the scope region's (else the office's)
+    county — the one feature of its city's or province's file —, or its city's or province's file
+    whole. {code, only}; an empty code: no outline (points only)."""
+    from dudao.core.charts import county_geo_files
+    from dudao.regions.models import RegionLevel
+
+    region = campaign.scope_region or campaign.office.region
+    if region is None:
+        return {"code": "", "only": ""}
+    if region.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP):
+        county = region.code[:6].ljust(6, "0")
+        return {"code": county_geo_files(county), "only": county}
+    return {"code": region.code[:6].ljust(6, "0"), "only": ""}

@@ -85,3 +85,53 @@ def sparkline(labels: Sequence[str], values: Sequence[float | int | None], *, un
         "series": [{"type": "line", "data": list(values), "smooth": True, "symbolSize": 4, "areaStyle": {"opacity": 0.15},
                     "name": str(unit)}],
     }
+
+
+# --- schools as points on a region's outline (drawn by static/monitoring/map.js) -------------------------
+# The map fits the box between the title and the legend row (ECharts keeps its aspect ratio).
+MAP_BOX = {"left": 8, "right": 8, "top": 40, "bottom": 36}
+MAP_EMPTY_COLOR = "#e9ecef"
+# Up to this many schools the points carry their names; more would overlap.
+POINT_NAMES_MAX = 30
+
+
+def points_legend(pieces: Sequence[tuple[int, str, str]], dimension: int) -> dict:
+    """A piecewise legend as one row under the map (never over it). `pieces`: (value, label, colour)."""
+    return {
+        "type": "piecewise", "orient": "horizontal", "left": "center", "bottom": 0, "dimension": dimension,
+        "itemGap": 16, "textStyle": {"fontSize": 12},
+        "pieces": [{"value": value, "label": str(label), "color": color} for value, label, color in pieces],
+    }
+
+
+def points_map(title: str, points: Sequence[dict], pieces: Sequence[tuple[int, str, str]]) -> dict:
+    """Schools as points on a region's outline, coloured by their category. map.js registers the
+    outline as the `geo` map. `points`: {name, lng, lat, value (a piece's value), link, detail, and
+    optionally symbol ("diamond", …)}; schools without coordinates are left out by the caller."""
+    data = []
+    for pt in points:
+        item = {"name": str(pt["name"]), "value": [float(pt["lng"]), float(pt["lat"]), pt["value"]],
+                "label_text": str(pt["name"]), "detail": str(pt.get("detail", "")), "link": pt.get("link", "")}
+        if pt.get("symbol"):
+            item["symbol"] = pt["symbol"]
+            item["symbolSize"] = 14
+        data.append(item)
+    return {
+        "title": {"text": str(title), "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "item"},
+        "visualMap": points_legend(pieces, 2),
+        "geo": {"roam": True, "silent": True, **MAP_BOX, "label": {"show": False},
+                "itemStyle": {"areaColor": MAP_EMPTY_COLOR, "borderColor": "#adb5bd", "borderWidth": 1}},
+        "series": [{
+            "type": "scatter", "coordinateSystem": "geo", "symbolSize": 10,
+            "label": {"show": len(points) <= POINT_NAMES_MAX, "formatter": "{b}", "position": "right", "fontSize": 10},
+            "data": data,
+        }],
+    }
+
+
+def county_geo_files(code: str) -> str:
+    """The boundary files that may hold a county's shape, nearest first: its city's, then its
+    province's (municipalities and counties directly under a province have no city file)."""
+    code = code.ljust(6, "0")
+    return f"{code[:4]}00,{code[:2]}0000"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dudao.core.charts import MAP_BOX, points_legend, points_map
+
 PASS_COLOR, FAIL_COLOR, INSUFFICIENT_COLOR, EMPTY_COLOR = "#2fb344", "#d63939", "#f59f00", "#e9ecef"
 VERDICT_VALUE = {"pass": 2, "fail": 1, "insufficient": 0}
 
@@ -16,19 +18,8 @@ VERDICT_VALUE = {"pass": 2, "fail": 1, "insufficient": 0}
 def _verdict_legend(labels: dict[str, str], dimension: int) -> dict:
     """The verdict legend as one row under the map (never over it: at the left it hid 宁乡, the
     west of 长沙市)."""
-    return {
-        "type": "piecewise", "orient": "horizontal", "left": "center", "bottom": 0, "dimension": dimension,
-        "itemGap": 16, "textStyle": {"fontSize": 12},
-        "pieces": [
-            {"value": 2, "label": str(labels["pass"]), "color": PASS_COLOR},
-            {"value": 1, "label": str(labels["fail"]), "color": FAIL_COLOR},
-            {"value": 0, "label": str(labels["insufficient"]), "color": INSUFFICIENT_COLOR},
-        ],
-    }
-
-
-# The map fits the box between the title and the legend row (ECharts keeps its aspect ratio).
-MAP_BOX = {"left": 8, "right": 8, "top": 40, "bottom": 36}
+    return points_legend([(2, labels["pass"], PASS_COLOR), (1, labels["fail"], FAIL_COLOR),
+                          (0, labels["insufficient"], INSUFFICIENT_COLOR)], dimension)
 
 
 def verdict_map(title: str, items: Sequence[dict], labels: dict[str, str], *, show_names: bool = True) -> dict:
@@ -53,30 +44,12 @@ def verdict_map(title: str, items: Sequence[dict], labels: dict[str, str], *, sh
     }
 
 
-# Up to this many schools the points carry their names; more would overlap.
-SCHOOL_NAMES_MAX = 30
-
-
 def school_points_map(title: str, points: Sequence[dict], labels: dict[str, str]) -> dict:
-    """A county's schools as points on its outline, coloured by verdict (map.js registers the
-    county's shape as the `geo` map). `points`: {name, lng, lat, verdict, link, detail}; schools
-    without coordinates are left out by the caller."""
-    return {
-        "title": {"text": str(title), "left": "center", "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "item"},
-        "visualMap": _verdict_legend(labels, 2),
-        "geo": {"roam": True, "silent": True, **MAP_BOX, "label": {"show": False},
-                "itemStyle": {"areaColor": EMPTY_COLOR, "borderColor": "#adb5bd", "borderWidth": 1}},
-        "series": [{
-            "type": "scatter", "coordinateSystem": "geo", "symbolSize": 10,
-            "label": {"show": len(points) <= SCHOOL_NAMES_MAX, "formatter": "{b}", "position": "right", "fontSize": 10},
-            "data": [
-                {"name": str(pt["name"]), "value": [float(pt["lng"]), float(pt["lat"]), VERDICT_VALUE.get(pt["verdict"], 0)],
-                 "label_text": str(pt["name"]), "detail": str(pt.get("detail", "")), "link": pt.get("link", "")}
-                for pt in points
-            ],
-        }],
-    }
+    """A county's schools as points on its outline, coloured by verdict (core/charts.points_map).
+    `points`: {name, lng, lat, verdict, link, detail}; schools without coordinates are left out by
+    the caller."""
+    pieces = [(2, labels["pass"], PASS_COLOR), (1, labels["fail"], FAIL_COLOR), (0, labels["insufficient"], INSUFFICIENT_COLOR)]
+    return points_map(title, [{**pt, "value": VERDICT_VALUE.get(pt["verdict"], 0)} for pt in points], pieces)
 
 
 def contributions_bar(title: str, items: Sequence[tuple[str, float]], *, cv: float | None, limit: float | None) -> dict:

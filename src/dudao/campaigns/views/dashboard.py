@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dudao.campaigns import dashboard as reads
 from dudao.campaigns.selectors import access_campaign
-from dudao.core.charts import bar_chart
+from dudao.core.charts import bar_chart, points_map
 from dudao.core.excel import xlsx_sheets_response
 
 
@@ -34,13 +35,25 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     grades = reads.distribution(campaign, total)
     team = str(request.GET.get("team", ""))[:12]
     page, schools = reads.school_page(campaign, page=request.GET.get("page"), team=team)
+    labels = reads.grade_labels(campaign)
     return render(request, "campaigns/dashboard.html", {
         "campaign": campaign, "phases": reads.phase_rows(campaign), "teams": teams, "total": total,
-        "grades": grades, "grade_labels": reads.grade_labels(campaign),
+        "grades": grades, "grade_labels": labels, **_map(campaign, labels, total.schools),
         "grade_chart": bar_chart(_("核查总分等级分布"), grades, _("学校数")) if grades else None,
         "weakest": reads.weakest_items(campaign), "page": page, "schools": schools, "team": team,
         "query": {"team": team} if team else {}, "kept_seconds": reads.cache_seconds(),
     })
+
+
+def _map(campaign, labels: list[str], schools: int) -> dict:
+    """The map section: the schools with coordinates coloured by grade on the scope's outline."""
+    data = reads.school_points(campaign, labels)
+    outline = reads.map_outline(campaign)
+    option = points_map(_("%(name)s学校分布") % {"name": campaign.name}, data["points"], data["pieces"]) \
+        if data["points"] else None
+    return {"school_map": option, "map_shown": data["shown"], "map_capped": data["located"] > data["shown"],
+            "map_unlocated": schools - data["located"], "geo_code": outline["code"], "geo_only": outline["only"],
+            "geo_base": static("vendor/geo/")}
 
 
 def _weakest_sheet(campaign) -> tuple[str, list[str], list[list]]:

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dudao import access
 from dudao.access import get_scope, sees_area
-from dudao.core.charts import stacked_bar_chart
+from dudao.core.charts import county_geo_files, stacked_bar_chart
 from dudao.core.errors import joined_messages
 from dudao.core.excel import xlsx_response
 from dudao.monitoring import selectors as sel
@@ -165,12 +165,6 @@ def _county(request: HttpRequest, p: Params) -> HttpResponse:
     return render(request, "monitoring/county.html", context)
 
 
-def _county_geo_files(code: str) -> str:
-    """The boundary files that may hold a county's shape, nearest first: its city's, then its
-    province's (municipalities and counties directly under a province have no city file)."""
-    return f"{code[:4]}00,{code[:2]}0000"
-
-
 def _add_school_map(p: Params, rows: list, context: dict) -> None:
     """The county's schools of this stage as points (those with coordinates), coloured by verdict."""
     points, missing = [], 0
@@ -188,7 +182,7 @@ def _add_school_map(p: Params, rows: list, context: dict) -> None:
     context.update(
         school_map=school_points_map(_("%(county)s%(stage)s学校分布") % {"county": p.region.name, "stage": STAGE_LABELS[p.stage]},
                                      points, {str(k): str(v) for k, v in labels.items()}) if points else None,
-        school_map_missing=missing, geo_code=_county_geo_files(p.code.ljust(6, "0")), geo_only=p.code.ljust(6, "0"),
+        school_map_missing=missing, geo_code=county_geo_files(p.code), geo_only=p.code.ljust(6, "0"),
         geo_base=static("vendor/geo/"),
     )
 

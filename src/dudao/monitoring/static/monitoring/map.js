@@ -6,7 +6,8 @@
 // directly under the province) keep their one shape. With data-geo-only="<adcode>" (a county, whose
 // own boundary file does not exist) only that feature is kept, taken from the first file of the
 // comma-separated data-geo-code list that has it (the city's, else the province's); the option's
-// `geo` component (schools as points) is then drawn on it instead of a `map` series.
+// `geo` component (schools as points) is then drawn on it instead of a `map` series. With
+// data-points-only="1" a points map without any boundary file draws its points alone.
 (function () {
   var cache = {};
 
@@ -51,6 +52,16 @@
     });
   }
 
+  function pointsBox(data) {
+    var xs = data.map(function (d) { return d.value[0]; });
+    var ys = data.map(function (d) { return d.value[1]; });
+    var pad = 0.01;
+    var x0 = Math.min.apply(null, xs) - pad, x1 = Math.max.apply(null, xs) + pad;
+    var y0 = Math.min.apply(null, ys) - pad, y1 = Math.max.apply(null, ys) + pad;
+    return { type: "Feature", properties: { adcode: "points", name: "" },
+      geometry: { type: "Polygon", coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] } };
+  }
+
   function draw(el) {
     var source = document.getElementById(el.dataset.map);
     if (!source || !window.echarts) { return; }
@@ -59,9 +70,14 @@
     var code = el.dataset.geoCode;
     var expand = el.dataset.geoExpand === "1";
     var only = el.dataset.geoOnly || "";
-    var loading = only ? loadOne(el.dataset.geoBase, code.split(","), only)
+    var loading = !code ? Promise.resolve([]) : only ? loadOne(el.dataset.geoBase, code.split(","), only)
       : loadFeatures(el.dataset.geoBase, code, expand);
     loading.then(function (features) {
+      if (!features.length && option.geo && el.dataset.pointsOnly === "1") {
+        // No boundary file: the points alone, on an invisible box around them.
+        features = [pointsBox(option.series[0].data)];
+        option.geo.itemStyle = { areaColor: "transparent", borderWidth: 0 };
+      }
       if (!features.length) {
         el.dataset.drawn = "nomap";
         var note = document.getElementById(el.dataset.mapMissing || "");
