@@ -72,6 +72,8 @@ def test_a_photo_taken_for_b1_is_b1_evidence_only_and_a_retry_links_nothing_twic
     assert sorted((r.indicator.code, r.file.name) for r in rows) == sorted(
         [("B1", photos[fire].image.name), ("B1", photos[roof].image.name)])
     assert {r.school_id for r in rows} == {cast.A1.pk} and {r.uploaded_by_id for r in rows} == {o.rater.pk}
+    assert sorted(r.size for r in rows) == sorted(photos[c].image.size for c in (fire, roof))
+    assert sorted(r.sha256 for r in rows) == sorted(photos[c].content_hash for c in (fire, roof))
     # the same stored file, not a copy
     assert CampaignEvidence.objects.filter(file=photos[general].image.name).count() == 0
 

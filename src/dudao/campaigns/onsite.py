@@ -291,10 +291,17 @@ def link_item_photos(*, campaign: Campaign, visit: Visit, by: User) -> int:
                 campaign=campaign, school_id=visit.school_id, indicator_id=indicator_id, kind=ScoreKind.ONSITE,
                 file=photo.image.name,
                 defaults={"original_name": (photo.caption or photo.image.name.rsplit("/", 1)[-1])[:200],
-                          "content_type": "image/jpeg", "size": photo.original_bytes, "sha256": photo.content_hash,
+                          "content_type": "image/jpeg", "size": _stored_size(photo), "sha256": photo.content_hash,
                           "uploaded_by": by})
             created += made
     return created
+
+
+def _stored_size(photo: VisitPhoto) -> int:
+    try:
+        return photo.image.size
+    except OSError:  # the stored file went missing: the size the phone sent
+        return photo.original_bytes
 
 
 def onsite_photos_by_item(campaign: Campaign, school_id: int) -> dict[int, list[VisitPhoto]]:
