@@ -12,11 +12,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from dudao.campaigns.models import Score, ScoreKind
-from dudao.visits.models import Visit, VisitBasis, VisitStatus
+from dudao.campaigns.models import CampaignEvidence, Score, ScoreKind
+from dudao.visits.models import Visit, VisitBasis, VisitPhoto, VisitStatus
 from tests.browser.support import screenshot
 from tests.campaigns import conftest as campaign_fixtures
 from tests.campaigns.onsite_support import build_onsite
+from tests.visits.field_support import jpeg
 
 pytestmark = pytest.mark.browser
 # the shared campaign fixtures (tests/campaigns/conftest.py), over the browser's committed cast
@@ -80,6 +81,11 @@ def test_scoring_offline_on_a_phone_then_submitting_online(cast, county_campaign
     page.locator(f"label[for=a-{b2.pk}-yes]").click()
     page.locator("[data-item=B3] label.form-check", has_text="中（6）").click()
     page.fill(f"textarea[name='answers.{b3.pk}.note']", "音乐课两个班未开")
+    # a photo taken from B1's block, offline: queued on the phone with its item
+    page.set_input_files(f"#id_item_photo_{b1.pk}", files=[{"name": "灭火器.jpg", "mimeType": "image/jpeg",
+                                                            "buffer": jpeg(800, 600)}])
+    expect(page.get_by_test_id("item-photos-B1").locator("img")).to_have_count(1)
+    expect(page.get_by_test_id("item-photos-B2").locator("img")).to_have_count(0)
     page.get_by_test_id("submit").click()
     expect(page.get_by_test_id("save-status")).to_contain_text("联网后自动提交")
     screenshot(page, "campaign-onsite-offline")
@@ -91,7 +97,8 @@ def test_scoring_offline_on_a_phone_then_submitting_online(cast, county_campaign
     expect(page.get_by_test_id("score-B1")).to_have_value("5")
     expect(page.locator(f"#a-{b2.pk}-yes")).to_be_checked()
     expect(page.locator(f"textarea[name='answers.{b3.pk}.note']")).to_have_value("音乐课两个班未开")
-    assert not Score.objects.exists()
+    expect(page.get_by_test_id("item-photos-B1").locator("img")).to_have_count(1)  # the photo keeps its item
+    assert not Score.objects.exists() and not VisitPhoto.objects.exists()
 
     # the network returns: the submission goes through by itself, back to the list of schools
     page.context.set_offline(False)
@@ -102,6 +109,9 @@ def test_scoring_offline_on_a_phone_then_submitting_online(cast, county_campaign
     scores = {s.indicator.code: (str(s.value), s.choice, s.note) for s in
               Score.objects.filter(kind=ScoreKind.ONSITE, rater=o.rater, visit=final).select_related("indicator")}
     assert scores == {"B1": ("5.00", "", ""), "B2": ("4.00", "yes", ""), "B3": ("6.00", "中", "音乐课两个班未开")}
+    photo = VisitPhoto.objects.get(visit=final)
+    assert [(e.indicator.code, e.file.name) for e in CampaignEvidence.objects.select_related("indicator")] == [
+        ("B1", photo.image.name)]
     # a replayed submission changes nothing
     again = page.evaluate(
         """async (url) => {
@@ -113,7 +123,7 @@ def test_scoring_offline_on_a_phone_then_submitting_online(cast, county_campaign
         reverse("visits:field_submit", args=[final.client_id]),
     )
     assert again == [200, final.pk]
-    assert Score.objects.count() == 3 and Visit.objects.count() == 1
+    assert Score.objects.count() == 3 and Visit.objects.count() == 1 and CampaignEvidence.objects.count() == 1
     assert page.evaluate(f"localStorage.getItem('dudao.visit.{final.client_id}')") is None
     screenshot(page, "campaign-onsite-submitted")
     assert errors == []

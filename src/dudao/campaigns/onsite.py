@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from dudao.campaigns.models import (
     Campaign,
+    CampaignEvidence,
     CampaignSchool,
     CampaignState,
     SchoolTie,
@@ -48,7 +49,7 @@ from dudao.campaigns.models import (
 )
 from dudao.frameworks.models import Indicator, ScoringType
 from dudao.visits.bases import BasisRule, register_basis
-from dudao.visits.models import Visit, VisitBasis, VisitMode, VisitStatus
+from dudao.visits.models import Visit, VisitBasis, VisitMode, VisitPhoto, VisitStatus
 from dudao.visits.services import VisitInput, visit_save
 
 if TYPE_CHECKING:
@@ -238,6 +239,7 @@ def _on_submit(visit: Visit, by: User) -> None:
     if errors:
         raise ValidationError(errors)
     write_onsite_scores(campaign=campaign, visit=visit, rater=by, parsed=parsed)
+    link_item_photos(campaign=campaign, visit=visit, by=by)
 
 
 def write_onsite_scores(*, campaign: Campaign, visit: Visit, rater: User, parsed: dict[int, Answer]) -> int:
@@ -255,6 +257,68 @@ def write_onsite_scores(*, campaign: Campaign, visit: Visit, rater: User, parsed
     return written
 
 
+# --- photos per item ---------------------------------------------------------------------------------
+
+
+def item_photos(campaign: Campaign, visit: Visit) -> dict[int, list[VisitPhoto]]:
+    """The visit's uploaded photos taken from an item's block of the form: the draft tags them
+    (`answers[item]["photos"]`, client ids); a tag naming no photo of this visit, or an item not on
+    the form, is dropped. Each photo is one item's (the first item naming it)."""
+    items = {item.pk for item in onsite_items(campaign)}
+    photos = {str(photo.client_id): photo for photo in visit.photos.all()}
+    out: dict[int, list[VisitPhoto]] = {}
+    taken: set[str] = set()
+    for key, row in (visit.answers or {}).items():
+        if not str(key).isdigit() or int(key) not in items or not isinstance(row, dict):
+            continue
+        for client_id in row.get("photos") or []:
+            photo = photos.get(str(client_id))
+            if photo is not None and str(client_id) not in taken:
+                taken.add(str(client_id))
+                out.setdefault(int(key), []).append(photo)
+    return out
+
+
+def link_item_photos(*, campaign: Campaign, visit: Visit, by: User) -> int:
+    """At submission, in the visit's transaction: each photo tagged with an item becomes that item's
+    on-site evidence (`CampaignEvidence`, kind onsite) pointing to the very file the visit stored —
+    checked, shrunk and hashed once by `visits.services.photo_add`. One row per (school, item, file):
+    a retried or repeated submission links nothing twice."""
+    created = 0
+    for indicator_id, photos in item_photos(campaign, visit).items():
+        for photo in photos:
+            _row, made = CampaignEvidence.objects.get_or_create(
+                campaign=campaign, school_id=visit.school_id, indicator_id=indicator_id, kind=ScoreKind.ONSITE,
+                file=photo.image.name,
+                defaults={"original_name": (photo.caption or photo.image.name.rsplit("/", 1)[-1])[:200],
+                          "content_type": "image/jpeg", "size": _stored_size(photo), "sha256": photo.content_hash,
+                          "uploaded_by": by})
+            created += made
+    return created
+
+
+def _stored_size(photo: VisitPhoto) -> int:
+    try:
+        return photo.image.size
+    except OSError:  # the stored file went missing: the size the phone sent
+        return photo.original_bytes
+
+
+def onsite_photos_by_item(campaign: Campaign, school_id: int) -> dict[int, list[VisitPhoto]]:
+    """The on-site evidence photos of a school per item (for the office's result page): the visit
+    photos the evidence rows point to, served by the visits app (`visits:photo`, its own scope)."""
+    rows = list(CampaignEvidence.objects.filter(campaign=campaign, school_id=school_id, kind=ScoreKind.ONSITE)
+                .exclude(indicator=None).values_list("indicator_id", "file").order_by("created_at", "id"))
+    photos = {p.image.name: p for p in VisitPhoto.objects.filter(
+        visit__school_id=school_id, visit__basis=VisitBasis.CAMPAIGN, visit__basis_ref=ref_of(campaign),
+        image__in=[name for _i, name in rows])}
+    out: dict[int, list[VisitPhoto]] = {}
+    for indicator_id, name in rows:
+        if name in photos:
+            out.setdefault(indicator_id, []).append(photos[name])
+    return out
+
+
 def _form(visit: Visit) -> dict[str, Any]:
     campaign = campaign_of_ref(visit.basis_ref)
     answers = visit.answers or {}
@@ -262,6 +326,7 @@ def _form(visit: Visit) -> dict[str, Any]:
     for item in onsite_items(campaign):
         given = answers.get(str(item.pk)) or {}
         rows.append({"item": item, "value": given.get("value", ""), "choice": given.get("choice", ""),
+                     "photos": given.get("photos") or [],
                      "note": given.get("note", ""), "max": _plain(item.max_score),
                      "levels": [{"label": str(lv.get("label", "")), "descriptor": lv.get("descriptor", ""),
                                  "score": lv.get("score")} for lv in item.levels or []]})
@@ -275,7 +340,8 @@ def _detail(visit: Visit) -> dict[str, Any] | None:
     """The scores this submitted visit wrote (rater, item, answer, note), for the visit's detail page."""
     campaign = campaign_of_ref(visit.basis_ref)
     scores = {s.indicator_id: s for s in Score.objects.filter(visit=visit, kind=ScoreKind.ONSITE)}
-    rows = [(item, scores.get(item.pk)) for item in onsite_items(campaign)]
+    photos = item_photos(campaign, visit)
+    rows = [(item, scores.get(item.pk), photos.get(item.pk, [])) for item in onsite_items(campaign)]
     return {"template": "campaigns/onsite_visit_scores.html", "campaign": campaign, "rows": rows}
 
 

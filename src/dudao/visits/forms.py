@@ -103,15 +103,21 @@ MAX_ANSWERS = 500
 ANSWER_KEYS = ("value", "choice", "note")
 
 
-def _answers(value: Any) -> dict[str, dict[str, str]]:
-    """A basis's answers as {item key: {value, choice, note}} of plain text; the basis checks them."""
-    out: dict[str, dict[str, str]] = {}
+def _answers(value: Any) -> dict[str, dict[str, Any]]:
+    """A basis's answers as {item key: {value, choice, note}} of plain text, plus `photos`: the client
+    ids of the visit's photos taken for that item (the item's tag, kept in the draft); the basis
+    checks them."""
+    out: dict[str, dict[str, Any]] = {}
     if not isinstance(value, dict):
         return out
     for key, row in list(value.items())[:MAX_ANSWERS]:
         if not isinstance(row, dict):
             continue
-        kept = {k: _text(row.get(k), 2000 if k == "note" else 40).strip() for k in ANSWER_KEYS if row.get(k) not in (None, "")}
+        kept: dict[str, Any] = {k: _text(row.get(k), 2000 if k == "note" else 40).strip()
+                                for k in ANSWER_KEYS if row.get(k) not in (None, "")}
+        photos = _photo_ids(row.get("photos"))
+        if photos:
+            kept["photos"] = photos
         if kept:
             out[_text(key, 20)] = kept
     return out

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dudao.campaigns.models import CampaignSchool, SchoolResult
+from dudao.campaigns.onsite import onsite_photos_by_item
 from dudao.campaigns.results import (
     campaign_findings_create,
     campaign_results_compute,
@@ -131,8 +132,11 @@ def result_school(request: HttpRequest, pk: int, school_id: int) -> HttpResponse
 
     self_notes = dict(Score.objects.filter(campaign=campaign, school_id=school_id, kind=ScoreKind.SELF)
                       .exclude(note="").values_list("indicator_id", "note"))
+    # the raters' photos per item (on-site evidence), for the office only: the school reads no visit photos
+    photos = onsite_photos_by_item(campaign, school_id) if sees_campaign_office(request.user, campaign) else {}
     for row in rows:
         row["self_note"] = self_notes.get(row["r"].item.id, "")
+        row["photos"] = photos.get(row["r"].item.id, [])
     return render(request, "campaigns/result_school.html", {
         "campaign": campaign, "entry": entry, "school": entry.school, "outcome": outcome, "rows": rows,
         "stored": SchoolResult.objects.filter(campaign=campaign, school_id=school_id).first(),

@@ -262,6 +262,7 @@
     }
     state.school_name = document.querySelector(".page-title") ? document.querySelector(".page-title").textContent.trim() : "";
     state.photos = mergePhotos(server.photos || [], local ? local.photos || [] : []);
+    tagFromAnswers();
     if (unsynced) { rev = 1; }
     submitWanted = !!(unsynced && state.submit_requested);
 
@@ -270,6 +271,27 @@
       var out = fromServer.map(function (p) { seen[p.client_id] = true; return p; });
       fromDevice.forEach(function (p) {
         if (!seen[p.client_id] && p.status !== "done") { out.push(p); }
+      });
+      return out;
+    }
+
+    // A campaign item's photos (taken from the item's block): the photo carries its item on this
+    // phone, and the draft's answers name it ("answers.<item>.photos": client ids), so the tag
+    // survives offline, a reload and the server's copy; the submission makes it the item's evidence.
+    function tagFromAnswers() {
+      var answers = state.answers || {};
+      Object.keys(answers).forEach(function (item) {
+        (answers[item].photos || []).forEach(function (id) {
+          state.photos.forEach(function (p) { if (p.client_id === id && !p.item) { p.item = item; } });
+        });
+      });
+    }
+
+    function tagAnswers(out) {
+      state.photos.forEach(function (p) {
+        if (!p.item || p.status === "error" || p.status === "lost") { return; }
+        out[p.item] = out[p.item] || {};
+        out[p.item].photos = (out[p.item].photos || []).concat([p.client_id]);
       });
       return out;
     }
@@ -307,7 +329,7 @@
         out[parts[1]] = out[parts[1]] || {};
         out[parts[1]][parts[2]] = input.value;
       });
-      return out;
+      return tagAnswers(out);
     }
 
     function fillAnswers() {
@@ -469,6 +491,7 @@
     // --- photos ---
     function renderPhotos() {
       photoList.innerHTML = "";
+      form.querySelectorAll("[data-item-photo-list]").forEach(function (list) { list.innerHTML = ""; });
       state.photos.forEach(function (p) {
         var col = el("div", { "class": "col-6", "data-photo": p.client_id });
         var src = p.url || previews[p.client_id];
@@ -508,14 +531,16 @@
           remove.addEventListener("click", function () { removePhoto(p); });
           col.appendChild(remove);
         }
-        photoList.appendChild(col);
+        var itemList = p.item ? form.querySelector("[data-item-photo-list=\"" + p.item + "\"]") : null;
+        (itemList || photoList).appendChild(col);
       });
       refreshProblemPhotos();
     }
 
-    function addPhotos(files) {
+    function addPhotos(files, item) {
       Array.prototype.forEach.call(files, function (file) {
         var rec = { client_id: uuid4(), name: file.name, size: file.size, status: "pending", progress: 0 };
+        if (item) { rec.item = item; }
         if (PHOTO_TYPES.indexOf((file.type || "").toLowerCase()) === -1) {
           rec.status = "error";
           rec.error = gettext("只支持 JPG、PNG、WebP 格式的照片（HEIC 请在相机设置中选择“兼容性最佳”）。");
@@ -528,7 +553,7 @@
         }
         state.photos.push(rec);
       });
-      persist();
+      if (item) { edited(); } else { persist(); }  // an item's photo is named in the draft's answers
       renderPhotos();
       describe();
       pump();
@@ -723,12 +748,19 @@
         }
       });
     }
+    function itemPhotoInput(target) { return target && target.hasAttribute && target.hasAttribute("data-item-photo-input"); }
     form.addEventListener("input", function (event) {
-      if (event.target === photoInput) { return; }
+      if (event.target === photoInput || itemPhotoInput(event.target)) { return; }
       edited();
     });
     form.addEventListener("change", function (event) {
       if (event.target === photoInput) { return; }
+      if (itemPhotoInput(event.target)) {
+        var input = event.target;
+        if (input.files && input.files.length) { addPhotos(input.files, input.getAttribute("data-item-photo-input")); }
+        input.value = "";
+        return;
+      }
       if (event.target === form.elements.refused) { toggleRefusal(); }
       edited();
     });
