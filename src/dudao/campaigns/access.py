@@ -85,3 +85,45 @@ def sees_whole_campaign(user: User, campaign: Campaign) -> bool:
     leaders, those above, admins. Schools and team members see their own part only."""
     scope = get_scope(user)
     return scope.everything or any(campaign.office.region.code.startswith(c) for c in scope.region_codes)
+
+
+# --- schools and team members: their own part of a campaign ---------------------------------------
+# A school reads its result from the preliminary opinion on (初步意见反馈); before, results are the
+# office's work in progress. (It reads the campaign itself from the SCHOOLS_NOTIFIED event on:
+# `Campaign.objects.visible_to`; for 暗访 that event is written at the preliminary opinion too.)
+RESULTS_STATES = ("preliminary", "defence", "final", "rectification", "reinspection", "summary", "closed")
+
+
+def school_account_schools(user: User) -> set[int]:
+    """The schools the user holds a 学校用户 grant for (cached on the user object for the request)."""
+    cached = getattr(user, "_dudao_school_account_ids", None)
+    if cached is not None:
+        return cached
+    from dudao.people.models import Role
+
+    ids: set[int] = set()
+    if getattr(user, "is_authenticated", False) and user.is_active:
+        ids = set(user.role_grants.filter(role=Role.SCHOOL_USER).values_list("schools", flat=True)) - {None}
+    setattr(user, "_dudao_school_account_ids", ids)  # noqa: B010 - a per-request cache on the user object
+    return ids
+
+
+def results_published(campaign: Campaign) -> bool:
+    """Whether the schools read their results (the preliminary opinion on)."""
+    return campaign.state in RESULTS_STATES
+
+
+def result_school_ids_q(user: User, campaign: Campaign):
+    """Q on CampaignSchool: the campaign's schools whose results the user reads. The office (and
+    above, admins): all; a school account: its own once published (and once told, which the caller's
+    `access_campaign` already checked); a team member: the schools allocated to their team (a
+    third-party member only within its window, likewise checked by `access_campaign`)."""
+    from django.db.models import Q
+
+    if sees_whole_campaign(user, campaign):
+        return Q()
+    q = Q(pk__in=[])
+    if results_published(campaign):
+        q |= Q(school_id__in=school_account_schools(user))
+    q |= Q(team__members__user=user)
+    return q

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.campaigns import scoring
+from dudao.campaigns.access import may_manage_campaign
 from dudao.campaigns.models import (
     Campaign,
     CampaignEvent,
@@ -34,7 +35,6 @@ from dudao.campaigns.models import (
     Score,
     ScoreKind,
 )
-from dudao.campaigns.scoring_access import may_manage_campaign
 
 if TYPE_CHECKING:
     from dudao.findings.models import Finding
