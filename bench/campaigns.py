@@ -12,7 +12,7 @@ In the bench database (after bench/run.py built the schools of Hunan and Hubei, 
    (every result updated), and checks five schools' stored totals against `school_outcome`.
 
 Target: < 5 s on PostgreSQL. Alone, on a database of its own (`dudao_bench_campaigns`, rebuilt
-with the same school generator as run.py): `.venv/bin/python bench/campaigns.py [--keep] [--schools N]`.
+with the same school generator as run.py): `.venv/bin/python bench/campaigns.py [--keep] [--schools N] [--database NAME]`.
 """
 
 from __future__ import annotations
@@ -181,21 +181,23 @@ def bench_campaigns(schools: int = SCHOOLS) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help=f"reuse {STANDALONE_DB}'s schools if it exists")
+    parser.add_argument("--database", default=STANDALONE_DB, help=f"database name (default {STANDALONE_DB})")
     parser.add_argument("--schools", type=int, default=SCHOOLS, help=f"schools in the campaign (default {SCHOOLS:,})")
     args = parser.parse_args()
+    database = args.database
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from common import PG_SERVER_URL, configure
 
     configure()
-    os.environ["DATABASE_URL"] = f"{PG_SERVER_URL}/{STANDALONE_DB}"
+    os.environ["DATABASE_URL"] = f"{PG_SERVER_URL}/{database}"
     import psycopg
     from psycopg import sql
 
     with psycopg.connect(f"{PG_SERVER_URL}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [STANDALONE_DB]).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if not (args.keep and exists):
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(STANDALONE_DB)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(STANDALONE_DB)))
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
             exists = None
     import django
 
