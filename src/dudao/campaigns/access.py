@@ -53,6 +53,23 @@ def may_approve_campaign(user: User, campaign: Campaign) -> bool:
     return is_leader_of(user, campaign.office)
 
 
+# --- team members: the schools allocated to their team while the campaign runs ------------------------
+# From approval (teams prepare) to re-inspection; not in draft, after the summary, or when cancelled.
+TEAM_STATES = ("approved", "self_inspection", "onsite", "preliminary", "defence", "final", "rectification",
+               "reinspection")
+
+
+def team_school_ids(user: User, grants: list[RoleGrant]) -> set[int]:
+    """Schools allocated to a team the user is a supervisor or bureau-staff member of, in campaigns in
+    TEAM_STATES: added to the supervisor's zone schools and to a role-less staff account's scope
+    (`extend_school_scope` in apps.py; reading only — acting on them is the on-site service's rule).
+    Third-party members read through the evaluator's window instead."""
+    return set(CampaignSchool.objects.filter(
+        team__members__user=user, team__members__kind__in=(MemberKind.SUPERVISOR, MemberKind.STAFF),
+        campaign__state__in=TEAM_STATES,
+    ).values_list("school_id", flat=True))
+
+
 # --- the third-party evaluator's window -----------------------------------------------------------
 def window_school_ids(user: User, today: dt.date | None = None) -> set[int]:
     """Schools allocated to a team the user is a third-party member of, in campaigns whose on-site
