@@ -167,7 +167,12 @@ def _item_rows(campaign: Campaign) -> Iterator[tuple]:
     params = {"leader": campaign.aggregation == scoring.LEADER, "campaign": campaign.pk}
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # A campaign's rows are a large share of the table, scattered by later writes: one pass
+            # over the heap and an in-memory sort (~0.9 s for 1.2 million rows) beats following the
+            # index row by row (~2 s, a buffer access per row); JIT costs more than it saves here.
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(20000):
             yield from rows
@@ -240,9 +245,14 @@ def fast_outcomes(campaign: Campaign, tree: scoring.Tree,
     return out
 
 
+def _cents_text(cents: int) -> str:
+    """str(scoring.from_cents(cents)) for the non-negative scores of the fast path ("5.00", "0.50")."""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
 def _flag(item: scoring.Item, kind: str, self_c: int, verified: int) -> dict:
-    return {"indicator": item.id, "code": item.code, "kind": kind, "self": str(scoring.from_cents(self_c)),
-            "verified": str(scoring.from_cents(verified))}
+    return {"indicator": item.id, "code": item.code, "kind": kind, "self": _cents_text(self_c),
+            "verified": _cents_text(verified)}
 
 
 # --- computing and storing the results --------------------------------------------------------------
@@ -307,7 +317,12 @@ def campaign_results_compute(*, campaign: Campaign, by: User | None = None,
         rows = []
         for sid in school_ids:
             outcome = outcomes.get(sid)
-            flags = [f if isinstance(f, dict) else f.as_json() for f in outcome.flags] if outcome else []
+            if outcome is None:
+                flags: list = []
+            elif isinstance(outcome, FastOutcome):
+                flags = outcome.flags  # already the stored form
+            else:
+                flags = [f.as_json() for f in outcome.flags]
             # in RESULT_COLUMNS order
             rows.append((now, now, campaign.pk, sid, outcome.self_total if outcome else None,
                          outcome.verified_total if outcome else None, outcome.grade if outcome else "",
