@@ -7,9 +7,10 @@ In the bench database (after bench/run.py built the schools of Hunan and Hubei, 
    优秀 ≥ 243, 良好 ≥ 203, 合格 ≥ 162) and a campaign over 20,000 schools with three raters each;
 2. COPYs the scores: per school and item one self answer and three raters' answers
    (20,000 × 60 × 4 = 4.8 million `Score` rows), the self answer sometimes higher than the raters';
-3. times `campaign_results_compute` (the office's "计算结果"): one streamed query for the scores,
-   the math of campaigns/scoring.py, bulk writes — first time (every result inserted) and again
-   (every result updated), and checks five schools' stored totals against `school_outcome`.
+3. times `campaign_results_compute` (the office's "计算结果"): one query over the score tally the
+   triggers filled during the COPY (1.2 million rows), the math of campaigns/scoring.py, one COPY
+   of the results — first time (every result inserted) and again (every result updated), and
+   checks five schools' stored totals against `school_outcome` (computed from the scores).
 
 Target: < 5 s on PostgreSQL. Alone, on a database of its own (`dudao_bench_campaigns`, rebuilt
 with the same school generator as run.py): `.venv/bin/python bench/campaigns.py [--keep] [--schools N] [--database NAME]`.

@@ -1,10 +1,10 @@
 """A campaign's stored results (`SchoolResult`) and its findings, from its `Score` rows.
 
 Designed for a province-wide campaign (20,000 schools × 60 items × 3 raters, bench/campaigns.py):
-one query for the framework, one for the grade bands, one streamed query for every score ordered
-by school, the math in Python (`scoring.py`, per school as its rows arrive, so memory stays
-bounded), then `bulk_update` / `bulk_create` of the results in batches. Nothing here issues a
-query per school.
+one query for the framework, one for the grade bands, one streamed query over the score tally
+(`ScoreTally`, one row per school and item, kept by triggers as scores are written:
+campaigns/tally.py) ordered by school, the math in Python (`scoring.py`, per school as its rows
+arrive), then one DELETE and one COPY of the results. Nothing here issues a query per school.
 
 The verified score of an item is the re-inspection score when there is one (复查 updates the
 result), otherwise the on-site raters' scores aggregated by the campaign's rule (the leader's
