@@ -10,12 +10,12 @@ import pytest
 from dudao.campaigns.models import CampaignState, Score
 from dudao.campaigns.results import campaign_results_compute
 from tests.campaigns.scoring_support import hand_case, items
+from tests.campaigns.states import move_to
 
 
 @pytest.fixture
 def campaign(county_campaign):
-    county_campaign.state = CampaignState.SELF_INSPECTION
-    county_campaign.save()
+    move_to(county_campaign, CampaignState.SELF_INSPECTION)
     return county_campaign
 
 

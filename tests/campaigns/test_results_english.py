@@ -7,12 +7,12 @@ from django.utils import translation
 
 from dudao.campaigns.models import CampaignState
 from tests.campaigns.scoring_support import hand_case
+from tests.campaigns.states import move_to
 
 
 def test_pages_in_english(county_campaign, cast, client):
     hand_case(county_campaign, cast)
-    county_campaign.state = CampaignState.SELF_INSPECTION
-    county_campaign.save()
+    move_to(county_campaign, CampaignState.SELF_INSPECTION)
     client.cookies.load({"django_language": "en"})
     client.force_login(cast.county_staff)
     client.post(reverse("campaigns:result_compute", args=[county_campaign.pk]))

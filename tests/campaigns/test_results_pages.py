@@ -11,6 +11,7 @@ from django.urls import reverse
 from dudao.campaigns.models import CampaignSchool, CampaignState
 from dudao.findings.models import Finding
 from tests.campaigns.scoring_support import hand_case
+from tests.campaigns.states import move_to
 from tests.factories import SchoolFactory
 from tests.html_page import Html
 from tests.xlsx import xlsx_rows
@@ -100,8 +101,7 @@ def test_a_school_reads_its_own_result_once_published(inspected, cast, client):
     client.force_login(cast.school_user)
     own = reverse("campaigns:result_school", args=[inspected.pk, cast.A1.pk])
     assert client.get(own).status_code == 404  # draft: not yet published to it
-    inspected.state = CampaignState.PRELIMINARY
-    inspected.save()
+    move_to(inspected, CampaignState.PRELIMINARY)
     assert client.get(own).status_code == 200
     assert client.get(reverse("campaigns:result_school", args=[inspected.pk, cast.A2.pk])).status_code == 404
     assert client.get(reverse("campaigns:result_list", args=[inspected.pk])).status_code == 403

@@ -1,7 +1,7 @@
 """Every self-inspection and results URL (pages and API) as every persona of tests/personas.py, on
 the 宁乡 county campaign over A1–A3 (tests/campaigns/conftest.py).
 
-The rule (campaigns/scoring_access.py): the campaign's office and the offices above (staff and
+The rule (campaigns/access.py, selectors.result_schools): the campaign's office and the offices above (staff and
 leaders) and admins read the office pages; staff (not leaders) act; the A1 school account fills
 its own self-inspection and reads its own result once published; everyone else — a supervisor of
 A1 who is in no team, the evaluator, another county, an account without roles — gets 404
@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from dudao.campaigns.models import CampaignEvidence, CampaignState
 from tests.campaigns.scoring_support import hand_case
+from tests.campaigns.states import move_to
 from tests.findings.conftest import png_bytes
 from tests.personas import PERSONAS
 
@@ -46,8 +47,7 @@ def expect(persona: str, *, office: int, school: int, writer: int | None = None)
 @pytest.fixture
 def world(county_campaign, cast, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    county_campaign.state = CampaignState.SELF_INSPECTION
-    county_campaign.save()
+    move_to(county_campaign, CampaignState.SELF_INSPECTION)
     hand_case(county_campaign, cast)
     return county_campaign
 
@@ -121,8 +121,7 @@ def test_api_answers_by_scope(world, cast, client, persona):
 
 
 def test_the_school_reads_its_result_once_published(world, cast, client):
-    world.state = CampaignState.PRELIMINARY
-    world.save()
+    move_to(world, CampaignState.PRELIMINARY)
     client.force_login(cast.school_user)
     assert client.get(reverse("campaigns:result_school", args=[world.pk, cast.A1.pk])).status_code == 200
     assert client.get(f"/api/v1/campaigns/{world.pk}/results/{cast.A1.pk}").status_code == 200
@@ -143,8 +142,8 @@ def test_anonymous_is_sent_to_login(world, cast, client):
     (CampaignState.PRELIMINARY, True, 200),
 ])
 def test_a_school_learns_of_a_campaign_with_its_notice(world, cast, client, state, unannounced, status):
-    world.state, world.unannounced = state, unannounced
-    world.save()
+    world.events.all().delete()  # as if the campaign had come straight to this state
+    move_to(world, state, unannounced=unannounced)
     client.force_login(cast.school_user)
     # the result page answers once published; before the notice (or an unannounced visit) nothing exists for it
     url = reverse("campaigns:result_school", args=[world.pk, cast.A1.pk])

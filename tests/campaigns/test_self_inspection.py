@@ -17,13 +17,13 @@ from dudao.campaigns import self_inspection as si
 from dudao.campaigns.models import CampaignEvent, CampaignEvidence, CampaignState, Score, SelfInspection
 from dudao.notifications.models import Notification
 from tests.campaigns.scoring_support import items
+from tests.campaigns.states import move_to
 from tests.findings.conftest import png_bytes
 
 
 @pytest.fixture
 def campaign(county_campaign):
-    county_campaign.state = CampaignState.SELF_INSPECTION
-    county_campaign.save()
+    move_to(county_campaign, CampaignState.SELF_INSPECTION)
     return county_campaign
 
 
@@ -93,8 +93,7 @@ def test_a_school_never_fills_another_school(campaign, cast):
 
 
 def test_outside_the_self_inspection_phase_nothing_is_saved(campaign, cast):
-    campaign.state = CampaignState.FINAL
-    campaign.save()
+    move_to(campaign, CampaignState.FINAL)
     with pytest.raises(ValidationError) as exc:
         si.self_answers_save(by=cast.school_user, campaign=campaign, school_id=cast.A1.pk, answers=full(campaign))
     assert exc.value.messages == ["本次督导当前不在学校自查阶段（最终意见），不能填报。"]

@@ -44,6 +44,22 @@ def register_school_scope(role: str, rule: SchoolScopeRule, *, acting: SchoolSco
         _ACTING_RULES[role] = acting
 
 
+# role -> extra rules whose schools are added to what the role's own rule gives (composed, never
+# replacing it): the campaigns app adds the schools allocated to a supervisor's team during a
+# campaign on top of the zones app's supervisor rule. NO_ROLE: accounts without any grant (bureau
+# staff put in a team without a role of their own).
+NO_ROLE = ""
+_EXTRA_RULES: dict[str, list[SchoolScopeRule]] = {}
+
+
+def extend_school_scope(role: str, rule: SchoolScopeRule) -> None:
+    """Add `rule`'s schools to what `role` reads (once per rule; `register_school_scope` keeps replacing
+    only the role's own rule). Reading only: acting stays with the role's own acting rule."""
+    rules = _EXTRA_RULES.setdefault(role, [])
+    if rule not in rules:
+        rules.append(rule)
+
+
 def _listed_schools(user: User, grants: list[RoleGrant]) -> Iterable[int]:
     return RoleGrant.schools.through.objects.filter(rolegrant__in=grants).values_list("school_id", flat=True)
 
@@ -120,6 +136,12 @@ def _compute_scope(user: User) -> Scope:
         if role in _ACTING_RULES:
             acting_ids.update(_ACTING_RULES[role](user, role_grants))
     school_ids |= acting_ids  # a role reads what it acts on
+    grants_of: dict[str, list[RoleGrant]] = {}
+    for grant in grants:
+        grants_of.setdefault(grant.role, []).append(grant)
+    for role, role_grants in (grants_of.items() if grants else [(NO_ROLE, [])]):
+        for rule in _EXTRA_RULES.get(role, ()):
+            school_ids.update(rule(user, role_grants))
     return Scope(
         region_codes=_collapse(region_codes),
         write_region_codes=_collapse(write_codes),

@@ -1,6 +1,6 @@
 """A campaign's self-inspection (自查自纠), results and discrepancy flags over the same services,
 selectors and rules as the pages (campaigns/self_inspection.py, campaigns/results.py,
-campaigns/scoring_access.py).
+campaigns/access.py, campaigns/selectors.py).
 
 - `GET/POST /campaigns/{id}/self-inspection` — the school's own account reads its sheet and saves
   answers (a draft); each answer may carry the phone's `client_id`: an answer resent with the same
@@ -25,9 +25,10 @@ from ninja import Router, Schema
 
 from dudao.api.errors import ErrorOut, invalid
 from dudao.campaigns import self_inspection as si
+from dudao.campaigns.access import sees_whole_campaign
 from dudao.campaigns.models import SchoolResult
 from dudao.campaigns.results import load_tree, ranking_rows, school_outcome
-from dudao.campaigns.scoring_access import access_campaign, result_schools_visible, sees_campaign_office
+from dudao.campaigns.selectors import access_campaign, result_schools
 
 router = Router(tags=["督导结果与学校自查 campaign results"])
 
@@ -174,7 +175,7 @@ def _flags(result: SchoolResult | None) -> list[FlagOut]:
 
 def _office(request, campaign_id: int):
     campaign = access_campaign(request.user, campaign_id)
-    if not sees_campaign_office(request.user, campaign):
+    if not sees_whole_campaign(request.user, campaign):
         raise PermissionDenied("只有组织督导室及上级督导室可以查看全部学校的结果。")
     return campaign
 
@@ -233,7 +234,7 @@ class SchoolResultOut(Schema):
 @router.get("/{campaign_id}/results/{school_id}", response=SchoolResultOut, summary="一所学校的自评与核查对照")
 def get_school_result(request, campaign_id: int, school_id: int):
     campaign = access_campaign(request.user, campaign_id)
-    entry = result_schools_visible(request.user, campaign).select_related("school").filter(school_id=school_id).first()
+    entry = result_schools(request.user, campaign).select_related("school").filter(school_id=school_id).first()
     if entry is None:
         raise Http404
     outcome, _answers = school_outcome(campaign, school_id, load_tree(campaign.framework_version))

@@ -53,6 +53,23 @@ def may_approve_campaign(user: User, campaign: Campaign) -> bool:
     return is_leader_of(user, campaign.office)
 
 
+# --- team members: the schools allocated to their team while the campaign runs ------------------------
+# From approval (teams prepare) to re-inspection; not in draft, after the summary, or when cancelled.
+TEAM_STATES = ("approved", "self_inspection", "onsite", "preliminary", "defence", "final", "rectification",
+               "reinspection")
+
+
+def team_school_ids(user: User, grants: list[RoleGrant]) -> set[int]:
+    """Schools allocated to a team the user is a supervisor or bureau-staff member of, in campaigns in
+    TEAM_STATES: added to the supervisor's zone schools and to a role-less staff account's scope
+    (`extend_school_scope` in apps.py; reading only — acting on them is the on-site service's rule).
+    Third-party members read through the evaluator's window instead."""
+    return set(CampaignSchool.objects.filter(
+        team__members__user=user, team__members__kind__in=(MemberKind.SUPERVISOR, MemberKind.STAFF),
+        campaign__state__in=TEAM_STATES,
+    ).values_list("school_id", flat=True))
+
+
 # --- the third-party evaluator's window -----------------------------------------------------------
 def window_school_ids(user: User, today: dt.date | None = None) -> set[int]:
     """Schools allocated to a team the user is a third-party member of, in campaigns whose on-site
@@ -85,3 +102,45 @@ def sees_whole_campaign(user: User, campaign: Campaign) -> bool:
     leaders, those above, admins. Schools and team members see their own part only."""
     scope = get_scope(user)
     return scope.everything or any(campaign.office.region.code.startswith(c) for c in scope.region_codes)
+
+
+# --- schools and team members: their own part of a campaign ---------------------------------------
+# A school reads its result from the preliminary opinion on (初步意见反馈); before, results are the
+# office's work in progress. (It reads the campaign itself from the SCHOOLS_NOTIFIED event on:
+# `Campaign.objects.visible_to`; for 暗访 that event is written at the preliminary opinion too.)
+RESULTS_STATES = ("preliminary", "defence", "final", "rectification", "reinspection", "summary", "closed")
+
+
+def school_account_schools(user: User) -> set[int]:
+    """The schools the user holds a 学校用户 grant for (cached on the user object for the request)."""
+    cached = getattr(user, "_dudao_school_account_ids", None)
+    if cached is not None:
+        return cached
+    from dudao.people.models import Role
+
+    ids: set[int] = set()
+    if getattr(user, "is_authenticated", False) and user.is_active:
+        ids = set(user.role_grants.filter(role=Role.SCHOOL_USER).values_list("schools", flat=True)) - {None}
+    setattr(user, "_dudao_school_account_ids", ids)  # noqa: B010 - a per-request cache on the user object
+    return ids
+
+
+def results_published(campaign: Campaign) -> bool:
+    """Whether the schools read their results (the preliminary opinion on)."""
+    return campaign.state in RESULTS_STATES
+
+
+def result_school_ids_q(user: User, campaign: Campaign):
+    """Q on CampaignSchool: the campaign's schools whose results the user reads. The office (and
+    above, admins): all; a school account: its own once published (and once told, which the caller's
+    `access_campaign` already checked); a team member: the schools allocated to their team (a
+    third-party member only within its window, likewise checked by `access_campaign`)."""
+    from django.db.models import Q
+
+    if sees_whole_campaign(user, campaign):
+        return Q()
+    q = Q(pk__in=[])
+    if results_published(campaign):
+        q |= Q(school_id__in=school_account_schools(user))
+    q |= Q(team__members__user=user)
+    return q

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dudao.access import get_visible_or_404
 from dudao.campaigns import workflow
-from dudao.campaigns.access import sees_whole_campaign
+from dudao.campaigns.access import result_school_ids_q, sees_whole_campaign
 from dudao.campaigns.models import Campaign, CampaignKind, CampaignSchool, CampaignState
 
 if TYPE_CHECKING:
@@ -77,6 +77,13 @@ def campaign_schools(user: User, campaign: Campaign) -> QuerySet[CampaignSchool]
     from dudao.schools.models import School
 
     return qs.filter(school__in=School.objects.visible_to(user))
+
+
+def result_schools(user: User, campaign: Campaign) -> QuerySet[CampaignSchool]:
+    """The campaign's schools whose results the user reads (`access.result_school_ids_q`): all for the
+    office; its own for a school account once published; the team's for a team member. The caller
+    fetched `campaign` with `access_campaign` (the "told" and window rules)."""
+    return CampaignSchool.objects.filter(campaign=campaign).filter(result_school_ids_q(user, campaign)).distinct()
 
 
 def creatable_offices(user: User) -> list[Office]:

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.campaigns import scoring
+from dudao.campaigns.access import may_manage_campaign, school_account_schools
 from dudao.campaigns.models import (
     Campaign,
     CampaignEvent,
@@ -43,7 +44,6 @@ from dudao.campaigns.models import (
     SelfInspectionState,
 )
 from dudao.campaigns.results import load_tree
-from dudao.campaigns.scoring_access import may_manage_campaign, school_account_schools
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile

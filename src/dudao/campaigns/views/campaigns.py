@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -32,35 +32,58 @@ from dudao.campaigns.services import (
 from dudao.core.errors import add_service_errors
 
 PAGE_SIZE = 30
-# Where the other parts of a campaign hang (issue [9] items 3–6). Each is shown as a tab on the
-# detail page when one of its URL names exists (the teams, self-inspection, on-site and results
-# helpers add them to campaigns/urls.py); until then the tab says the part is coming.
-PARTS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("teams", gettext_lazy("督查组与分配"), ("campaigns:team_index",)),
-    ("self", gettext_lazy("学校自查"), ("campaigns:self_list", "campaigns:self_inspections", "campaigns:self_office")),
-    ("onsite", gettext_lazy("实地督导"), ("campaigns:onsite", "campaigns:onsite_list", "campaigns:onsite_home")),
-    ("results", gettext_lazy("结果"), ("campaigns:results", "campaigns:result_list", "campaigns:dashboard")),
-    ("dashboard", gettext_lazy("看板"), ("campaigns:dashboard",)),
+# The tabs of a campaign's parts (issue [9] items 3–6), each linking to the page the user may open:
+# the office (sees_whole_campaign) the teams, the schools' self-inspections and the ranking; a
+# school account its own self-inspection form (announced campaigns) and its own result once
+# published; a team member its team page and its team's schools' results. Without such a page the
+# tab is shown disabled. On-site: a team member's list of schools to inspect (我的实地核查); the
+# dashboard (看板): the office.
+PARTS: list[tuple[str, str]] = [
+    ("teams", gettext_lazy("督查组与分配")),
+    ("self", gettext_lazy("学校自查")),
+    ("onsite", gettext_lazy("实地督导")),
+    ("results", gettext_lazy("结果")),
+    ("dashboard", gettext_lazy("看板")),
 ]
+
+
+def _part_url(user, campaign, key: str) -> str:
+    from dudao.campaigns.access import school_account_schools
+
+    office = sees_whole_campaign(user, campaign)
+    if key == "teams":
+        if office:
+            return reverse("campaigns:team_index", kwargs={"pk": campaign.pk})
+        team = campaign.teams.filter(members__user=user).order_by("order", "id").first()
+        return reverse("campaigns:team_detail", kwargs={"pk": team.pk}) if team else ""
+    if key == "self":
+        if office:
+            return reverse("campaigns:self_list", kwargs={"pk": campaign.pk})
+        mine = school_account_schools(user)
+        if (campaign.has_self_inspection and mine
+                and campaign.schools.filter(school_id__in=mine).exists()):
+            return reverse("campaigns:self_form", kwargs={"pk": campaign.pk})
+        return ""
+    if key == "results":
+        if office:
+            return reverse("campaigns:result_list", kwargs={"pk": campaign.pk})
+        entry = selectors.result_schools(user, campaign).order_by("school_id").first()
+        return reverse("campaigns:result_school", kwargs={"pk": campaign.pk, "school_id": entry.school_id}) if entry else ""
+    if key == "onsite":
+        member = campaign.teams.filter(members__user=user).exists()
+        return reverse("campaigns:onsite_mine") if member else ""
+    if key == "dashboard":
+        return reverse("campaigns:dashboard", kwargs={"pk": campaign.pk}) if office else ""
+    return ""
+
+
+def _part_links(user, campaign) -> list[dict]:
+    return [{"key": key, "label": label, "url": _part_url(user, campaign, key)} for key, label in PARTS]
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("说明"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
-
-
-def _part_links(campaign) -> list[dict]:
-    links = []
-    for key, label, names in PARTS:
-        url = ""
-        for name in names:
-            try:
-                url = reverse(name, kwargs={"pk": campaign.pk})
-                break
-            except NoReverseMatch:
-                continue
-        links.append({"key": key, "label": label, "url": url})
-    return links
 
 
 @login_required
@@ -198,7 +221,7 @@ def _detail_context(request: HttpRequest, campaign, *, open_action: str = "", fo
         "events": list(selectors.events(campaign)) if whole else [],
         "schools": list(schools[:200]), "school_count": schools.count(),
         "can_edit": may_manage_campaign(request.user, campaign) and campaign.state in workflow.EDITABLE_STATES,
-        "parts": _part_links(campaign),
+        "parts": _part_links(request.user, campaign),
         "plan_fields": [(campaign._meta.get_field(n).verbose_name, getattr(campaign, n))
                         for n in ("purpose", "basis", "scope_text", "time_text", "content", "method", "staffing",
                                   "requirements", "results_use")],

@@ -2,7 +2,7 @@
 side by side with the discrepancy flags, the Excel of every school's item scores, and the office's
 two actions (compute the results, turn the problems into findings).
 
-Who (campaigns/scoring_access.py): the ranking and the export — the campaign's office and the
+Who (campaigns/access.py, campaigns/selectors.py): the ranking and the export — the campaign's office and the
 offices above, admins (others who see the campaign: 403; the rest: 404); a school's page — the
 office, the school's own account once the results are published, the members of its team.
 Pages read the stored `SchoolResult` rows; the school page and the export evaluate the stored
@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dudao.campaigns.access import may_manage_campaign, sees_whole_campaign
 from dudao.campaigns.models import CampaignSchool, SchoolResult
 from dudao.campaigns.onsite import onsite_photos_by_item
 from dudao.campaigns.results import (
@@ -33,19 +34,14 @@ from dudao.campaigns.results import (
     school_outcome,
     stream_answers,
 )
-from dudao.campaigns.scoring_access import (
-    access_campaign,
-    may_manage_campaign,
-    result_schools_visible,
-    sees_campaign_office,
-)
+from dudao.campaigns.selectors import access_campaign, result_schools
 from dudao.core.errors import joined_messages
 from dudao.core.excel import xlsx_response
 
 
 def _office_campaign(request: HttpRequest, pk: int):
     campaign = access_campaign(request.user, pk)
-    if not sees_campaign_office(request.user, campaign):
+    if not sees_whole_campaign(request.user, campaign):
         raise PermissionDenied(_("只有组织督导室及上级督导室可以查看全部学校的结果。"))
     return campaign
 
@@ -120,7 +116,7 @@ def result_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def result_school(request: HttpRequest, pk: int, school_id: int) -> HttpResponse:
     campaign = access_campaign(request.user, pk)
-    entry = result_schools_visible(request.user, campaign).select_related("school", "team").filter(school_id=school_id).first()
+    entry = result_schools(request.user, campaign).select_related("school", "team").filter(school_id=school_id).first()
     if entry is None:
         raise Http404
     tree = load_tree(campaign.framework_version)
@@ -133,14 +129,14 @@ def result_school(request: HttpRequest, pk: int, school_id: int) -> HttpResponse
     self_notes = dict(Score.objects.filter(campaign=campaign, school_id=school_id, kind=ScoreKind.SELF)
                       .exclude(note="").values_list("indicator_id", "note"))
     # the raters' photos per item (on-site evidence), for the office only: the school reads no visit photos
-    photos = onsite_photos_by_item(campaign, school_id) if sees_campaign_office(request.user, campaign) else {}
+    photos = onsite_photos_by_item(campaign, school_id) if sees_whole_campaign(request.user, campaign) else {}
     for row in rows:
         row["self_note"] = self_notes.get(row["r"].item.id, "")
         row["photos"] = photos.get(row["r"].item.id, [])
     return render(request, "campaigns/result_school.html", {
         "campaign": campaign, "entry": entry, "school": entry.school, "outcome": outcome, "rows": rows,
         "stored": SchoolResult.objects.filter(campaign=campaign, school_id=school_id).first(),
-        "office": sees_campaign_office(request.user, campaign),
+        "office": sees_whole_campaign(request.user, campaign),
     })
 
 

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dudao.campaigns import self_inspection as si
+from dudao.campaigns.access import may_manage_campaign, sees_whole_campaign
 from dudao.campaigns.models import CampaignEvidence, CampaignSchool, ScoreKind, SelfInspection
-from dudao.campaigns.scoring_access import access_campaign, may_manage_campaign, sees_campaign_office
+from dudao.campaigns.selectors import access_campaign
 from dudao.core.downloads import stored_file_response
 from dudao.core.errors import error_dict
 
@@ -143,7 +144,7 @@ def _evidence(request: HttpRequest, pk: int, evidence_id: int) -> CampaignEviden
                                                                            kind=ScoreKind.SELF).first())
     if evidence is None:
         raise Http404
-    if not (si.is_school_account(request.user, evidence.school_id) or sees_campaign_office(request.user, campaign)):
+    if not (si.is_school_account(request.user, evidence.school_id) or sees_whole_campaign(request.user, campaign)):
         raise Http404
     return evidence
 
@@ -169,7 +170,7 @@ def self_evidence_delete(request: HttpRequest, pk: int, evidence_id: int) -> Htt
 
 def _office_campaign(request: HttpRequest, pk: int):
     campaign = access_campaign(request.user, pk)
-    if not sees_campaign_office(request.user, campaign):
+    if not sees_whole_campaign(request.user, campaign):
         raise PermissionDenied(_("只有组织督导室及上级督导室可以查看各校自查情况。"))
     return campaign
 
