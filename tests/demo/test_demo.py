@@ -40,7 +40,11 @@ def test_demo_accounts_see_what_the_readme_says(demo_city, db):
     assert zone - own, "their zone adds schools they read without being assigned them"
     school = School.objects.get(role_grants__user__username="nx_school")
     assert school.pk in own  # the school account is one of the demo supervisor's schools
-    expected = {"nx_office": nx_total, "nx_leader": nx_total, "nx_supervisor": len(own | zone), "ly_supervisor": 4,
+    # …and, while a campaign runs, the schools allocated to their 督查组 (README: "plus … their 督查组")
+    from dudao.campaigns.access import team_school_ids
+
+    team = team_school_ids(nx, [])
+    expected = {"nx_office": nx_total, "nx_leader": nx_total, "nx_supervisor": len(own | zone | team), "ly_supervisor": 4,
                 "cs_supervisor": 3, "hn_supervisor": 3, "nx_school": 1, "evaluator": 3}
     # the evaluator also reads, during the on-site window, the 宁乡 schools allocated to its team of the
     # demo's 综合督导评估 round (README: "望城区 3 所学校；…实地督导期间")

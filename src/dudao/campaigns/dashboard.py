@@ -261,15 +261,10 @@ def _item_sums(campaign: Campaign, tree: scoring.Tree) -> dict[int, tuple[int, i
                     cell[0] += scoring.to_cents(r.verified) or 0
                     cell[1] += 1
         return {k: (v[0], v[1]) for k, v in sums.items()}
-    leader = campaign.aggregation == scoring.LEADER
-    for (_sid, item_id, _sc, _sch, n, total, _y, _n, rec_c, _rch, re_c, _rech) in _item_rows(campaign):
-        if re_c is not None:
-            verified = re_c
-        elif leader and rec_c is not None:
-            verified = rec_c
-        elif n:
-            verified = scoring.mean_cents(total, n)
-        else:
+    # the verified score per (school, item) is worked out by the results' query from ScoreTally
+    # (re-inspection, else the leader's reconciled score under rule "leader", else the raters' mean)
+    for (_sid, item_id, _self_cents, _self_yes, verified, _verified_no) in _item_rows(campaign):
+        if verified is None:
             continue
         cell = sums[item_id]
         cell[0] += verified
