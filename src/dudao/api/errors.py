@@ -129,6 +129,18 @@ def _is_shaped(response) -> bool:
     return isinstance(body, dict) and {"code", "detail", "field", "errors"} <= set(body)
 
 
+def _own_detail(response) -> str:
+    """The `detail` text of a JSON error that is not yet in the shape, else ""."""
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return ""
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return ""
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return detail if isinstance(detail, str) else ""
+
+
 class ApiErrorShapeMiddleware:
     """Every error answered under /api/ has the one shape, even when no endpoint ran: django-ninja's
     405 ("Method not allowed", plain text), Django's 404 page for an address matching no endpoint,
@@ -143,7 +155,9 @@ class ApiErrorShapeMiddleware:
                 or _is_shaped(response)):
             return response
         status = response.status_code
-        shaped = JsonResponse(error_body(HTTP_MESSAGES.get(status, "请求失败。"), status=status), status=status,
+        # a middleware's JSON refusal that says why (e.g. 请先修改初始密码) keeps its message
+        shaped = JsonResponse(error_body(_own_detail(response) or HTTP_MESSAGES.get(status, "请求失败。"), status=status),
+                              status=status,
                               json_dumps_params={"ensure_ascii": False})
         if response.has_header("Allow"):  # 405 keeps the methods the path takes
             shaped["Allow"] = response["Allow"]
