@@ -75,7 +75,18 @@ def test_scoring_offline_on_a_phone_then_submitting_online(cast, county_campaign
     expect(page.get_by_test_id("save-status")).to_contain_text("已同步到服务器")
     _wait_for(lambda: Visit.objects.get().answers.get(str(b1.pk), {}).get("value") == "5")
 
-    # offline: the other items, a note, and 提交
+    # offline: the other items, a note, and 提交. Chromium's offline emulation alone has let a write
+    # through once after the reload below (a new document may run before it is applied), so while
+    # "offline" every write is also refused on the wire, as a phone without signal would see it.
+    offline = {"on": True}
+
+    def no_signal(route):
+        if offline["on"] and route.request.method != "GET":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.context.route("**/*", no_signal)
     page.context.set_offline(True)
     expect(page.locator("[data-offline-banner]")).to_be_visible()
     page.locator(f"label[for=a-{b2.pk}-yes]").click()
@@ -101,6 +112,7 @@ def test_scoring_offline_on_a_phone_then_submitting_online(cast, county_campaign
     assert not Score.objects.exists() and not VisitPhoto.objects.exists()
 
     # the network returns: the submission goes through by itself, back to the list of schools
+    offline["on"] = False
     page.context.set_offline(False)
     page.wait_for_url(f"**{reverse('campaigns:onsite_mine')}", timeout=20000)
     expect(page.get_by_test_id(f"submitted-{cast.A1.pk}")).to_contain_text("提交核查评分")
