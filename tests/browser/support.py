@@ -28,3 +28,30 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+class NoSignal:
+    """A phone without signal: Chromium's offline emulation plus every write refused on the wire.
+
+    The emulation alone once let a write through right after an offline reload (the new document can run
+    before it is applied), so a test that asserts "nothing reached the server" also aborts non-GET
+    requests until ``restore()``."""
+
+    def __init__(self, page) -> None:
+        self.context = page.context
+        self.on = False
+        self.context.route("**/*", self._route)
+
+    def _route(self, route) -> None:
+        if self.on and route.request.method != "GET":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    def drop(self) -> None:
+        self.on = True
+        self.context.set_offline(True)
+
+    def restore(self) -> None:
+        self.on = False
+        self.context.set_offline(False)

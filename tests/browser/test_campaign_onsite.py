@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from dudao.campaigns.models import CampaignEvidence, Score, ScoreKind
 from dudao.visits.models import Visit, VisitBasis, VisitPhoto, VisitStatus
-from tests.browser.support import screenshot
+from tests.browser.support import NoSignal, screenshot
 from tests.campaigns import conftest as campaign_fixtures
 from tests.campaigns.onsite_support import build_onsite
 from tests.visits.field_support import jpeg
@@ -75,19 +75,9 @@ def test_scoring_offline_on_a_phone_then_submitting_online(cast, county_campaign
     expect(page.get_by_test_id("save-status")).to_contain_text("已同步到服务器")
     _wait_for(lambda: Visit.objects.get().answers.get(str(b1.pk), {}).get("value") == "5")
 
-    # offline: the other items, a note, and 提交. Chromium's offline emulation alone has let a write
-    # through once after the reload below (a new document may run before it is applied), so while
-    # "offline" every write is also refused on the wire, as a phone without signal would see it.
-    offline = {"on": True}
-
-    def no_signal(route):
-        if offline["on"] and route.request.method != "GET":
-            route.abort("internetdisconnected")
-        else:
-            route.continue_()
-
-    page.context.route("**/*", no_signal)
-    page.context.set_offline(True)
+    # offline: the other items, a note, and 提交
+    signal = NoSignal(page)
+    signal.drop()
     expect(page.locator("[data-offline-banner]")).to_be_visible()
     page.locator(f"label[for=a-{b2.pk}-yes]").click()
     page.locator("[data-item=B3] label.form-check", has_text="中（6）").click()
@@ -112,8 +102,7 @@ def test_scoring_offline_on_a_phone_then_submitting_online(cast, county_campaign
     assert not Score.objects.exists() and not VisitPhoto.objects.exists()
 
     # the network returns: the submission goes through by itself, back to the list of schools
-    offline["on"] = False
-    page.context.set_offline(False)
+    signal.restore()
     page.wait_for_url(f"**{reverse('campaigns:onsite_mine')}", timeout=20000)
     expect(page.get_by_test_id(f"submitted-{cast.A1.pk}")).to_contain_text("提交核查评分")
     final = Visit.objects.get()

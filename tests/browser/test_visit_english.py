@@ -14,7 +14,7 @@ from dudao.regions.models import Office
 from dudao.supervisors.services import supervisor_create
 from dudao.visits.models import Visit
 from dudao.zones.services import assignment_create
-from tests.browser.support import log_in
+from tests.browser.support import NoSignal, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,8 @@ def test_visit_form_messages_follow_the_language_offline_too(browser_cast, page_
     page.fill("#id_narrative", "Checked the fee ledger.")
     expect(page.get_by_test_id("save-status")).to_contain_text("Synced to the server at")
 
-    page.context.set_offline(True)
+    signal = NoSignal(page)
+    signal.drop()
     page.fill("#id_narrative", "Checked the fee ledger. Offline note.")
     expect(page.get_by_test_id("save-status")).to_contain_text("Saved on this device at")
     expect(page.get_by_test_id("save-status")).not_to_contain_text("本机")
@@ -51,6 +52,6 @@ def test_visit_form_messages_follow_the_language_offline_too(browser_cast, page_
     expect(page.locator("#id_narrative")).to_have_value("Checked the fee ledger. Offline note.")
     expect(page.get_by_test_id("save-status")).to_contain_text("offline now")
     expect(page.get_by_test_id("save-status")).not_to_contain_text("本机")
-    page.context.set_offline(False)
+    signal.restore()
     expect(page.get_by_test_id("save-status")).to_contain_text("Synced to the server at", timeout=20000)
     assert errors == []

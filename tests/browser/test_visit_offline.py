@@ -15,7 +15,7 @@ from dudao.regions.models import Office
 from dudao.supervisors.services import supervisor_create
 from dudao.visits.models import Visit, VisitPhoto, VisitStatus
 from dudao.zones.services import assignment_create
-from tests.browser.support import log_in, screenshot
+from tests.browser.support import NoSignal, log_in, screenshot
 from tests.visits.field_support import jpeg
 
 pytestmark = pytest.mark.browser
@@ -59,7 +59,8 @@ def test_offline_draft_survives_a_reload_syncs_and_submits_once(browser_cast, pa
     _wait_for(lambda: Visit.objects.get().narrative == "查阅了收费台账。")
 
     # the network drops: writing goes on, the phone keeps it
-    page.context.set_offline(True)
+    signal = NoSignal(page)
+    signal.drop()
     expect(page.locator("[data-offline-banner]")).to_be_visible()
     page.fill("#id_narrative", "查阅了收费台账。离线时补充：食堂留样记录不全。")
     page.click("[data-add-problem]")
@@ -85,7 +86,7 @@ def test_offline_draft_survives_a_reload_syncs_and_submits_once(browser_cast, pa
     assert Visit.objects.get().narrative == "查阅了收费台账。" and not VisitPhoto.objects.exists()  # nothing sent yet
 
     # the network returns: it syncs by itself
-    page.context.set_offline(False)
+    signal.restore()
     expect(page.get_by_test_id("save-status")).to_contain_text("已同步到服务器", timeout=20000)
     _wait_for(lambda: Visit.objects.get().problems.count() == 1)
     expect(page.get_by_test_id("photos")).to_contain_text("已上传")
