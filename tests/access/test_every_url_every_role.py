@@ -73,14 +73,17 @@ from tests.access import (  # noqa: E402
     coverage_campaigns_teams,
     coverage_complaints,
     coverage_core,
+    coverage_evaluations,
     coverage_findings,
     coverage_frameworks,
+    coverage_governance,
     coverage_monitoring,
     coverage_notifications,
     coverage_people,
     coverage_plaques,
     coverage_schools,
     coverage_supervisors,
+    coverage_surveys,
     coverage_visits,
     coverage_zones,
 )
@@ -88,7 +91,7 @@ from tests.access import (  # noqa: E402
 APP_COVERAGE = (coverage_core, coverage_people, coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
                 coverage_findings, coverage_complaints, coverage_monitoring, coverage_campaigns,
                 coverage_campaigns_teams, coverage_campaigns_scoring, coverage_campaigns_onsite, coverage_frameworks,
-                coverage_campaigns_dashboard)
+                coverage_campaigns_dashboard, coverage_surveys, coverage_governance, coverage_evaluations)
 for _module in APP_COVERAGE:
     COVERAGE.update(_module.COVERAGE)
 WRITER_PERSONAS = {"admin", "province_staff", "city_staff", "county_staff", "multi"}
