@@ -520,3 +520,38 @@ def survey_findings_create(*, survey: Survey, by: User, requirement: str = "", d
     return created, len(low) - len(todo)
 
 
+
+
+# --- the responses as rows (the Excel file of responses) ---------------------------------------------------
+def export_responses(user: User, survey: Survey) -> QuerySet[Response]:
+    """Every response of the survey, voided ones included (flagged): for the office that ran it and those
+    above only — free-text answers may name people, so a school or a supervisor does not get them."""
+    if not sees_whole_survey(user, survey):
+        raise PermissionDenied(_("只有组织调查的督导室及上级督导室可以导出答卷。"))
+    return Response.objects.filter(survey=survey).order_by("id")
+
+
+def response_columns(survey: Survey) -> list[tuple[Question, str | None, str]]:
+    """One column per question, one per matrix row: (question, row key or None, header)."""
+    columns: list[tuple[Question, str | None, str]] = []
+    for question in survey.questionnaire.questions.order_by("order", "id"):
+        if question.type == QuestionType.MATRIX:
+            columns += [(question, key, f"{question.code} {question.text}：{label}") for key, label in row_keys(question)]
+        else:
+            columns.append((question, None, f"{question.code} {question.text}"))
+    return columns
+
+
+def answer_text(question: Question, value: Any) -> Any:
+    """An answer as the file shows it: option labels (several joined by 、), numbers as numbers."""
+    if value is None or value == "" or value == []:
+        return ""
+    labels = {v: label for v, label, _s in (_value_label(o) for o in question.options or ())}
+    if question.type == QuestionType.NUMBER:
+        number = _number(value)
+        return float(number) if number is not None else str(value)
+    if isinstance(value, list):
+        return "、".join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}:{labels.get(str(v), str(v))}" for k, v in value.items())
+    return labels.get(str(value), str(value))
