@@ -411,6 +411,7 @@ def distribution(qs: QuerySet[Response], question: Question) -> Distribution:
     on the answer's key each; multiple choice and numbers are read key by key."""
     result = Distribution(question=question)
     code = question.code
+    counts: dict[str, int]
     if question.type in (QuestionType.SINGLE, QuestionType.SCALE):
         counts = _grouped(qs, KeyTextTransform(code, "answers"))
         result.counted.append(_counted(question, code, question.text, counts, sum(counts.values())))
@@ -419,7 +420,7 @@ def distribution(qs: QuerySet[Response], question: Question) -> Distribution:
             counts = _grouped(qs, KeyTextTransform(key, KeyTransform(code, "answers")))
             result.counted.append(_counted(question, key, label, counts, sum(counts.values())))
     elif question.type == QuestionType.MULTIPLE:
-        counts: dict[str, int] = {}
+        counts = {}
         answered = 0
         for raw in _stream(qs, code):
             chosen = set(_as_list(raw))
@@ -430,7 +431,7 @@ def distribution(qs: QuerySet[Response], question: Question) -> Distribution:
         result.counted.append(_counted(question, code, question.text, counts, answered))
     elif question.type == QuestionType.NUMBER:
         numbers = [n for n in (_number(raw) for raw in _stream(qs, code)) if n is not None]
-        mean = (sum(numbers) / len(numbers)).quantize(CENT, rounding=ROUND_HALF_UP) if numbers else None
+        mean = (sum(numbers, Decimal(0)) / len(numbers)).quantize(CENT, rounding=ROUND_HALF_UP) if numbers else None
         result.numbers = NumberStats(n=len(numbers), mean=mean, low=min(numbers, default=None),
                                      high=max(numbers, default=None))
     else:

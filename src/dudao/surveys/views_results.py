@@ -10,6 +10,7 @@ office staff of the running office or above (a leader: 403).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -58,12 +59,12 @@ def _index_chart(title: str, rows: list[results.IndexRow], pass_line: Decimal) -
     rated = [r for r in rows if r.rate is not None]
     if not rated:
         return None
-    option = charts.bar_chart(title, [(r.label, float(r.rate)) for r in rated], _("满意度指数（%）"))
+    option = charts.bar_chart(title, [(r.label, 0) for r in rated], _("满意度指数（%）"))
     option["yAxis"] = {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}
     option["series"][0]["markLine"] = {"symbol": "none", "data": [{"yAxis": float(pass_line), "name": _("达标线")}],
                                        "lineStyle": {"type": "dashed", "color": "#d63939"}}
     option["series"][0]["data"] = [
-        {"value": float(r.rate), "itemStyle": {"color": "#2fb344" if r.passes else "#d63939"}} for r in rated]
+        {"value": _number(r.rate), "itemStyle": {"color": "#2fb344" if r.passes else "#d63939"}} for r in rated]
     if len(rated) > 15:
         option["dataZoom"] = [{"type": "slider", "bottom": 8, "height": 14, "startValue": 0, "endValue": 14}]
     return option
@@ -152,7 +153,7 @@ def results_workbook(user, params: QueryDict) -> Workbook:
     total = results.survey_total(user, survey, group=group)
     schools = [[*_index_line(r)] for r in results.school_rows(user, survey, group=group)]
     schools.append([_("合计（%(region)s）") % {"region": survey.region.name}, *_index_line(total)[1:]])
-    sheets = [(_("各校"), [_("学校"), *head], schools)]
+    sheets: list[tuple[str, Sequence[str], Iterable[Sequence]]] = [(_("各校"), [_("学校"), *head], schools)]
     for level, rows in ((lv, results.region_rows(user, survey, level=lv, group=group))
                         for lv in results.region_levels(survey)):
         sheets.append((_("各区县") if level == "county" else _("各乡镇"), [_("区域"), *head],
