@@ -128,3 +128,19 @@ def test_low_scores_become_findings_once(world, cast, login):
     # the leader reads, does not act; a school cannot either
     assert login(cast.county_leader).post(url).status_code == 403
     assert login(cast.school_user).post(url).status_code == 403
+
+
+def test_api_detail_by_hand(world, cast, login):
+    client = login(cast.county_staff)
+    data = client.get(f"/api/v1/survey-results/{world.survey.pk}").json()
+    assert (data["total"]["rate"], data["total"]["n"], data["whole"]) == ("85.00", 7, True)
+    assert {g["key"]: g["rate"] for g in data["groups"]} == {"parent": "80.00", "student": "100.00",
+                                                             "teacher": "100.00"}
+    assert [(y["year"], y["total"]["rate"]) for y in data["years"]] == [(2025, "33.33"), (2026, "85.00")]
+    q1 = next(q for q in data["questions"] if q["code"] == "Q1")["counted"][0]
+    assert [(o["value"], o["count"], o["share"]) for o in q1["options"]] == [
+        ("满意", 5, "71.43"), ("基本满意", 1, "14.29"), ("不满意", 1, "14.29")]
+    q4 = next(q for q in data["questions"] if q["code"] == "Q4")
+    assert q4["numbers"] == {"n": 3, "mean": "4.00", "min": "3", "max": "5"}
+    listed = client.get("/api/v1/survey-results", {"year": 2025}).json()["items"]
+    assert [(s["name"], s["total"]["rate"]) for s in listed] == [("测试社会认可度（上年）", "33.33")]
