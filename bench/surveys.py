@@ -13,7 +13,7 @@ In the bench database (after bench/run.py built the schools of Hunan and Hubei),
    one school recounted from its rows.
 
 Target: the index per school and per county < 3 s each on PostgreSQL. Alone, on a database of its own
-(`dudao_bench_surveys`): `.venv/bin/python bench/surveys.py [--keep] [--responses N] [--database NAME]`.
+(`dudao_bench_survey_results`): `.venv/bin/python bench/surveys.py [--keep] [--responses N] [--database NAME]`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import time
 
 TARGET_SECONDS = 3.0
 RESPONSES = 1_000_000
-STANDALONE_DB = "dudao_bench_surveys"
+STANDALONE_DB = "dudao_bench_survey_results"
 SCALE = ("满意", "比较满意", "一般", "不满意")
 SATISFIED = {"满意", "比较满意"}
 ROWS = ("YZ2", "YZ3", "YZ4", "YZ9", "YZ10")
