@@ -256,35 +256,10 @@ def main() -> int:
     parser.add_argument("--database", default=STANDALONE_DB, help=f"database name (default {STANDALONE_DB})")
     parser.add_argument("--schools", type=int, default=SCHOOLS, help=f"schools in the campaign (default {SCHOOLS:,})")
     args = parser.parse_args()
-    database = args.database
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from common import PG_SERVER_URL, configure
+    from common import standalone_database
 
-    configure()
-    os.environ["DATABASE_URL"] = f"{PG_SERVER_URL}/{database}"
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(f"{PG_SERVER_URL}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
-        if not (args.keep and exists):
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-            exists = None
-    import django
-
-    django.setup()
-    if not exists:
-        from django.core.management import call_command
-
-        from dudao.regions.services import regions_load
-        from province_data import create_schools
-
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        regions_load(with_towns=True)
-        schools = create_schools()
-        print(f"… dataset: {len(schools):,} schools in {time.perf_counter() - started:.1f} s", flush=True)
+    standalone_database(args.database, keep=args.keep)
     figures = bench_campaigns(args.schools)
     return 0 if figures["seconds"] < TARGET_SECONDS else 1
 
