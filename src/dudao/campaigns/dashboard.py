@@ -28,7 +28,7 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from dudao.campaigns import scoring, selectors
+from dudao.campaigns import figures, scoring, selectors
 from dudao.campaigns.access import sees_whole_campaign
 from dudao.campaigns.models import (
     CampaignEvent,
@@ -95,29 +95,17 @@ def phase_rows(campaign: Campaign) -> list[dict[str, Any]]:
 
 
 # --- progress by team --------------------------------------------------------------------------------
-TEAM_SQL = """
+# Live: the schools allocated, the self-inspections submitted, the schools scored on site.
+PROGRESS_SQL = """
 SELECT cs.team_id,
        COUNT(*),
        SUM(CASE WHEN si.state = %s THEN 1 ELSE 0 END),
        SUM(CASE WHEN EXISTS (SELECT 1 FROM {score} s WHERE s.campaign_id = cs.campaign_id
-                                 AND s.school_id = cs.school_id AND s.kind = %s) THEN 1 ELSE 0 END),
-       COUNT(r.id),
-       COUNT(r.verified_total),
-       SUM(CAST(ROUND(r.verified_total * 100) AS INTEGER)),
-       SUM(CASE WHEN r.vetoed THEN 1 ELSE 0 END),
-       SUM(CASE WHEN r.flag_count > 0 THEN 1 ELSE 0 END),
-       SUM(COALESCE(r.flag_count, 0))
+                                 AND s.school_id = cs.school_id AND s.kind = %s) THEN 1 ELSE 0 END)
 FROM {school} cs
 LEFT JOIN {self} si ON si.campaign_id = cs.campaign_id AND si.school_id = cs.school_id
-LEFT JOIN {result} r ON r.campaign_id = cs.campaign_id AND r.school_id = cs.school_id
 WHERE cs.campaign_id = %s
 GROUP BY cs.team_id
-"""
-GRADE_SQL = """
-SELECT cs.team_id, r.grade, COUNT(*)
-FROM {school} cs JOIN {result} r ON r.campaign_id = cs.campaign_id AND r.school_id = cs.school_id
-WHERE cs.campaign_id = %s AND r.grade <> ''
-GROUP BY cs.team_id, r.grade
 """
 
 
@@ -148,17 +136,27 @@ class Progress:
             self.grades[grade] = self.grades.get(grade, 0) + n
 
 
-def _progress_by_team(campaign: Campaign) -> dict[int | None, Progress]:
+def _live_progress(campaign: Campaign) -> dict[int | None, tuple[int, int, int]]:
+    """team → (schools, submitted, scored): one grouped query over the campaign's schools."""
     tables = {"score": Score._meta.db_table, "school": CampaignSchool._meta.db_table,
-              "self": SelfInspection._meta.db_table, "result": SchoolResult._meta.db_table}
-    out: dict[int | None, Progress] = {}
+              "self": SelfInspection._meta.db_table}
     with connection.cursor() as cursor:
-        cursor.execute(TEAM_SQL.format(**tables), [SelfInspectionState.SUBMITTED, ScoreKind.ONSITE, campaign.pk])
-        for team_id, *figures in cursor.fetchall():
-            out[team_id] = Progress(*(int(f or 0) for f in figures))
-        cursor.execute(GRADE_SQL.format(**tables), [campaign.pk])
-        for team_id, grade, n in cursor.fetchall():
-            out.setdefault(team_id, Progress()).grades[grade] = int(n)
+        cursor.execute(PROGRESS_SQL.format(**tables), [SelfInspectionState.SUBMITTED, ScoreKind.ONSITE, campaign.pk])
+        return {team_id: (int(n or 0), int(submitted or 0), int(scored or 0))
+                for team_id, n, submitted, scored in cursor.fetchall()}
+
+
+def _progress_by_team(campaign: Campaign, live: dict[int | None, tuple[int, int, int]] | None = None
+                      ) -> dict[int | None, Progress]:
+    """The live progress (`live`, else read now) with the results' figures stored per team
+    (campaigns/figures.py)."""
+    out: dict[int | None, Progress] = {}
+    for team_id, (schools, submitted, scored) in (live if live is not None else _live_progress(campaign)).items():
+        out[team_id] = Progress(schools, submitted, scored)
+    for team_id, stored in figures.team_figures(campaign).items():
+        p = out.setdefault(team_id, Progress())
+        p.results, p.graded, p.total_cents = stored.results, stored.graded, stored.total_cents
+        p.vetoed, p.flagged, p.flags, p.grades = stored.vetoed, stored.flagged, stored.flags, dict(stored.grades)
     return out
 
 
@@ -181,8 +179,8 @@ class TeamRow:
 
 def team_rows(campaign: Campaign) -> tuple[list[TeamRow], Progress]:
     """Every team in order (with its leader and members), then the unallocated schools (when any),
-    and the campaign's totals (the sum of the rows). Five queries."""
-    by_team = kept(campaign, "teams", lambda: _progress_by_team(campaign))
+    and the campaign's totals (the sum of the rows). Five queries (the live progress kept)."""
+    by_team = _progress_by_team(campaign, kept(campaign, "progress", lambda: _live_progress(campaign)))
     rows = []
     for team in Team.objects.filter(campaign=campaign).prefetch_related("members__user").order_by("order", "id"):
         members = list(team.members.all())
@@ -236,69 +234,22 @@ def distribution(campaign: Campaign, total: Progress) -> list[tuple[str, int]]:
     return rows
 
 
-def results_stamp(campaign: Campaign) -> tuple[int, str] | None:
-    """(rows, latest computed_at) of the stored results, or None before any computation."""
-    return kept(campaign, "stamp", lambda: _results_stamp(campaign)) or None
-
-
-def _results_stamp(campaign: Campaign) -> tuple[int, str] | tuple[()]:
-    row = SchoolResult.objects.filter(campaign=campaign).aggregate(n=Count("id"), at=Max("computed_at"))
-    if not row["n"]:
-        return ()  # kept as "no results yet" (None is a cache miss)
-    return row["n"], row["at"].isoformat() if row["at"] else ""
-
-
-def _item_sums(campaign: Campaign, tree: scoring.Tree) -> dict[int, tuple[int, int]]:
-    """item → (sum of verified scores in cents, schools with a verified score), by the campaign's rule."""
-    from dudao.campaigns.results import _item_rows, evaluate, stream_answers
-
-    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    if campaign.aggregation == scoring.MEDIAN:
-        for _sid, answers in stream_answers(campaign):
-            for r in evaluate(tree, campaign, answers).items:
-                if r.verified is not None:
-                    cell = sums[r.item.id]
-                    cell[0] += scoring.to_cents(r.verified) or 0
-                    cell[1] += 1
-        return {k: (v[0], v[1]) for k, v in sums.items()}
-    # the verified score per (school, item) is worked out by the results' query from ScoreTally
-    # (re-inspection, else the leader's reconciled score under rule "leader", else the raters' mean)
-    for (_sid, item_id, _self_cents, _self_yes, verified, _verified_no) in _item_rows(campaign):
-        if verified is None:
-            continue
-        cell = sums[item_id]
-        cell[0] += verified
-        cell[1] += 1
-    return {k: (v[0], v[1]) for k, v in sums.items()}
-
-
 def weakest_items(campaign: Campaign, limit: int = WEAKEST) -> list[dict[str, Any]]:
     """The items with the lowest mean verified score ratio (mean verified score ÷ the item's max over
     the schools with a verified score), lowest first, ties by framework order; only items with a
-    max. Computed once per computation of the results (cached under its moment); [] before it."""
-    stamp = results_stamp(campaign)
-    if stamp is None:
-        return []
-    key = f"campaign-weakest:{campaign.pk}:{campaign.aggregation}:{stamp[0]}:{stamp[1]}"
-    cached = cache.get(key)
-    if cached is None:
-        from dudao.campaigns.results import load_tree
-
-        tree = load_tree(campaign.framework_version)
-        sums = _item_sums(campaign, tree)
-        cached = []
-        for position, item in enumerate(tree.items.values()):
-            full = scoring.to_cents(item.max_score)
-            if not full or item.id not in sums or not sums[item.id][1]:
-                continue
-            total, n = sums[item.id]
-            ratio = Decimal(total) / Decimal(full * n)
-            cached.append({"indicator_id": item.id, "code": item.code, "text": item.text, "max_score": item.max_score,
-                           "schools": n, "mean": _cents_mean(total, n),
-                           "ratio": ratio.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), "order": position})
-        cached.sort(key=lambda r: (r["ratio"], r["order"]))
-        cache.set(key, cached, CACHE_SECONDS)
-    return cached[:limit]
+    max. From the figures stored with the results (campaigns/figures.py: as of the last computation
+    of the results); [] before it."""
+    rows = []
+    for f in figures.item_figures(campaign):
+        full = scoring.to_cents(f.indicator.max_score)
+        if not full or not f.schools:
+            continue
+        ratio = Decimal(f.total_cents) / Decimal(full * f.schools)
+        rows.append({"indicator_id": f.indicator_id, "code": f.indicator.code, "text": f.indicator.text,
+                     "max_score": f.indicator.max_score, "schools": f.schools, "mean": _cents_mean(f.total_cents, f.schools),
+                     "ratio": ratio.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), "order": f.position})
+    rows.sort(key=lambda r: (r["ratio"], r["order"]))
+    return rows[:limit]
 
 
 # --- the summary (总结: what a 通报 is drafted from) -----------------------------------------------------

@@ -1,0 +1,173 @@
+"""The dashboard's figures over every school of a campaign, stored with the results: per team
+(`TeamFigures`: results, graded, the sum of the verified totals, vetoes, discrepancies, schools per
+grade) and per item (`ItemFigures`: the verified scores summed, for the weakest items).
+
+Why stored: on a province campaign (20,000 schools) grouping the results by team took ~0.3 s and
+the item sums a pass over 1.2 million tally rows (1.4–1.8 s on the first read after a computation);
+the dashboard now reads a few small rows.
+
+When they are written and what they are as of:
+
+- `campaign_results_compute` writes both in its transaction, the item sums from the same pass over
+  the score tally that computes the results: the figures are exactly those of the stored results.
+- Scores that change afterwards change neither the stored results nor these figures, until the
+  next 计算结果 (the results pages and the dashboard agree: both are as of the computation; the
+  dashboard says when it was). The progress (schools, submitted, scored on site) is not stored.
+- What changes the stored results or who is in which team makes them stale, and its service calls
+  `figures_forget`: a re-inspection (`school_result_refresh`: both), a school moved, the automatic
+  allocation, a team deleted, the scope set again (teams). The next read computes the missing part
+  afresh from the stored results (teams, one grouped query) or the tally (items) and stores it.
+
+`figures_fresh` computes both afresh without storing (the tests compare it with what is stored).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+from django.db.models import Max
+
+from dudao.campaigns.models import CampaignSchool, ItemFigures, SchoolResult, TeamFigures
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from dudao.campaigns import scoring
+    from dudao.campaigns.models import Campaign
+
+RESULTS_BY_TEAM_SQL = """
+SELECT cs.team_id, COUNT(*), COUNT(r.verified_total), SUM(CAST(ROUND(r.verified_total * 100) AS INTEGER)),
+       SUM(CASE WHEN r.vetoed THEN 1 ELSE 0 END), SUM(CASE WHEN r.flag_count > 0 THEN 1 ELSE 0 END),
+       SUM(r.flag_count)
+FROM {school} cs JOIN {result} r ON r.campaign_id = cs.campaign_id AND r.school_id = cs.school_id
+WHERE cs.campaign_id = %s
+GROUP BY cs.team_id
+"""
+GRADES_BY_TEAM_SQL = """
+SELECT cs.team_id, r.grade, COUNT(*)
+FROM {school} cs JOIN {result} r ON r.campaign_id = cs.campaign_id AND r.school_id = cs.school_id
+WHERE cs.campaign_id = %s AND r.grade <> ''
+GROUP BY cs.team_id, r.grade
+"""
+TeamKey = int | None
+FIELDS = ("results", "graded", "total_cents", "vetoed", "flagged", "flags")
+
+
+def _tables() -> dict[str, str]:
+    return {"school": CampaignSchool._meta.db_table, "result": SchoolResult._meta.db_table}
+
+
+def _results_at(campaign: Campaign) -> dt.datetime | None:
+    return SchoolResult.objects.filter(campaign=campaign).aggregate(at=Max("computed_at"))["at"]
+
+
+def teams_fresh(campaign: Campaign, at: dt.datetime | None = None) -> dict[TeamKey, TeamFigures]:
+    """The stored results summed per team afresh (two grouped queries), unsaved; `at`: when the
+    results were computed."""
+    out: dict[TeamKey, TeamFigures] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(RESULTS_BY_TEAM_SQL.format(**_tables()), [campaign.pk])
+        for team_id, *figures in cursor.fetchall():
+            out[team_id] = TeamFigures(campaign=campaign, team_id=team_id, computed_at=at, grades={},
+                                       **dict(zip(FIELDS, (int(f or 0) for f in figures), strict=True)))
+        cursor.execute(GRADES_BY_TEAM_SQL.format(**_tables()), [campaign.pk])
+        for team_id, grade, n in cursor.fetchall():
+            out[team_id].grades[grade] = int(n)
+    return out
+
+
+def items_fresh(campaign: Campaign, tree: scoring.Tree | None = None) -> dict[int, ItemFigures]:
+    """Per item with full marks: the verified scores (cents) summed over the schools with one, by
+    the campaign's rule, from the scores as they are now (one pass over the tally), unsaved."""
+    from dudao.campaigns import scoring
+    from dudao.campaigns.results import item_sums, load_tree
+
+    tree = tree or load_tree(campaign.framework_version)
+    if not any(scoring.to_cents(item.max_score) for item in tree.items.values()):
+        return {}  # no item has full marks (a checklist without points): no weakest items
+    return item_rows(campaign, tree, item_sums(campaign, tree), None)
+
+
+def item_rows(campaign: Campaign, tree: scoring.Tree, sums: dict[int, list[int]],
+              at: dt.datetime | None) -> dict[int, ItemFigures]:
+    """ItemFigures of every item with full marks (0 schools when none had a verified score)."""
+    from dudao.campaigns import scoring
+
+    out = {}
+    for position, item in enumerate(tree.items.values()):
+        if not scoring.to_cents(item.max_score):
+            continue
+        total, n = sums.get(item.id, (0, 0))
+        out[item.id] = ItemFigures(campaign=campaign, indicator_id=item.id, position=position, total_cents=total,
+                                   schools=n, computed_at=at)
+    return out
+
+
+def figures_fresh(campaign: Campaign) -> tuple[dict[TeamKey, TeamFigures], dict[int, ItemFigures]]:
+    return teams_fresh(campaign), items_fresh(campaign)
+
+
+@transaction.atomic
+def store(campaign: Campaign, *, teams: dict[TeamKey, TeamFigures] | None = None,
+          items: dict[int, ItemFigures] | None = None) -> None:
+    """Replace the campaign's stored team and/or item figures by these."""
+    if teams is not None:
+        TeamFigures.objects.filter(campaign=campaign).delete()
+        TeamFigures.objects.bulk_create(teams.values())
+    if items is not None:
+        ItemFigures.objects.filter(campaign=campaign).delete()
+        ItemFigures.objects.bulk_create(items.values())
+
+
+def store_with_results(campaign: Campaign, tree: scoring.Tree, sums: dict[int, list[int]],
+                       at: dt.datetime) -> None:
+    """Called by `campaign_results_compute` inside its transaction, after it wrote the results."""
+    store(campaign, teams=teams_fresh(campaign, at), items=item_rows(campaign, tree, sums, at))
+
+
+def figures_forget(campaign: Campaign | int, *, teams: bool = True, items: bool = False) -> None:
+    """Mark the stored figures stale (deleted; the next read computes them again)."""
+    pk = campaign if isinstance(campaign, int) else campaign.pk
+    if teams:
+        TeamFigures.objects.filter(campaign_id=pk).delete()
+    if items:
+        ItemFigures.objects.filter(campaign_id=pk).delete()
+
+
+def _has_results(campaign: Campaign) -> bool:
+    return SchoolResult.objects.filter(campaign=campaign).exists()
+
+
+def team_figures(campaign: Campaign) -> dict[TeamKey, TeamFigures]:
+    """The stored figures per team (one query); computed and stored first when they were forgotten
+    and the campaign has results. {} before any computation."""
+    rows = {f.team_id: f for f in TeamFigures.objects.filter(campaign=campaign)}
+    if rows or not _has_results(campaign):
+        return rows
+    rows = teams_fresh(campaign, _results_at(campaign))
+    store(campaign, teams=rows)
+    return rows
+
+
+def item_figures(campaign: Campaign) -> list[ItemFigures]:
+    """The stored figures per item with their indicator (one query); computed and stored first when
+    they were forgotten and the campaign has results. [] before any computation."""
+    rows = list(ItemFigures.objects.filter(campaign=campaign).select_related("indicator"))
+    if rows or not _has_results(campaign):
+        return rows
+    fresh = items_fresh(campaign)
+    at = _results_at(campaign)
+    for row in fresh.values():
+        row.computed_at = at
+    store(campaign, items=fresh)
+    return list(ItemFigures.objects.filter(campaign=campaign).select_related("indicator"))
+
+
+def sums_by_item() -> defaultdict[int, list[int]]:
+    """item → [verified cents summed, schools with a verified score], filled as results are computed."""
+    return defaultdict(lambda: [0, 0])
+
+
+__all__ = ["figures_forget", "figures_fresh", "item_figures", "store_with_results", "team_figures"]
