@@ -315,36 +315,56 @@ GRADE_COLORS = ["#2fb344", "#206bc4", "#f59f00", "#d63939", "#ae3ec9", "#0ca678"
 UNGRADED_COLOR = "#868e96"
 
 
+def _decimal(value) -> Decimal:
+    """A coordinate as the ORM gives it (SQLite's raw rows hold floats)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+MAP_SQL = """
+SELECT cs.school_id, s.name, s.longitude, s.latitude, r.grade, r.vetoed
+FROM {school} cs JOIN {schools} s ON s.id = cs.school_id
+LEFT JOIN {result} r ON r.campaign_id = cs.campaign_id AND r.school_id = cs.school_id
+WHERE cs.campaign_id = %s AND s.latitude IS NOT NULL AND s.longitude IS NOT NULL
+ORDER BY s.code, cs.id
+LIMIT %s
+"""
+
+
 def school_points(campaign: Campaign, labels: list[str], *, limit: int | None = None) -> dict[str, Any]:
     """The campaign's schools that have coordinates, as map points coloured by grade (by 学校标识码,
-    at most `limit`, by default `MAP_POINTS_MAX`): {points, pieces, shown, located}. One query — the grade and veto are read by
-    subqueries of the stored result and the number of located schools by a window count; the
-    schools without coordinates are the campaign's schools less `located`.
+    at most `limit`, by default `MAP_POINTS_MAX`): {points, pieces, shown, located}. One query (the
+    stored result joined), and a count of the located schools only when the cap cut the list (the
+    points stop at the cap; counting every located school in the same query cost ~150 ms on a
+    province campaign); the schools without coordinates are the campaign's schools less `located`.
 
     A point's `value` is the index of its grade among `labels` (highest first), then the grades no
     longer among the bands, then 未定等 (no result, or a result without a grade); a vetoed school is
     a diamond."""
-    from django.db.models import OuterRef, Subquery, Window
     from django.urls import reverse
 
+    from dudao.schools.models import School
+
     limit = limit or MAP_POINTS_MAX
-    result = SchoolResult.objects.filter(campaign=campaign, school_id=OuterRef("school_id"))
-    rows = list(CampaignSchool.objects.filter(campaign=campaign, school__latitude__isnull=False,
-                                              school__longitude__isnull=False)
-                .annotate(grade=Subquery(result.values("grade")[:1]), vetoed=Subquery(result.values("vetoed")[:1]),
-                          located=Window(Count("id")))
-                .order_by("school__code", "id")
-                .values_list("school_id", "school__name", "school__longitude", "school__latitude", "grade", "vetoed",
-                             "located")[:limit])
-    located = rows[0][6] if rows else 0
+    tables = {"school": CampaignSchool._meta.db_table, "schools": School._meta.db_table,
+              "result": SchoolResult._meta.db_table}
+    with connection.cursor() as cursor:
+        cursor.execute(MAP_SQL.format(**tables), [campaign.pk, limit])
+        rows = cursor.fetchall()
+    located = len(rows)
+    if located >= limit:
+        located = CampaignSchool.objects.filter(campaign=campaign, school__latitude__isnull=False,
+                                                school__longitude__isnull=False).count()
     order = list(labels) + sorted({r[4] for r in rows if r[4] and r[4] not in labels})
     ungraded = len(order)
+    # the school's result page, reversed once: /campaigns/<campaign>/results/<school>/
+    sentinel = 987654321
+    link = reverse("campaigns:result_school", args=[campaign.pk, sentinel]).split(str(sentinel))
     points = []
-    for school_id, name, lng, lat, grade, vetoed, _n in rows:
+    for school_id, name, lng, lat, grade, vetoed in rows:
         value = order.index(grade) if grade else ungraded
         detail = (grade or _("未定等")) + (" · " + _("一票否决") if vetoed else "")
-        point = {"name": name, "lng": lng, "lat": lat, "value": value, "detail": detail,
-                 "link": reverse("campaigns:result_school", args=[campaign.pk, school_id])}
+        point = {"name": name, "lng": _decimal(lng), "lat": _decimal(lat), "value": value, "detail": detail,
+                 "link": f"{link[0]}{school_id}{link[1]}"}
         if vetoed:
             point["symbol"] = "diamond"
         points.append(point)
