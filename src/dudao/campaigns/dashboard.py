@@ -161,11 +161,17 @@ def _progress_by_team(campaign: Campaign, live: dict[int | None, tuple[int, int,
 
 
 def grade_labels(campaign: Campaign) -> list[str]:
-    """The version's grade bands, highest first."""
+    """The version's grade bands, highest first (read once per campaign object: a published
+    version's bands do not change)."""
     from dudao.frameworks.models import GradeBand
 
-    return list(GradeBand.objects.filter(version_id=campaign.framework_version_id).order_by("-min_score")
-                .values_list("label", flat=True))
+    labels = getattr(campaign, "_grade_labels", None)
+    if labels is None or labels[0] != campaign.framework_version_id:
+        labels = (campaign.framework_version_id,
+                  list(GradeBand.objects.filter(version_id=campaign.framework_version_id).order_by("-min_score")
+                       .values_list("label", flat=True)))
+        campaign._grade_labels = labels  # type: ignore[attr-defined]
+    return list(labels[1])
 
 
 @dataclass
