@@ -42,6 +42,8 @@ from dudao.campaigns.models import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from dudao.campaigns.models import Campaign
     from dudao.people.models import User
 
@@ -123,6 +125,7 @@ class Progress:
     flagged: int = 0  # schools with a discrepancy flag
     flags: int = 0  # discrepancy flags in all
     grades: dict[str, int] = field(default_factory=dict)
+    computed_at: datetime | None = None  # when the results these figures sum were computed
 
     @property
     def mean_total(self) -> Decimal | None:
@@ -132,6 +135,8 @@ class Progress:
         for name in ("schools", "submitted", "scored", "results", "graded", "total_cents", "vetoed", "flagged",
                      "flags"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.computed_at and (self.computed_at is None or other.computed_at > self.computed_at):
+            self.computed_at = other.computed_at
         for grade, n in other.grades.items():
             self.grades[grade] = self.grades.get(grade, 0) + n
 
@@ -157,6 +162,7 @@ def _progress_by_team(campaign: Campaign, live: dict[int | None, tuple[int, int,
         p = out.setdefault(team_id, Progress())
         p.results, p.graded, p.total_cents = stored.results, stored.graded, stored.total_cents
         p.vetoed, p.flagged, p.flags, p.grades = stored.vetoed, stored.flagged, stored.flags, dict(stored.grades)
+        p.computed_at = stored.computed_at
     return out
 
 
@@ -288,7 +294,7 @@ def summary(campaign: Campaign) -> dict[str, Any]:
     return {
         "schools": total.schools, "submitted": total.submitted, "scored": total.scored, "results": total.results,
         "graded": total.graded, "mean_total": total.mean_total, "vetoed": total.vetoed,
-        "flagged_schools": total.flagged, "flags": total.flags,
+        "flagged_schools": total.flagged, "flags": total.flags, "results_at": total.computed_at,
         "grades": distribution(campaign, total),
         "findings": findings_counts(campaign),
         "best": kept(campaign, "best", lambda: ranked_schools(campaign, best=True)),
