@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 
 from dudao.campaigns import dashboard as reads
-from dudao.campaigns import figures
 from dudao.campaigns.models import CampaignSchool, CampaignState, ItemFigures, TeamFigures
 from dudao.campaigns.results import campaign_results_compute, reinspection_record
 from dudao.campaigns.teams import campaign_school_move, team_delete
@@ -38,7 +37,7 @@ def stored(campaign) -> tuple[dict, dict]:
 
 
 def fresh(campaign) -> tuple[dict, dict]:
-    teams, found = figures.figures_fresh(campaign)
+    teams, found = reads.figures_fresh(campaign)
     at = max(f.computed_at for f in TeamFigures.objects.filter(campaign=campaign))
     for f in teams.values():
         f.computed_at = at  # the fresh ones carry no moment; the stored ones that of the computation

@@ -33,12 +33,14 @@ from dudao.campaigns.access import sees_whole_campaign
 from dudao.campaigns.models import (
     CampaignEvent,
     CampaignSchool,
+    ItemFigures,
     SchoolResult,
     Score,
     ScoreKind,
     SelfInspection,
     SelfInspectionState,
     Team,
+    TeamFigures,
 )
 
 if TYPE_CHECKING:
@@ -246,13 +248,43 @@ def distribution(campaign: Campaign, total: Progress) -> list[tuple[str, int]]:
     return rows
 
 
+def items_fresh(campaign: Campaign, tree: scoring.Tree | None = None) -> dict[int, ItemFigures]:
+    """Per item with full marks: the verified scores (cents) summed over the schools with one, by
+    the campaign's rule, from the scores as they are now (one pass over the tally), unsaved."""
+    from dudao.campaigns.results import item_sums, load_tree
+
+    tree = tree or load_tree(campaign.framework_version)
+    if not any(scoring.to_cents(item.max_score) for item in tree.items.values()):
+        return {}  # no item has full marks (a checklist without points): no weakest items
+    return figures.item_rows(campaign, tree, item_sums(campaign, tree), None)
+
+
+def figures_fresh(campaign: Campaign) -> tuple[dict[int | None, TeamFigures], dict[int, ItemFigures]]:
+    """What the stored figures must equal: both computed afresh, unsaved."""
+    return figures.teams_fresh(campaign), items_fresh(campaign)
+
+
+def item_figures(campaign: Campaign) -> list[ItemFigures]:
+    """The stored figures per item (one query); computed and stored first when they were forgotten
+    (a re-inspection) and the campaign has results. [] before any computation."""
+    rows = figures.stored_items(campaign)
+    if rows or not figures.has_results(campaign):
+        return rows
+    fresh = items_fresh(campaign)
+    at = figures.results_at(campaign)
+    for row in fresh.values():
+        row.computed_at = at
+    figures.store(campaign, items=fresh)
+    return figures.stored_items(campaign)
+
+
 def weakest_items(campaign: Campaign, limit: int = WEAKEST) -> list[dict[str, Any]]:
     """The items with the lowest mean verified score ratio (mean verified score ÷ the item's max over
     the schools with a verified score), lowest first, ties by framework order; only items with a
     max. From the figures stored with the results (campaigns/figures.py: as of the last computation
     of the results); [] before it."""
     rows = []
-    for f in figures.item_figures(campaign):
+    for f in item_figures(campaign):
         full = scoring.to_cents(f.indicator.max_score)
         if not full or not f.schools:
             continue

@@ -18,7 +18,9 @@ When they are written and what they are as of:
   allocation, a team deleted, the scope set again (teams). The next read computes the missing part
   afresh from the stored results (teams, one grouped query) or the tally (items) and stores it.
 
-`figures_fresh` computes both afresh without storing (the tests compare it with what is stored).
+`dashboard.figures_fresh` computes both afresh without storing (the tests compare it with what is
+stored); `dashboard.item_figures` computes the item figures again when they were forgotten (it needs
+the results' pass over the tally, which imports this module).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def _tables() -> dict[str, str]:
     return {"school": CampaignSchool._meta.db_table, "result": SchoolResult._meta.db_table}
 
 
-def _results_at(campaign: Campaign) -> dt.datetime | None:
+def results_at(campaign: Campaign) -> dt.datetime | None:
     return SchoolResult.objects.filter(campaign=campaign).aggregate(at=Max("computed_at"))["at"]
 
 
@@ -78,18 +80,6 @@ def teams_fresh(campaign: Campaign, at: dt.datetime | None = None) -> dict[TeamK
     return out
 
 
-def items_fresh(campaign: Campaign, tree: scoring.Tree | None = None) -> dict[int, ItemFigures]:
-    """Per item with full marks: the verified scores (cents) summed over the schools with one, by
-    the campaign's rule, from the scores as they are now (one pass over the tally), unsaved."""
-    from dudao.campaigns import scoring
-    from dudao.campaigns.results import item_sums, load_tree
-
-    tree = tree or load_tree(campaign.framework_version)
-    if not any(scoring.to_cents(item.max_score) for item in tree.items.values()):
-        return {}  # no item has full marks (a checklist without points): no weakest items
-    return item_rows(campaign, tree, item_sums(campaign, tree), None)
-
-
 def item_rows(campaign: Campaign, tree: scoring.Tree, sums: dict[int, list[int]],
               at: dt.datetime | None) -> dict[int, ItemFigures]:
     """ItemFigures of every item with full marks (0 schools when none had a verified score)."""
@@ -103,10 +93,6 @@ def item_rows(campaign: Campaign, tree: scoring.Tree, sums: dict[int, list[int]]
         out[item.id] = ItemFigures(campaign=campaign, indicator_id=item.id, position=position, total_cents=total,
                                    schools=n, computed_at=at)
     return out
-
-
-def figures_fresh(campaign: Campaign) -> tuple[dict[TeamKey, TeamFigures], dict[int, ItemFigures]]:
-    return teams_fresh(campaign), items_fresh(campaign)
 
 
 @transaction.atomic
@@ -136,7 +122,7 @@ def figures_forget(campaign: Campaign | int, *, teams: bool = True, items: bool 
         ItemFigures.objects.filter(campaign_id=pk).delete()
 
 
-def _has_results(campaign: Campaign) -> bool:
+def has_results(campaign: Campaign) -> bool:
     return SchoolResult.objects.filter(campaign=campaign).exists()
 
 
@@ -144,24 +130,16 @@ def team_figures(campaign: Campaign) -> dict[TeamKey, TeamFigures]:
     """The stored figures per team (one query); computed and stored first when they were forgotten
     and the campaign has results. {} before any computation."""
     rows = {f.team_id: f for f in TeamFigures.objects.filter(campaign=campaign)}
-    if rows or not _has_results(campaign):
+    if rows or not has_results(campaign):
         return rows
-    rows = teams_fresh(campaign, _results_at(campaign))
+    rows = teams_fresh(campaign, results_at(campaign))
     store(campaign, teams=rows)
     return rows
 
 
-def item_figures(campaign: Campaign) -> list[ItemFigures]:
-    """The stored figures per item with their indicator (one query); computed and stored first when
-    they were forgotten and the campaign has results. [] before any computation."""
-    rows = list(ItemFigures.objects.filter(campaign=campaign).select_related("indicator"))
-    if rows or not _has_results(campaign):
-        return rows
-    fresh = items_fresh(campaign)
-    at = _results_at(campaign)
-    for row in fresh.values():
-        row.computed_at = at
-    store(campaign, items=fresh)
+def stored_items(campaign: Campaign) -> list[ItemFigures]:
+    """The stored figures per item with their indicator (one query); [] before any computation or
+    after `figures_forget(items=True)` (the dashboard then computes them: `dashboard.item_figures`)."""
     return list(ItemFigures.objects.filter(campaign=campaign).select_related("indicator"))
 
 
@@ -170,4 +148,5 @@ def sums_by_item() -> defaultdict[int, list[int]]:
     return defaultdict(lambda: [0, 0])
 
 
-__all__ = ["figures_forget", "figures_fresh", "item_figures", "store_with_results", "team_figures"]
+__all__ = ["figures_forget", "item_rows", "results_at", "store", "store_with_results", "stored_items", "team_figures",
+           "teams_fresh"]
