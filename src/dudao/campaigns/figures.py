@@ -26,6 +26,8 @@ the results' pass over the tally, which imports this module).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
@@ -107,10 +109,34 @@ def store(campaign: Campaign, *, teams: dict[TeamKey, TeamFigures] | None = None
         ItemFigures.objects.bulk_create(items.values())
 
 
-def store_with_results(campaign: Campaign, tree: scoring.Tree, sums: dict[int, list[int]],
-                       at: dt.datetime) -> None:
-    """Called by `campaign_results_compute` inside its transaction, after it wrote the results."""
-    store(campaign, teams=teams_fresh(campaign, at), items=item_rows(campaign, tree, sums, at))
+def teams_of_results(campaign: Campaign, results: Iterable[tuple[TeamKey, Decimal | None, str, bool, int]],
+                     at: dt.datetime) -> dict[TeamKey, TeamFigures]:
+    """What `teams_fresh` reads from the stored results, summed in Python from the rows being
+    stored — (team, verified total, grade, vetoed, flag count) per school in scope — unsaved."""
+    out: dict[TeamKey, TeamFigures] = {}
+    for team_id, total, grade, vetoed, flag_count in results:
+        f = out.get(team_id)
+        if f is None:
+            f = out[team_id] = TeamFigures(campaign=campaign, team_id=team_id, computed_at=at, grades={},
+                                           **dict.fromkeys(FIELDS, 0))
+        f.results += 1
+        if total is not None:
+            f.graded += 1
+            f.total_cents += int((total * 100).to_integral_value(rounding=ROUND_HALF_UP))
+        if grade:
+            f.grades[grade] = f.grades.get(grade, 0) + 1
+        f.vetoed += 1 if vetoed else 0
+        f.flagged += 1 if flag_count else 0
+        f.flags += flag_count
+    return out
+
+
+def store_with_results(campaign: Campaign, tree: scoring.Tree, sums: dict[int, list[int]], at: dt.datetime,
+                       results: Iterable[tuple[TeamKey, Decimal | None, str, bool, int]]) -> None:
+    """Called by `campaign_results_compute` inside its transaction, as it writes the results: the
+    team rows summed from the same rows (not read back: ~0.1–0.3 s on a province campaign), the
+    item rows from the sums of its pass over the tally."""
+    store(campaign, teams=teams_of_results(campaign, results, at), items=item_rows(campaign, tree, sums, at))
 
 
 def figures_forget(campaign: Campaign | int, *, teams: bool = True, items: bool = False) -> None:

@@ -329,7 +329,8 @@ def campaign_results_compute(*, campaign: Campaign, by: User | None = None,
     `by=None` is the system (a task, re-inspection); otherwise office staff of the campaign's office."""
     _check_manager(by, campaign)
     tree = load_tree(campaign.framework_version)
-    school_ids = list(CampaignSchool.objects.filter(campaign=campaign).values_list("school_id", flat=True))
+    team_of = dict(CampaignSchool.objects.filter(campaign=campaign).values_list("school_id", "team_id"))
+    school_ids = list(team_of)
     outcomes: dict[int, scoring.SchoolOutcome | FastOutcome] = {}
     sums = figures.sums_by_item()
     if campaign.aggregation == scoring.MEDIAN:
@@ -363,7 +364,9 @@ def campaign_results_compute(*, campaign: Campaign, by: User | None = None,
         SchoolResult.objects.filter(campaign=campaign).delete()
         _insert_results(rows)
         # the dashboard's figures per team and per item, as of these results (campaigns/figures.py)
-        figures.store_with_results(campaign, tree, sums, now)
+        at = [RESULT_COLUMNS.index(c) for c in ("school_id", "verified_total", "grade", "vetoed", "flag_count")]
+        figures.store_with_results(campaign, tree, sums, now,
+                                   ((team_of[row[at[0]]], *(row[i] for i in at[1:])) for row in rows))
         if by is not None:
             CampaignEvent.objects.create(campaign=campaign, actor=by, action="results_computed",
                                          note=_("计算 %(n)s 所学校的结果") % {"n": len(school_ids)})
