@@ -33,13 +33,12 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.db.models import Max
 
-from dudao.campaigns.models import CampaignSchool, ItemFigures, SchoolResult, TeamFigures
+from dudao.campaigns.models import Campaign, CampaignSchool, ItemFigures, SchoolResult, TeamFigures
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from dudao.campaigns import scoring
-    from dudao.campaigns.models import Campaign
 
 RESULTS_BY_TEAM_SQL = """
 SELECT cs.team_id, COUNT(*), COUNT(r.verified_total), SUM(CAST(ROUND(r.verified_total * 100) AS INTEGER)),
@@ -100,7 +99,10 @@ def item_rows(campaign: Campaign, tree: scoring.Tree, sums: dict[int, list[int]]
 @transaction.atomic
 def store(campaign: Campaign, *, teams: dict[TeamKey, TeamFigures] | None = None,
           items: dict[int, ItemFigures] | None = None) -> None:
-    """Replace the campaign's stored team and/or item figures by these."""
+    """Replace the campaign's stored team and/or item figures by these. Two first reads after a
+    `figures_forget` may both store: the campaign's row is locked first, so the second one's DELETE
+    sees (and removes) the first one's rows instead of adding a second set."""
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk", flat=True).first()
     if teams is not None:
         TeamFigures.objects.filter(campaign=campaign).delete()
         TeamFigures.objects.bulk_create(teams.values())
@@ -166,7 +168,8 @@ def team_figures(campaign: Campaign) -> dict[TeamKey, TeamFigures]:
 def stored_items(campaign: Campaign) -> list[ItemFigures]:
     """The stored figures per item with their indicator (one query); [] before any computation or
     after `figures_forget(items=True)` (the dashboard then computes them: `dashboard.item_figures`)."""
-    return list(ItemFigures.objects.filter(campaign=campaign).select_related("indicator"))
+    rows = {f.indicator_id: f for f in ItemFigures.objects.filter(campaign=campaign).select_related("indicator")}
+    return list(rows.values())
 
 
 def sums_by_item() -> defaultdict[int, list[int]]:

@@ -335,8 +335,8 @@ def campaign_results_compute(*, campaign: Campaign, by: User | None = None,
     sums = figures.sums_by_item()
     if campaign.aggregation == scoring.MEDIAN:
         for school_id, answers in stream_answers(campaign):
-            outcomes[school_id] = outcome = evaluate(tree, campaign, answers)
-            _add_sums(sums, outcome)
+            outcomes[school_id] = evaluated = evaluate(tree, campaign, answers)
+            _add_sums(sums, evaluated)
     else:
         outcomes.update(fast_outcomes(campaign, tree, sums=sums))
     totals = {sid: (outcomes[sid].verified_total if sid in outcomes else None) for sid in school_ids}
@@ -346,6 +346,7 @@ def campaign_results_compute(*, campaign: Campaign, by: User | None = None,
     with transaction.atomic():
         existing = set(SchoolResult.objects.filter(campaign=campaign).values_list("school_id", flat=True))
         rows = []
+        by_team: list[tuple[int | None, Decimal | None, str, bool, int]] = []  # the figures per team
         for sid in school_ids:
             outcome = outcomes.get(sid)
             if outcome is None:
@@ -358,15 +359,15 @@ def campaign_results_compute(*, campaign: Campaign, by: User | None = None,
             rows.append((now, now, campaign.pk, sid, outcome.self_total if outcome else None,
                          outcome.verified_total if outcome else None, outcome.grade if outcome else "",
                          outcome.vetoed if outcome else False, ranks.get(sid), len(flags), flags, now))
+            by_team.append((team_of[sid], outcome.verified_total if outcome else None, outcome.grade if outcome else "",
+                            bool(outcome and outcome.vetoed), len(flags)))
         # Results are computed, never typed: the campaign's rows are replaced by one DELETE and one
         # COPY (PostgreSQL; batched INSERTs elsewhere), far faster than an UPDATE per row; a school
         # taken out of the scope loses its row with the rest.
         SchoolResult.objects.filter(campaign=campaign).delete()
         _insert_results(rows)
         # the dashboard's figures per team and per item, as of these results (campaigns/figures.py)
-        at = [RESULT_COLUMNS.index(c) for c in ("school_id", "verified_total", "grade", "vetoed", "flag_count")]
-        figures.store_with_results(campaign, tree, sums, now,
-                                   ((team_of[row[at[0]]], *(row[i] for i in at[1:])) for row in rows))
+        figures.store_with_results(campaign, tree, sums, now, by_team)
         if by is not None:
             CampaignEvent.objects.create(campaign=campaign, actor=by, action="results_computed",
                                          note=_("计算 %(n)s 所学校的结果") % {"n": len(school_ids)})
