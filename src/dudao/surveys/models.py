@@ -56,11 +56,10 @@ class QuestionType(models.TextChoices):
 
 class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
     def visible_to(self, user) -> QuestionnaireQuerySet:
-        """Built-ins for everyone signed in; an office's own questionnaires for the offices that see it."""
-        from dudao.access import office_q
-        from dudao.regions.models import Office
+        """Built-ins and the questionnaires of the person's offices and those above (`access.questionnaire_q`)."""
+        from dudao.access import questionnaire_q
 
-        return self.filter(models.Q(office__isnull=True) | models.Q(office__in=Office.objects.filter(office_q(user))))
+        return self.filter(questionnaire_q(user))
 
 
 class Questionnaire(BaseModel):
@@ -133,11 +132,16 @@ class SurveyState(models.TextChoices):
 
 class SurveyQuerySet(models.QuerySet["Survey"]):
     def visible_to(self, user) -> SurveyQuerySet:
-        """The surveys of the offices a person sees (admins: all); respondents never sign in."""
-        from dudao.access import office_q
-        from dudao.regions.models import Office
+        """The surveys of the offices in the person's office subtrees (admins: all; `access.survey_q`);
+        respondents never sign in."""
+        from dudao.access import survey_q
 
-        return self.filter(office__in=Office.objects.filter(office_q(user)))
+        return self.filter(survey_q(user))
+
+    def writable_by(self, user) -> SurveyQuerySet:
+        from dudao.access import survey_q
+
+        return self.filter(survey_q(user, write=True))
 
 
 class Survey(BaseModel):
