@@ -210,6 +210,7 @@ class Response(models.Model):
                                related_name="+", db_index=False)
     region_code = models.CharField(_("区划代码"), max_length=12)
     group = models.CharField(_("调查对象"), max_length=12, choices=RespondentGroup.choices)
+    grade = models.PositiveSmallIntegerField(_("年级"), null=True, blank=True, help_text=_("学生作答时填写"))
     answers = models.JSONField(_("答案"), default=dict)
     # counted when stored from the questions `in_index`: matrix rows count one each
     rated = models.PositiveSmallIntegerField(default=0)
