@@ -214,3 +214,36 @@ def challenge_spend(nonce: str) -> bool:
 
 def _nonce_key(nonce: str) -> str:
     return f"surveys:challenge:{nonce}"
+
+
+# --- the one public entry -------------------------------------------------------------------------------
+def submit_public(*, request: HttpRequest, link, group: str, data, grade: int | None):
+    """Attempts → honeypot → device cookie → challenge and answering time → rate limit →
+    `response_submit` (which re-checks skip logic and required answers) → the challenge spent in the
+    same transaction → counted. Raises ValidationError (Chinese, keyed by field) or RateLimited."""
+    from django.db import transaction
+
+    from dudao.surveys import logic
+    from dudao.surveys.services import response_submit
+
+    address = ip_hash(request)
+    attempt_count(address)
+    honeypot_check(data.get("website", ""))
+    device = device_id(request)
+    if not device:
+        raise ValidationError({"challenge": [_("请允许浏览器保存 Cookie（不要使用无痕模式），刷新页面后再填写。")]})
+    try:
+        nonce, seconds = challenge_verify(data.get("token", ""), data.get("challenge", ""))
+    except ValidationError as exc:  # show the answers' problems at the same time
+        questions = list(link.survey.questionnaire.questions.order_by("order", "id"))
+        _answers, problems = logic.read_answers(questions, group, data)
+        errors = {logic.field_name(q): [problems[q.code]] for q in questions if q.code in problems}
+        raise ValidationError({**errors, **exc.message_dict}) from exc
+    rate_check(address)
+    with transaction.atomic():
+        response = response_submit(link=link, group=group, data=data, device_hash=device_hash(device),
+                                   ip_hash=address, grade=grade, seconds=seconds)
+        if not challenge_spend(nonce):
+            raise ValidationError({"challenge": [_("这个验证码已经用过，请输入新图中的数字。")]})
+    rate_count(address)
+    return response
