@@ -163,7 +163,8 @@ class Survey(BaseModel):
     state = models.CharField(_("状态"), max_length=10, choices=SurveyState.choices, default=SurveyState.DRAFT)
     pass_line = models.DecimalField(_("达标线（%）"), max_digits=5, decimal_places=2, default=PASS_LINE)
     min_student_grade = models.PositiveSmallIntegerField(_("学生最低年级"), default=MIN_STUDENT_GRADE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
 
     objects = SurveyQuerySet.as_manager()
 
