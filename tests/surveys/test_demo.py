@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from dudao.demo.surveys import build_demo_surveys, demo_survey_link
 from dudao.surveys.models import Questionnaire, Response, Survey
 
