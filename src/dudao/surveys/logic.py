@@ -7,7 +7,7 @@ the server re-applies it here, so a hidden question's answer is never stored or 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
@@ -179,7 +179,7 @@ def index_counts(questions: Iterable[QuestionLike], answers: Mapping[str, Any]) 
 
 
 # --- the builder's checks -----------------------------------------------------------------------------
-def question_problems(question: QuestionLike, earlier: list[QuestionLike], later_codes: Iterable[str] = ()) -> list[str]:
+def question_problems(question: QuestionLike, earlier: Sequence[QuestionLike], later_codes: Iterable[str] = ()) -> list[str]:
     """What is wrong with one question given the questions before it (Chinese, for the form)."""
     problems: list[str] = []
     if not CODE_RE.match(question.code or ""):
@@ -212,7 +212,7 @@ def question_problems(question: QuestionLike, earlier: list[QuestionLike], later
     return problems
 
 
-def condition_problems(question: QuestionLike, earlier: list[QuestionLike], later_codes: Iterable[str] = ()) -> list[str]:
+def condition_problems(question: QuestionLike, earlier: Sequence[QuestionLike], later_codes: Iterable[str] = ()) -> list[str]:
     condition = question.show_if or {}
     code = condition.get("question")
     if not code:
@@ -236,7 +236,7 @@ def condition_problems(question: QuestionLike, earlier: list[QuestionLike], late
     return []
 
 
-def questionnaire_problems(questions: list[QuestionLike]) -> list[str]:
+def questionnaire_problems(questions: Sequence[QuestionLike]) -> list[str]:
     """Every problem of the questions in order, prefixed by the question code ("Q3：…")."""
     out: list[str] = []
     codes = [q.code for q in questions]

@@ -100,7 +100,7 @@ class LinkRow:
 
     @property
     def place(self) -> str:
-        return self.link.school.name if self.link.school_id else self.link.region.name
+        return self.link.school.name if self.link.school is not None else self.link.region.name
 
 
 def link_rows(survey: Survey) -> list[LinkRow]:

@@ -198,6 +198,7 @@ def links_generate(*, by, survey: Survey, mode: str, groups: list[str] | None = 
     wanted = [g for g in (groups or []) if g in RespondentGroup.values] or [""]
     existing = set(survey.links.values_list("school_id", "region_id", "group"))
     new: list[SurveyLink] = []
+    places: list[tuple[int | None, int]]
     if mode == "schools":
         schools = School.objects.filter(region_code__startswith=survey.region.code, kind__in=COMPULSORY_KINDS,
                                         is_active=True).order_by("region_code", "code")
