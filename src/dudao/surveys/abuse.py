@@ -130,10 +130,14 @@ def _answer_mac(nonce: str, answer: str) -> str:
     return keyed_hash("survey-challenge", f"{nonce}:{answer}")[:32]
 
 
+def _digits() -> str:
+    return "".join(str(secrets.randbelow(10)) for _digit in range(DIGITS))
+
+
 def challenge_new(*, now: datetime | None = None, started: datetime | None = None) -> Challenge:
     """A new image; `started` keeps the answering time of a form shown again after an error."""
     now = started or now or timezone.now()
-    digits = "".join(str(secrets.randbelow(10)) for _digit in range(DIGITS))
+    digits = _digits()
     nonce = secrets.token_hex(8)
     token = signing.dumps({"n": nonce, "h": _answer_mac(nonce, digits), "t": int(now.timestamp())},
                           salt=CHALLENGE_SALT, compress=True)
