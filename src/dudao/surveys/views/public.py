@@ -60,10 +60,10 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         labels = dict(RespondentGroup.choices)
         return _page(request, link, "surveys/public_group.html",
                      {"groups": [(g, labels[g]) for g in groups], "min_grade": survey.min_student_grade})
-    questions = list(survey.questionnaire.questions.order_by("order", "id"))
     context = {"group": group, "group_label": dict(RespondentGroup.choices)[group], "grades": GRADES,
                "fixed_group": bool(link.group)}
     if request.method == "GET":
+        questions = list(survey.questionnaire.questions.order_by("order", "id"))
         challenge = abuse.challenge_new()
         return _page(request, link, "surveys/public_form.html",
                      {**context, "fields": form_fields(questions, group), "challenge": challenge, "errors": {}})
@@ -77,6 +77,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         errors = error_dict(exc)
     else:
         return redirect("surveys_public:thanks", token=link.token)
+    questions = list(survey.questionnaire.questions.order_by("order", "id"))
     challenge = abuse.challenge_new(started=abuse.started_at(request.POST.get("token", "")))
     return _page(request, link, "surveys/public_form.html", {
         **context, "fields": form_fields(questions, group, request.POST, errors), "challenge": challenge,
