@@ -3,9 +3,12 @@ one response per device, targets and progress, voiding."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
+from django.utils import timezone
 
 from dudao.surveys import selectors, services
 from dudao.surveys.models import Response
@@ -121,3 +124,22 @@ def test_void_needs_a_reason_and_the_office(cast, survey):
     r.refresh_from_db()
     assert r.voided and r.void_reason == "重复" and r.voided_by == cast.county_staff and r.voided_at
     assert Response.objects.filter(pk=r.pk).exists()  # kept, only excluded from results
+
+
+def test_suspicious_lists_bursts_and_fast_answers(cast, survey, settings):
+    settings.DUDAO_SURVEY_MIN_SECONDS = 20  # suspicious below 40 s
+    data = form(q__Q1="否", q__M__1="满意", q__M__2="满意", q__M__3="满意")
+    link = link_of(survey, cast.A1)
+    now = timezone.now()
+    burst = [services.response_submit(link=link, group="parent", data=data, device_hash=f"b{i}", ip_hash="same",
+                                      seconds=300, now=now - timedelta(minutes=5 * i)) for i in range(10)]
+    spread = [services.response_submit(link=link, group="parent", data=data, device_hash=f"s{i}", ip_hash="other",
+                                       seconds=300, now=now - timedelta(hours=2 * i)) for i in range(10)]
+    fast = services.response_submit(link=link, group="parent", data=data, device_hash="f", ip_hash="third", seconds=25)
+    services.response_submit(link=link, group="parent", data=data, device_hash="ok", ip_hash="fourth", seconds=200)
+    listed = {r.pk: why for r, why in selectors.suspicious_responses(survey)}
+    assert set(listed) == {r.pk for r in burst} | {fast.pk}  # ten from "other", but two hours apart each
+    assert listed[fast.pk] == ["用时仅 25 秒"]
+    assert listed[burst[0].pk] == ["同一网络地址一小时内提交 10 份以上"]
+    services.response_void(by=cast.county_staff, response=spread[0], reason="核实为重复")
+    assert spread[0].pk in {r.pk for r, _ in selectors.suspicious_responses(survey)}  # the office sees what it voided
