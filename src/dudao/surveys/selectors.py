@@ -73,7 +73,8 @@ def survey_regions(offices) -> QuerySet[Region]:
 def survey_list(user) -> QuerySet[Survey]:
     return (Survey.objects.visible_to(user).select_related("office__region", "region", "questionnaire", "campaign")
             .annotate(n_links=Count("links", distinct=True),
-                      n_responses=Count("responses", filter=VALID, distinct=True)))
+                      n_responses=Count("responses", filter=VALID, distinct=True))
+            .order_by("-year", "-opens_on", "id"))
 
 
 def access_survey(user, pk: int) -> Survey:
