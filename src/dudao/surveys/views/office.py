@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,18 +27,11 @@ from dudao.surveys.forms import (
     VoidForm,
     question_initial,
 )
+from dudao.surveys.logic import questionnaire_problems
 from dudao.surveys.models import Question, RespondentGroup
 from dudao.surveys.public import link_url, qr_data_uri
 
 PAGE_SIZE = 30
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        add_service_errors(form, exc)
-    else:
-        for line in exc.messages:
-            form.add_error(None, line)
 
 
 # --- the index: surveys --------------------------------------------------------------------------------
@@ -77,7 +70,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
                 year=data["year"], region=data["region"], opens_on=data["opens_on"], closes_on=data["closes_on"],
                 campaign=data["campaign"], min_student_grade=data["min_student_grade"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已创建调查，请生成调查链接后开始收集。"))
             return redirect("surveys:detail", pk=survey.pk)
@@ -209,8 +202,6 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
 def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = selectors.access_questionnaire(request.user, pk)
     questions = list(questionnaire.questions.order_by("order", "id"))
-    from dudao.surveys.logic import questionnaire_problems
-
     return render(request, "surveys/questionnaire_detail.html", {
         "questionnaire": questionnaire, "questions": questions, "problems": questionnaire_problems(questions),
         "can_edit": may_edit_questionnaire(request.user, questionnaire),
@@ -245,7 +236,7 @@ def questionnaire_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.questionnaire_update(by=request.user, questionnaire=questionnaire, name=data["name"],
                                           kind=data["kind"], intro=data["intro"], groups=list(data["groups"]))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("surveys:questionnaire", pk=questionnaire.pk)
@@ -258,11 +249,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
     questionnaire = selectors.access_writable_questionnaire(request.user, pk)
     question = None
     if question_pk is not None:
-        question = questionnaire.questions.filter(pk=question_pk).first()
-        if question is None:
-            from django.http import Http404
-
-            raise Http404
+        question = get_object_or_404(questionnaire.questions, pk=question_pk)
     codes = [(q.code, f"{q.code} {q.text[:30]}") for q in questionnaire.questions.order_by("order", "id")
              if question is None or q.pk != question.pk]
     form = QuestionForm(request.POST or None, codes=codes,
@@ -271,7 +258,7 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
         try:
             services.question_save(by=request.user, questionnaire=questionnaire, question=question, **form.values())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("题目已保存。"))
             return redirect("surveys:questionnaire", pk=questionnaire.pk)
@@ -281,8 +268,6 @@ def question_edit(request: HttpRequest, pk: int, question_pk: int | None = None)
 
 
 def _question(questionnaire, question_pk: int) -> Question:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(questionnaire.questions, pk=question_pk)
 
 
