@@ -143,3 +143,30 @@ def test_suspicious_lists_bursts_and_fast_answers(cast, survey, settings):
     assert listed[burst[0].pk] == ["同一网络地址一小时内提交 10 份以上"]
     services.response_void(by=cast.county_staff, response=spread[0], reason="核实为重复")
     assert spread[0].pk in {r.pk for r, _ in selectors.suspicious_responses(survey)}  # the office sees what it voided
+
+
+def test_the_constraint_is_the_last_guard(cast, survey):
+    from django.db import IntegrityError, transaction
+
+    r = submit(survey, cast.A1, form(q__Q1="否", q__M__1="满意", q__M__2="满意", q__M__3="满意"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Response.objects.create(survey=survey, link=r.link, region_code=r.region_code, group="parent",
+                                device_hash=r.device_hash, submitted_at=r.submitted_at)
+
+
+def test_links_per_area_whole_and_group(cast, survey):
+    from dudao.regions.models import Region
+
+    below = Region.objects.filter(parent=survey.region).count()
+    assert services.links_generate(by=None, survey=survey, mode="areas", target=5) == below
+    assert services.links_generate(by=None, survey=survey, mode="areas") == 0  # not duplicated
+    assert services.links_generate(by=None, survey=survey, mode="whole", groups=["parent", "student"]) == 2
+    whole = survey.links.filter(school__isnull=True, region=survey.region)
+    assert sorted(whole.values_list("group", flat=True)) == ["parent", "student"]
+    parent_link = whole.get(group="parent")
+    assert services.link_groups(parent_link) == ["parent"]
+    with pytest.raises(ValidationError) as exc:  # a parents' link refuses another group
+        services.response_submit(link=parent_link, group="teacher", data=form(q__Q1="否"), device_hash="x")
+    assert exc.value.message_dict == {"group": ["请选择您的身份。"]}
+    with pytest.raises(PermissionDenied):
+        services.links_generate(by=cast.county_leader, survey=survey, mode="whole")
