@@ -112,3 +112,19 @@ def test_builder_page_shows_errors_in_chinese_and_keeps_input(cast, client, smal
     x1 = small.questions.get(code="X1")
     assert x1.options == [{"value": "满意", "satisfied": True}, {"value": "不满意"}]
     assert x1.show_if == {"question": "Q1", "in": ["是"]} and x1.groups == ["parent"] and x1.in_index
+
+
+def test_questions_answered_in_a_survey_are_fixed(cast, survey, small):
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    data.update({"q-Q1": "否", "q-M-1": "满意", "q-M-2": "满意", "q-M-3": "满意"})
+    services.response_submit(link=survey.links.first(), group="parent", data=data, device_hash="d")
+    message = ["问卷已有答卷，不能再修改题目；如需调整，请复制后修改。"]
+    assert _refused(small, code="X9", text="新题", type="text") == message
+    with pytest.raises(ValidationError) as exc:
+        services.question_delete(by=None, question=small.questions.get(code="T"))
+    assert exc.value.messages == message
+    with pytest.raises(ValidationError) as exc:
+        services.question_move(by=None, question=small.questions.get(code="T"), up=True)
+    assert exc.value.messages == message

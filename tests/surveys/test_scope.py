@@ -31,8 +31,9 @@ def world(cast, survey, small, builtins):
     data.update({"q-Q1": "否", "q-M-1": "满意", "q-M-2": "满意", "q-M-3": "满意"})
     response = services.response_submit(link=survey.links.get(school=cast.A1), group="parent", data=data,
                                         device_hash="dev", ip_hash="ip")
-    return {"survey": survey, "small": small, "builtin": builtins["YZJH-RECOGNITION"], "response": response,
-            "link": survey.links.get(school=cast.A1), "question": small.questions.get(code="T")}
+    draft = services.questionnaire_copy(by=None, source=small, office=survey.office, name="宁乡未用问卷")  # no answers yet
+    return {"survey": survey, "small": draft, "builtin": builtins["YZJH-RECOGNITION"], "response": response,
+            "link": survey.links.get(school=cast.A1), "question": draft.questions.get(code="T")}
 
 
 def _read(persona: str, readers: set[str]) -> int:

@@ -72,6 +72,12 @@ def questionnaire_update(*, by, questionnaire: Questionnaire, name: str, kind: s
     return questionnaire
 
 
+def _require_unanswered(questionnaire: Questionnaire) -> None:
+    """Questions answered in a survey are fixed: the stored answers and counts refer to them."""
+    if Response.objects.filter(survey__questionnaire=questionnaire).exists():
+        raise ValidationError(_("问卷已有答卷，不能再修改题目；如需调整，请复制后修改。"))
+
+
 def _check_order(questionnaire: Questionnaire) -> None:
     problems = logic.questionnaire_problems(list(questionnaire.questions.order_by("order", "id")))
     if problems:
@@ -85,6 +91,7 @@ def question_save(*, by, questionnaire: Questionnaire, question: Question | None
     where it stands, or when a later question's skip logic no longer fits it."""
     if by is not None:
         _require(may_edit_questionnaire(by, questionnaire))
+    _require_unanswered(questionnaire)
     if question is None:
         top = questionnaire.questions.aggregate(m=Max("order"))["m"] or 0
         question = Question(questionnaire=questionnaire, order=top + 1)
@@ -108,6 +115,7 @@ def question_delete(*, by, question: Question) -> None:
     questionnaire = question.questionnaire
     if by is not None:
         _require(may_edit_questionnaire(by, questionnaire))
+    _require_unanswered(questionnaire)
     users = [q.code for q in questionnaire.questions.exclude(pk=question.pk) if (q.show_if or {}).get("question") == question.code]
     if users:
         raise ValidationError(_("题目 %(codes)s 的显示条件引用了本题，请先修改它们。") % {"codes": "、".join(users)})
@@ -120,6 +128,7 @@ def question_move(*, by, question: Question, up: bool) -> None:
     questionnaire = question.questionnaire
     if by is not None:
         _require(may_edit_questionnaire(by, questionnaire))
+    _require_unanswered(questionnaire)
     ordered = list(questionnaire.questions.order_by("order", "id"))
     i = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
     j = i - 1 if up else i + 1
