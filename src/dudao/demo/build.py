@@ -366,6 +366,9 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
 
     build_ningxiang_campaigns()  # seed 002's two 专项督导 and a 综合督导评估 round (issue [9] item 8)
     accounts += [DemoAccount(*row) for row in campaign_accounts()]
+    from dudao.demo.surveys import build_demo_surveys
+
+    build_demo_surveys()  # the built-in questionnaires and 宁乡's 社会认可度 survey with responses (issue [10])
     for account in accounts:
         if account.username == "evaluator":
             account.scope = "望城区 3 所学校；综合督导评估第三方评估组的学校（实地督导期间）"
