@@ -1,10 +1,9 @@
 """The results URLs of the surveys app as every persona (tests/personas.py), over a survey of the 宁乡市
 office (schools A1–A3, tests/surveys/results_world.py) and one of the 望城区 office (B1, B2).
 
-The rule (surveys/results.py): a survey is seen through `Survey.objects.visible_to` (the offices a
-person sees, their own and those above their schools) — anything else answers 404. The office that ran
-it and the offices above read every response; a supervisor, a school or an evaluator reads its own
-schools' figures only, never another school's name or text answers, and gets no answer sheets (403).
+The rule (surveys/results.py): a survey is seen through `Survey.objects.visible_to` (`access.survey_q`:
+the surveys of the offices in a person's office subtrees; supervisors, schools and evaluators see none)
+— anything else answers 404. The office that ran it and the offices above read every response.
 Turning low scores into findings: office staff of the running office or above (a leader, a school: 403).
 
 Named in OWN_TESTS (tests/surveys/test_scope.py): "surveys:results_index", "surveys:results",
@@ -27,7 +26,7 @@ from tests.xlsx import xlsx_rows
 
 SEES = {  # which survey each persona sees: W = 宁乡市's, B = 望城区's
     "admin": "WB", "province_staff": "WB", "city_staff": "WB", "county_staff": "W", "county_leader": "W",
-    "supervisor": "W", "school_user": "W", "evaluator": "B", "outsider": "", "multi": "WB", "nobody": "",
+    "supervisor": "", "school_user": "", "evaluator": "", "outsider": "", "multi": "B", "nobody": "",
 }
 WHOLE = {"admin": "WB", "province_staff": "WB", "city_staff": "WB", "county_staff": "W", "county_leader": "W",
          "multi": "B"}

@@ -104,8 +104,9 @@ def access_survey(user: User, pk: Any) -> Survey:
 
 
 def sees_whole_survey(user: User, survey: Survey) -> bool:
-    """The office that ran the survey and the offices above it read every response; a supervisor or a
-    school reads only the responses of its own schools (a county's figures are not theirs to see)."""
+    """The office that ran the survey and the offices above it read every response. Supervisors and
+    schools see no survey at all (`access.survey_q`); should a rule ever let them in, they would read
+    only the responses of their own schools (the filter in `result_responses`, kept as a second guard)."""
     return sees_office_details(user, survey.office)
 
 

@@ -2,10 +2,9 @@
 year against the pass line, charts per question, text answers page by page, sample progress; the two
 Excel files (responses; per-school results) and the office's action that turns low scores into findings.
 
-Who (surveys/results.py): a survey the user sees (`Survey.objects.visible_to`, else 404); the office
-that ran it and the offices above read every response; a supervisor or a school reads the figures of
-its own schools only. The response file is the office's (403 for others); the findings action needs
-office staff of the running office or above (a leader: 403).
+Who (surveys/results.py): a survey the user sees (`Survey.objects.visible_to`: the offices' pages, else
+404); the office that ran it and the offices above read every response. The response file is the
+office's; the findings action needs office staff of the running office or above (a leader: 403).
 """
 
 from __future__ import annotations
