@@ -204,6 +204,21 @@ def remove_team_member(request, member_id: int):
     return Status(204, None)
 
 
+class MemberPatchIn(Schema):
+    section: str | None = None
+    phone: str | None = None
+
+
+@router.patch("/campaign-team-members/{member_id}", response={200: MemberOut, 400: ErrorOut},
+              summary="修改成员的科室/单位和联系电话")
+def update_team_member(request, member_id: int, payload: MemberPatchIn):
+    member = _access_member(request.user, member_id)
+    section = member.section if payload.section is None else payload.section
+    phone = member.phone if payload.phone is None else payload.phone
+    member = svc.team_member_update(member=member, by=request.user, section=section, phone=phone)
+    return _member_out(member, True)
+
+
 @router.post("/campaign-team-members/{member_id}/leader", response=MemberOut, summary="设为组长")
 def set_team_leader(request, member_id: int):
     member = svc.team_leader_set(member=_access_member(request.user, member_id), by=request.user)

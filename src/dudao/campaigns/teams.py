@@ -298,10 +298,7 @@ def team_member_add(*, team: Team, user: User, by: User | None, kind: str = "", 
         raise ValidationError({"kind": messages[MemberKind(actual)] % {"name": name}})
     section = section.strip()
     record = Supervisor.objects.filter(user=user).first()
-    if kind == MemberKind.STAFF and not section:
-        raise ValidationError({"section": _("请填写机关工作人员所在科室（如 普教、纪检监察）。")})
-    if kind == MemberKind.THIRD_PARTY and not section:
-        raise ValidationError({"section": _("请填写第三方评估机构的名称。")})
+    _section_required(kind, section)
     if kind == MemberKind.SUPERVISOR and not section:
         section = _("督导室")
     existing = TeamMember.objects.filter(team__campaign=campaign, user=user).select_related("team").first()
@@ -323,6 +320,46 @@ def team_member_add(*, team: Team, user: User, by: User | None, kind: str = "", 
     member = TeamMember.objects.create(team=team, user=user, kind=kind, section=section, phone=phone,
                                        is_leader=is_leader or not has_leader)
     _log(campaign, by, "member_add", f"{team.name}：{name}（{member.get_kind_display()}，{section}）")
+    return member
+
+
+def _section_required(kind: str, section: str) -> None:
+    if kind == MemberKind.STAFF and not section:
+        raise ValidationError({"section": _("请填写机关工作人员所在科室（如 普教、纪检监察）。")})
+    if kind == MemberKind.THIRD_PARTY and not section:
+        raise ValidationError({"section": _("请填写第三方评估机构的名称。")})
+
+
+@transaction.atomic
+def team_member_update(*, member: TeamMember, by: User | None, section: str, phone: str) -> TeamMember:
+    """Correct a member's section (科室/单位) and phone after adding them: the same rules as adding (a
+    staff member's section and a third party's organisation required; an empty phone falls back to the
+    supervisor record's or the account's), the same managers, the campaign still open; logged."""
+    team = member.team
+    _require_manage(by, team.campaign)
+    campaign = _lock(team.campaign)
+    _require_open(campaign)
+    section = section.strip()
+    _section_required(member.kind, section)
+    if member.kind == MemberKind.SUPERVISOR and not section:
+        section = _("督导室")
+    if len(section) > 64:
+        raise ValidationError({"section": _("科室/单位不能超过 64 个字。")})
+    phone = phone.strip()
+    if len(phone) > 20:
+        raise ValidationError({"phone": _("联系电话不能超过 20 个字符。")})
+    if not phone:
+        record = Supervisor.objects.filter(user=member.user).first()
+        phone = (record.phone if record else "") or member.user.phone
+    changes = []
+    if section != member.section:
+        changes.append(_("科室/单位 %(old)s → %(new)s") % {"old": member.section or "—", "new": section})
+    if phone != member.phone:
+        changes.append(_("联系电话 %(old)s → %(new)s") % {"old": member.phone or "—", "new": phone or "—"})
+    if changes:
+        member.section, member.phone = section, phone
+        member.save(update_fields=["section", "phone", "updated_at"])
+        _log(campaign, by, "member_update", f"{team.name}：{member.user.display_name}（{'；'.join(changes)}）")
     return member
 
 
