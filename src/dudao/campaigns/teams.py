@@ -246,7 +246,7 @@ def team_delete(*, team: Team, by: User | None) -> None:
     _require_manage(by, team.campaign)
     campaign = _lock(team.campaign)
     _require_open(campaign)
-    n = CampaignSchool.objects.filter(team=team).update(team=None)
+    n = CampaignSchool.objects.filter(team=team).update(team=None, team_by_hand=False)
     name = team.name
     team.delete()
     _log(campaign, by, "team_delete", _("%(name)s（%(n)s 所学校改为未分配）") % {"name": name, "n": n})
@@ -414,11 +414,14 @@ class AllocationResult:
     counts: dict[str, int]
     split_townships: list[str]
     conflicts: list[Conflict] = field(default_factory=list)
+    kept: int = 0  # schools whose team was set by hand, left where they were
 
 
 @transaction.atomic
-def allocation_run(*, campaign: Campaign, by: User | None) -> AllocationResult:
-    """Allocate every school of the campaign afresh (campaigns/allocation.py explains the rule)."""
+def allocation_run(*, campaign: Campaign, by: User | None, include_manual: bool = False) -> AllocationResult:
+    """Allocate the campaign's schools (campaigns/allocation.py explains the rule). The schools whose
+    team was set by hand (`team_by_hand`) keep it and count toward its load; only the others are
+    placed. `include_manual` re-allocates every school and clears the marks."""
     _require_manage(by, campaign)
     campaign = _lock(campaign)
     _require_open(campaign)
@@ -430,10 +433,13 @@ def allocation_run(*, campaign: Campaign, by: User | None) -> AllocationResult:
         raise ValidationError(_("本项目还没有督导学校。"))
     towns = {e.school_id: township_of(e.school) for e in entries}
     items = [Item(e.school_id, towns[e.school_id][0], e.school.code) for e in entries]
-    result = allocate(items, [t.pk for t in teams], forbidden_teams(campaign, teams))
+    pinned = {} if include_manual else {e.school_id: e.team_id for e in entries if e.team_by_hand and e.team_id}
+    result = allocate(items, [t.pk for t in teams], forbidden_teams(campaign, teams), pinned=pinned)
     for entry in entries:
         entry.team_id = result[entry.school_id]
-    CampaignSchool.objects.bulk_update(entries, ["team"])
+        if include_manual:
+            entry.team_by_hand = False
+    CampaignSchool.objects.bulk_update(entries, ["team", "team_by_hand"])
     teams_of_town: dict[str, set[int]] = defaultdict(set)
     for e in entries:
         teams_of_town[towns[e.school_id][1]].add(result[e.school_id])
@@ -442,15 +448,21 @@ def allocation_run(*, campaign: Campaign, by: User | None) -> AllocationResult:
     for team_id in result.values():
         counts[names[team_id]] += 1
     split = sorted(town for town, ids in teams_of_town.items() if len(ids) > 1)
-    outcome = AllocationResult(len(entries), counts, split, conflicts_of(campaign))
-    _log(campaign, by, "allocate", "；".join(f"{n} {c} 所" for n, c in counts.items()))
+    outcome = AllocationResult(len(entries), counts, split, conflicts_of(campaign), kept=len(pinned))
+    note = "；".join(f"{n} {c} 所" for n, c in counts.items())
+    if pinned:
+        note += _("（保留手工调整 %(n)s 所）") % {"n": len(pinned)}
+    elif include_manual:
+        note += _("（全部重新分配）")
+    _log(campaign, by, "allocate", note)
     return outcome
 
 
 @transaction.atomic
 def campaign_school_move(*, entry: CampaignSchool, team: Team | None, by: User | None) -> CampaignSchool:
     """Move one school to another team (or leave it unallocated); refused when a member of that team
-    must avoid the school (回避)."""
+    must avoid the school (回避). A move to a team marks the school as set by hand (the automatic
+    allocation keeps it there); a move to 未分配 clears the mark (the next allocation places it)."""
     campaign = entry.campaign
     _require_manage(by, campaign)
     campaign = _lock(campaign)
@@ -469,7 +481,8 @@ def campaign_school_move(*, entry: CampaignSchool, team: Team | None, by: User |
             raise ValidationError({"team": refused})
     old = entry.team.name if entry.team_id else _("未分配")
     entry.team = team
-    entry.save(update_fields=["team", "updated_at"])
+    entry.team_by_hand = team is not None
+    entry.save(update_fields=["team", "team_by_hand", "updated_at"])
     _log(campaign, by, "school_move", f"{entry.school.name}：{old} → {team.name if team else _('未分配')}")
     return entry
 

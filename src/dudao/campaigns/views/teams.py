@@ -45,6 +45,7 @@ def team_index(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign, "teams": teams, "rows": rows, "conflicts": conflicts,
         "can_manage": can_manage, "form": TeamForm() if can_manage else None,
         "unallocated": sum(1 for r in rows if not r.team_id),
+        "by_hand": sum(1 for r in rows if r.team_by_hand and r.team_id),
     })
 
 
@@ -70,13 +71,16 @@ def team_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def team_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = svc.access_team_campaign(request.user, pk, manage=True)
+    include_manual = request.POST.get("include_manual") == "1"
     try:
-        result = svc.allocation_run(campaign=campaign, by=request.user)
+        result = svc.allocation_run(campaign=campaign, by=request.user, include_manual=include_manual)
     except ValidationError as exc:
         _flash(request, exc)
     else:
         text = _("已自动分配 %(n)s 所学校：%(counts)s。") % {
             "n": result.allocated, "counts": "，".join(f"{name} {c} 所" for name, c in result.counts.items())}
+        if result.kept:
+            text += _("其中 %(n)s 所是手工调整的，保留在原组。") % {"n": result.kept}
         if result.split_townships:
             text += _("以下乡镇分在多个组：%(towns)s。") % {"towns": "、".join(result.split_townships)}
         messages.success(request, text)
