@@ -9,4 +9,5 @@ COVERAGE: dict[str, str] = {
     "api-1:submit_onsite": "own",
     "api-1:get_onsite_reconcile": "own",
     "api-1:put_onsite_reconcile": "own",
+    "api-1:add_onsite_item_photo": "own",
 }

@@ -21,4 +21,5 @@ COVERAGE: dict[str, str] = {
     "api-1:create_framework": "own",
     "api-1:copy_framework": "own",
     "api-1:publish_framework": "own",
+    "api-1:import_framework": "own",
 }

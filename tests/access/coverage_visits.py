@@ -16,6 +16,8 @@ COVERAGE: dict[str, str] = {
     "visits:photo_remove": "own",
     "visits:photo": "own",
     "visits:detail": "own",
+    "visits:followup_home": "own",
+    "visits:followup_start": "own",
     "api-1:create_visit": "own",
     "api-1:list_visits": "own",
     "api-1:get_visit": "own",

@@ -137,14 +137,27 @@ def test_the_visit_and_complaint_ledgers_offer_mine_exactly_to_supervisors(ledge
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_the_findings_ledger_offers_mine_to_those_holding_the_supervisor_role(cast, client, persona):
-    """`holds_supervisor_role` (a grant, no record needed): the supervisor, 浏阳's outsider and multi."""
-    from dudao.access import holds_supervisor_role
+def test_the_findings_ledger_offers_mine_by_the_same_rule(ledger, client, persona):  # noqa: F811
+    """The findings ledger's "我负责核查的" follows `has_supervisor_record` like the other ledgers: its
+    filter is `supervisor__user`, so only a record can match (multi holds the supervisor role on A3
+    without a record: the box would always show nothing, so it is not offered)."""
+    from dudao.access import has_supervisor_record
+    from dudao.people.models import User
 
-    user = getattr(cast, persona)
-    rule = holds_supervisor_role(user)
-    assert rule is (persona in {"supervisor", "outsider", "multi"}), persona
+    user = User.objects.get(pk=getattr(ledger.cast, persona).pk)
+    rule = has_supervisor_record(user)
     client.force_login(user)
     response = client.get(reverse("findings:ledger"))
     assert response.status_code == 200, persona
     assert ('type="checkbox" name="mine"' in response.content.decode()) is rule, persona
+    if rule:  # and the box opens exactly the findings whose responsible supervisor is the record
+        from dudao.regions.models import Office
+
+        record = Supervisor.objects.select_related("office").get(user=user)
+        school = ledger.cast.A1 if record.office.region.code == "430182" else ledger.cast.C1
+        mine = ledger.make(school, office=record.office, description="只属于本督学核查的问题")
+        other = ledger.make(school, office=Office.objects.get(pk=record.office.pk), description="别人核查的问题")
+        Finding.objects.filter(pk=mine.pk).update(supervisor=record)
+        Finding.objects.filter(pk=other.pk).update(supervisor=None)  # not theirs to verify
+        rows = client.get(reverse("findings:ledger"), {"mine": "1"}).content.decode()
+        assert mine.description in rows and other.description not in rows

@@ -37,7 +37,7 @@ def test_points_by_hand_grade_colour_and_veto(case, cast):
     assert [label for _v, label, _c in data["pieces"]] == ["优秀", "良好", "合格", "不合格", "未定等"]
     a1, a2 = data["points"]
     assert (a1["name"], a1["lng"], a1["lat"], colours[a1["value"]]) == ("测试宁乡一小", Decimal("112.55"), Decimal("28.25"),
-                                                                       "#206bc4")
+                                                                       "#9fb00f")
     assert a1["detail"] == "良好" and "symbol" not in a1
     assert a1["link"] == reverse("campaigns:result_school", args=[case.pk, cast.A1.pk])
     assert (a2["name"], colours[a2["value"]], a2["symbol"], a2["detail"]) == ("测试宁乡二中", "#d63939", "diamond",
@@ -93,3 +93,46 @@ def test_without_any_coordinates_there_is_no_map_but_the_note(county_campaign, c
     html = Html(client.get(reverse("campaigns:dashboard", args=[county_campaign.pk])).content.decode())
     assert html.find_all(testid="school-map") == []
     assert "3 所学校没有经纬度" in html.find(testid="map-note").text
+
+
+def test_band_colours_run_from_green_to_red_over_the_bands():
+    # the ramp #2fb344 → #74b816 → #f59f00 → #f76707 → #d63939 (stops at 0, ¼, ½, ¾, 1)
+    assert reads.band_colors(1) == ["#2fb344"]
+    assert reads.band_colors(2) == ["#2fb344", "#d63939"]  # 达标 / 不达标
+    assert reads.band_colors(3) == ["#2fb344", "#f59f00", "#d63939"]
+    # four bands at 0, ⅓, ⅔, 1 of the ramp: ⅓ is a third of the way from #74b816 to #f59f00 —
+    # 0x74 + (0xf5 − 0x74)/3 = 159 = 0x9f, 0xb8 − 25/3 ≈ 176 = 0xb0, 0x16 − 22/3 ≈ 15 = 0x0f; ⅔ is two
+    # thirds of the way from #f59f00 to #f76707 — 245 + 2·2/3 ≈ 246, 159 − 56·2/3 ≈ 122, 7·2/3 ≈ 5
+    assert reads.band_colors(4) == ["#2fb344", "#9fb00f", "#f67a05", "#d63939"]
+    assert reads.band_colors(5) == reads.GRADE_RAMP
+
+
+def test_the_colours_follow_the_versions_bands_not_a_fixed_list(case, cast):
+    """Two bands (达标 ≥ 60, 不达标): the pass band green, the fail band red, whatever else exists."""
+    from dudao.frameworks.models import GradeBand
+
+    version = case.framework_version
+    GradeBand.objects.filter(version=version).delete()
+    GradeBand.objects.create(version=version, label="达标", min_score=60)
+    GradeBand.objects.create(version=version, label="不达标", min_score=0)
+    labels = reads.grade_labels(case)
+    data = reads.school_points(case, labels)
+    # the stored results still say 良好 and 不合格: grades no longer among the bands, one colour for them
+    assert data["pieces"] == [(0, "达标", "#2fb344"), (1, "不达标", "#d63939"), (2, "不合格", reads.OTHER_GRADE_COLOR),
+                              (3, "良好", reads.OTHER_GRADE_COLOR), (4, "未定等", reads.UNGRADED_COLOR)]
+    assert [(i["label"], i["range"], i["count"]) for i in data["legend"]] == [
+        ("达标", "≥ 60", 0), ("不达标", "0–59.99", 0), ("不合格", "已不在等级线中", 1), ("良好", "已不在等级线中", 1),
+        ("未定等", "尚无结果或无等级", 0)]
+
+
+def test_the_page_shows_the_legend_with_ranges_and_counts(case, cast, client):
+    client.force_login(cast.county_staff)
+    html = Html(client.get(reverse("campaigns:dashboard", args=[case.pk])).content.decode())
+    items = html.find_all(testid="legend-item")
+    texts = [" ".join(i.text.split()) for i in items]
+    # bands of the shared version: 优秀 18, 良好 15, 合格 12, 不合格 0; A1 良好, A2 不合格 (vetoed), A3 unmapped
+    assert texts == ["优秀 ≥ 18 · 0 所", "良好 15–17.99 · 1 所", "合格 12–14.99 · 0 所", "不合格 0–11.99 · 1 所",
+                     "未定等 尚无结果或无等级 · 0 所"]
+    swatches = [i.find_all("span")[0].attrs["data-color"] for i in items]
+    assert swatches == [*reads.band_colors(4), reads.UNGRADED_COLOR]
+    assert " ".join(html.find(testid="legend-veto").text.split()) == "◆ 一票否决（按最低等级着色） · 1 所"

@@ -4,7 +4,7 @@ first team (A1, A2), no other persona is a member of any team.
 
 - "campaigns:onsite_mine" — everyone signed in: only the schools of their own teams (none for
   the non-members);
-- "campaigns:onsite_start", "api-1:submit_onsite" — members of the school's team only: 404 for the
+- "campaigns:onsite_start", "api-1:submit_onsite", "api-1:add_onsite_item_photo" — members of the school's team only: 404 for the
   others (the allocation is not disclosed), and nothing is written;
 - "campaigns:onsite_reconcile", "api-1:get_onsite_reconcile", "api-1:put_onsite_reconcile" — the
   leader of the school's team: 404 outside the team, 403 for a member who is not the leader.
@@ -76,6 +76,43 @@ def test_onsite_api_as_every_persona(cast, client, onsite, persona):
     put = client.put(url + "reconcile", json.dumps({"answers": answers(o)}), content_type="application/json")
     assert put.status_code == (403 if persona in MEMBERS else 404), persona
     assert not Score.objects.filter(kind="reconciled").exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_item_photo_api_as_every_persona(cast, client, onsite, persona):
+    """Only the member who owns the on-site record uploads a photo for one of its items; a member
+    naming someone else's record gets 400 (no such record of theirs), everyone else 404."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dudao.visits.models import VisitPhoto
+    from tests.visits.field_support import jpeg
+
+    o = onsite
+    client.force_login(o.rater)  # 王评估 (first team) saves a draft of A1
+    draft = str(uuid.uuid4())
+    assert client.post(f"/api/v1/campaigns/{o.campaign.pk}/onsite/{cast.A1.pk}/",
+                       json.dumps({"client_id": draft, "answers": {}}), content_type="application/json").status_code == 201
+    client.force_login(getattr(cast, persona))
+    url = f"/api/v1/campaigns/{o.campaign.pk}/onsite/{cast.A1.pk}/photos"
+    own = draft
+    if persona in MEMBERS:  # the outsider saves their own draft first
+        own = str(uuid.uuid4())
+        client.post(f"/api/v1/campaigns/{o.campaign.pk}/onsite/{cast.A1.pk}/",
+                    json.dumps({"client_id": own, "answers": {}}), content_type="application/json")
+
+    def send(visit_id, target=url):
+        return client.post(target, {"visit_client_id": visit_id, "indicator_id": o.items["B1"].pk,
+                                 "photo_client_id": str(uuid.uuid4()),
+                                 "file": SimpleUploadedFile("p.jpg", jpeg(400, 300), content_type="image/jpeg")})
+
+    theirs = send(draft)  # 王评估's record
+    assert theirs.status_code == (400 if persona in MEMBERS else 404), (persona, theirs.status_code)
+    mine = send(own)
+    assert mine.status_code == (201 if persona in MEMBERS else 404), (persona, mine.status_code)
+    assert VisitPhoto.objects.count() == (1 if persona in MEMBERS else 0)
+    assert not VisitPhoto.objects.filter(visit__client_id=draft).exists()
+    other = send(own, f"/api/v1/campaigns/{o.campaign.pk}/onsite/{cast.A3.pk}/photos")
+    assert other.status_code == 404  # A3 is the second team's
 
 
 def test_the_leader_and_the_anonymous(cast, client, onsite):

@@ -109,3 +109,57 @@ def test_no_conflict_when_a_conflict_free_allocation_exists(data, townships, k):
     result = allocate(items, teams, forbidden)
     assert set(result) == {i.school_id for i in items}
     assert [s for s, t in result.items() if t in forbidden.get(s, ())] == []
+
+
+# --- schools whose team was set by hand (pinned) -----------------------------------------------------
+def test_pinned_schools_stay_and_count_toward_their_team():
+    # 10 schools, 3 teams: shares 4, 3, 3. Schools 8 and 9 (C) pinned to team 3 by hand. A(4) → team 1
+    # (extra school), B(3) → team 2; team 3 already holds 2 of its 3 → D(1) goes there.
+    items = _items("AAAABBBCCD")
+    result = allocate(items, [1, 2, 3], pinned={8: 3, 9: 3})
+    assert (result[8], result[9]) == (3, 3)
+    assert _teams_of(result, items) == {"A": {1}, "B": {2}, "C": {3}, "D": {3}}
+    assert Counter(result.values()) == {1: 4, 2: 3, 3: 3}
+
+
+def test_a_township_joins_the_team_holding_its_pinned_school():
+    # 6 schools, 2 teams (3 each). School 0 of A pinned to team 2: the rest of A (1, 2) follows it
+    # to team 2 (no conflict either way, team 2 holds A already), B(3) → team 1.
+    items = _items("AAABBB")
+    result = allocate(items, [1, 2], pinned={0: 2})
+    assert [result[i] for i in range(6)] == [2, 2, 2, 1, 1, 1]
+
+
+def test_a_team_over_its_share_by_hand_takes_nothing_more():
+    # 9 schools, 3 teams (3 each). Five schools pinned to team 1: it is over its share, so it takes
+    # nothing; the other four schools are shared 2 and 2 by teams 2 and 3.
+    items = _items("AAAAABBCC")
+    result = allocate(items, [1, 2, 3], pinned={i: 1 for i in range(5)})
+    assert Counter(result.values()) == {1: 5, 2: 2, 3: 2}
+    assert _teams_of(result, items) == {"A": {1}, "B": {2}, "C": {3}}
+
+
+def test_a_pinned_school_in_a_team_it_must_avoid_is_left_for_a_hand_fix():
+    # School 0 pinned to team 1 although team 1 must avoid it (a tie recorded after the move): it
+    # stays; no other school is swapped with it.
+    items = _items("AABB")
+    result = allocate(items, [1, 2], forbidden={0: {1}}, pinned={0: 1})
+    assert result[0] == 1
+
+
+@given(data=st.data(), townships=schools, k=st.integers(min_value=1, max_value=5))
+def test_pins_hold_and_the_others_share_evenly(data, townships, k):
+    items = _items("".join(townships))
+    teams = list(range(1, k + 1))
+    pinned = data.draw(st.dictionaries(st.sampled_from(range(len(items))) if items else st.nothing(),
+                                       st.sampled_from(teams), max_size=len(items)))
+    result = allocate(items, teams, pinned=pinned)
+    assert set(result) == {i.school_id for i in items}  # every school once
+    assert all(result[s] == t for s, t in pinned.items())  # every pin holds
+    counts = Counter(result.values())
+    pinned_count = Counter(pinned.values())
+    took = [t for t in teams if counts[t] > pinned_count[t]]  # the teams that were given schools
+    if took:  # they end within one of each other, and no team that took schools is below one that did not
+        assert max(counts[t] for t in took) - min(counts[t] for t in took) <= 1
+        assert all(counts[t] >= min(counts[u] for u in took) - 1 for t in teams)
+        assert all(counts[t] <= max(counts[u] for u in took) for t in teams if t not in took and pinned_count[t] == 0)

@@ -28,7 +28,7 @@ def test_build_teams_and_allocate_through_the_api(cast, client, county_campaign,
     # shares 2 and 1: the county group (A2, A3) → 第一组; A1 → 第二组 (the only room), where 张督学
     # must avoid it, so A1 swaps with A2 — 回避 splits the county group.
     assert result == {"allocated": 3, "counts": {"第一组": 2, "第二组": 1}, "split_townships": ["宁乡市（直属）"],
-                      "conflicts": []}
+                      "conflicts": [], "kept": 0}
     rows = {r["school_name"]: r["team_name"] for r in client.get(f"{base}/allocation").json()}
     assert rows == {"测试宁乡一小": "第一组", "测试宁乡二中": "第二组", "测试宁乡三幼": "第一组"}
     listed = client.get(f"{base}/teams").json()

@@ -121,6 +121,8 @@ def _writes(s) -> dict[str, tuple[str, dict, str]]:
         "campaigns:team_rename": (reverse("campaigns:team_rename", kwargs={"pk": one}), {"name": "改名组"}, "post"),
         "campaigns:team_member_add": (reverse("campaigns:team_member_add", kwargs={"pk": one}),
                                       {"user": s["spare"][0].pk, "section": "宣教"}, "post"),
+        "campaigns:team_member_edit": (reverse("campaigns:team_member_edit", kwargs={"pk": s["leader"].pk}),
+                                       {"section": "督导一室", "phone": "0731-88"}, "post"),
         "campaigns:team_member_remove": (reverse("campaigns:team_member_remove", kwargs={"pk": s["third"].pk}), {}, "post"),
         "campaigns:team_leader_set": (reverse("campaigns:team_leader_set", kwargs={"pk": s["leader"].pk}), {}, "post"),
         "campaigns:team_delete": (reverse("campaigns:team_delete", kwargs={"pk": one}), {}, "post"),
@@ -129,6 +131,7 @@ def _writes(s) -> dict[str, tuple[str, dict, str]]:
         "api-1:move_school": (f"/api/v1/campaigns/{c}/allocation/move", {"school_id": entry.school_id}, "json"),
         "api-1:rename_campaign_team": (f"/api/v1/campaign-teams/{two}", {"name": "二组"}, "patch"),
         "api-1:add_team_member": (f"/api/v1/campaign-teams/{two}/members", {"user_id": s["spare"][1].pk, "section": "综治"}, "json"),
+        "api-1:update_team_member": (f"/api/v1/campaign-team-members/{s['staff'].pk}", {"section": "综治"}, "patch"),
         "api-1:set_team_leader": (f"/api/v1/campaign-team-members/{s['staff'].pk}/leader", {}, "json"),
         "api-1:remove_team_member": (f"/api/v1/campaign-team-members/{s['staff'].pk}", {}, "delete"),
         "api-1:delete_campaign_team": (f"/api/v1/campaign-teams/{two}", {}, "delete"),
@@ -147,7 +150,7 @@ def _send(client, url: str, data: dict, how: str):
 
 def _state(campaign) -> tuple:
     return (sorted(Team.objects.filter(campaign=campaign).values_list("name", flat=True)),
-            sorted(TeamMember.objects.filter(team__campaign=campaign).values_list("user_id", "is_leader")),
+            sorted(TeamMember.objects.filter(team__campaign=campaign).values_list("user_id", "is_leader", "section", "phone")),
             sorted(CampaignSchool.objects.filter(campaign=campaign).values_list("school_id", "team_id")))
 
 
@@ -171,6 +174,17 @@ def test_managers_write(cast, client, setup, persona):
         assert response.status_code in expected, (name, persona, response.status_code, response.content[:300])
     assert sorted(Team.objects.filter(campaign=setup["campaign"]).values_list("name", flat=True)) == ["第九组", "第八组"]
     assert not TeamMember.objects.filter(team__campaign=setup["campaign"]).exists()  # their teams are gone
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_member_edit_page(cast, client, setup, persona):
+    """The form itself (GET): the managers 200 with the member's values, the readers 403, others 404."""
+    client.force_login(getattr(cast, persona))
+    response = client.get(reverse("campaigns:team_member_edit", kwargs={"pk": setup["staff"].pk}))
+    expected = 200 if persona in MANAGERS else 403 if persona in READERS else 404
+    assert response.status_code == expected, (persona, response.status_code)
+    if expected == 200:
+        assert 'value="普教"' in response.content.decode()
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

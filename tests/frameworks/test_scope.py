@@ -9,6 +9,8 @@ office's staff and admins; creating and copying, staff into their own office.
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 from django.urls import reverse
 
@@ -127,6 +129,27 @@ def test_creating_and_copying(cast, client, library, county_office, persona):
                               {"name": "越权", "shape": "checklist", "owner_id": county_office.pk},
                               content_type="application/json")
         assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_importing_through_the_api(cast, client, library, persona):
+    """The API's import: the owners import (a new draft of the published framework), readers 403, others 404."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dudao.frameworks.excel import write_version
+
+    client.force_login(getattr(cast, persona))
+    published = library["published"]
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        write_version(tmp.name, published.versions.get())
+        data = open(tmp.name, "rb").read()
+    response = client.post(reverse("api-1:import_framework", kwargs={"framework_id": published.pk}),
+                           {"file": SimpleUploadedFile("宁乡.xlsx", data)})
+    if persona in OWNERS:
+        assert response.status_code == 200 and response.json()["version"]["number"] == 2
+    else:
+        assert response.status_code == (403 if _reads(persona, "published") else 404), (persona, response.status_code)
+        assert published.versions.count() == 1
 
 
 def test_anonymous_is_sent_to_login(cast, client, library):

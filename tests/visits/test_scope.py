@@ -10,5 +10,6 @@ every-URL check can find them; they are collected from their own files, never tw
           "visits:photo_remove", "visits:photo", "visits:detail",
           "api-1:create_visit", "api-1:list_visits", "api-1:get_visit", "api-1:add_visit_photo"
           (tests/visits/test_scope_field.py)
+- 随访·视导: "visits:followup_home", "visits:followup_start" (tests/visits/test_followup_scope.py)
 """
 

@@ -79,16 +79,12 @@ def sees_area(user: User, code: str) -> bool:
     return any(code.startswith(root) for root in area_roots(user))
 
 
-def holds_supervisor_role(user: User) -> bool:
-    """The user holds the supervisor role (a grant): the findings ledger offers them "mine", their
-    home page lists what waits for their verification."""
-    return Role.SUPERVISOR in get_scope(user).roles
-
-
 def has_supervisor_record(user: User) -> bool:
-    """The user is on a supervisor team (a record of any status): the visit and complaint ledgers
-    offer them "mine" (their own rows) and open on it. Read through the relation, never by
-    importing supervisors."""
+    """The user is on a supervisor team (a record of any status): the visit, complaint and findings
+    ledgers offer them "mine" (the visit ledger opens on it) and the workbench their findings to
+    verify. Every "mine" filters by the record (`supervisor__user`), so the record — not the
+    supervisor role — is what makes "mine" match anything (docs/architecture.md, "Who is a
+    supervisor"). Read through the relation, never by importing supervisors."""
     return _authenticated(user) and hasattr(user, "supervisor")
 
 

@@ -16,17 +16,22 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Router, Schema, Status
+from django.urls import reverse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
-from dudao.api.errors import ErrorOut, invalid
+from dudao.api.errors import ErrorOut, invalid, problem
 from dudao.campaigns.models import CampaignSchool, Score, ScoreKind
 from dudao.campaigns.onsite import (
+    keep_photo_tags,
     leader_may_reconcile,
+    onsite_photo_attach,
     onsite_reconcile,
     onsite_save,
     reconcile_rows,
 )
 from dudao.visits.capture import input_from
+from dudao.visits.services import MAX_PHOTO_BYTES
 
 router = Router(tags=["实地核查 campaign on-site"])
 
@@ -74,6 +79,18 @@ class OnsiteOut(Schema):
     scores: list[ScoreOut]
 
 
+class ItemPhotoOut(Schema):
+    id: int
+    client_id: uuid.UUID
+    visit_client_id: uuid.UUID
+    indicator_id: int
+    url: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    content_hash: str
+
+
 class RaterOut(Schema):
     rater: str
     value: Decimal | None
@@ -113,7 +130,7 @@ def _answers(answers: dict[str, AnswerIn]) -> dict[str, dict[str, str]]:
 def submit_onsite(request, campaign_id: int, school_id: int, payload: OnsiteIn):
     entry = _entry(request.user, campaign_id, school_id)
     data = payload.dict()
-    data["answers"] = _answers(payload.answers)
+    data["answers"] = keep_photo_tags(by=request.user, client_id=payload.client_id, answers=_answers(payload.answers))
     for name in ("device_started_at", "device_ended_at"):
         data[name] = data[name].isoformat() if data[name] else None
     try:
@@ -163,3 +180,28 @@ def put_onsite_reconcile(request, campaign_id: int, school_id: int, payload: Rec
     except ValidationError as exc:
         return invalid(exc)
     return _reconcile_out(entry)
+
+
+@router.post("/{campaign_id}/onsite/{school_id}/photos",
+             response={200: ItemPhotoOut, 201: ItemPhotoOut, 400: ErrorOut, 403: ErrorOut},
+             summary="为实地核查记录的某一评分项上传照片（按照片 client_id 幂等；提交时成为该项佐证）")
+def add_onsite_item_photo(request, campaign_id: int, school_id: int, visit_client_id: Form[uuid.UUID],
+                          indicator_id: Form[int], photo_client_id: Form[uuid.UUID], file: File[UploadedFile],
+                          caption: Form[str] = ""):
+    """The form's 本项拍照 over the API: the school must be allocated to the caller's team (else 404);
+    the visit is the caller's on-site record of it (saved first through the POST above)."""
+    entry = _entry(request.user, campaign_id, school_id)
+    if file.size > MAX_PHOTO_BYTES:
+        return problem(400, "照片过大，单张不超过 15 MB。", field="file")
+    try:
+        photo, created = onsite_photo_attach(
+            by=request.user, campaign=entry.campaign, school=entry.school, visit_client_id=visit_client_id,
+            indicator_id=indicator_id, photo_client_id=photo_client_id, raw=file.read(), caption=caption[:200])
+    except ValidationError as exc:
+        return invalid(exc)
+    except PermissionDenied as exc:  # not in the phase, 回避, the record submitted: say which
+        return problem(403, str(exc) or "无权执行此操作。")
+    return Status(201 if created else 200, {
+        "id": photo.pk, "client_id": photo.client_id, "visit_client_id": visit_client_id, "indicator_id": indicator_id,
+        "url": reverse("visits:photo", args=[photo.pk]), "width": photo.width, "height": photo.height,
+        "taken_at": photo.taken_at, "content_hash": photo.content_hash})

@@ -60,6 +60,7 @@ class AllocationRowOut(Schema):
     township: str
     team_id: int | None
     team_name: str | None
+    by_hand: bool
 
 
 class ConflictOut(Schema):
@@ -74,6 +75,7 @@ class ConflictOut(Schema):
 
 class AllocationOut(Schema):
     allocated: int
+    kept: int
     counts: dict[str, int]
     split_townships: list[str]
     conflicts: list[ConflictOut]
@@ -129,7 +131,8 @@ def _team_out(team: Team, user: User) -> dict:
 
 def _row_out(e: CampaignSchool) -> dict:
     return {"id": e.pk, "school_id": e.school_id, "school_code": e.school.code, "school_name": e.school.name,
-            "township": e.township_name, "team_id": e.team_id, "team_name": e.team.name if e.team_id else None}  # type: ignore[attr-defined]
+            "township": e.township_name, "team_id": e.team_id, "team_name": e.team.name if e.team_id else None,  # type: ignore[attr-defined]
+            "by_hand": e.team_by_hand}
 
 
 def _conflict_out(c: svc.Conflict) -> dict:
@@ -204,6 +207,21 @@ def remove_team_member(request, member_id: int):
     return Status(204, None)
 
 
+class MemberPatchIn(Schema):
+    section: str | None = None
+    phone: str | None = None
+
+
+@router.patch("/campaign-team-members/{member_id}", response={200: MemberOut, 400: ErrorOut},
+              summary="修改成员的科室/单位和联系电话")
+def update_team_member(request, member_id: int, payload: MemberPatchIn):
+    member = _access_member(request.user, member_id)
+    section = member.section if payload.section is None else payload.section
+    phone = member.phone if payload.phone is None else payload.phone
+    member = svc.team_member_update(member=member, by=request.user, section=section, phone=phone)
+    return _member_out(member, True)
+
+
 @router.post("/campaign-team-members/{member_id}/leader", response=MemberOut, summary="设为组长")
 def set_team_leader(request, member_id: int):
     member = svc.team_leader_set(member=_access_member(request.user, member_id), by=request.user)
@@ -218,11 +236,12 @@ def get_allocation(request, campaign_id: int):
 
 @router.post("/campaigns/{campaign_id}/allocation", response={200: AllocationOut, 400: ErrorOut},
              summary="自动分配（数量均衡、同乡镇尽量同组、避开回避）")
-def run_allocation(request, campaign_id: int):
+def run_allocation(request, campaign_id: int, include_manual: bool = False):
+    """Schools set by hand keep their team unless `?include_manual=true` (then every school is placed afresh)."""
     campaign = svc.access_team_campaign(request.user, campaign_id, manage=True)
-    result = svc.allocation_run(campaign=campaign, by=request.user)
+    result = svc.allocation_run(campaign=campaign, by=request.user, include_manual=include_manual)
     return {"allocated": result.allocated, "counts": result.counts, "split_townships": result.split_townships,
-            "conflicts": [_conflict_out(c) for c in result.conflicts]}
+            "conflicts": [_conflict_out(c) for c in result.conflicts], "kept": result.kept}
 
 
 @router.post("/campaigns/{campaign_id}/allocation/move", response={200: AllocationRowOut, 400: ErrorOut},

@@ -66,7 +66,10 @@ def _schema_errors(exc: ninja_errors.ValidationError) -> dict[str, list[str]]:
     """ninja's 422 (a field missing or of the wrong type) by field name, in Chinese."""
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
-        names = [str(part) for part in item.get("loc", ()) if isinstance(part, str) and part not in _LOCATIONS]
+        loc = tuple(item.get("loc", ()))
+        names = [str(part) for part in loc if isinstance(part, str) and part not in _LOCATIONS]
+        if not names and len(loc) == 2 and loc[0] == "file" and isinstance(loc[1], str):
+            names = [loc[1]]  # an upload named like its location ("file"): name it all the same
         field = names[-1] if names else "__all__"
         message = "必填。" if item.get("type") == "missing" else "格式不正确。"
         errors.setdefault(field, []).append(message)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema, Status
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from dudao.access import may_edit_framework
-from dudao.api.errors import ErrorOut, problem
+from dudao.api.errors import ErrorOut, invalid, problem
 from dudao.frameworks import excel, services
 from dudao.frameworks.models import Framework, FrameworkVersion, Indicator, VersionState, Weighting
 from dudao.frameworks.selectors import (
@@ -202,3 +203,23 @@ def publish_framework(request, framework_id: int):
         return problem(400, "没有可发布的草稿版本。")
     services.version_publish(by=request.user, version=draft)
     return _detail(request.user, framework)
+
+
+class ImportOut(FrameworkDetailOut):
+    imported: int
+
+
+@router.post("/{framework_id}/import", response={200: ImportOut, 400: ErrorOut, 403: ErrorOut},
+             summary="从 Excel 导入指标（替换草稿版本；已发布时先建下一版草稿；全部校验通过才保存）")
+def import_framework(request, framework_id: int, file: File[UploadedFile]):
+    """The page's import (frameworks:import) over the API: the same checks of the file (type by content,
+    size, zip-bomb, rows in a capped child process) and the same all-or-nothing service; the errors are
+    the page's 第N行「列名」 lines, all of them in `errors.file`, the first in `detail`."""
+    framework = access_writable_framework(request.user, framework_id)
+    try:
+        version, parsed = excel.framework_import(by=request.user, framework=framework, upload=file)
+    except excel.FrameworkImportError as exc:
+        return problem(400, exc.errors[0], field="file", errors={"file": list(exc.errors)})
+    except ValidationError as exc:
+        return invalid(exc)
+    return {**_detail(request.user, framework, version.number), "imported": len(parsed.rows)}

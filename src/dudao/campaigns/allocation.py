@@ -26,6 +26,14 @@ steps:
    counts, so this ends.
 
 A school that conflicts with every team stays where step 2 put it; the caller reports it.
+
+**Pinned schools** (`pinned`: {school id: team id}, the schools whose team was set by hand) stay
+where they are and count toward their team's load: the shares are then those of all n schools
+where the pins allow it — a team whose pinned schools already exceed the even share takes no
+other school, and the other teams share the rest ⌊n'/k'⌋ / ⌈n'/k'⌉ (n', k' without those teams).
+Only the other schools are placed, swapped or moved; a township's group prefers the team that
+already holds pinned schools of it. A pinned school in a team it must avoid is left there (the
+hand move was checked when made; a tie recorded later shows as a conflict to fix by hand).
 """
 
 from __future__ import annotations
@@ -47,33 +55,61 @@ class Item:
 
 
 def allocate(items: Sequence[Item], teams: Sequence[int],
-             forbidden: Mapping[int, frozenset[int] | set[int]] | None = None) -> dict[int, int]:
+             forbidden: Mapping[int, frozenset[int] | set[int]] | None = None,
+             pinned: Mapping[int, int] | None = None) -> dict[int, int]:
     if not teams:
         raise ValueError("no teams")
     forbidden = forbidden or {}
     order = {team: i for i, team in enumerate(teams)}
-    result = _place_townships(items, list(teams), forbidden)
+    pinned = {s: t for s, t in (pinned or {}).items() if t in order}
+    result = _place_townships(items, list(teams), forbidden, pinned)
     by_id = {item.school_id: item for item in items}
-    _repair(by_id, result, order, forbidden)
-    _rebalance(by_id, result, order, forbidden)
+    _repair(by_id, result, order, forbidden, pinned)
+    _rebalance(by_id, result, order, forbidden, pinned)
     return result
+
+
+def _shares(n: int, teams: list[int], load: Mapping[int, int]) -> tuple[set[int], int, int]:
+    """(full, floor, extras): the teams that take nothing more (their pinned schools already reach
+    or pass their share) and the shares of the others: ⌊n'/k'⌋ each, `extras` of them one more."""
+    full: set[int] = set()
+    while True:
+        rest = [t for t in teams if t not in full]
+        if not rest:
+            return full, 0, 0
+        floor, extras = divmod(n - sum(load[t] for t in full), len(rest))
+        over = {t for t in rest if load[t] > floor + (1 if extras else 0)}
+        at_top = [t for t in rest if load[t] == floor + 1] if extras else []
+        if len(at_top) > extras:
+            over |= set(at_top)
+        if not over:
+            return full, floor, extras
+        full |= over
 
 
 def _bad(forbidden, school_id: int, team: int) -> bool:
     return team in forbidden.get(school_id, ())
 
 
-def _place_townships(items: Sequence[Item], teams: list[int], forbidden) -> dict[int, int]:
-    n, k = len(items), len(teams)
-    floor, extras = divmod(n, k)
+def _place_townships(items: Sequence[Item], teams: list[int], forbidden, pinned: Mapping[int, int]) -> dict[int, int]:
     load = dict.fromkeys(teams, 0)
-    used = [0]  # teams that took one school above the floor
-    order = {team: i for i, team in enumerate(teams)}
     result: dict[int, int] = {}
+    pinned_towns: dict[int, Counter] = defaultdict(Counter)
+    for item in items:
+        if item.school_id in pinned:
+            team = pinned[item.school_id]
+            result[item.school_id] = team
+            load[team] += 1
+            pinned_towns[team][item.township] += 1
+    full, floor, extras = _shares(len(items), teams, load)
+    used = [sum(1 for t in teams if t not in full and load[t] == floor + 1)]  # teams one above the floor
+    order = {team: i for i, team in enumerate(teams)}
 
     def room(team: int) -> int:
+        if team in full:
+            return 0
         cap = floor + (1 if load[team] > floor or used[0] < extras else 0)
-        return cap - load[team]
+        return max(cap - load[team], 0)
 
     def place(team: int, item: Item) -> None:
         result[item.school_id] = team
@@ -83,7 +119,8 @@ def _place_townships(items: Sequence[Item], teams: list[int], forbidden) -> dict
 
     groups: dict[str, list[Item]] = defaultdict(list)
     for item in items:
-        groups[item.township].append(item)
+        if item.school_id not in pinned:
+            groups[item.township].append(item)
     for township in sorted(groups, key=lambda t: (-len(groups[t]), t)):
         remaining = sorted(groups[township], key=lambda i: i.order)
         while remaining:
@@ -92,7 +129,7 @@ def _place_townships(items: Sequence[Item], teams: list[int], forbidden) -> dict
 
             fitting = [t for t in teams if room(t) >= len(remaining)]
             if fitting:
-                best = min(fitting, key=lambda t: (clash(t), -room(t), order[t]))
+                best = min(fitting, key=lambda t, town=township: (clash(t), -pinned_towns[t][town], -room(t), order[t]))
                 for item in remaining:
                     place(best, item)
                 break
@@ -112,10 +149,11 @@ def _townships(result: dict[int, int], by_id: Mapping[int, Item], team: int, wit
     return {by_id[s].township for s, t in result.items() if t == team and s != without}
 
 
-def _repair(by_id: Mapping[int, Item], result: dict[int, int], order: dict[int, int], forbidden) -> None:
+def _repair(by_id: Mapping[int, Item], result: dict[int, int], order: dict[int, int], forbidden,
+            pinned: Mapping[int, int]) -> None:
     for item in sorted(by_id.values(), key=lambda i: i.order):
         here = result[item.school_id]
-        if not _bad(forbidden, item.school_id, here):
+        if item.school_id in pinned or not _bad(forbidden, item.school_id, here):
             continue
         best: tuple | None = None
         left_here = _townships(result, by_id, here, item.school_id)
@@ -124,7 +162,7 @@ def _repair(by_id: Mapping[int, Item], result: dict[int, int], order: dict[int, 
                 continue
             there = _townships(result, by_id, other)
             for swap in _members(result, by_id, other):
-                if _bad(forbidden, swap.school_id, here):
+                if swap.school_id in pinned or _bad(forbidden, swap.school_id, here):
                     continue
                 cost = (item.township not in there) + (swap.township not in left_here)
                 candidate = (cost, order[other], swap.order, other, swap.school_id)
@@ -140,7 +178,8 @@ def _repair(by_id: Mapping[int, Item], result: dict[int, int], order: dict[int, 
             result[item.school_id] = min(allowed, key=lambda t: (counts[t], order[t]))
 
 
-def _rebalance(by_id: Mapping[int, Item], result: dict[int, int], order: dict[int, int], forbidden) -> None:
+def _rebalance(by_id: Mapping[int, Item], result: dict[int, int], order: dict[int, int], forbidden,
+               pinned: Mapping[int, int]) -> None:
     while True:
         counts = dict.fromkeys(order, 0)
         for team in result.values():
@@ -151,7 +190,8 @@ def _rebalance(by_id: Mapping[int, Item], result: dict[int, int], order: dict[in
                 if counts[big] - counts[small] < 2:
                     break
                 there = _townships(result, by_id, small)
-                movable = [i for i in _members(result, by_id, big) if not _bad(forbidden, i.school_id, small)]
+                movable = [i for i in _members(result, by_id, big)
+                           if i.school_id not in pinned and not _bad(forbidden, i.school_id, small)]
                 if movable:
                     pick = min(movable, key=lambda i: (i.township not in there, i.order))
                     result[pick.school_id] = small

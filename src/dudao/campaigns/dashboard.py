@@ -18,7 +18,7 @@ Who reads (views and API ask `may_read_dashboard`): the campaign's office and th
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -354,8 +354,11 @@ def team_sheet(campaign: Campaign) -> tuple[list[str], list[list]]:
 
 # --- the map (schools with coordinates, coloured by grade) ---------------------------------------------------
 MAP_POINTS_MAX = 3000
-# Grade bands highest first take these colours in turn (a version may have more or fewer bands).
-GRADE_COLORS = ["#2fb344", "#206bc4", "#f59f00", "#d63939", "#ae3ec9", "#0ca678"]
+# The bands' colours are read off one ramp from the best (green) to the worst (red): the highest
+# band is green, the lowest red, the ones between evenly spaced on the ramp — so a framework with
+# 达标/不达标 gets green and red, one with 优秀/良好/合格/不合格 green, yellow-green, orange, red.
+GRADE_RAMP = ["#2fb344", "#74b816", "#f59f00", "#f76707", "#d63939"]
+OTHER_GRADE_COLOR = "#ae3ec9"  # a stored grade no longer among the version's bands
 UNGRADED_COLOR = "#868e96"
 
 
@@ -372,6 +375,37 @@ WHERE cs.campaign_id = %s AND s.latitude IS NOT NULL AND s.longitude IS NOT NULL
 ORDER BY s.code, cs.id
 LIMIT %s
 """
+def band_colors(n: int) -> list[str]:
+    """n colours, highest band first, spaced evenly on GRADE_RAMP (linear in RGB between its stops)."""
+    if n <= 0:
+        return []
+    if n == 1:
+        return [GRADE_RAMP[0]]
+    stops = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in GRADE_RAMP]
+    colours = []
+    for k in range(n):
+        x = k * (len(stops) - 1) / (n - 1)
+        i = min(int(x), len(stops) - 2)
+        t = x - i
+        rgb = [round(a + (b - a) * t) for a, b in zip(stops[i], stops[i + 1], strict=True)]
+        colours.append("#" + "".join(f"{v:02x}" for v in rgb))
+    return colours
+
+
+def grade_bands(campaign: Campaign) -> list[tuple[str, Decimal]]:
+    """The version's grade bands (label, lowest total), highest first."""
+    from dudao.frameworks.models import GradeBand
+
+    return list(GradeBand.objects.filter(version_id=campaign.framework_version_id).order_by("-min_score")
+                .values_list("label", "min_score"))
+
+
+def _band_range(low: Decimal, above: Decimal | None) -> str:
+    """"≥ 90" for the highest band, "80–89.99" below it (totals are kept to 0.01)."""
+    low_text = f"{low.normalize():f}"
+    if above is None:
+        return f"≥ {low_text}"
+    return f"{low_text}–{(above - Decimal('0.01')).normalize():f}"
 
 
 def school_points(campaign: Campaign, labels: list[str], *, limit: int | None = None) -> dict[str, Any]:
@@ -412,9 +446,17 @@ def school_points(campaign: Campaign, labels: list[str], *, limit: int | None = 
         if vetoed:
             point["symbol"] = "diamond"
         points.append(point)
-    pieces = [(i, label, GRADE_COLORS[i % len(GRADE_COLORS)]) for i, label in enumerate(order)]
+    colours = band_colors(len(labels)) + [OTHER_GRADE_COLOR] * (len(order) - len(labels))
+    pieces = [(i, label, colours[i]) for i, label in enumerate(order)]
     pieces.append((ungraded, _("未定等"), UNGRADED_COLOR))
-    return {"points": points, "pieces": pieces, "shown": len(points), "located": int(located)}
+    counts = Counter(p["value"] for p in points)
+    bands = grade_bands(campaign)
+    ranges = {label: _band_range(low, bands[i - 1][1] if i else None) for i, (label, low) in enumerate(bands)}
+    legend = [{"label": label, "color": colour, "range": ranges.get(label, _("已不在等级线中")), "count": counts[value]}
+              for value, label, colour in pieces]
+    legend[-1]["range"] = _("尚无结果或无等级")
+    return {"points": points, "pieces": pieces, "legend": legend, "vetoed": sum(1 for p in points if p.get("symbol")),
+            "shown": len(points), "located": int(located)}
 
 
 def map_outline(campaign: Campaign) -> dict[str, str]:

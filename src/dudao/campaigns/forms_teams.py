@@ -33,6 +33,14 @@ class MemberForm(forms.Form):
         self.fields["user"].label_from_instance = _person_label
 
 
+class MemberEditForm(forms.Form):
+    """A member's section and phone, corrected after adding them (the person and kind stay)."""
+
+    section = forms.CharField(label=_("所在科室/单位"), max_length=64, required=False,
+                              help_text=_("机关工作人员填科室（如 普教、纪检监察），第三方人员填机构名称；督学可不填"))
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False, help_text=_("不填则用档案中的手机号"))
+
+
 class MoveForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
     team = forms.IntegerField(required=False)

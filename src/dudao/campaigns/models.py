@@ -259,6 +259,8 @@ class CampaignSchool(BaseModel):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="schools")
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="campaign_entries")
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="schools")
+    # the team was set by hand (调整): the automatic allocation keeps it and places only the others
+    team_by_hand = models.BooleanField(_("手工调整"), default=False)
     stratum = models.CharField(_("抽样层"), max_length=64, blank=True)
 
     class Meta:

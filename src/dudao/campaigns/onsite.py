@@ -50,7 +50,7 @@ from dudao.campaigns.models import (
 from dudao.frameworks.models import Indicator, ScoringType
 from dudao.visits.bases import BasisRule, register_basis
 from dudao.visits.models import Visit, VisitBasis, VisitMode, VisitPhoto, VisitStatus
-from dudao.visits.services import VisitInput, visit_save
+from dudao.visits.services import VisitInput, photo_add, visit_save
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -295,6 +295,71 @@ def link_item_photos(*, campaign: Campaign, visit: Visit, by: User) -> int:
                           "uploaded_by": by})
             created += made
     return created
+
+
+def _photo_tags(answers: dict) -> dict[str, str]:
+    """{photo client id: item key} of a draft's answers (the first item naming a photo has it)."""
+    tags: dict[str, str] = {}
+    for key, row in (answers or {}).items():
+        if isinstance(row, dict):
+            for client_id in row.get("photos") or []:
+                tags.setdefault(str(client_id), str(key))
+    return tags
+
+
+@transaction.atomic
+def onsite_photo_attach(*, by: User, campaign: Campaign, school: School, visit_client_id: uuid.UUID,
+                        indicator_id: int, photo_client_id: uuid.UUID, raw: bytes,
+                        caption: str = "") -> tuple[VisitPhoto, bool]:
+    """The phone form's 本项拍照 for an API client: one photo of the member's own on-site record of the
+    school, tagged with one item. The photo goes through the visit's one upload (`photo_add`: type by
+    content, size, EXIF, shrink, hash) and the tag into the draft's answers (`answers[item]["photos"]`),
+    so the submission links it as the item's evidence like the form's. Idempotent by the photo's
+    client id (and by content): a retry answers the same photo and tags nothing twice — also after
+    the submission. Who may: the member who may record the visit now (`require_may_inspect`)."""
+    visit = (Visit.objects.select_for_update()
+             .filter(client_id=visit_client_id, created_by_id=by.pk, basis=VisitBasis.CAMPAIGN,
+                     basis_ref=ref_of(campaign), school_id=school.pk).first())
+    if visit is None:
+        raise ValidationError({"visit_client_id": [_("没有找到您在该校的这条实地核查记录：请先保存记录，再上传照片。")]})
+    items = {item.pk: item for item in onsite_items(campaign)}
+    if indicator_id not in items:
+        raise ValidationError({"indicator_id": [_("该指标不在本项目实地核查的评分项中。")]})
+    key = str(indicator_id)
+    answers = dict(visit.answers or {})
+    tags = _photo_tags(answers)
+    if visit.status == VisitStatus.SUBMITTED:
+        done = visit.photos.filter(client_id=photo_client_id).first()
+        if done is not None and tags.get(str(done.client_id)) == key:
+            return done, False  # a retry after the submission: the same answer
+        raise PermissionDenied(_("实地核查记录已提交，不能再添加照片。"))
+    require_may_inspect(by, campaign, school)
+    photo, created = photo_add(by=by, visit=visit, client_id=photo_client_id, raw=raw, caption=caption)
+    tagged = tags.get(str(photo.client_id))
+    if tagged is not None and tagged != key:
+        other = items.get(int(tagged)) if tagged.isdigit() else None
+        raise ValidationError({"indicator_id": [_("这张照片已是「%(code)s」的照片，一张照片只属于一个评分项。")
+                                                % {"code": other.code if other else tagged}]})
+    if tagged is None:
+        row = dict(answers.get(key) or {})
+        row["photos"] = [*(row.get("photos") or []), str(photo.client_id)]
+        answers[key] = row
+        visit.answers = answers
+        visit.save(update_fields=["answers", "updated_at"])
+    return photo, created
+
+
+def keep_photo_tags(*, by: User, client_id: uuid.UUID, answers: dict[str, dict]) -> dict[str, dict]:
+    """An API save names the answers without their photos: the tags the photo endpoint put on the
+    member's draft stay with their items (the phone form sends its tags itself)."""
+    visit = Visit.objects.filter(client_id=client_id, created_by_id=by.pk).only("answers").first()
+    if visit is None:
+        return answers
+    merged = {key: dict(row) for key, row in answers.items()}
+    for key, row in (visit.answers or {}).items():
+        if isinstance(row, dict) and row.get("photos") and "photos" not in merged.get(key, {}):
+            merged.setdefault(key, {})["photos"] = list(row["photos"])
+    return merged
 
 
 def _stored_size(photo: VisitPhoto) -> int:

@@ -247,7 +247,7 @@ def team_delete(*, team: Team, by: User | None) -> None:
     _require_manage(by, team.campaign)
     campaign = _lock(team.campaign)
     _require_open(campaign)
-    n = CampaignSchool.objects.filter(team=team).update(team=None)
+    n = CampaignSchool.objects.filter(team=team).update(team=None, team_by_hand=False)
     name = team.name
     team.delete()
     figures_forget(campaign)  # the results summed per team (campaigns/figures.py)
@@ -300,10 +300,7 @@ def team_member_add(*, team: Team, user: User, by: User | None, kind: str = "", 
         raise ValidationError({"kind": messages[MemberKind(actual)] % {"name": name}})
     section = section.strip()
     record = Supervisor.objects.filter(user=user).first()
-    if kind == MemberKind.STAFF and not section:
-        raise ValidationError({"section": _("请填写机关工作人员所在科室（如 普教、纪检监察）。")})
-    if kind == MemberKind.THIRD_PARTY and not section:
-        raise ValidationError({"section": _("请填写第三方评估机构的名称。")})
+    _section_required(kind, section)
     if kind == MemberKind.SUPERVISOR and not section:
         section = _("督导室")
     existing = TeamMember.objects.filter(team__campaign=campaign, user=user).select_related("team").first()
@@ -325,6 +322,46 @@ def team_member_add(*, team: Team, user: User, by: User | None, kind: str = "", 
     member = TeamMember.objects.create(team=team, user=user, kind=kind, section=section, phone=phone,
                                        is_leader=is_leader or not has_leader)
     _log(campaign, by, "member_add", f"{team.name}：{name}（{member.get_kind_display()}，{section}）")
+    return member
+
+
+def _section_required(kind: str, section: str) -> None:
+    if kind == MemberKind.STAFF and not section:
+        raise ValidationError({"section": _("请填写机关工作人员所在科室（如 普教、纪检监察）。")})
+    if kind == MemberKind.THIRD_PARTY and not section:
+        raise ValidationError({"section": _("请填写第三方评估机构的名称。")})
+
+
+@transaction.atomic
+def team_member_update(*, member: TeamMember, by: User | None, section: str, phone: str) -> TeamMember:
+    """Correct a member's section (科室/单位) and phone after adding them: the same rules as adding (a
+    staff member's section and a third party's organisation required; an empty phone falls back to the
+    supervisor record's or the account's), the same managers, the campaign still open; logged."""
+    team = member.team
+    _require_manage(by, team.campaign)
+    campaign = _lock(team.campaign)
+    _require_open(campaign)
+    section = section.strip()
+    _section_required(member.kind, section)
+    if member.kind == MemberKind.SUPERVISOR and not section:
+        section = _("督导室")
+    if len(section) > 64:
+        raise ValidationError({"section": _("科室/单位不能超过 64 个字。")})
+    phone = phone.strip()
+    if len(phone) > 20:
+        raise ValidationError({"phone": _("联系电话不能超过 20 个字符。")})
+    if not phone:
+        record = Supervisor.objects.filter(user=member.user).first()
+        phone = (record.phone if record else "") or member.user.phone
+    changes = []
+    if section != member.section:
+        changes.append(_("科室/单位 %(old)s → %(new)s") % {"old": member.section or "—", "new": section})
+    if phone != member.phone:
+        changes.append(_("联系电话 %(old)s → %(new)s") % {"old": member.phone or "—", "new": phone or "—"})
+    if changes:
+        member.section, member.phone = section, phone
+        member.save(update_fields=["section", "phone", "updated_at"])
+        _log(campaign, by, "member_update", f"{team.name}：{member.user.display_name}（{'；'.join(changes)}）")
     return member
 
 
@@ -379,11 +416,14 @@ class AllocationResult:
     counts: dict[str, int]
     split_townships: list[str]
     conflicts: list[Conflict] = field(default_factory=list)
+    kept: int = 0  # schools whose team was set by hand, left where they were
 
 
 @transaction.atomic
-def allocation_run(*, campaign: Campaign, by: User | None) -> AllocationResult:
-    """Allocate every school of the campaign afresh (campaigns/allocation.py explains the rule)."""
+def allocation_run(*, campaign: Campaign, by: User | None, include_manual: bool = False) -> AllocationResult:
+    """Allocate the campaign's schools (campaigns/allocation.py explains the rule). The schools whose
+    team was set by hand (`team_by_hand`) keep it and count toward its load; only the others are
+    placed. `include_manual` re-allocates every school and clears the marks."""
     _require_manage(by, campaign)
     campaign = _lock(campaign)
     _require_open(campaign)
@@ -395,10 +435,13 @@ def allocation_run(*, campaign: Campaign, by: User | None) -> AllocationResult:
         raise ValidationError(_("本项目还没有督导学校。"))
     towns = {e.school_id: township_of(e.school) for e in entries}
     items = [Item(e.school_id, towns[e.school_id][0], e.school.code) for e in entries]
-    result = allocate(items, [t.pk for t in teams], forbidden_teams(campaign, teams))
+    pinned = {} if include_manual else {e.school_id: e.team_id for e in entries if e.team_by_hand and e.team_id}
+    result = allocate(items, [t.pk for t in teams], forbidden_teams(campaign, teams), pinned=pinned)
     for entry in entries:
         entry.team_id = result[entry.school_id]
-    CampaignSchool.objects.bulk_update(entries, ["team"])
+        if include_manual:
+            entry.team_by_hand = False
+    CampaignSchool.objects.bulk_update(entries, ["team", "team_by_hand"])
     figures_forget(campaign)
     teams_of_town: dict[str, set[int]] = defaultdict(set)
     for e in entries:
@@ -408,15 +451,21 @@ def allocation_run(*, campaign: Campaign, by: User | None) -> AllocationResult:
     for team_id in result.values():
         counts[names[team_id]] += 1
     split = sorted(town for town, ids in teams_of_town.items() if len(ids) > 1)
-    outcome = AllocationResult(len(entries), counts, split, conflicts_of(campaign))
-    _log(campaign, by, "allocate", "；".join(f"{n} {c} 所" for n, c in counts.items()))
+    outcome = AllocationResult(len(entries), counts, split, conflicts_of(campaign), kept=len(pinned))
+    note = "；".join(f"{n} {c} 所" for n, c in counts.items())
+    if pinned:
+        note += _("（保留手工调整 %(n)s 所）") % {"n": len(pinned)}
+    elif include_manual:
+        note += _("（全部重新分配）")
+    _log(campaign, by, "allocate", note)
     return outcome
 
 
 @transaction.atomic
 def campaign_school_move(*, entry: CampaignSchool, team: Team | None, by: User | None) -> CampaignSchool:
     """Move one school to another team (or leave it unallocated); refused when a member of that team
-    must avoid the school (回避)."""
+    must avoid the school (回避). A move to a team marks the school as set by hand (the automatic
+    allocation keeps it there); a move to 未分配 clears the mark (the next allocation places it)."""
     campaign = entry.campaign
     _require_manage(by, campaign)
     campaign = _lock(campaign)
@@ -435,7 +484,8 @@ def campaign_school_move(*, entry: CampaignSchool, team: Team | None, by: User |
             raise ValidationError({"team": refused})
     old = entry.team.name if entry.team_id else _("未分配")
     entry.team = team
-    entry.save(update_fields=["team", "updated_at"])
+    entry.team_by_hand = team is not None
+    entry.save(update_fields=["team", "team_by_hand", "updated_at"])
     figures_forget(campaign)
     _log(campaign, by, "school_move", f"{entry.school.name}：{old} → {team.name if team else _('未分配')}")
     return entry

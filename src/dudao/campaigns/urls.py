@@ -33,6 +33,7 @@ urlpatterns += [
     path("teams/<int:pk>/edit/", team_views.team_rename, name="team_rename"),
     path("teams/<int:pk>/delete/", team_views.team_delete, name="team_delete"),
     path("teams/<int:pk>/members/", team_views.team_member_add, name="team_member_add"),
+    path("team-members/<int:pk>/edit/", team_views.team_member_edit, name="team_member_edit"),
     path("team-members/<int:pk>/remove/", team_views.team_member_remove, name="team_member_remove"),
     path("team-members/<int:pk>/leader/", team_views.team_leader_set, name="team_leader_set"),
     path("ties/", team_views.tie_list, name="tie_list"),

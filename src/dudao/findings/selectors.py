@@ -497,7 +497,7 @@ class TodoSummary:
 
 def todo_summary(*, user: User, today: date | None = None) -> TodoSummary | None:
     """None for users who are neither a school user nor a supervisor (offices read the ledger)."""
-    from dudao.access import get_scope, holds_supervisor_role
+    from dudao.access import get_scope, has_supervisor_record
     from dudao.people.models import Role
 
     scope = get_scope(user)
@@ -509,7 +509,7 @@ def todo_summary(*, user: User, today: date | None = None) -> TodoSummary | None
     qs = visible_findings(user).filter(Q(school_id__in=sorted(scope.school_ids)) | Q(supervisor__user=user)).order_by()
     c = qs.aggregate(**{k: v for k, v in _counts(today).items() if k in {"unfinished", "due_soon", "overdue"}},
                      to_verify=Count("id", filter=Q(state=FindingState.REPORTED, supervisor__user=user)))
-    return TodoSummary(is_supervisor=holds_supervisor_role(user), **c)
+    return TodoSummary(is_supervisor=has_supervisor_record(user), **c)
 
 
 def school_findings(*, user: User, school: School, today: date | None = None, limit: int = 10) -> tuple[LedgerCounts, list[Finding]]:

@@ -92,7 +92,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "states": FindingState.choices, "sources": FindingSource.choices, "severities": FindingSeverity.choices,
         "categories": selectors.category_choices(), "regions": _regions(request.user),
         "due_soon_days": selectors.DUE_SOON_DAYS, "is_office": access.is_office_user(request.user),
-        "is_supervisor": access.holds_supervisor_role(request.user),
+        "is_supervisor": access.has_supervisor_record(request.user),
         "can_create": access.may_create_findings(request.user),
         "state_chart": _state_chart(counts) if counts.total else None,
         # each card's link opens exactly the filtered rows it counts (None: nothing to open)

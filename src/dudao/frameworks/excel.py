@@ -28,7 +28,7 @@ from django.utils.translation import override
 
 from dudao.core.excel import write_xlsx_sheets, xlsx_download
 from dudao.frameworks import services
-from dudao.frameworks.models import FrameworkVersion, Method, ScoringType, Weighting
+from dudao.frameworks.models import Framework, FrameworkVersion, Method, ScoringType, Weighting
 from dudao.frameworks.selectors import version_rows
 
 if TYPE_CHECKING:
@@ -322,6 +322,17 @@ def version_import(*, by: User | None, version: FrameworkVersion, parsed: Parsed
         services.version_update(by=by, version=version, weighting=parsed.weighting or version.weighting,
                                 total_score=parsed.total_score, note=version.note)
     return services.version_replace_tree(by=by, version=version, rows=parsed.rows, bands=parsed.bands)
+
+
+def framework_import(*, by: User | None, framework: Framework, upload: UploadedFile) -> tuple[FrameworkVersion, Parsed]:
+    """The page's and the API's one import: check and read the file, then in one transaction make the
+    next draft (when the latest version is published) and replace its tree. Raises FrameworkImportError
+    (第N行「列名」 lines) or the services' ValidationError; nothing is saved on either."""
+    parsed = read_upload(upload)
+    with transaction.atomic():
+        version = services.version_new_draft(by=by, framework=framework)
+        version_import(by=by, version=version, parsed=parsed)
+    return version, parsed
 
 
 # --- the same text formats on the pages ----------------------------------------------------------------

@@ -298,10 +298,8 @@ def framework_import(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            parsed = excel.read_upload(form.cleaned_data["file"])
-            with transaction.atomic():
-                version = services.version_new_draft(by=request.user, framework=framework)
-                excel.version_import(by=request.user, version=version, parsed=parsed)
+            version, parsed = excel.framework_import(by=request.user, framework=framework,
+                                                     upload=form.cleaned_data["file"])
         except excel.FrameworkImportError as exc:
             errors = exc.errors
         except ValidationError as exc:

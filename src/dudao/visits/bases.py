@@ -4,8 +4,8 @@ A routine visit (挂牌) is the supervisor's, checked by `services.visit_save` i
 supervisor record, the school assigned to them that day. A campaign inspection or a 随访·视导 is
 recorded with the **same** phone form, drafts, photos, idempotent submission, server time and
 location evidence; who may record it and what else it captures belong to the app that owns the
-basis, which registers a `BasisRule` at start-up (campaigns/apps.py registers "campaign") —
-visits never imports the apps above it.
+basis, which registers a `BasisRule` at start-up (campaigns/apps.py registers "campaign"; the
+visits app registers "followup" itself, visits/followup.py) — visits never imports the apps above it.
 
 A rule answers, for a visit's `basis_ref` (e.g. "campaign:12"):
 - `may_record(user, school, ref, day)`: raise PermissionDenied (Chinese message) unless the user
@@ -15,7 +15,8 @@ A rule answers, for a visit's `basis_ref` (e.g. "campaign:12"):
 - `on_submit(visit, by)`: in the submission's transaction (e.g. write the campaign's Score rows);
 - `form(visit)`: the template (and its context) of the form's extra section, or None;
 - `fixed_mode(ref)`: the mode the basis dictates (暗访), or None;
-- `detail(visit)`: a section of the visit's detail page (shown to those who read the whole visit).
+- `detail(visit)`: a section of the visit's detail page (shown to those who read the whole visit);
+- `needs`: the visit's own fields its submission needs ("methods", "narrative").
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class BasisRule:
     fixed_mode: Callable[[str], str | None] | None = None
     # the submitted visit's own section on its detail page (template and context), for full readers
     detail: Callable[[Visit], dict[str, Any] | None] | None = None
+    # the visit's own fields the submission needs ("methods", "narrative"), checked like a routine visit's
+    needs: tuple[str, ...] = ()
 
 
 _RULES: dict[str, BasisRule] = {}

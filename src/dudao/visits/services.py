@@ -180,6 +180,10 @@ def visit_save(*, by: User, data: VisitInput, submit: bool = False, basis: str =
         rule = basis_rule(basis)
         rule.may_record(by, data.school, basis_ref, day)
         errors = _validate(data, submitting=submit, routine=False)
+        if submit and "methods" in rule.needs and not data.methods:
+            errors.setdefault("methods", []).append(_("请至少选择一种督导方法。"))
+        if submit and "narrative" in rule.needs and not data.narrative.strip():
+            errors.setdefault("narrative", []).append(_("请填写督导情况。"))
         errors.update(rule.check(basis_ref, data.school, data.answers, submit))
         data.problems, data.topics, data.refused, data.refusal_note = [], [], False, ""  # not on this form
         data.mode = (rule.fixed_mode(basis_ref) if rule.fixed_mode else None) or data.mode

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dudao.visits.views import field as views_field
+from dudao.visits.views import followup as views_followup
 from dudao.visits.views import office as views_office
 from dudao.visits.views import plans as views_plans
 
@@ -21,6 +22,9 @@ urlpatterns: list = [
     path("field/<uuid:client_id>/discard/", views_field.discard, name="draft_discard"),
     path("field/photos/<uuid:client_id>/remove/", views_field.photo_delete, name="photo_remove"),
     path("photos/<int:pk>/", views_field.photo, name="photo"),
+    # --- 随访·视导 (visits/followup.py): the same form, another basis ----------------------------
+    path("followup/", views_followup.home, name="followup_home"),
+    path("followup/start/", views_followup.start, name="followup_start"),
     path("<int:pk>/", views_field.detail, name="detail"),
     # --- the office's pages (compliance, never visited, calendar, visit log, record sheet) ------
     path("office/compliance/", views_office.compliance, name="compliance"),

@@ -52,7 +52,7 @@ def _map(campaign, labels: list[str], schools: int) -> dict:
     outline = reads.map_outline(campaign)
     option = points_map(_("%(name)s学校分布") % {"name": campaign.name}, data["points"], data["pieces"]) \
         if data["points"] else None
-    return {"school_map": option, "map_shown": data["shown"], "map_capped": data["located"] > data["shown"],
+    return {"school_map": option, "map_legend": data["legend"], "map_vetoed": data["vetoed"], "map_shown": data["shown"], "map_capped": data["located"] > data["shown"],
             "map_unlocated": schools - data["located"], "geo_code": outline["code"], "geo_only": outline["only"],
             "geo_base": static("vendor/geo/")}
 

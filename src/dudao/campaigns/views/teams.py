@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from dudao.access import can_write_anything, get_visible_or_404, school_q
 from dudao.campaigns import teams as svc
-from dudao.campaigns.forms_teams import MemberForm, MoveForm, TeamForm, TieForm
+from dudao.campaigns.forms_teams import MemberEditForm, MemberForm, MoveForm, TeamForm, TieForm
 from dudao.campaigns.mobilisation import mobilisation_sheet, sheet_notes, sheet_workbook_sheets
 from dudao.campaigns.models import CampaignSchool, Team, TeamMember
 from dudao.core.documents import PDF, render_pdf
@@ -45,6 +45,7 @@ def team_index(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign, "teams": teams, "rows": rows, "conflicts": conflicts,
         "can_manage": can_manage, "form": TeamForm() if can_manage else None,
         "unallocated": sum(1 for r in rows if not r.team_id),
+        "by_hand": sum(1 for r in rows if r.team_by_hand and r.team_id),
     })
 
 
@@ -70,13 +71,16 @@ def team_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def team_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = svc.access_team_campaign(request.user, pk, manage=True)
+    include_manual = request.POST.get("include_manual") == "1"
     try:
-        result = svc.allocation_run(campaign=campaign, by=request.user)
+        result = svc.allocation_run(campaign=campaign, by=request.user, include_manual=include_manual)
     except ValidationError as exc:
         _flash(request, exc)
     else:
         text = _("已自动分配 %(n)s 所学校：%(counts)s。") % {
             "n": result.allocated, "counts": "，".join(f"{name} {c} 所" for name, c in result.counts.items())}
+        if result.kept:
+            text += _("其中 %(n)s 所是手工调整的，保留在原组。") % {"n": result.kept}
         if result.split_townships:
             text += _("以下乡镇分在多个组：%(towns)s。") % {"towns": "、".join(result.split_townships)}
         messages.success(request, text)
@@ -187,6 +191,27 @@ def _access_member(request, pk: int) -> TeamMember:
     if not svc.may_manage_teams(request.user, member.team.campaign):
         raise PermissionDenied
     return member
+
+
+@login_required
+def team_member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a member's section and phone (who manages the teams; the form keeps what was typed)."""
+    member = _access_member(request, pk)
+    if request.method == "POST":
+        form = MemberEditForm(request.POST)
+        if form.is_valid():
+            try:
+                svc.team_member_update(member=member, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已保存%(name)s的科室和联系电话。") % {"name": member.user.display_name})
+                return redirect("campaigns:team_detail", pk=member.team_id)
+    else:
+        form = MemberEditForm(initial={"section": member.section, "phone": member.phone})
+    return render(request, "campaigns/team_member_edit.html", {
+        "member": member, "team": member.team, "campaign": member.team.campaign, "form": form,
+        "sections": svc.SECTION_SUGGESTIONS})
 
 
 @login_required
