@@ -93,7 +93,7 @@ class ItemDef:
 def _fmt(value: Decimal | None) -> str:
     if value is None:
         return ""
-    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return format(value.normalize(), "f")
 
 
 def _d(text: str) -> Decimal:

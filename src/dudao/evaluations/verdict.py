@@ -162,9 +162,11 @@ def _item_reason(item: ItemDef, entry: DossierItem | None, met: bool | None) -> 
 
 def recognition_for(dossier: Dossier):
     """社会认可度 / 公众满意度 of the county from the questionnaires (surveys.results)."""
+    from dudao.surveys.models import SurveyKind
     from dudao.surveys.results import county_recognition
 
-    return county_recognition(dossier.region, year=dossier.year, kind=dossier.kind)
+    kind = SurveyKind.RECOGNITION if dossier.kind == "quality" else SurveyKind.SATISFACTION
+    return county_recognition(dossier.region, year=dossier.year, kind=kind)
 
 
 def _recognition_part(dossier: Dossier, recognition) -> PartResult:
