@@ -13,6 +13,7 @@ from dudao.api import (
     campaigns,
     complaints,
     errors,
+    evaluations,
     findings,
     frameworks,
     notifications,
@@ -53,6 +54,7 @@ api.add_router("/v1/frameworks", frameworks.router)
 api.add_router("/v1/campaigns", campaign_results.router)
 api.add_router("/v1/campaigns", campaign_onsite.router)
 api.add_router("/v1/campaigns", campaign_dashboard.router)
+api.add_router("/v1/evaluations", evaluations.router)
 
 
 errors.install(api)  # one error shape for every endpoint (api/errors.py)

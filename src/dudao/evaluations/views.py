@@ -20,7 +20,8 @@ from dudao.core.downloads import stored_file_response
 from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response
 from dudao.evaluations import selectors, services, workflow
-from dudao.evaluations.checklist import dossier_checklist, missing_count
+from dudao.evaluations.checklist import dossier_checklist as build_checklist
+from dudao.evaluations.checklist import missing_count
 from dudao.evaluations.forms import CampaignForm, DossierCreateForm, EvidenceForm, ItemForm, StepForm
 from dudao.evaluations.items import DossierKind, Part, item_def
 from dudao.evaluations.models import DossierState
@@ -67,7 +68,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
 
 def _context(request: HttpRequest, dossier) -> dict:
     verdict = dossier_verdict(dossier)
-    checklist = dossier_checklist(verdict, basic_passed_on=dossier.basic_passed_on)
+    checklist = build_checklist(verdict, basic_passed_on=dossier.basic_passed_on)
     steps = workflow.steps_for(request.user, dossier)
     step_rows = [(s, workflow.missing_for(dossier, s, verdict)) for s in steps]
     levels = workflow.levels_of(request.user, dossier)
@@ -99,7 +100,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def dossier_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = selectors.access_dossier(request.user, pk)
     verdict = dossier_verdict(dossier)
-    checklist = dossier_checklist(verdict, basic_passed_on=dossier.basic_passed_on)
+    checklist = build_checklist(verdict, basic_passed_on=dossier.basic_passed_on)
     return render(request, "evaluations/dossier_checklist.html", {
         "dossier": dossier, "checklist": checklist, "missing": missing_count(checklist),
         "can_edit": workflow.may_edit(request.user, dossier)})
