@@ -131,3 +131,19 @@ def item_rows(verdict: DossierVerdict) -> list[dict]:
 
 def sign(rule: str) -> str:
     return RULE_SIGNS.get(rule, "")
+
+
+def monitoring_dossier_link(user: User, *, region_code: str, year: int, scheme: str):
+    """The link monitoring's county page shows: the county's dossier of the scheme's kind and year."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from dudao.monitoring.links import DossierLink
+
+    kind = "quality" if scheme == "quality_2017" else "basic"
+    dossier = dossier_for_area(user, region_code=region_code, year=year, kind=kind)
+    if dossier is None:
+        return None
+    label = gettext("查看%(year)s年%(kind)s申报材料（%(state)s）") % {
+        "year": dossier.year, "kind": dossier.get_kind_display(), "state": dossier.get_state_display()}
+    return DossierLink(reverse("evaluations:detail", kwargs={"pk": dossier.pk}), label)

@@ -32,6 +32,7 @@ from dudao.access import get_scope, sees_area
 from dudao.core.charts import county_geo_files, stacked_bar_chart
 from dudao.core.errors import joined_messages
 from dudao.core.excel import xlsx_response
+from dudao.monitoring.links import dossier_link
 from dudao.monitoring import selectors as sel
 from dudao.monitoring.charts import (
     FAIL_COLOR,
@@ -158,6 +159,7 @@ def _county(request: HttpRequest, p: Params) -> HttpResponse:
                              and area.composite_cv is not None),
         composite_limit=p.scheme.composite_limit_for(p.stage), cv_limit=p.scheme.cv_limit_for(p.stage),
         indicator=(request.GET.get("indicator") or "").strip(),
+        dossier_link=dossier_link(request.user, region_code=p.code, year=p.year, scheme=p.scheme.code),
     )
     _add_school_map(p, rows, context)
     _add_trend(request, p, context)
