@@ -144,3 +144,6 @@ class DossierEvent(models.Model):
         ordering = ["dossier_id", "at", "id"]
         verbose_name = _("申报流转记录")
         verbose_name_plural = _("申报流转记录")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action}"

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from dudao.access import get_scope, get_visible_or_404
 from dudao.evaluations.items import RULE_SIGNS, VETO, _fmt
-from dudao.evaluations.models import Dossier, DossierEvidence, DossierEvent
+from dudao.evaluations.models import Dossier, DossierEvent, DossierEvidence
 from dudao.evaluations.verdict import DossierVerdict
 
 if TYPE_CHECKING:

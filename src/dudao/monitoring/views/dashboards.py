@@ -32,7 +32,6 @@ from dudao.access import get_scope, sees_area
 from dudao.core.charts import county_geo_files, stacked_bar_chart
 from dudao.core.errors import joined_messages
 from dudao.core.excel import xlsx_response
-from dudao.monitoring.links import dossier_link
 from dudao.monitoring import selectors as sel
 from dudao.monitoring.charts import (
     FAIL_COLOR,
@@ -46,6 +45,7 @@ from dudao.monitoring.charts import (
 )
 from dudao.monitoring.forms import DEFAULT_REQUIREMENT, WarningsForm
 from dudao.monitoring.indicators import cv_display
+from dudao.monitoring.links import dossier_link
 from dudao.monitoring.models import RunStatus, Verdict
 from dudao.monitoring.standards import DEFAULT_SCHEME, PRIMARY, SCHEMES, STAGE_LABELS, STAGES, Scheme
 from dudao.monitoring.warnings import county_warnings, mark_existing, school_warnings, warnings_to_findings
