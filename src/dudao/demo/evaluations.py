@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dudao.demo.build import DEMO_PASSWORD, DEMO_YEARS
 from dudao.evaluations import services
 from dudao.evaluations.items import JUDGEMENT, VETO, item_defs
 from dudao.evaluations.models import Dossier
@@ -41,20 +40,20 @@ def _pdf(title: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{title}.pdf", body, content_type="application/pdf")
 
 
-def reviewer_account() -> User:
+def reviewer_account(password: str) -> User:
     city_office = Office.objects.get(region__code=CITY)
     user, _created = User.objects.get_or_create(username=REVIEWER, defaults={"full_name": "长沙市督导室·审核员 周丽"})
-    user.set_password(DEMO_PASSWORD)
+    user.set_password(password)
     user.save()
     if not RoleGrant.objects.filter(user=user, role=Role.OFFICE_STAFF, office=city_office).exists():
         RoleGrant.objects.create(user=user, role=Role.OFFICE_STAFF, office=city_office)
     return user
 
 
-def build_ningxiang_dossier() -> Dossier:
-    """Create (once) and apply 宁乡市's 优质均衡 dossier of the last demo year."""
-    reviewer_account()
-    year = DEMO_YEARS[-1]
+def build_ningxiang_dossier(*, year: int, password: str) -> Dossier:
+    """Create (once) and apply 宁乡市's 优质均衡 dossier of the year (the builder's last demo year);
+    the reviewer gets the demo password. (The builder passes both: this module does not import it.)"""
+    reviewer_account(password)
     county = Region.objects.get(code=NX)
     found = Dossier.objects.filter(region=county, kind="quality", year=year).first()
     if found is not None:
@@ -83,8 +82,8 @@ def build_ningxiang_dossier() -> Dossier:
     return dossier
 
 
-def evaluation_accounts() -> list[tuple[str, str, str, str]]:
+def evaluation_accounts(year: int) -> list[tuple[str, str, str, str]]:
     """(username, full name, role, scope and what to try) of the demo's city reviewer."""
     user = User.objects.get(username=REVIEWER)
     return [(REVIEWER, user.full_name, str(Role.OFFICE_STAFF.label),
-             f"长沙市（县域评估审核）：菜单“县域评估”→ 宁乡市 {DEMO_YEARS[-1]} 优质均衡申报材料，看各部分结论和材料清单，退回或报省")]
+             f"长沙市（县域评估审核）：菜单“县域评估”→ 宁乡市 {year} 优质均衡申报材料，看各部分结论和材料清单，退回或报省")]

@@ -8,7 +8,7 @@ answers 404 (existence not disclosed); a visible dossier the person may not chan
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -99,9 +99,9 @@ def _met_text(result) -> str:
     return {True: "达标", False: "未达标", None: "未判定"}[result.met]
 
 
-def item_rows(verdict: DossierVerdict) -> list[dict]:
+def item_rows(verdict: DossierVerdict) -> list[dict[str, Any]]:
     """Every item of every part (resources: one row per stage), as plain values."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for part in verdict.parts:
         for stage in part.stages:
             rows.append({"part": part.label, "code": f"R-{stage.stage}", "label": f"{stage.label}资源配置（监测结果）",

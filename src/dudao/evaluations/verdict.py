@@ -24,6 +24,7 @@ from dudao.evaluations.items import LT, MAX, MIN, PART_NOTES, PARTS, VETO, ItemD
 
 if TYPE_CHECKING:
     from dudao.evaluations.models import Dossier, DossierItem
+    from dudao.surveys.results import Recognition
 
 
 @dataclass
@@ -71,7 +72,7 @@ class PartResult:
     reasons: list[str] = field(default_factory=list)
     items: list[ItemResult] = field(default_factory=list)
     stages: list[StageResources] = field(default_factory=list)
-    recognition: object | None = None
+    recognition: Recognition | None = None
     note: str = ""
 
     @property
