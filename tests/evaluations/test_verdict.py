@@ -64,3 +64,26 @@ def test_checklist_names_what_is_missing(failing):
     entered_with_evidence = sum(1 for p in checklist for r in p.rows if r.item and r.required and not r.missing)
     assert missing_count(checklist) == sum(1 for p in checklist for r in p.rows if r.missing)
     assert entered_with_evidence == 5  # G3 G4 G5 G9 G12: computed from base data
+
+
+def test_basic_balance_has_its_own_parts(cast, surveys):
+    """基本均衡 (§4.2): the provincial standard, the comprehensive CV (stored results), public satisfaction."""
+    from django.utils import timezone
+
+    from dudao.evaluations import services
+    from dudao.monitoring.models import AreaResult
+    from dudao.regions.models import Region
+
+    county = Region.objects.get(code="430182")
+    for stage, composite, verdict in (("primary", 0.41, "pass"), ("junior", 0.58, "fail")):
+        AreaResult.objects.create(scheme="basic_2012", year=2026, stage=stage, region=county, level="county",
+                                  region_code=county.code, school_count=2, students=900, composite_cv=composite,
+                                  verdict=verdict, computed_at=timezone.now())
+    d = services.dossier_create(by=cast.county_staff, region=county, kind="basic", year=2026)
+    services.item_save(by=cast.county_staff, dossier=d, code="S1", value=Decimal("1"))
+    verdict = dossier_verdict(d)
+    assert [(p.part, p.passes) for p in verdict.parts] == [("standard", False), ("resources", False), ("recognition", None)]
+    assert "未达省定办学基本标准的学校数 1 所（标准 ≤ 0 所），超出 1 所" in verdict.part("standard").reasons[0]
+    assert "初中 综合差异系数 0.580，超过限值 0.55（超出 0.030）" in verdict.part("resources").reasons
+    assert verdict.part("recognition").label == "公众满意度"  # no satisfaction survey in 2026: undecided
+    assert verdict.passes is False
