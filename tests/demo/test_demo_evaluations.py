@@ -13,6 +13,13 @@ from dudao.evaluations.models import Dossier
 from dudao.evaluations.verdict import dossier_verdict
 
 
+def signed_in(username: str) -> Client:
+    client = Client()
+    response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, f"{username} cannot sign in"
+    return client
+
+
 def test_the_dossier_waits_at_the_city_and_the_reviewer_returns_it(demo_city, db):
     _schools, _rows, accounts = demo_city
     assert "cs_shenhe" in demo_accounts_table(accounts)
@@ -25,8 +32,7 @@ def test_the_dossier_waits_at_the_city_and_the_reviewer_returns_it(demo_city, db
     checklist = dossier_checklist(verdict, basic_passed_on=dossier.basic_passed_on)
     assert missing_count(checklist) > 0 and dossier.evidence.count() == 8
 
-    reviewer = Client()
-    assert reviewer.login(username="cs_shenhe", password=DEMO_PASSWORD)
+    reviewer = signed_in("cs_shenhe")
     listed = reviewer.get(reverse("evaluations:list")).content.decode()
     assert f'data-dossier="{dossier.pk}"' in listed
     page = reviewer.get(reverse("evaluations:detail", kwargs={"pk": dossier.pk}))
@@ -38,10 +44,8 @@ def test_the_dossier_waits_at_the_city_and_the_reviewer_returns_it(demo_city, db
     dossier.refresh_from_db()
     assert dossier.state == "draft"
 
-    county = Client()
-    assert county.login(username="nx_office", password=DEMO_PASSWORD)
+    county = signed_in("nx_office")
     form = county.get(reverse("evaluations:item", kwargs={"pk": dossier.pk, "code": "G14"}))
     assert form.status_code == 200
-    leader = Client()
-    assert leader.login(username="nx_leader", password=DEMO_PASSWORD)
+    leader = signed_in("nx_leader")
     assert leader.get(reverse("evaluations:item", kwargs={"pk": dossier.pk, "code": "G14"})).status_code == 403
