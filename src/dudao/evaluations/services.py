@@ -172,7 +172,7 @@ def evidence_delete(*, by: User, evidence: DossierEvidence) -> None:
 @transaction.atomic
 def dossier_step(*, by: User, dossier: Dossier, name: str, note: str = "") -> Dossier:
     """Take one step of the review chain (workflow.STEPS), logged with who, when and the comment."""
-    dossier = Dossier.objects.select_for_update().select_related("region__parent").get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("region__parent").get(pk=dossier.pk)
     step = workflow.STEPS.get(name)
     if step is None:
         raise ValidationError(_("没有这一步骤。"))
@@ -203,7 +203,7 @@ def dossier_step(*, by: User, dossier: Dossier, name: str, note: str = "") -> Do
 @transaction.atomic
 def dossier_set_campaign(*, by: User, dossier: Dossier, campaign: Campaign | None) -> Dossier:
     """The province names its on-site verification (a 督政 campaign) while it evaluates the dossier."""
-    dossier = Dossier.objects.select_for_update().select_related("region__parent").get(pk=dossier.pk)
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("region__parent").get(pk=dossier.pk)
     if workflow.PROVINCE not in workflow.levels_of(by, dossier):
         raise PermissionDenied(_("只有省级督导室可以关联实地核查项目。"))
     if dossier.state != DossierState.PROVINCE_REVIEW:
