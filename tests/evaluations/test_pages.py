@@ -61,3 +61,41 @@ def test_evidence_is_checked_and_served_through_the_dossier(cast, client, passin
     assert served.status_code == 200 and served["Cache-Control"] == "private, no-store"
     client.force_login(cast.supervisor)
     assert client.get(reverse("evaluations:evidence", kwargs={"pk": evidence.pk})).status_code == 404
+
+
+def test_menu_entry_for_the_offices_only(cast, client):
+    for persona, shown in (("city_staff", True), ("county_leader", True), ("supervisor", False), ("school_user", False)):
+        client.force_login(getattr(cast, persona))
+        page = client.get(reverse("people:me")).content.decode()
+        assert ('data-testid="nav-evaluations"' in page) == shown, persona
+        if shown:
+            assert page.index('data-testid="nav-campaigns"') < page.index('data-testid="nav-evaluations"')
+
+
+def test_list_filters_and_empty_state(cast, client, failing):
+    client.force_login(cast.city_staff)
+    url = reverse("evaluations:list")
+    assert f'data-dossier="{failing.pk}"' in client.get(url, {"kind": "quality", "year": "2025"}).content.decode()
+    empty = client.get(url, {"kind": "basic"}).content.decode()
+    assert f'data-dossier="{failing.pk}"' not in empty and "没有符合条件的申报材料" in empty
+    assert f'data-dossier="{failing.pk}"' in client.get(url, {"q": "宁乡"}).content.decode()
+
+
+def test_the_province_links_its_verification_and_submits_on_the_page(cast, client, passing, verification):
+    from dudao.evaluations import services
+
+    services.dossier_step(by=cast.county_staff, dossier=passing, name="apply")
+    services.dossier_step(by=cast.city_staff, dossier=passing, name="city_forward")
+    client.force_login(cast.province_staff)
+    detail = reverse("evaluations:detail", kwargs={"pk": passing.pk})
+    page = client.get(detail).content.decode()
+    assert f'value="{verification.pk}"' in page and 'data-step="submit_national"' in page
+    assert "请先关联省级实地核查的督政项目。" in page  # the button is disabled until then
+    client.post(reverse("evaluations:campaign", kwargs={"pk": passing.pk}), {"campaign": verification.pk})
+    response = client.post(reverse("evaluations:step", kwargs={"pk": passing.pk, "step": "submit_national"}),
+                           {"note": "省级核查通过"})
+    assert response.status_code == 302
+    passing.refresh_from_db()
+    assert (passing.state, passing.campaign_id) == ("national", verification.pk)
+    history = client.get(detail).content.decode()
+    assert "省级核查通过" in history and 'data-action="submit_national"' in history
