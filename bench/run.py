@@ -8,7 +8,8 @@
 4. Renders the plaques (督导公示牌) of 1,000 schools in one batch (bench/plaques.py).
 5. Quota compliance (bench/visits.py) and the balance-monitoring recompute (bench/monitoring.py).
    A province-wide campaign: 20,000 schools × 60 items × 3 raters aggregated, graded, ranked and
-   flagged (bench/campaigns.py).
+   flagged (bench/campaigns.py). The satisfaction index of 1,000,000 questionnaire responses per school
+   and per county (bench/surveys.py).
 6. Every county of the country evaluated from base data, Dudao against pandas
    (bench/balance_national.py, its own database and process).
 7. Prints a summary and writes every figure to var/bench/results.json.
@@ -49,6 +50,8 @@ from monitoring import TARGET_SECONDS as MONITORING_TARGET_SECONDS
 from monitoring import bench_monitoring
 from plaques import TARGET_SECONDS as PLAQUES_TARGET_SECONDS
 from plaques import bench_plaques
+from surveys import TARGET_SECONDS as SURVEYS_TARGET_SECONDS
+from surveys import bench_surveys
 from visits import TARGET_SECONDS as COMPLIANCE_TARGET_SECONDS
 from visits import bench_compliance
 
@@ -62,7 +65,7 @@ IMPORT_LAST_YEAR = 2025
 TARGETS = {"page_p95_ms": 150.0, "import_seconds": 10.0, "import_peak_rss_mb": 500.0,
            "plaques_seconds": PLAQUES_TARGET_SECONDS, "compliance_seconds": COMPLIANCE_TARGET_SECONDS,
            "monitoring_seconds": MONITORING_TARGET_SECONDS, "campaigns_seconds": CAMPAIGNS_TARGET_SECONDS,
-           "national_seconds": NATIONAL_TARGET_SECONDS,
+           "surveys_seconds": SURVEYS_TARGET_SECONDS, "national_seconds": NATIONAL_TARGET_SECONDS,
            "national_speedup": NATIONAL_TARGET_SPEEDUP}
 
 
@@ -319,6 +322,10 @@ def check_targets(results: dict) -> list[str]:
     campaigns = results["campaigns"]
     if campaigns["seconds"] >= TARGETS["campaigns_seconds"]:
         missed.append(f"campaign results: {campaigns['seconds']} s ≥ {TARGETS['campaigns_seconds']:.0f} s")
+    surveys = results["surveys"]
+    for key, label in (("school_seconds", "per school"), ("county_seconds", "per county")):
+        if surveys[key] >= TARGETS["surveys_seconds"]:
+            missed.append(f"survey index {label}: {surveys[key]} s ≥ {TARGETS['surveys_seconds']:.0f} s")
     nat = results["national"]
     if nat["dudao_seconds"] >= TARGETS["national_seconds"]:
         missed.append(f"national evaluation: {nat['dudao_seconds']} s ≥ {TARGETS['national_seconds']:.0f} s")
@@ -371,6 +378,10 @@ def print_summary(results: dict, missed: list[str]) -> None:
     print(f"\ncampaigns   {camp['schools']:,} schools × {camp['items']} items × {camp['raters']} raters "
           f"({camp['score_rows']:,} scores): results {camp['seconds']} s first, {camp['again_seconds']} s again "
           f"(target < {TARGETS['campaigns_seconds']:.0f} s); {camp['vetoed']:,} vetoed, {camp['flagged']:,} flagged")
+    surv = results["surveys"]
+    print(f"\nsurveys     {surv['responses']:,} responses over {surv['schools']:,} schools: index per school "
+          f"{surv['school_seconds']} s, per county {surv['county_seconds']} s, total {surv['total_seconds']} s "
+          f"(target < {TARGETS['surveys_seconds']:.0f} s each)")
     nat = results["national"]
     print(f"\nnational    {nat['counties']:,} counties, {nat['sections']:,} primary/junior sections, 7 indicators: "
           f"Dudao {nat['dudao_seconds']:.2f} s (median of {len(nat['dudao_runs'])}; target < {TARGETS['national_seconds']:.0f} s), "
@@ -418,6 +429,7 @@ def run(args: argparse.Namespace, worker: subprocess.Popen) -> int:
     results["compliance"] = bench_compliance()
     results["monitoring"] = bench_monitoring()
     results["campaigns"] = bench_campaigns()
+    results["surveys"] = bench_surveys()
     print("… national balance evaluation (bench/balance_national.py, database dudao_bench_national)", flush=True)
     results["national"] = bench_national()
     missed = check_targets(results)

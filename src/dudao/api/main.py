@@ -21,6 +21,7 @@ from dudao.api import (
     regions,
     schools,
     supervisors,
+    survey_results,
     visits,
     zones,
 )
@@ -55,6 +56,7 @@ api.add_router("/v1/campaigns", campaign_results.router)
 api.add_router("/v1/campaigns", campaign_onsite.router)
 api.add_router("/v1/campaigns", campaign_dashboard.router)
 api.add_router("/v1/evaluations", evaluations.router)
+api.add_router("/v1/survey-results", survey_results.router)
 
 
 errors.install(api)  # one error shape for every endpoint (api/errors.py)
