@@ -88,3 +88,14 @@ def test_the_county_cannot_take_the_city_step(cast, passing):
     with pytest.raises(ValidationError) as refused:  # the state does not allow it
         services.dossier_step(by=cast.province_staff, dossier=passing, name="submit_national")
     assert refused.value.messages == ["申报材料当前为“市级审核中”，不能执行“报国家认定”。"]
+
+
+def test_the_office_whose_turn_it_is_is_told(cast, passing):
+    from dudao.notifications.models import Notification
+
+    services.dossier_step(by=cast.county_staff, dossier=passing, name="apply", note="请审核")
+    told = Notification.objects.filter(title__contains="宁乡市2026年优质均衡申报材料：提交申报")
+    assert {n.recipient.username for n in told} == {"t_city"} and told.get().body == "请审核"
+    services.dossier_step(by=cast.city_staff, dossier=passing, name="city_return", note="补材料")
+    returned = Notification.objects.filter(title__contains="退回县级修改")
+    assert {n.recipient.username for n in returned} == {"t_county", "t_leader"}  # the county office's staff and leader

@@ -197,7 +197,34 @@ def dossier_step(*, by: User, dossier: Dossier, name: str, note: str = "") -> Do
         fields.append("applied_at")
     dossier.save(update_fields=fields)
     _log(dossier, by, name, note, from_state=from_state, to_state=step.to_state)
+    _tell_holder(dossier, step.label, note)
     return dossier
+
+
+def _holder_office(dossier: Dossier):
+    """The office whose turn it is (county, city above it, or province), if it exists."""
+    from dudao.regions.models import Office
+
+    level = workflow.HOLDER.get(dossier.state, "")
+    parent = dossier.region.parent
+    code = {workflow.COUNTY: dossier.region.code,
+            workflow.CITY: parent.code if parent is not None and len(parent.code) == 4 else dossier.region.code[:2],
+            workflow.PROVINCE: dossier.region.code[:2]}.get(level)
+    return Office.objects.filter(region__code=code).first() if code else None
+
+
+def _tell_holder(dossier: Dossier, what: str, note: str) -> None:
+    """Notify the staff of the office that now holds the dossier (the next step is theirs)."""
+    from django.urls import reverse
+
+    from dudao.notifications.services import notify_office_staff
+
+    office = _holder_office(dossier)
+    if office is None:
+        return
+    title = _("%(county)s%(year)s年%(kind)s申报材料：%(what)s") % {
+        "county": dossier.region.name, "year": dossier.year, "kind": dossier.get_kind_display(), "what": what}
+    notify_office_staff(office=office, title=title, body=note, url=reverse("evaluations:detail", kwargs={"pk": dossier.pk}))
 
 
 @transaction.atomic
