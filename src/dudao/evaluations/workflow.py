@@ -32,7 +32,7 @@ COUNTY, CITY, PROVINCE = "county", "city", "province"
 LEVEL_LABELS = {COUNTY: _("县级督导室"), CITY: _("市级督导室"), PROVINCE: _("省级督导室")}
 S = DossierState
 # Who holds the dossier in each state (their turn to act); the county edits only while it holds it.
-HOLDER = {S.DRAFT: COUNTY, S.CITY_REVIEW: CITY, S.PROVINCE_REVIEW: PROVINCE, S.NATIONAL: PROVINCE, S.RECOGNISED: ""}
+HOLDER: dict[str, str] = {S.DRAFT: COUNTY, S.CITY_REVIEW: CITY, S.PROVINCE_REVIEW: PROVINCE, S.NATIONAL: PROVINCE, S.RECOGNISED: ""}
 EDITABLE_STATES = (S.DRAFT,)
 
 
