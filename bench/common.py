@@ -1,4 +1,4 @@
-"""Shared by bench/run.py and bench/import_once.py: environment, paths and percentile figures.
+"""Shared by the bench scripts: environment, paths, the standalone databases and percentile figures.
 
 `configure()` must run before `django.setup()`: the settings module reads the environment once,
 when it is imported.
@@ -32,6 +32,43 @@ def configure(database: str = BENCH_DB) -> None:
     # Uploaded files go to a folder of their own, not the tests' media folder.
     os.environ["DUDAO_MEDIA_ROOT"] = str(OUT_DIR / "media")
     os.environ.setdefault("DUDAO_LOG_LEVEL", "WARNING")
+
+
+def standalone_database(database: str, *, keep: bool, fill=None) -> bool:
+    """Point Django at `database` (the standalone database of bench/campaigns.py or bench/monitoring.py)
+    and make it ready: dropped and created again unless `keep` and it exists, then `django.setup()`
+    and the migrations (also on a kept database, so it follows the code); a new one gets the regions
+    with their towns and the schools of run.py's generator (bench/province_data.py), then
+    `fill(schools)` when given. Returns True when the database was built afresh."""
+    import time
+
+    import psycopg
+    from psycopg import sql
+
+    configure(database)
+    with psycopg.connect(f"{PG_SERVER_URL}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        if not (keep and exists):
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+            exists = None
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    if exists:
+        return False
+    from dudao.regions.services import regions_load
+    from province_data import create_schools
+
+    regions_load(with_towns=True)
+    schools = create_schools()
+    extra = fill(schools) if fill is not None else ""
+    print(f"… dataset: {len(schools):,} schools{extra} in {time.perf_counter() - started:.1f} s", flush=True)
+    return True
 
 
 def production_password(password: str) -> str:

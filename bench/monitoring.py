@@ -97,42 +97,26 @@ def bench_monitoring() -> dict:
     return figures
 
 
+def _year_data(schools) -> str:
+    """The yearly base data of the new database's schools (then ANALYZE): the dataset line's tail."""
+    from django.db import connection
+
+    from province_data import create_year_data, sections_of
+
+    rows = create_year_data(sections_of(schools))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return f", {rows:,} yearly rows"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help=f"reuse {STANDALONE_DB} if it exists instead of rebuilding it")
     args = parser.parse_args()
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from common import PG_SERVER_URL, configure
+    from common import standalone_database
 
-    configure()
-    os.environ["DATABASE_URL"] = f"{PG_SERVER_URL}/{STANDALONE_DB}"
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(f"{PG_SERVER_URL}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [STANDALONE_DB]).fetchone()
-        if not (args.keep and exists):
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(STANDALONE_DB)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(STANDALONE_DB)))
-            exists = None
-    import django
-
-    django.setup()
-    if not exists:
-        from django.core.management import call_command
-        from django.db import connection
-
-        from dudao.regions.services import regions_load
-        from province_data import create_schools, create_year_data, sections_of
-
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        regions_load(with_towns=True)
-        schools = create_schools()
-        rows = create_year_data(sections_of(schools))
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"… dataset: {len(schools):,} schools, {rows:,} yearly rows in {time.perf_counter() - started:.1f} s", flush=True)
+    standalone_database(STANDALONE_DB, keep=args.keep, fill=_year_data)
     figures = bench_monitoring()
     return 0 if figures["seconds"] < TARGET_SECONDS else 1
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("monitoring/", include("dudao.monitoring.urls")),
     path("frameworks/", include("dudao.frameworks.urls")),
     path("surveys/", include("dudao.surveys.urls")),
+    path("q/", include("dudao.surveys.public_urls")),
     path("governance/", include("dudao.governance.urls")),
     path("evaluations/", include("dudao.evaluations.urls")),
     path("system/", include("dudao.system.urls")),

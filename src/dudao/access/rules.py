@@ -266,3 +266,23 @@ def may_edit_framework(user: User, framework) -> bool:
     if framework.owner_id is None:
         return False
     return may_own_framework(user, framework.owner)
+
+
+# --- questionnaires and surveys (issue [10] item 3; docs/surveys.md) -------------------------------------
+def may_own_questionnaire(user: User, office) -> bool:
+    """Creating or copying a questionnaire into an office: the office's own staff and admins (as frameworks)."""
+    return may_own_framework(user, office)
+
+
+def may_edit_questionnaire(user: User, questionnaire) -> bool:
+    """Editing a questionnaire and its questions: staff of the owning office and admins. Built-ins
+    (no office) are read-only: an office copies one to adapt it."""
+    if questionnaire.office_id is None:
+        return False
+    return may_own_questionnaire(user, questionnaire.office)
+
+
+def may_run_survey(user: User, survey) -> bool:
+    """Opening, closing, links, targets and voiding responses: office staff of the survey's office or
+    above (not leaders, who read), and admins."""
+    return can_manage_office(user, survey.office)

@@ -319,3 +319,25 @@ def sees_framework_drafts(user: User, framework) -> bool:
     if framework.owner_id is None:
         return False
     return any(framework.owner.region.code.startswith(code) for code in scope.region_codes)
+
+
+# --- questionnaires and surveys (issue [10] item 3; docs/surveys.md) ------------------------------------
+def questionnaire_q(user: User) -> Q:
+    """Questionnaires (surveys.Questionnaire) a person reads: the built-ins for the offices' staff and
+    leaders; also the questionnaires of their offices' subtrees and of the offices above (to copy a
+    city's questionnaire). Supervisors, schools and evaluators do not run surveys: nothing."""
+    scope = get_scope(user)
+    if scope.everything:
+        return Q()
+    if not scope.region_codes:
+        return _nothing("")
+    above = {a for code in scope.region_codes for a in ancestor_codes(code)}
+    return Q(office__isnull=True) | _under("office__region__code", scope.region_codes) | Q(
+        office__region__code__in=sorted(above))
+
+
+def survey_q(user: User, *, write: bool = False) -> Q:
+    """Surveys (surveys.Survey) of the offices in the person's office subtrees (staff and leaders;
+    write: staff only); admins all. Respondents never sign in; supervisors and schools see none."""
+    part = _office_region_q(user, "office__", write=write)
+    return Q() if part is None else part

@@ -75,6 +75,7 @@ class DashboardOut(Schema):
     total: ProgressOut
     grades: list[CountOut]
     weakest_items: list[ItemOut]
+    results_at: datetime | None  # when the results the figures sum were computed (None: not yet)
 
 
 class RankedOut(Schema):
@@ -108,6 +109,7 @@ class SummaryOut(Schema):
     best: list[RankedOut]
     weakest: list[RankedOut]
     weakest_items: list[ItemOut]
+    results_at: datetime | None
 
 
 def _office(request, campaign_id: int):
@@ -145,6 +147,7 @@ def get_dashboard(request, campaign_id: int):
         "total": _progress(total),
         "grades": _counts(reads.distribution(campaign, total)),
         "weakest_items": reads.weakest_items(campaign),
+        "results_at": total.computed_at,
     }
 
 

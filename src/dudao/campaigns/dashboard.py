@@ -28,20 +28,24 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from dudao.campaigns import scoring, selectors
+from dudao.campaigns import figures, scoring, selectors
 from dudao.campaigns.access import sees_whole_campaign
 from dudao.campaigns.models import (
     CampaignEvent,
     CampaignSchool,
+    ItemFigures,
     SchoolResult,
     Score,
     ScoreKind,
     SelfInspection,
     SelfInspectionState,
     Team,
+    TeamFigures,
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from dudao.campaigns.models import Campaign
     from dudao.people.models import User
 
@@ -95,29 +99,17 @@ def phase_rows(campaign: Campaign) -> list[dict[str, Any]]:
 
 
 # --- progress by team --------------------------------------------------------------------------------
-TEAM_SQL = """
+# Live: the schools allocated, the self-inspections submitted, the schools scored on site.
+PROGRESS_SQL = """
 SELECT cs.team_id,
        COUNT(*),
        SUM(CASE WHEN si.state = %s THEN 1 ELSE 0 END),
        SUM(CASE WHEN EXISTS (SELECT 1 FROM {score} s WHERE s.campaign_id = cs.campaign_id
-                                 AND s.school_id = cs.school_id AND s.kind = %s) THEN 1 ELSE 0 END),
-       COUNT(r.id),
-       COUNT(r.verified_total),
-       SUM(CAST(ROUND(r.verified_total * 100) AS INTEGER)),
-       SUM(CASE WHEN r.vetoed THEN 1 ELSE 0 END),
-       SUM(CASE WHEN r.flag_count > 0 THEN 1 ELSE 0 END),
-       SUM(COALESCE(r.flag_count, 0))
+                                 AND s.school_id = cs.school_id AND s.kind = %s) THEN 1 ELSE 0 END)
 FROM {school} cs
 LEFT JOIN {self} si ON si.campaign_id = cs.campaign_id AND si.school_id = cs.school_id
-LEFT JOIN {result} r ON r.campaign_id = cs.campaign_id AND r.school_id = cs.school_id
 WHERE cs.campaign_id = %s
 GROUP BY cs.team_id
-"""
-GRADE_SQL = """
-SELECT cs.team_id, r.grade, COUNT(*)
-FROM {school} cs JOIN {result} r ON r.campaign_id = cs.campaign_id AND r.school_id = cs.school_id
-WHERE cs.campaign_id = %s AND r.grade <> ''
-GROUP BY cs.team_id, r.grade
 """
 
 
@@ -135,6 +127,7 @@ class Progress:
     flagged: int = 0  # schools with a discrepancy flag
     flags: int = 0  # discrepancy flags in all
     grades: dict[str, int] = field(default_factory=dict)
+    computed_at: datetime | None = None  # when the results these figures sum were computed
 
     @property
     def mean_total(self) -> Decimal | None:
@@ -144,30 +137,49 @@ class Progress:
         for name in ("schools", "submitted", "scored", "results", "graded", "total_cents", "vetoed", "flagged",
                      "flags"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.computed_at and (self.computed_at is None or other.computed_at > self.computed_at):
+            self.computed_at = other.computed_at
         for grade, n in other.grades.items():
             self.grades[grade] = self.grades.get(grade, 0) + n
 
 
-def _progress_by_team(campaign: Campaign) -> dict[int | None, Progress]:
+def _live_progress(campaign: Campaign) -> dict[int | None, tuple[int, int, int]]:
+    """team → (schools, submitted, scored): one grouped query over the campaign's schools."""
     tables = {"score": Score._meta.db_table, "school": CampaignSchool._meta.db_table,
-              "self": SelfInspection._meta.db_table, "result": SchoolResult._meta.db_table}
-    out: dict[int | None, Progress] = {}
+              "self": SelfInspection._meta.db_table}
     with connection.cursor() as cursor:
-        cursor.execute(TEAM_SQL.format(**tables), [SelfInspectionState.SUBMITTED, ScoreKind.ONSITE, campaign.pk])
-        for team_id, *figures in cursor.fetchall():
-            out[team_id] = Progress(*(int(f or 0) for f in figures))
-        cursor.execute(GRADE_SQL.format(**tables), [campaign.pk])
-        for team_id, grade, n in cursor.fetchall():
-            out.setdefault(team_id, Progress()).grades[grade] = int(n)
+        cursor.execute(PROGRESS_SQL.format(**tables), [SelfInspectionState.SUBMITTED, ScoreKind.ONSITE, campaign.pk])
+        return {team_id: (int(n or 0), int(submitted or 0), int(scored or 0))
+                for team_id, n, submitted, scored in cursor.fetchall()}
+
+
+def _progress_by_team(campaign: Campaign, live: dict[int | None, tuple[int, int, int]] | None = None
+                      ) -> dict[int | None, Progress]:
+    """The live progress (`live`, else read now) with the results' figures stored per team
+    (campaigns/figures.py)."""
+    out: dict[int | None, Progress] = {}
+    for team_id, (schools, submitted, scored) in (live if live is not None else _live_progress(campaign)).items():
+        out[team_id] = Progress(schools, submitted, scored)
+    for team_id, stored in figures.team_figures(campaign).items():
+        p = out.setdefault(team_id, Progress())
+        p.results, p.graded, p.total_cents = stored.results, stored.graded, stored.total_cents
+        p.vetoed, p.flagged, p.flags, p.grades = stored.vetoed, stored.flagged, stored.flags, dict(stored.grades)
+        p.computed_at = stored.computed_at
     return out
 
 
 def grade_labels(campaign: Campaign) -> list[str]:
-    """The version's grade bands, highest first."""
+    """The version's grade bands, highest first (read once per campaign object: a published
+    version's bands do not change)."""
     from dudao.frameworks.models import GradeBand
 
-    return list(GradeBand.objects.filter(version_id=campaign.framework_version_id).order_by("-min_score")
-                .values_list("label", flat=True))
+    labels = getattr(campaign, "_grade_labels", None)
+    if labels is None or labels[0] != campaign.framework_version_id:
+        labels = (campaign.framework_version_id,
+                  list(GradeBand.objects.filter(version_id=campaign.framework_version_id).order_by("-min_score")
+                       .values_list("label", flat=True)))
+        campaign._grade_labels = labels  # type: ignore[attr-defined]
+    return list(labels[1])
 
 
 @dataclass
@@ -181,8 +193,8 @@ class TeamRow:
 
 def team_rows(campaign: Campaign) -> tuple[list[TeamRow], Progress]:
     """Every team in order (with its leader and members), then the unallocated schools (when any),
-    and the campaign's totals (the sum of the rows). Five queries."""
-    by_team = kept(campaign, "teams", lambda: _progress_by_team(campaign))
+    and the campaign's totals (the sum of the rows). Five queries (the live progress kept)."""
+    by_team = _progress_by_team(campaign, kept(campaign, "progress", lambda: _live_progress(campaign)))
     rows = []
     for team in Team.objects.filter(campaign=campaign).prefetch_related("members__user").order_by("order", "id"):
         members = list(team.members.all())
@@ -236,69 +248,52 @@ def distribution(campaign: Campaign, total: Progress) -> list[tuple[str, int]]:
     return rows
 
 
-def results_stamp(campaign: Campaign) -> tuple[int, str] | None:
-    """(rows, latest computed_at) of the stored results, or None before any computation."""
-    return kept(campaign, "stamp", lambda: _results_stamp(campaign)) or None
+def items_fresh(campaign: Campaign, tree: scoring.Tree | None = None) -> dict[int, ItemFigures]:
+    """Per item with full marks: the verified scores (cents) summed over the schools with one, by
+    the campaign's rule, from the scores as they are now (one pass over the tally), unsaved."""
+    from dudao.campaigns.results import item_sums, load_tree
+
+    tree = tree or load_tree(campaign.framework_version)
+    if not any(scoring.to_cents(item.max_score) for item in tree.items.values()):
+        return {}  # no item has full marks (a checklist without points): no weakest items
+    return figures.item_rows(campaign, tree, item_sums(campaign, tree), None)
 
 
-def _results_stamp(campaign: Campaign) -> tuple[int, str] | tuple[()]:
-    row = SchoolResult.objects.filter(campaign=campaign).aggregate(n=Count("id"), at=Max("computed_at"))
-    if not row["n"]:
-        return ()  # kept as "no results yet" (None is a cache miss)
-    return row["n"], row["at"].isoformat() if row["at"] else ""
+def figures_fresh(campaign: Campaign) -> tuple[dict[int | None, TeamFigures], dict[int, ItemFigures]]:
+    """What the stored figures must equal: both computed afresh, unsaved."""
+    return figures.teams_fresh(campaign), items_fresh(campaign)
 
 
-def _item_sums(campaign: Campaign, tree: scoring.Tree) -> dict[int, tuple[int, int]]:
-    """item → (sum of verified scores in cents, schools with a verified score), by the campaign's rule."""
-    from dudao.campaigns.results import _item_rows, evaluate, stream_answers
-
-    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    if campaign.aggregation == scoring.MEDIAN:
-        for _sid, answers in stream_answers(campaign):
-            for r in evaluate(tree, campaign, answers).items:
-                if r.verified is not None:
-                    cell = sums[r.item.id]
-                    cell[0] += scoring.to_cents(r.verified) or 0
-                    cell[1] += 1
-        return {k: (v[0], v[1]) for k, v in sums.items()}
-    # the verified score per (school, item) is worked out by the results' query from ScoreTally
-    # (re-inspection, else the leader's reconciled score under rule "leader", else the raters' mean)
-    for (_sid, item_id, _self_cents, _self_yes, verified, _verified_no) in _item_rows(campaign):
-        if verified is None:
-            continue
-        cell = sums[item_id]
-        cell[0] += verified
-        cell[1] += 1
-    return {k: (v[0], v[1]) for k, v in sums.items()}
+def item_figures(campaign: Campaign) -> list[ItemFigures]:
+    """The stored figures per item (one query); computed and stored first when they were forgotten
+    (a re-inspection) and the campaign has results. [] before any computation."""
+    rows = figures.stored_items(campaign)
+    if rows or not figures.has_results(campaign):
+        return rows
+    fresh = items_fresh(campaign)
+    at = figures.results_at(campaign)
+    for row in fresh.values():
+        row.computed_at = at
+    figures.store(campaign, items=fresh)
+    return figures.stored_items(campaign)
 
 
 def weakest_items(campaign: Campaign, limit: int = WEAKEST) -> list[dict[str, Any]]:
     """The items with the lowest mean verified score ratio (mean verified score ÷ the item's max over
     the schools with a verified score), lowest first, ties by framework order; only items with a
-    max. Computed once per computation of the results (cached under its moment); [] before it."""
-    stamp = results_stamp(campaign)
-    if stamp is None:
-        return []
-    key = f"campaign-weakest:{campaign.pk}:{campaign.aggregation}:{stamp[0]}:{stamp[1]}"
-    cached = cache.get(key)
-    if cached is None:
-        from dudao.campaigns.results import load_tree
-
-        tree = load_tree(campaign.framework_version)
-        sums = _item_sums(campaign, tree)
-        cached = []
-        for position, item in enumerate(tree.items.values()):
-            full = scoring.to_cents(item.max_score)
-            if not full or item.id not in sums or not sums[item.id][1]:
-                continue
-            total, n = sums[item.id]
-            ratio = Decimal(total) / Decimal(full * n)
-            cached.append({"indicator_id": item.id, "code": item.code, "text": item.text, "max_score": item.max_score,
-                           "schools": n, "mean": _cents_mean(total, n),
-                           "ratio": ratio.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), "order": position})
-        cached.sort(key=lambda r: (r["ratio"], r["order"]))
-        cache.set(key, cached, CACHE_SECONDS)
-    return cached[:limit]
+    max. From the figures stored with the results (campaigns/figures.py: as of the last computation
+    of the results); [] before it."""
+    rows = []
+    for f in item_figures(campaign):
+        full = scoring.to_cents(f.indicator.max_score)
+        if not full or not f.schools:
+            continue
+        ratio = Decimal(f.total_cents) / Decimal(full * f.schools)
+        rows.append({"indicator_id": f.indicator_id, "code": f.indicator.code, "text": f.indicator.text,
+                     "max_score": f.indicator.max_score, "schools": f.schools, "mean": _cents_mean(f.total_cents, f.schools),
+                     "ratio": ratio.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), "order": f.position})
+    rows.sort(key=lambda r: (r["ratio"], r["order"]))
+    return rows[:limit]
 
 
 # --- the summary (总结: what a 通报 is drafted from) -----------------------------------------------------
@@ -331,7 +326,7 @@ def summary(campaign: Campaign) -> dict[str, Any]:
     return {
         "schools": total.schools, "submitted": total.submitted, "scored": total.scored, "results": total.results,
         "graded": total.graded, "mean_total": total.mean_total, "vetoed": total.vetoed,
-        "flagged_schools": total.flagged, "flags": total.flags,
+        "flagged_schools": total.flagged, "flags": total.flags, "results_at": total.computed_at,
         "grades": distribution(campaign, total),
         "findings": findings_counts(campaign),
         "best": kept(campaign, "best", lambda: ranked_schools(campaign, best=True)),
@@ -364,36 +359,56 @@ GRADE_COLORS = ["#2fb344", "#206bc4", "#f59f00", "#d63939", "#ae3ec9", "#0ca678"
 UNGRADED_COLOR = "#868e96"
 
 
+def _decimal(value) -> Decimal:
+    """A coordinate as the ORM gives it (SQLite's raw rows hold floats)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+MAP_SQL = """
+SELECT cs.school_id, s.name, s.longitude, s.latitude, r.grade, r.vetoed
+FROM {school} cs JOIN {schools} s ON s.id = cs.school_id
+LEFT JOIN {result} r ON r.campaign_id = cs.campaign_id AND r.school_id = cs.school_id
+WHERE cs.campaign_id = %s AND s.latitude IS NOT NULL AND s.longitude IS NOT NULL
+ORDER BY s.code, cs.id
+LIMIT %s
+"""
+
+
 def school_points(campaign: Campaign, labels: list[str], *, limit: int | None = None) -> dict[str, Any]:
     """The campaign's schools that have coordinates, as map points coloured by grade (by 学校标识码,
-    at most `limit`, by default `MAP_POINTS_MAX`): {points, pieces, shown, located}. One query — the grade and veto are read by
-    subqueries of the stored result and the number of located schools by a window count; the
-    schools without coordinates are the campaign's schools less `located`.
+    at most `limit`, by default `MAP_POINTS_MAX`): {points, pieces, shown, located}. One query (the
+    stored result joined), and a count of the located schools only when the cap cut the list (the
+    points stop at the cap; counting every located school in the same query cost ~150 ms on a
+    province campaign); the schools without coordinates are the campaign's schools less `located`.
 
     A point's `value` is the index of its grade among `labels` (highest first), then the grades no
     longer among the bands, then 未定等 (no result, or a result without a grade); a vetoed school is
     a diamond."""
-    from django.db.models import OuterRef, Subquery, Window
     from django.urls import reverse
 
+    from dudao.schools.models import School
+
     limit = limit or MAP_POINTS_MAX
-    result = SchoolResult.objects.filter(campaign=campaign, school_id=OuterRef("school_id"))
-    rows = list(CampaignSchool.objects.filter(campaign=campaign, school__latitude__isnull=False,
-                                              school__longitude__isnull=False)
-                .annotate(grade=Subquery(result.values("grade")[:1]), vetoed=Subquery(result.values("vetoed")[:1]),
-                          located=Window(Count("id")))
-                .order_by("school__code", "id")
-                .values_list("school_id", "school__name", "school__longitude", "school__latitude", "grade", "vetoed",
-                             "located")[:limit])
-    located = rows[0][6] if rows else 0
+    tables = {"school": CampaignSchool._meta.db_table, "schools": School._meta.db_table,
+              "result": SchoolResult._meta.db_table}
+    with connection.cursor() as cursor:
+        cursor.execute(MAP_SQL.format(**tables), [campaign.pk, limit])
+        rows = cursor.fetchall()
+    located = len(rows)
+    if located >= limit:
+        located = CampaignSchool.objects.filter(campaign=campaign, school__latitude__isnull=False,
+                                                school__longitude__isnull=False).count()
     order = list(labels) + sorted({r[4] for r in rows if r[4] and r[4] not in labels})
     ungraded = len(order)
+    # the school's result page, reversed once: /campaigns/<campaign>/results/<school>/
+    sentinel = 987654321
+    link = reverse("campaigns:result_school", args=[campaign.pk, sentinel]).split(str(sentinel))
     points = []
-    for school_id, name, lng, lat, grade, vetoed, _n in rows:
+    for school_id, name, lng, lat, grade, vetoed in rows:
         value = order.index(grade) if grade else ungraded
         detail = (grade or _("未定等")) + (" · " + _("一票否决") if vetoed else "")
-        point = {"name": name, "lng": lng, "lat": lat, "value": value, "detail": detail,
-                 "link": reverse("campaigns:result_school", args=[campaign.pk, school_id])}
+        point = {"name": name, "lng": _decimal(lng), "lat": _decimal(lat), "value": value, "detail": detail,
+                 "link": f"{link[0]}{school_id}{link[1]}"}
         if vetoed:
             point["symbol"] = "diamond"
         points.append(point)

@@ -9,7 +9,8 @@ The pieces, in the order of a campaign's life (issue [9]):
 - `SchoolTie`: what makes a member avoid a school (回避) besides their own 挂牌 schools.
 - `SelfInspection` (自查自纠) and `Score`: every answer, self, on-site or at re-inspection, one row per
   (school, indicator, rater, kind); on-site scores link the visit they were captured in.
-- `SchoolResult`: the aggregated and graded outcome per school, with discrepancy flags.
+- `SchoolResult`: the aggregated and graded outcome per school, with discrepancy flags;
+  `TeamFigures` / `ItemFigures`: the results summed per team and per item for the dashboard.
 """
 
 from __future__ import annotations
@@ -428,3 +429,52 @@ class ScoreTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.school_id}/{self.indicator_id}"
+
+
+class TeamFigures(models.Model):
+    """The stored results of a campaign summed per team (the team each school had when the figures
+    were written; `team` NULL: the unallocated schools), so the dashboard reads a few rows instead of
+    20,000 results. Written by `campaigns/figures.py` with the results (campaign_results_compute) and
+    again on the first read after `figures_forget` (a re-inspection, a school moved between teams, a
+    team deleted, the scope changed). Only what comes from `SchoolResult`: the progress (schools,
+    submitted, scored) is read live."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    results = models.IntegerField(default=0)
+    graded = models.IntegerField(default=0)
+    total_cents = models.BigIntegerField(default=0)
+    vetoed = models.IntegerField(default=0)
+    flagged = models.IntegerField(default=0)
+    flags = models.IntegerField(default=0)
+    grades = models.JSONField(default=dict)  # {grade label: schools}
+    computed_at = models.DateTimeField(null=True)  # the latest SchoolResult.computed_at counted
+
+    class Meta:
+        verbose_name = _("督查组结果汇总")
+        verbose_name_plural = _("督查组结果汇总")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.team_id or '-'}"
+
+
+class ItemFigures(models.Model):
+    """Per item with full marks: the verified scores summed over the schools with one, as of the last
+    computation of the results (the dashboard's weakest items). Written by `campaigns/figures.py`
+    from the same pass over the score tally that computes the results; after a re-inspection, again
+    on the first read."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey("frameworks.Indicator", on_delete=models.CASCADE, related_name="+",
+                                  db_index=False)
+    position = models.IntegerField()  # the item's place in the framework (ties of the weakest items)
+    total_cents = models.BigIntegerField(default=0)
+    schools = models.IntegerField(default=0)
+    computed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("指标结果汇总")
+        verbose_name_plural = _("指标结果汇总")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.indicator_id}"

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.campaigns import scoring
+from dudao.campaigns import figures, scoring
 from dudao.campaigns.access import may_manage_campaign
 from dudao.campaigns.models import (
     Campaign,
@@ -187,12 +187,14 @@ class FastOutcome:
     flags: list[dict]
 
 
-def fast_outcomes(campaign: Campaign, tree: scoring.Tree,
-                  lost: dict[tuple[int, int], int] | None = None) -> dict[int, FastOutcome]:
+def fast_outcomes(campaign: Campaign, tree: scoring.Tree, lost: dict[tuple[int, int], int] | None = None,
+                  sums: dict[int, list[int]] | None = None) -> dict[int, FastOutcome]:
     """Every school's outcome from one aggregating query (see `_item_rows`), as `evaluate` would
     give it (tests/campaigns/test_scoring_fast.py checks they agree). Mean and leader rules; the
     median needs every rater's score and goes through `evaluate`. `lost`, when given, receives the
-    verified score (cents) of every (school, item) that lost marks: the findings' candidates."""
+    verified score (cents) of every (school, item) that lost marks: the findings' candidates;
+    `sums` (`figures.sums_by_item()`), item → [verified cents summed, schools with one]: the
+    dashboard's item figures, from the same pass."""
     plan = scoring.plan(tree)
     threshold = scoring.to_cents(campaign.discrepancy_threshold) or 0
     items = tree.items
@@ -230,6 +232,10 @@ def fast_outcomes(campaign: Campaign, tree: scoring.Tree,
         if verified is None:
             continue
         found[item_id] = verified
+        if sums is not None:
+            cell = sums[item_id]
+            cell[0] += verified
+            cell[1] += 1
         if lost is not None and item_id in full and verified < (full[item_id] or 0):
             lost[(school_id, item_id)] = verified
         if verified == 0 and item_id in veto:
@@ -295,6 +301,27 @@ def _insert_results(rows: list[tuple]) -> None:
             copy.write_row((*row[:flags_at], json.dumps(row[flags_at], ensure_ascii=False), *row[flags_at + 1:]))
 
 
+def _add_sums(sums: dict[int, list[int]], outcome: scoring.SchoolOutcome) -> None:
+    """Add a school's verified item scores (cents) to the item sums (`fast_outcomes`' `sums`)."""
+    for row in outcome.items:
+        if row.verified is not None:
+            cell = sums[row.item.id]
+            cell[0] += scoring.to_cents(row.verified) or 0
+            cell[1] += 1
+
+
+def item_sums(campaign: Campaign, tree: scoring.Tree) -> dict[int, list[int]]:
+    """item → [verified cents summed, schools with a verified score] from the scores as they are now,
+    by the campaign's rule: what `campaign_results_compute` accumulates as it computes."""
+    sums = figures.sums_by_item()
+    if campaign.aggregation == scoring.MEDIAN:
+        for _sid, answers in stream_answers(campaign):
+            _add_sums(sums, evaluate(tree, campaign, answers))
+    else:
+        fast_outcomes(campaign, tree, sums=sums)
+    return sums
+
+
 def campaign_results_compute(*, campaign: Campaign, by: User | None = None,
                              ranking: str = scoring.COMPETITION) -> ComputeReport:
     """Compute and store every school's result of the campaign; running it again rewrites them.
@@ -302,13 +329,16 @@ def campaign_results_compute(*, campaign: Campaign, by: User | None = None,
     `by=None` is the system (a task, re-inspection); otherwise office staff of the campaign's office."""
     _check_manager(by, campaign)
     tree = load_tree(campaign.framework_version)
-    school_ids = list(CampaignSchool.objects.filter(campaign=campaign).values_list("school_id", flat=True))
+    team_of = dict(CampaignSchool.objects.filter(campaign=campaign).values_list("school_id", "team_id"))
+    school_ids = list(team_of)
     outcomes: dict[int, scoring.SchoolOutcome | FastOutcome] = {}
+    sums = figures.sums_by_item()
     if campaign.aggregation == scoring.MEDIAN:
         for school_id, answers in stream_answers(campaign):
-            outcomes[school_id] = evaluate(tree, campaign, answers)
+            outcomes[school_id] = evaluated = evaluate(tree, campaign, answers)
+            _add_sums(sums, evaluated)
     else:
-        outcomes.update(fast_outcomes(campaign, tree))
+        outcomes.update(fast_outcomes(campaign, tree, sums=sums))
     totals = {sid: (outcomes[sid].verified_total if sid in outcomes else None) for sid in school_ids}
     vetoed = [sid for sid, o in outcomes.items() if o.vetoed]
     ranks = scoring.rank(totals, vetoed=vetoed, method=ranking)
@@ -316,6 +346,7 @@ def campaign_results_compute(*, campaign: Campaign, by: User | None = None,
     with transaction.atomic():
         existing = set(SchoolResult.objects.filter(campaign=campaign).values_list("school_id", flat=True))
         rows = []
+        by_team: list[tuple[int | None, Decimal | None, str, bool, int]] = []  # the figures per team
         for sid in school_ids:
             outcome = outcomes.get(sid)
             if outcome is None:
@@ -328,11 +359,15 @@ def campaign_results_compute(*, campaign: Campaign, by: User | None = None,
             rows.append((now, now, campaign.pk, sid, outcome.self_total if outcome else None,
                          outcome.verified_total if outcome else None, outcome.grade if outcome else "",
                          outcome.vetoed if outcome else False, ranks.get(sid), len(flags), flags, now))
+            by_team.append((team_of[sid], outcome.verified_total if outcome else None, outcome.grade if outcome else "",
+                            bool(outcome and outcome.vetoed), len(flags)))
         # Results are computed, never typed: the campaign's rows are replaced by one DELETE and one
         # COPY (PostgreSQL; batched INSERTs elsewhere), far faster than an UPDATE per row; a school
         # taken out of the scope loses its row with the rest.
         SchoolResult.objects.filter(campaign=campaign).delete()
         _insert_results(rows)
+        # the dashboard's figures per team and per item, as of these results (campaigns/figures.py)
+        figures.store_with_results(campaign, tree, sums, now, by_team)
         if by is not None:
             CampaignEvent.objects.create(campaign=campaign, actor=by, action="results_computed",
                                          note=_("计算 %(n)s 所学校的结果") % {"n": len(school_ids)})
@@ -552,6 +587,7 @@ def school_result_refresh(*, campaign: Campaign, school_id: int, ranking: str = 
             r.updated_at = row.computed_at
         SchoolResult.objects.bulk_update(moved, ["rank", "updated_at"], batch_size=BATCH)
         row.rank = ranks[row.pk]
+        figures.figures_forget(campaign, teams=True, items=True)  # computed again on the next read
     return row
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from dudao.campaigns import workflow
 from dudao.campaigns.access import may_create_campaign, may_manage_campaign
+from dudao.campaigns.figures import figures_forget
 from dudao.campaigns.models import (
     SCHOOLS_NOTIFIED,
     Campaign,
@@ -150,6 +151,7 @@ def campaign_scope_apply(*, by: User, campaign: Campaign, spec: ScopeSpec) -> in
     CampaignSchool.objects.filter(campaign=campaign).exclude(school_id__in=list(wanted)).delete()
     CampaignSchool.objects.bulk_create([CampaignSchool(campaign=campaign, school_id=pk, stratum=stratum)
                                         for pk, stratum in wanted.items() if pk not in existing])
+    figures_forget(campaign)  # the results summed per team count only the schools in scope
     for pk, row in existing.items():
         if pk in wanted and row.stratum != wanted[pk]:
             row.stratum = wanted[pk]

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from dudao.access import get_scope, get_visible_or_404, school_q, visible_users
 from dudao.campaigns.access import may_manage_campaign
 from dudao.campaigns.allocation import Item, allocate
+from dudao.campaigns.figures import figures_forget
 from dudao.campaigns.models import (
     Campaign,
     CampaignEvent,
@@ -249,6 +250,7 @@ def team_delete(*, team: Team, by: User | None) -> None:
     n = CampaignSchool.objects.filter(team=team).update(team=None)
     name = team.name
     team.delete()
+    figures_forget(campaign)  # the results summed per team (campaigns/figures.py)
     _log(campaign, by, "team_delete", _("%(name)s（%(n)s 所学校改为未分配）") % {"name": name, "n": n})
 
 
@@ -397,6 +399,7 @@ def allocation_run(*, campaign: Campaign, by: User | None) -> AllocationResult:
     for entry in entries:
         entry.team_id = result[entry.school_id]
     CampaignSchool.objects.bulk_update(entries, ["team"])
+    figures_forget(campaign)
     teams_of_town: dict[str, set[int]] = defaultdict(set)
     for e in entries:
         teams_of_town[towns[e.school_id][1]].add(result[e.school_id])
@@ -433,6 +436,7 @@ def campaign_school_move(*, entry: CampaignSchool, team: Team | None, by: User |
     old = entry.team.name if entry.team_id else _("未分配")
     entry.team = team
     entry.save(update_fields=["team", "updated_at"])
+    figures_forget(campaign)
     _log(campaign, by, "school_move", f"{entry.school.name}：{old} → {team.name if team else _('未分配')}")
     return entry
 

@@ -15,14 +15,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -31,33 +28,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.complaints import rules
+from dudao.core.ratelimit import RateLimited, cache_incr, client_ip, keyed_hash
 
 CHALLENGE_SALT = "dudao.complaints.challenge"
 NUMERALS = "零一二三四五六七八九十"
 
 
-class RateLimited(Exception):
-    """Too many submissions; the message is Chinese and tells the person what to do instead."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-# --- the address -------------------------------------------------------------------------------------
-def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or behind `DUDAO_TRUSTED_PROXIES` proxies the address the nearest trusted proxy
-    saw (X-Forwarded-For read from the right: entries further left are written by the client)."""
-    proxies = int(getattr(settings, "DUDAO_TRUSTED_PROXIES", 0))
-    if proxies > 0:
-        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-        if len(chain) >= proxies:
-            return chain[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
+# --- the address (client_ip, RateLimited: dudao.core.ratelimit, shared with the surveys) ---------------
 def ip_hash(ip: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"complaint-ip:{ip}".encode(), hashlib.sha256).hexdigest()
+    return keyed_hash("complaint-ip", ip)
 
 
 def user_agent(request: HttpRequest) -> str:
@@ -88,12 +67,7 @@ def rate_check(*, address_hash: str, school_id: int, now: datetime | None = None
         raise RateLimited(_("该校今天收到的网上反映已达上限，请明天再试；情况紧急请拨打投诉电话。"))
 
 
-def _incr(key: str, timeout: int) -> None:
-    if not cache.add(key, 1, timeout):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout)
+_incr = cache_incr
 
 
 def rate_count(*, address_hash: str, school_id: int, now: datetime | None = None) -> None:

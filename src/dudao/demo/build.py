@@ -366,6 +366,9 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
 
     build_ningxiang_campaigns()  # seed 002's two 专项督导 and a 综合督导评估 round (issue [9] item 8)
     accounts += [DemoAccount(*row) for row in campaign_accounts()]
+    from dudao.demo.surveys import build_demo_surveys
+
+    build_demo_surveys()  # the built-in questionnaires and 宁乡's 社会认可度 survey with responses (issue [10])
     from dudao.demo.evaluations import build_ningxiang_dossier, evaluation_accounts
 
     build_ningxiang_dossier(year=DEMO_YEARS[-1], password=DEMO_PASSWORD)  # 宁乡市's 优质均衡 dossier, applied, in review at the city (issue [10] item 2)

@@ -56,11 +56,10 @@ class QuestionType(models.TextChoices):
 
 class QuestionnaireQuerySet(models.QuerySet["Questionnaire"]):
     def visible_to(self, user) -> QuestionnaireQuerySet:
-        """Built-ins for everyone signed in; an office's own questionnaires for the offices that see it."""
-        from dudao.access import office_q
-        from dudao.regions.models import Office
+        """Built-ins and the questionnaires of the person's offices and those above (`access.questionnaire_q`)."""
+        from dudao.access import questionnaire_q
 
-        return self.filter(models.Q(office__isnull=True) | models.Q(office__in=Office.objects.filter(office_q(user))))
+        return self.filter(questionnaire_q(user))
 
 
 class Questionnaire(BaseModel):
@@ -133,11 +132,16 @@ class SurveyState(models.TextChoices):
 
 class SurveyQuerySet(models.QuerySet["Survey"]):
     def visible_to(self, user) -> SurveyQuerySet:
-        """The surveys of the offices a person sees (admins: all); respondents never sign in."""
-        from dudao.access import office_q
-        from dudao.regions.models import Office
+        """The surveys of the offices in the person's office subtrees (admins: all; `access.survey_q`);
+        respondents never sign in."""
+        from dudao.access import survey_q
 
-        return self.filter(office__in=Office.objects.filter(office_q(user)))
+        return self.filter(survey_q(user))
+
+    def writable_by(self, user) -> SurveyQuerySet:
+        from dudao.access import survey_q
+
+        return self.filter(survey_q(user, write=True))
 
 
 class Survey(BaseModel):
@@ -159,7 +163,8 @@ class Survey(BaseModel):
     state = models.CharField(_("状态"), max_length=10, choices=SurveyState.choices, default=SurveyState.DRAFT)
     pass_line = models.DecimalField(_("达标线（%）"), max_digits=5, decimal_places=2, default=PASS_LINE)
     min_student_grade = models.PositiveSmallIntegerField(_("学生最低年级"), default=MIN_STUDENT_GRADE)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
 
     objects = SurveyQuerySet.as_manager()
 
@@ -206,6 +211,7 @@ class Response(models.Model):
                                related_name="+", db_index=False)
     region_code = models.CharField(_("区划代码"), max_length=12)
     group = models.CharField(_("调查对象"), max_length=12, choices=RespondentGroup.choices)
+    grade = models.PositiveSmallIntegerField(_("年级"), null=True, blank=True, help_text=_("学生作答时填写"))
     answers = models.JSONField(_("答案"), default=dict)
     # counted when stored from the questions `in_index`: matrix rows count one each
     rated = models.PositiveSmallIntegerField(default=0)

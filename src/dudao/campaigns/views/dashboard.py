@@ -42,6 +42,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "grade_chart": bar_chart(_("核查总分等级分布"), grades, _("学校数")) if grades else None,
         "weakest": reads.weakest_items(campaign), "page": page, "schools": schools, "team": team,
         "query": {"team": team} if team else {}, "kept_seconds": reads.cache_seconds(),
+        "results_at": total.computed_at,
     })
 
 
@@ -86,5 +87,7 @@ def dashboard_export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _office_campaign(request, pk)
-    return render(request, "campaigns/dashboard_summary.html", {"campaign": campaign, "s": reads.summary(campaign),
-                                                                "kept_seconds": reads.cache_seconds()})
+    s = reads.summary(campaign)
+    return render(request, "campaigns/dashboard_summary.html", {"campaign": campaign, "s": s,
+                                                                "kept_seconds": reads.cache_seconds(),
+                                                                "results_at": s["results_at"]})

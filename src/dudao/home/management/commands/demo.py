@@ -50,6 +50,11 @@ class Command(BaseCommand):
             f"演示数据就绪：长沙市 {schools} 所学校，{year_rows} 条年度基础数据（用时 {time.monotonic() - started:.0f} 秒）"
         ))
         self.stdout.write(f"\n演示账号（网址 http://{addr} ）：\n{demo_accounts_table(accounts)}\n")
+        from dudao.demo.surveys import demo_survey_link
+
+        survey_link = demo_survey_link()
+        if survey_link:
+            self.stdout.write(f"问卷调查演示链接（无需登录，手机可打开）：{survey_link}\n")
         if serve:
             from dudao.core.schedule import start_scheduler_thread
 
