@@ -28,6 +28,7 @@ def test_the_dossier_waits_at_the_city_and_the_reviewer_returns_it(demo_city, db
     verdict = dossier_verdict(dossier)
     assert [p.part for p in verdict.parts] == ["resources", "guarantee", "quality", "recognition", "conditions", "veto"]
     assert verdict.part("resources").stages[0].verdict in ("pass", "fail", "insufficient")  # read from the demo recompute
+    assert verdict.part("recognition").recognition.valid > 0  # the demo's 社会认可度 survey of this year
     assert dossier.items.filter(computed=True).count() >= 5  # G3 G4 G5 G9 G12 (and C1) from the base data
     checklist = dossier_checklist(verdict, basic_passed_on=dossier.basic_passed_on)
     assert missing_count(checklist) > 0 and dossier.evidence.count() == 8

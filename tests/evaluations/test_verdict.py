@@ -87,3 +87,12 @@ def test_basic_balance_has_its_own_parts(cast, surveys):
     assert "初中 综合差异系数 0.580，超过限值 0.55（超出 0.030）" in verdict.part("resources").reasons
     assert verdict.part("recognition").label == "公众满意度"  # no satisfaction survey in 2026: undecided
     assert verdict.passes is False
+
+
+def test_the_survey_year_may_differ_from_the_monitoring_year(failing):
+    """Surveys asked in the year of application: the 2026 survey (85.00 %) for the 2025 school year."""
+    failing.survey_year = 2026
+    failing.save()
+    part = dossier_verdict(failing).part("recognition")
+    assert (part.passes, part.recognition.rate, part.recognition.valid) == (True, Decimal("85.00"), 7)
+    assert next(r for r in dossier_verdict(failing).part("veto").items if r.item.code == "V4").met is True

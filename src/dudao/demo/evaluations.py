@@ -2,8 +2,8 @@
 
 Its parts come from the demo data: resources from the stored monitoring results of 长沙市 (the demo
 recompute), the computed items (school size, class size, music and art rooms, training,
-certificates, special-school funding) from the yearly base data, social recognition from whatever
-questionnaires the demo holds; the other items are entered with invented, plausible figures, and a
+certificates, special-school funding) from the yearly base data, social recognition from the demo's
+社会认可度 survey of this year (`survey_year`); the other items are entered with invented figures, and a
 few carry evidence, so the checklist shows what is still missing. A city reviewer account
 (`cs_shenhe`, staff of the 长沙市 office) returns or forwards it.
 """
@@ -14,6 +14,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from dudao.evaluations import services
 from dudao.evaluations.items import JUDGEMENT, VETO, item_defs
@@ -60,7 +61,7 @@ def build_ningxiang_dossier(*, year: int, password: str) -> Dossier:
         return found
     staff = User.objects.get(username=COUNTY_STAFF)
     dossier = services.dossier_create(by=staff, region=county, kind="quality", year=year,
-                                      basic_passed_on=dt.date(2015, 12, 28))
+                                      basic_passed_on=dt.date(2015, 12, 28), survey_year=timezone.localdate().year)
     computed = set(dossier.items.filter(computed=True).values_list("code", flat=True))
     for item in item_defs("quality"):
         if item.computed == "recognition" or item.code in computed or item.code == "C1":

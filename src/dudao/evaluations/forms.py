@@ -16,6 +16,8 @@ class DossierCreateForm(forms.Form):
     year = forms.IntegerField(label=_("申报年度（监测学年）"), min_value=2012, max_value=2100)
     basic_passed_on = forms.DateField(label=_("通过基本均衡国家认定日期"), required=False,
                                       widget=forms.DateInput(attrs={"type": "date"}))
+    survey_year = forms.IntegerField(label=_("问卷调查年度"), required=False, min_value=2012, max_value=2100,
+                                     help_text=_("社会认可度读取该年度的问卷调查；空：同申报年度"))
 
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)

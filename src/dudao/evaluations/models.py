@@ -59,6 +59,10 @@ class Dossier(BaseModel):
     year = models.PositiveSmallIntegerField(_("申报年度"), help_text=_("资源配置读取该学年的均衡发展监测结果"))
     state = models.CharField(_("状态"), max_length=16, choices=DossierState.choices, default=DossierState.DRAFT)
     basic_passed_on = models.DateField(_("通过基本均衡认定日期"), null=True, blank=True)
+    # The questionnaires are often asked in the year of application, after the school year whose
+    # monitoring results the dossier reads: empty = the same year.
+    survey_year = models.PositiveSmallIntegerField(_("问卷调查年度"), null=True, blank=True,
+                                                   help_text=_("社会认可度读取该年度的问卷调查；空：同申报年度"))
     campaign = models.ForeignKey("campaigns.Campaign", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="dossiers", verbose_name=_("省级实地核查（督政项目）"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

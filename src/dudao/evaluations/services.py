@@ -47,7 +47,8 @@ def _require_edit(by: User, dossier: Dossier) -> None:
 
 
 @transaction.atomic
-def dossier_create(*, by: User, region: Region, kind: str, year: int, basic_passed_on: date | None = None) -> Dossier:
+def dossier_create(*, by: User, region: Region, kind: str, year: int, basic_passed_on: date | None = None,
+                   survey_year: int | None = None) -> Dossier:
     """A new dossier of the county (its county office, or an admin), with the computed items filled."""
     if region.level != "county":
         raise ValidationError({"region": [_("申报单位必须是县（市、区）。")]})
@@ -58,7 +59,8 @@ def dossier_create(*, by: User, region: Region, kind: str, year: int, basic_pass
         raise PermissionDenied(_("只有本县（市、区）督导室可以建立申报材料。"))
     if Dossier.objects.filter(region=region, kind=kind, year=year).exists():
         raise ValidationError({"year": [_("该县该年度已有同类申报材料。")]})
-    dossier = Dossier.objects.create(region=region, kind=kind, year=year, basic_passed_on=basic_passed_on, created_by=by)
+    dossier = Dossier.objects.create(region=region, kind=kind, year=year, basic_passed_on=basic_passed_on,
+                                     survey_year=survey_year, created_by=by)
     _log(dossier, by, "created", to_state=DossierState.DRAFT)
     dossier_refresh(by=by, dossier=dossier, log=False)
     return dossier

@@ -167,7 +167,7 @@ def recognition_for(dossier: Dossier):
     from dudao.surveys.results import county_recognition
 
     kind = SurveyKind.RECOGNITION if dossier.kind == "quality" else SurveyKind.SATISFACTION
-    return county_recognition(dossier.region, year=dossier.year, kind=kind)
+    return county_recognition(dossier.region, year=dossier.survey_year or dossier.year, kind=kind)
 
 
 def _recognition_part(dossier: Dossier, recognition) -> PartResult:

@@ -57,7 +57,8 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
         try:
             dossier = services.dossier_create(by=request.user, region=form.cleaned_data["region"],
                                               kind=form.cleaned_data["kind"], year=form.cleaned_data["year"],
-                                              basic_passed_on=form.cleaned_data["basic_passed_on"])
+                                              basic_passed_on=form.cleaned_data["basic_passed_on"],
+                                              survey_year=form.cleaned_data["survey_year"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
