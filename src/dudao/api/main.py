@@ -13,6 +13,7 @@ from dudao.api import (
     campaigns,
     complaints,
     errors,
+    evaluations,
     findings,
     frameworks,
     notifications,
@@ -54,6 +55,7 @@ api.add_router("/v1/frameworks", frameworks.router)
 api.add_router("/v1/campaigns", campaign_results.router)
 api.add_router("/v1/campaigns", campaign_onsite.router)
 api.add_router("/v1/campaigns", campaign_dashboard.router)
+api.add_router("/v1/evaluations", evaluations.router)
 api.add_router("/v1/survey-results", survey_results.router)
 
 

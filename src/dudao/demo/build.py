@@ -369,6 +369,10 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
     from dudao.demo.surveys import build_demo_surveys
 
     build_demo_surveys()  # the built-in questionnaires and 宁乡's 社会认可度 survey with responses (issue [10])
+    from dudao.demo.evaluations import build_ningxiang_dossier, evaluation_accounts
+
+    build_ningxiang_dossier(year=DEMO_YEARS[-1], password=DEMO_PASSWORD)  # 宁乡市's 优质均衡 dossier, applied, in review at the city (issue [10] item 2)
+    accounts += [DemoAccount(*row) for row in evaluation_accounts(DEMO_YEARS[-1])]
     for account in accounts:
         if account.username == "evaluator":
             account.scope = "望城区 3 所学校；综合督导评估第三方评估组的学校（实地督导期间）"

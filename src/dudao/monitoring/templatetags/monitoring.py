@@ -54,3 +54,11 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.simple_tag
+def resource_verdict(verdict: str, scheme: str) -> str:
+    """The county's resource verdict for what it is: one part of 优质均衡 (or of 基本均衡), not the whole."""
+    from dudao.monitoring.links import resource_label
+
+    return resource_label(verdict, scheme)

@@ -45,6 +45,7 @@ from dudao.monitoring.charts import (
 )
 from dudao.monitoring.forms import DEFAULT_REQUIREMENT, WarningsForm
 from dudao.monitoring.indicators import cv_display
+from dudao.monitoring.links import dossier_link
 from dudao.monitoring.models import RunStatus, Verdict
 from dudao.monitoring.standards import DEFAULT_SCHEME, PRIMARY, SCHEMES, STAGE_LABELS, STAGES, Scheme
 from dudao.monitoring.warnings import county_warnings, mark_existing, school_warnings, warnings_to_findings
@@ -158,6 +159,7 @@ def _county(request: HttpRequest, p: Params) -> HttpResponse:
                              and area.composite_cv is not None),
         composite_limit=p.scheme.composite_limit_for(p.stage), cv_limit=p.scheme.cv_limit_for(p.stage),
         indicator=(request.GET.get("indicator") or "").strip(),
+        dossier_link=dossier_link(request.user, region_code=p.code, year=p.year, scheme=p.scheme.code),
     )
     _add_school_map(p, rows, context)
     _add_trend(request, p, context)
