@@ -75,7 +75,7 @@ def builtin_install(data: dict[str, Any]) -> Framework | None:
     framework = Framework.objects.create(
         name=data["name"], shape=data["shape"], builtin_key=data["key"], topic=data.get("topic", ""),
         description=(data.get("description") or "").strip(), source=(data.get("source") or "").strip(),
-        evidence_grade=data.get("evidence_grade", "L"))
+        evidence_grade=data.get("evidence_grade", "L"), for_governments=bool(data.get("for_governments", False)))
     total = data.get("total_score")
     version = FrameworkVersion.objects.create(
         framework=framework, number=1, state=VersionState.PUBLISHED, weighting=data.get("weighting", "none"),
