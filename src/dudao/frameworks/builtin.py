@@ -26,7 +26,7 @@ from dudao.frameworks.models import (
 )
 
 BUILTIN_DIR = Path(__file__).with_name("builtin")
-LEAF_DEFAULTS = ("scoring", "levels", "methods")
+LEAF_DEFAULTS = ("scoring", "levels", "methods", "max_score")
 FIELDS = ("scoring", "max_score", "weight", "levels", "evidence", "methods", "scoring_rule", "is_veto", "is_key",
           "computed_key", "note", "active")
 
