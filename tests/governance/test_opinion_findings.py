@@ -50,7 +50,7 @@ def test_office_edits_prints_and_gets_the_pdf(cast, scored, client):
     opinion = Opinion.objects.get(entry=e)
     assert opinion.number == "宁督〔2026〕8号" and opinion.updated_by == cast.county_staff
     printed = client.get(reverse("governance:opinion_print", args=[c.pk, e.pk])).content.decode()
-    assert "宁督〔2026〕8号" in printed and "二〇二六年十月十二日" in printed and "问题一" in printed
+    assert "宁督〔2026〕8号" in printed and "2026年10月12日" in printed and "问题一" in printed
     pdf = client.get(reverse("governance:opinion_pdf", args=[c.pk, e.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
