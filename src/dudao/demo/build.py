@@ -366,6 +366,10 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
 
     build_ningxiang_campaigns()  # seed 002's two 专项督导 and a 综合督导评估 round (issue [9] item 8)
     accounts += [DemoAccount(*row) for row in campaign_accounts()]
+    from dudao.demo.governance import build_ningxiang_governance, governance_accounts
+
+    build_ningxiang_governance()  # 督政: a 教育强镇督导验收 on 宁乡 townships (issue [10] item 1)
+    accounts += [DemoAccount(*row) for row in governance_accounts()]
     for account in accounts:
         if account.username == "evaluator":
             account.scope = "望城区 3 所学校；综合督导评估第三方评估组的学校（实地督导期间）"
