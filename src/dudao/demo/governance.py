@@ -98,8 +98,8 @@ def build_ningxiang_governance(today: date | None = None) -> Campaign | None:
         "defence_deadline": today + timedelta(days=10), "rectification_deadline": today + timedelta(days=60)})
     services.campaign_units_set(by=staff, campaign=campaign, units=units)
     team: Team = team_create(campaign=campaign, name="督政第一组", by=staff)
-    team_member_add(team=team, user=User.objects.get(username="nx_zuzhang"), by=staff, is_leader=True)
-    team_member_add(team=team, user=User.objects.get(username="nx_jijian"), by=staff, section="纪检监察")
+    team_member_add(team=team, user=User.objects.get(username="nx_zuzhang"), by=None, is_leader=True)
+    team_member_add(team=team, user=User.objects.get(username="nx_jijian"), by=None, section="纪检监察")
     for entry in CampaignUnit.objects.filter(campaign=campaign):
         services.unit_team_set(by=staff, entry=entry, team=team)
     campaign_transition(by=staff, campaign=campaign, action="submit")

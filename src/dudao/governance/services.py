@@ -288,11 +288,11 @@ def late_list(campaign: Campaign, today: date | None = None) -> list[LateRow]:
 def onsite_save(*, by: User, entry: CampaignUnit, answers: dict[int, AnswerIn], reconcile: bool = False) -> dict:
     """One team member's scores of the unit (kind onsite, one row per indicator and rater), or the team
     leader's reconciled scores (`reconcile`). The result is recomputed at once."""
-    allowed = access.may_reconcile(by, entry) if reconcile else access.may_score(by, entry)
-    if not allowed:
-        raise PermissionDenied(_("只有该单位所在督查组的成员在实地督导阶段可以评分（核定由组长进行）。"))
     with transaction.atomic():
-        entry = _locked(entry)
+        entry = _locked(entry)  # the campaign's state as it is now
+        allowed = access.may_reconcile(by, entry) if reconcile else access.may_score(by, entry)
+        if not allowed:
+            raise PermissionDenied(_("只有该单位所在督查组的成员在实地督导阶段可以评分（核定由组长进行）。"))
         tree = load_tree(entry.campaign.framework_version)
         errors = _answers_store(entry, tree, answers, kind=ScoreKind.RECONCILED if reconcile else ScoreKind.ONSITE,
                                 rater=None if reconcile else by)
