@@ -368,7 +368,7 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
     accounts += [DemoAccount(*row) for row in campaign_accounts()]
     from dudao.demo.governance import build_ningxiang_governance, governance_accounts
 
-    build_ningxiang_governance()  # 督政: a 教育强镇督导验收 on 宁乡 townships (issue [10] item 1)
+    build_ningxiang_governance(password=DEMO_PASSWORD)  # 督政: a 教育强镇督导验收 on 宁乡 townships (issue [10] item 1)
     accounts += [DemoAccount(*row) for row in governance_accounts()]
     for account in accounts:
         if account.username == "evaluator":

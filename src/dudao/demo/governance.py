@@ -72,21 +72,19 @@ def _self(entry: CampaignUnit, user: User, answers: dict, submitted: datetime) -
     CampaignUnit.objects.filter(pk=entry.pk).update(submitted_at=submitted)
 
 
-def build_ningxiang_governance(today: date | None = None) -> Campaign | None:
-    """The 督政 campaign of the 宁乡 office; None when it exists already."""
+def build_ningxiang_governance(*, password: str, today: date | None = None) -> Campaign | None:
+    """The 督政 campaign of the 宁乡 office (accounts with the demo's `password`); None when it exists already."""
     office = Office.objects.get(region__code=NX)
     if Campaign.objects.filter(office=office, kind=CampaignKind.GOVERNMENT).exists():
         return None
-    from dudao.demo.build import DEMO_PASSWORD
-
     today = today or timezone.localdate()
     staff, leader = User.objects.get(username="nx_office"), User.objects.get(username="nx_leader")
     units = _town_units(office)
     from django.contrib.auth.hashers import make_password
 
-    password = make_password(DEMO_PASSWORD)
-    accounts = [_unit_account(GOV_USER, units[0], password)] + [
-        _unit_account(f"nx_zf{i:02d}", unit, password) for i, unit in enumerate(units[1:], start=2)]
+    hashed = make_password(password)
+    accounts = [_unit_account(GOV_USER, units[0], hashed)] + [
+        _unit_account(f"nx_zf{i:02d}", unit, hashed) for i, unit in enumerate(units[1:], start=2)]
     version = Framework.objects.get(builtin_key="jiaoyu-qiangzhen").versions.get(state=VersionState.PUBLISHED)
     campaign = campaign_create(by=staff, office=office, data={
         "kind": CampaignKind.GOVERNMENT, "name": f"{today.year}年{CAMPAIGN_NAME}", "year": today.year,

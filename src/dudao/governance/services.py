@@ -247,7 +247,8 @@ def evidence_add(*, by: User, entry: CampaignUnit, upload: UploadedFile, indicat
             raise ValidationError(_("指标不属于本次督政的指标体系。"))
         checked = upload_check(upload)
         mine = UnitEvidence.objects.filter(entry=entry)
-        same = mine.filter(indicator_id=indicator_id, sha256=checked.sha256).first()
+        same_item = mine.filter(indicator_id=indicator_id) if indicator_id is not None else mine.filter(indicator__isnull=True)
+        same = same_item.filter(sha256=checked.sha256).first()
         if same is not None:
             return same
         if mine.count() >= MAX_EVIDENCE_PER_UNIT:
@@ -389,7 +390,7 @@ def opinion_draft(entry: CampaignUnit) -> Opinion:
     result, _notes = outcome(entry, tree)
     found = problems(entry, tree)
     team = ""
-    if entry.team_id:
+    if entry.team is not None:
         names = [m.user.display_name for m in entry.team.members.select_related("user")]
         team = _("%(team)s（%(names)s）") % {"team": entry.team.name, "names": "、".join(names)}
     window = ""
