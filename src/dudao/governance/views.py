@@ -76,7 +76,9 @@ def units_generate(request: HttpRequest) -> HttpResponse:
 def _unit_form_page(request: HttpRequest, unit: GovernmentUnit | None) -> HttpResponse:
     from dudao.regions.models import Region
 
-    regions = Region.objects.filter(write_region_q(request.user)).order_by("code")[:3000]
+    regions = list(Region.objects.filter(write_region_q(request.user)).order_by("code")[:3000])
+    if unit is not None and unit.region not in regions:  # an admin's list is cut: keep the unit's own region
+        regions.append(unit.region)
     units = GovernmentUnit.objects.visible_to(request.user, write=True)
     initial = {}
     if unit is not None:
@@ -154,7 +156,8 @@ def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_team(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     c = selectors.access_gov_campaign(request.user, pk)
     e = selectors.access_entry(request.user, c, entry)
-    team = c.teams.filter(pk=request.POST.get("team") or 0).first()
+    wanted = request.POST.get("team") or ""
+    team = c.teams.filter(pk=int(wanted)).first() if wanted.isdigit() else None
     try:
         services.unit_team_set(by=request.user, entry=e, team=team)
         messages.success(request, _("已分配督查组。"))
