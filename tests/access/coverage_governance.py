@@ -11,6 +11,7 @@ COVERAGE: dict[str, str] = {
     "governance:campaign_units": "own",
     "governance:late": "own",
     "governance:results": "own",
+    "governance:results_export": "own",
     "governance:entry": "own",
     "governance:unit_team": "own",
     "governance:self_form": "own",

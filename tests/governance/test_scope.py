@@ -84,6 +84,8 @@ def test_every_url(cast, gov, walk, client, persona):
         ("get", "governance:late", {"pk": c}, None, _expect(persona, reads=_reads_campaign(persona), may=persona in OFFICE)),
         ("get", "governance:results", {"pk": c}, None,
          _expect(persona, reads=_reads_campaign(persona), may=persona in OFFICE)),
+        ("get", "governance:results_export", {"pk": c}, None,
+         _expect(persona, reads=_reads_campaign(persona), may=persona in OFFICE)),
         ("get", "governance:entry", {"pk": c, "entry": a}, None, 200 if _reads_a(persona) else 404),
         ("get", "governance:entry", {"pk": c, "entry": b}, None, 200 if persona in OFFICE | {"gov_b"} else 404),
         ("post", "governance:unit_team", {"pk": c, "entry": a}, {"team": gov.team.pk},

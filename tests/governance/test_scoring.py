@@ -34,6 +34,13 @@ def test_two_raters_mean_total_grade(cast, gov, client):
     assert "16.50" in table and "良好" in table
     page = client.get(reverse("governance:entry", args=[gov.campaign.pk, gov.entry_a.pk])).content.decode()
     assert 'data-testid="verified-total">16.50<' in page
+    # the Excel file holds the same figures as the table
+    from tests.xlsx import xlsx_rows
+
+    rows = xlsx_rows(client.get(reverse("governance:results_export", args=[gov.campaign.pk])))
+    header = rows[0]
+    first = dict(zip(header, rows[1], strict=False))
+    assert first["单位"] == gov.unit_a.name and float(first["核查总分"]) == 16.5 and first["等级"] == "良好"
 
 
 def test_a_failed_veto_item_makes_it_fail(cast, gov):

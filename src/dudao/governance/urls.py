@@ -14,6 +14,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/units/", views.campaign_units, name="campaign_units"),
     path("campaigns/<int:pk>/late/", views.late, name="late"),
     path("campaigns/<int:pk>/results/", views.results, name="results"),
+    path("campaigns/<int:pk>/results/export/", views.results_export, name="results_export"),
     path("campaigns/<int:pk>/u/<int:entry>/", views.entry, name="entry"),
     path("campaigns/<int:pk>/u/<int:entry>/team/", views.unit_team, name="unit_team"),
     path("campaigns/<int:pk>/u/<int:entry>/self/", views.self_form, name="self_form"),
