@@ -19,7 +19,11 @@ def test_demo_ledger(demo_city, db):
     ledger = Finding.objects.filter(region__code__startswith="430182")
     assert set(ledger.values_list("state", flat=True)) == set(FindingState.values)
     assert set(ledger.values_list("source", flat=True)) >= {"visit", "campaign", "evaluation", "monitoring", "other"}
-    assert ledger.filter(school__isnull=True).count() == 2  # 督政: the county government and its bureau
+    # 督政: the county government and its bureau (demo/findings.py), and the township's findings of the
+    # 督政 campaign, owned by its government unit (demo/governance.py)
+    assert ledger.filter(school__isnull=True, government_unit__isnull=True).count() == 2
+    assert ledger.filter(school__isnull=True).exclude(government_unit__isnull=True).count() == \
+        ledger.filter(government_problem__isnull=False).count() > 0
     counts = ledger_counts(ledger)
     assert counts.overdue > 0 and counts.due_soon > 0 and counts.closed > counts.unfinished
     assert 5 <= counts.avg_days_to_close <= 40 and 5 <= counts.overdue_rate <= 50

@@ -57,6 +57,7 @@ from dudao.access.scope import (
     extend_school_scope,
     framework_q,
     get_scope,
+    government_unit_q,
     managed_users_q,
     office_q,
     questionnaire_q,
@@ -75,7 +76,7 @@ from dudao.access.scope import (
 __all__ = [
     "FINDING_LEADER", "FINDING_OFFICE", "FINDING_SUPERVISOR", "FINDING_UNIT",
     "NO_ROLE", "VISIT_FULL_FIELDS", "Scope", "extend_school_scope", "acting_school_q", "ancestor_codes", "area_roots", "can_manage_office", "can_manage_users",
-    "can_write_anything", "clear_scope_cache", "field_read_q", "framework_q", "finding_offices", "finding_roles", "has_supervisor_record", "full_visit_q", "get_scope", "get_visible_or_404",
+    "can_write_anything", "clear_scope_cache", "field_read_q", "framework_q", "government_unit_q", "finding_offices", "finding_roles", "has_supervisor_record", "full_visit_q", "get_scope", "get_visible_or_404",
     "is_office_user", "is_system_admin", "managed_users_q", "may_act_on_area", "may_act_on_school",
     "may_add_finding_evidence", "may_create_finding", "may_create_findings", "may_edit_framework", "may_own_framework", "may_handle_complaint", "may_read_field", "may_reassign_complaint",
     "may_register_complaint", "may_take_finding_step", "office_q", "readable_fields", "region_q", "register_school_scope", "require_writable",

@@ -147,6 +147,10 @@ def finding_roles(user: User, finding) -> set[str]:
         roles.add(FINDING_SUPERVISOR)
     if finding.school_id and user.role_grants.filter(role=Role.SCHOOL_USER, schools=finding.school_id).exists():
         roles.add(FINDING_UNIT)
+    # a government unit's finding (督政): the unit's own accounts (政府单位用户) rectify it
+    unit_id = getattr(finding, "government_unit_id", None)
+    if unit_id and unit_id in get_scope(user).government_unit_ids:
+        roles.add(FINDING_UNIT)
     return roles
 
 

@@ -77,6 +77,8 @@ class Scope:
     school_ids: frozenset[int] = field(default_factory=frozenset)
     acting_school_ids: frozenset[int] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
+    # 政府单位用户 (督政): the government units the person acts for — never schools, never a region
+    government_unit_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_empty(self) -> bool:
@@ -148,6 +150,8 @@ def _compute_scope(user: User) -> Scope:
         school_ids=frozenset(school_ids),
         acting_school_ids=frozenset(acting_ids),
         roles=roles,
+        government_unit_ids=frozenset(g.government_unit_id for g in grants
+                                      if g.role == Role.GOVERNMENT_USER and g.government_unit_id),
     )
 
 
@@ -235,14 +239,17 @@ def managed_users_q(codes: tuple[str, ...]) -> Q:
     # Schools and supervisor records are reached through relations (the grant's listed schools,
     # the account's `supervisor` record), never imported: the access layer sits below those apps.
     office_inside = _under("office__region__code", codes)
+    unit_inside = _under("government_unit__region__code", codes)
     grants_listing_outside = RoleGrant.schools.through.objects.exclude(_under("school__region_code", codes)).values("rolegrant_id")
     outside = (
         Q(role=Role.SYSTEM_ADMIN)
         | (Q(office__isnull=False) & ~office_inside)
         | (Q(office__isnull=True) & Q(role__in=REGION_ROLES))
         | Q(pk__in=grants_listing_outside)
+        | (Q(government_unit__isnull=False) & ~unit_inside)
     )
-    inside = RoleGrant.objects.exclude(role=Role.SYSTEM_ADMIN).filter(office_inside | _under("schools__region_code", codes))
+    inside = RoleGrant.objects.exclude(role=Role.SYSTEM_ADMIN).filter(
+        office_inside | _under("schools__region_code", codes) | unit_inside)
     record_outside = Q(supervisor__isnull=False) & ~_under("supervisor__office__region__code", codes)
     return (
         Q(pk__in=inside.values("user_id"))
@@ -287,6 +294,22 @@ def visible_users(user: User):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(user_q(user))
+
+
+# --- government units (督政, docs/governance.md) ----------------------------------------------------------
+def government_unit_q(user: User, *, prefix: str = "", write: bool = False) -> Q:
+    """Q over governance.GovernmentUnit (or a model reaching it through `prefix`, e.g. "unit__"): the
+    units of the user's office subtrees (staff and leaders; `write`: staff only), admins all, and a
+    政府单位用户 the one unit of their grant (reading only). Schools' accounts, supervisors and
+    evaluators see no government unit."""
+    scope = get_scope(user)
+    if scope.write_everything if write else scope.everything:
+        return Q()
+    codes = scope.write_region_codes if write else scope.region_codes
+    parts = [Q(**{f"{prefix}region__code__startswith": code}) for code in codes]
+    if scope.government_unit_ids and not write:
+        parts.append(Q(**{f"{prefix}pk__in": sorted(scope.government_unit_ids)}))
+    return reduce(or_, parts) if parts else _nothing(prefix)
 
 
 # --- the framework library (issue [9] item 1; docs/access.md "Frameworks") ------------------------------

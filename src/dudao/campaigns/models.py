@@ -35,6 +35,8 @@ class CampaignKind(models.TextChoices):
     SPECIAL = "special", _("专项督导")
     COMPREHENSIVE = "comprehensive", _("综合督导")
     QUALITY = "quality", _("质量评价")
+    # 督政 (issue [10]): the units in scope are government units (governance.CampaignUnit), not schools
+    GOVERNMENT = "government", _("督政")
 
 
 class CampaignState(models.TextChoices):
@@ -185,6 +187,12 @@ class Campaign(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_government(self) -> bool:
+        """A 督政 campaign: its scope, self-assessment, scoring and opinions are the governance app's
+        (per government unit); the school-only steps and pages do not apply."""
+        return self.kind == CampaignKind.GOVERNMENT
 
     @property
     def has_self_inspection(self) -> bool:

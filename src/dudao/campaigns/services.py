@@ -215,6 +215,10 @@ def campaign_transition(*, by: User, campaign: Campaign, action: str, note: str 
 def _users_of_schools(campaign: Campaign) -> list[User]:
     from dudao.people.models import Role, User
 
+    if campaign.is_government:  # 督政: the accounts of the government units in scope (governance.CampaignUnit)
+        return list(User.objects.filter(
+            is_active=True, role_grants__role=Role.GOVERNMENT_USER,
+            role_grants__government_unit__campaign_entries__campaign=campaign).distinct().order_by("pk"))
     return list(User.objects.filter(is_active=True, role_grants__role=Role.SCHOOL_USER,
                                     role_grants__schools__campaign_entries__campaign=campaign).distinct().order_by("pk"))
 
@@ -264,7 +268,9 @@ def _schools_told(campaign: Campaign, *, by: User | None) -> None:
     if campaign.events.filter(action=SCHOOLS_NOTIFIED).exists():
         return
     users = _users_of_schools(campaign)
-    if campaign.has_self_inspection:
+    if campaign.has_self_inspection and campaign.is_government:
+        body = _("请于 %(day)s 前在平台提交自评报告（含各项指标自评分与佐证材料）。") % {"day": campaign.self_deadline}
+    elif campaign.has_self_inspection:
         body = _("请于 %(day)s 前完成学校自查（自查自纠）并在平台提交。") % {"day": campaign.self_deadline}
     else:
         body = _("请登录平台查看督导项目的安排与要求。")

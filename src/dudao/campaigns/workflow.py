@@ -127,7 +127,11 @@ def missing_requirements(campaign: Campaign, transition: Transition) -> dict[str
     missing: dict[str, list[str]] = {
         name: [gettext("请先在实施方案中填写%(what)s日期。") % {"what": DATE_LABELS[name]}]
         for name in transition.needs_dates if getattr(campaign, name) is None}
-    if transition.needs_schools and not campaign.schools.exists():
+    if transition.needs_schools and campaign.is_government:
+        # 督政: the scope is government units (governance.CampaignUnit, reached through the relation)
+        if not campaign.units.exists():
+            missing["scope"] = [gettext("督导范围内还没有政府单位，请先确定督政对象。")]
+    elif transition.needs_schools and not campaign.schools.exists():
         missing["scope"] = [gettext("督导范围内还没有学校，请先确定督导范围。")]
     return missing
 

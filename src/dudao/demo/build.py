@@ -373,6 +373,10 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
 
     build_ningxiang_dossier(year=DEMO_YEARS[-1], password=DEMO_PASSWORD)  # 宁乡市's 优质均衡 dossier, applied, in review at the city (issue [10] item 2)
     accounts += [DemoAccount(*row) for row in evaluation_accounts(DEMO_YEARS[-1])]
+    from dudao.demo.governance import build_ningxiang_governance, governance_accounts
+
+    build_ningxiang_governance(password=DEMO_PASSWORD)  # 督政: a 教育强镇督导验收 on 宁乡 townships (issue [10] item 1)
+    accounts += [DemoAccount(*row) for row in governance_accounts()]
     for account in accounts:
         if account.username == "evaluator":
             account.scope = "望城区 3 所学校；综合督导评估第三方评估组的学校（实地督导期间）"

@@ -64,13 +64,16 @@ class FindingQuerySet(models.QuerySet["Finding"]):
     def visible_to(self, user: User) -> FindingQuerySet:
         """A school's findings follow the school scope (a school sees its own, a supervisor those of
         their schools, an office its subtree); a finding against a government unit (no school) is
-        seen by offices whose region grants cover the unit's region — never by schools."""
+        seen by offices whose region grants cover the unit's region and by the unit's own accounts
+        (政府单位用户, through `government_unit`) — never by schools."""
         from dudao.access import get_scope, school_q
 
         scope = get_scope(user)
         if scope.everything:
             return self.all()
         unit_parts = [Q(school__isnull=True, region__code__startswith=code) for code in scope.region_codes]
+        if scope.government_unit_ids:
+            unit_parts.append(Q(school__isnull=True, government_unit_id__in=sorted(scope.government_unit_ids)))
         q = Q(school__isnull=False) & school_q(user, prefix="school__")
         if unit_parts:
             q |= reduce(or_, unit_parts)
@@ -92,6 +95,10 @@ class Finding(BaseModel):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="findings",
                                verbose_name=_("所在区划"))
     unit_name = models.CharField(_("被督导单位"), max_length=200, help_text=_("学校名称或政府/部门名称"))
+    # 督政: the government unit that must rectify (its 政府单位用户 read and report); a string reference,
+    # the governance app sits above findings.
+    government_unit = models.ForeignKey("governance.GovernmentUnit", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="findings", verbose_name=_("政府单位"))
     supervisor = models.ForeignKey("supervisors.Supervisor", on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="findings", verbose_name=_("责任督学"))
 

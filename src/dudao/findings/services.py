@@ -69,10 +69,13 @@ def finding_url(finding: Finding) -> str:
 
 
 def unit_users(finding: Finding) -> list[User]:
-    """The school's own accounts (学校用户): the unit that must rectify."""
+    """The school's own accounts (学校用户), or the government unit's (政府单位用户): the unit that must rectify."""
     from dudao.people.models import Role, User
 
     if not finding.school_id:
+        if finding.government_unit_id:
+            return list(User.objects.filter(is_active=True, role_grants__role=Role.GOVERNMENT_USER,
+                                            role_grants__government_unit=finding.government_unit_id).distinct())
         return []
     return list(User.objects.filter(is_active=True, role_grants__role=Role.SCHOOL_USER,
                                     role_grants__schools=finding.school_id).distinct())
@@ -138,7 +141,7 @@ def _build(*, by: User | None, office: Office, source: str, category: str, descr
            deadline: date | None, school: School | None, region: Region | None, unit_name: str, severity: str,
            supervisor: Supervisor | None, visit_problem: VisitProblem | None, source_label: str, source_url: str,
            source_data: dict | None, responsible_unit: str, responsible_person: str, responsible_phone: str,
-           found_on: date | None, categories: set[str]) -> Finding:
+           found_on: date | None, categories: set[str], government_unit: Any = None) -> Finding:
     """Validate one finding (Chinese messages per field) and return it unsaved."""
     errors: dict[str, list[str]] = {}
 
@@ -161,6 +164,8 @@ def _build(*, by: User | None, office: Office, source: str, category: str, descr
         err("deadline", _("请填写整改期限。"))
     elif deadline < found_on:
         err("deadline", _("整改期限不能早于发现日期（%(day)s）。") % {"day": found_on.isoformat()})
+    if government_unit is not None:
+        school, region, unit_name = None, government_unit.region, government_unit.name
     if school is not None:
         region = school.region
         unit_name = school.name
@@ -188,7 +193,7 @@ def _build(*, by: User | None, office: Office, source: str, category: str, descr
         visit_problem=visit_problem, category=category, severity=severity, description=description,
         requirement=requirement, responsible_unit=(responsible_unit or unit_name)[:200],
         responsible_person=responsible_person[:50], responsible_phone=responsible_phone[:30], found_on=found_on,
-        deadline=deadline, created_by=by,
+        deadline=deadline, created_by=by, government_unit=government_unit,
     )
 
 
@@ -214,7 +219,7 @@ def finding_create(*, by: User | None, office: Office, source: str, category: st
                    unit_name: str = "", severity: str = "normal", supervisor: Supervisor | None = None,
                    visit_problem: VisitProblem | None = None, source_label: str = "", source_url: str = "",
                    source_data: dict | None = None, responsible_unit: str = "", responsible_person: str = "",
-                   responsible_phone: str = "", found_on: date | None = None) -> Finding:
+                   responsible_phone: str = "", found_on: date | None = None, government_unit: Any = None) -> Finding:
     """Record one problem in the ledger. `by=None` is the system (a monitoring warning, a job).
 
     A school's finding takes the school's region and name, and by default the supervisor
@@ -227,7 +232,7 @@ def finding_create(*, by: User | None, office: Office, source: str, category: st
                      severity=severity, supervisor=supervisor, visit_problem=visit_problem, source_label=source_label,
                      source_url=source_url, source_data=source_data, responsible_unit=responsible_unit,
                      responsible_person=responsible_person, responsible_phone=responsible_phone, found_on=found_on,
-                     categories=_active_categories())
+                     categories=_active_categories(), government_unit=government_unit)
     return _save_new(finding, by)
 
 
@@ -247,7 +252,7 @@ def findings_bulk_create(*, by: User | None, items: list[dict[str, Any]], requir
                                   "region": None, "unit_name": "", "severity": FindingSeverity.NORMAL,
                                   "supervisor": None, "visit_problem": None, "source_label": "", "source_url": "",
                                   "source_data": None, "responsible_unit": "", "responsible_person": "",
-                                  "responsible_phone": "", "found_on": None, **common, **item}
+                                  "responsible_phone": "", "found_on": None, "government_unit": None, **common, **item}
         unknown = set(fields) - set(_BUILD_FIELDS)
         if unknown:
             raise TypeError(f"findings_bulk_create: unknown fields {sorted(unknown)}")
@@ -267,7 +272,7 @@ def findings_bulk_create(*, by: User | None, items: list[dict[str, Any]], requir
 
 _BUILD_FIELDS = ("office", "source", "category", "description", "requirement", "deadline", "school", "region",
                  "unit_name", "severity", "supervisor", "visit_problem", "source_label", "source_url", "source_data",
-                 "responsible_unit", "responsible_person", "responsible_phone", "found_on")
+                 "responsible_unit", "responsible_person", "responsible_phone", "found_on", "government_unit")
 
 
 def _visit_url(visit: Visit) -> str:

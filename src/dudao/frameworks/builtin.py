@@ -26,7 +26,7 @@ from dudao.frameworks.models import (
 )
 
 BUILTIN_DIR = Path(__file__).with_name("builtin")
-LEAF_DEFAULTS = ("scoring", "levels", "methods")
+LEAF_DEFAULTS = ("scoring", "levels", "methods", "max_score")
 FIELDS = ("scoring", "max_score", "weight", "levels", "evidence", "methods", "scoring_rule", "is_veto", "is_key",
           "computed_key", "note", "active")
 
@@ -75,7 +75,7 @@ def builtin_install(data: dict[str, Any]) -> Framework | None:
     framework = Framework.objects.create(
         name=data["name"], shape=data["shape"], builtin_key=data["key"], topic=data.get("topic", ""),
         description=(data.get("description") or "").strip(), source=(data.get("source") or "").strip(),
-        evidence_grade=data.get("evidence_grade", "L"))
+        evidence_grade=data.get("evidence_grade", "L"), for_governments=bool(data.get("for_governments", False)))
     total = data.get("total_score")
     version = FrameworkVersion.objects.create(
         framework=framework, number=1, state=VersionState.PUBLISHED, weighting=data.get("weighting", "none"),

@@ -89,6 +89,8 @@ class Framework(BaseModel):
     copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies",
                                     verbose_name=_("复制自"))
     active = models.BooleanField(_("启用"), default=True)
+    # 督政 (issue [10]): a framework that inspects governments (county/township), not schools
+    for_governments = models.BooleanField(_("督政（评价政府）"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
 

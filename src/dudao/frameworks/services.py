@@ -223,7 +223,7 @@ def framework_copy(*, by: User | None, source: Framework, owner: Office, name: s
     copy = Framework.objects.create(
         name=(name.strip() or _("%(name)s（副本）") % {"name": source.name})[:200], shape=source.shape, owner=owner, topic=source.topic,
         description=source.description, source=source.source, evidence_grade=source.evidence_grade,
-        copied_from=source, created_by=by)
+        copied_from=source, created_by=by, for_governments=source.for_governments)
     target = FrameworkVersion.objects.create(
         framework=copy, number=1, weighting=version.weighting, total_score=version.total_score, created_by=by,
         note=_("复制自“%(name)s”第 %(n)s 版。") % {"name": source.name, "n": version.number}

@@ -16,4 +16,6 @@ def navigation(request: HttpRequest) -> dict:
         "nav_roles": sorted(scope.roles),
         # staff and leaders of an office (and admins) read the office's reports (visits, findings, …)
         "nav_sees_reports": is_office_user(user),
+        # a 政府单位用户 and nothing else (督政): no school pages; 督政 instead of the campaigns list
+        "nav_government_only": scope.roles == {"government_user"} and not scope.everything,
     }

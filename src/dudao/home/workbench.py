@@ -13,6 +13,7 @@ So the figure on the workbench is the number of rows the link shows (tests/home/
   with its last six months (years for monitoring);
 - school users: their findings to act on and the nearest deadlines;
 - evaluators: the schools assigned to them and their monitoring results;
+- government users (政府单位用户, 督政): self-assessment reports due and their unit's findings;
 - supervisors land on 我的督导 (home/views.py redirects them).
 """
 
@@ -77,12 +78,13 @@ class Workbench:
     school: list[Tile] = field(default_factory=list)
     deadlines: list = field(default_factory=list)  # (finding, days left, days late) of a school user
     evaluator: list[Tile] = field(default_factory=list)
+    government: list[Tile] = field(default_factory=list)  # a 政府单位用户: self-assessments due, its findings
     office_name: str = ""
     is_supervisor: bool = False
 
     @property
     def is_empty(self) -> bool:
-        return not (self.office or self.leader or self.school or self.evaluator)
+        return not (self.office or self.leader or self.school or self.evaluator or self.government)
 
 
 def _url(name: str, query: dict | None = None, **kwargs) -> str:
@@ -359,6 +361,18 @@ def _evaluator_tiles(user: User) -> list[Tile]:
     return [Tile("assigned", _("分配给您的评估学校"), n, _url("schools:list"), _("学校名录与基础数据；各校监测结果见“均衡发展监测”"))]
 
 
+def _government_tiles(user: User, today: date) -> tuple[list[Tile], list]:
+    """A 政府单位用户 (督政): the self-assessment reports to submit now, then the unit's findings to
+    rectify — the same tiles as a school's, since the ledger shows them only their unit's findings."""
+    from dudao.governance.selectors import self_due
+
+    due = self_due(user).count()
+    tiles = [Tile("self_due", _("待提交自评报告"), due, _url("governance:index", {"todo": "self"}),
+                  _("督政项目自评阶段，请在截止日期前提交"), urgent=True)]
+    finding_tiles, deadlines = _school_tiles(user, today)
+    return tiles + finding_tiles, deadlines
+
+
 # --- the page -------------------------------------------------------------------------------------
 
 
@@ -388,4 +402,7 @@ def workbench(*, user: User, today: date | None = None) -> Workbench:
         bench.school, bench.deadlines = _school_tiles(user, today)
     if Role.EVALUATOR in roles:
         bench.evaluator = _evaluator_tiles(user)
+    if Role.GOVERNMENT_USER in roles:
+        bench.government, deadlines = _government_tiles(user, today)
+        bench.deadlines = bench.deadlines or deadlines
     return bench

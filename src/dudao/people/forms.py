@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dudao.people.models import Role, User
+from dudao.people.models import Role, RoleGrant, User
 from dudao.regions.models import Office
 from dudao.schools.models import School
 
@@ -48,12 +48,21 @@ class RoleGrantForm(forms.Form):
         label=_("学校标识码"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("学校用户填一个，评估机构或督学可填多个，用逗号或换行分隔。"),
     )
+    # 政府单位用户: the unit, from the governance app's units (through the grant's relation: people
+    # never imports governance); office staff pick only units of their own subtrees.
+    government_unit = forms.ModelChoiceField(
+        label=_("政府单位"), queryset=RoleGrant._meta.get_field("government_unit").related_model.objects.none(),
+        required=False, help_text=_("政府单位用户必填：该账号代表的县、乡镇人民政府或政府部门。"),
+    )
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
 
     def __init__(self, *args, by=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.by = by
-        from dudao.access import is_system_admin
+        from dudao.access import government_unit_q, is_system_admin
+
+        units = RoleGrant._meta.get_field("government_unit").related_model.objects.select_related("region")
+        self.fields["government_unit"].queryset = units if by is None else units.filter(government_unit_q(by, write=True))
 
         if by is not None and not is_system_admin(by):
             # Office staff give roles within their own subtrees only: never system admin, never

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("责任督学")
     SCHOOL_USER = "school_user", _("学校用户")
     EVALUATOR = "evaluator", _("第三方评估机构")
+    GOVERNMENT_USER = "government_user", _("政府单位用户")
 
 
 # What each role is bound to. Region-bound roles see the office region's subtree; school-bound
@@ -74,6 +75,16 @@ class RoleGrant(BaseModel):
     schools = models.ManyToManyField(
         "schools.School", blank=True, related_name="role_grants", verbose_name=_("学校")
     )
+    # 政府单位用户 (督政, docs/governance.md): the one government unit the account acts for. A string
+    # reference: the governance app sits above people and is never imported here.
+    government_unit = models.ForeignKey(
+        "governance.GovernmentUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grants",
+        verbose_name=_("政府单位"),
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
@@ -88,6 +99,8 @@ class RoleGrant(BaseModel):
     def clean(self) -> None:
         if self.role in REGION_ROLES and not self.office_id:
             raise ValidationError({"office": _("该角色必须指定所属督导室。")})
+        if self.role == Role.GOVERNMENT_USER and not self.government_unit_id:
+            raise ValidationError({"government_unit": _("政府单位用户必须指定一个政府单位。")})
 
 
 class ApiToken(BaseModel):

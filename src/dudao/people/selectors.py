@@ -47,4 +47,4 @@ def user_list(*, user: User, q: str = "", role: str = "") -> QuerySet[User]:
 
 def user_grants(target: User) -> QuerySet[RoleGrant]:
     """An account's role grants with their office and schools (the account's own page, its detail)."""
-    return target.role_grants.select_related("office").prefetch_related("schools")
+    return target.role_grants.select_related("office", "government_unit").prefetch_related("schools")

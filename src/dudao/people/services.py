@@ -25,8 +25,10 @@ def user_create(*, username: str, password: str, full_name: str = "", phone: str
 
 
 @transaction.atomic
-def role_grant_add(*, user: User, role: str, office=None, schools: Iterable = (), note: str = "") -> RoleGrant:
-    """Give a user one more role. Region roles need an office; school roles need schools."""
+def role_grant_add(*, user: User, role: str, office=None, schools: Iterable = (), note: str = "",
+                   government_unit=None) -> RoleGrant:
+    """Give a user one more role. Region roles need an office; school roles need schools; the
+    government user (政府单位用户) one government unit and nothing else."""
     if role not in Role.values:
         raise ValidationError({"role": _("未知角色。")})
     schools = list(schools)
@@ -36,9 +38,15 @@ def role_grant_add(*, user: User, role: str, office=None, schools: Iterable = ()
         raise ValidationError({"schools": _("学校用户必须且只能关联一所学校。")})
     if role == Role.EVALUATOR and not schools:
         raise ValidationError({"schools": _("第三方评估机构必须至少指定一所学校。")})
+    if role == Role.GOVERNMENT_USER:
+        if government_unit is None:
+            raise ValidationError({"government_unit": _("政府单位用户必须指定一个政府单位。")})
+        office, schools = None, []
+    else:
+        government_unit = None
     if role == Role.SYSTEM_ADMIN:
         office, schools = None, []
-    grant = RoleGrant.objects.create(user=user, role=role, office=office, note=note)
+    grant = RoleGrant.objects.create(user=user, role=role, office=office, note=note, government_unit=government_unit)
     if schools:
         grant.schools.set(schools)
     clear_scope_cache(user)

@@ -118,6 +118,7 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.role_grant_add(
                 user=target, role=form.cleaned_data["role"], office=form.cleaned_data["office"],
                 schools=form.cleaned_data["school_codes"], note=form.cleaned_data["note"],
+                government_unit=form.cleaned_data["government_unit"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc, default_field="password")

@@ -77,7 +77,16 @@ def _part_url(user, campaign, key: str) -> str:
     return ""
 
 
+# A 督政 campaign (kind government): teams as for schools, then the governance app's pages per
+# government unit (scope, self-assessment, scoring, opinions, findings); the school-only parts are hidden.
+GOVERNMENT_PARTS: list[tuple[str, str]] = [("teams", gettext_lazy("督查组")), ("governance", gettext_lazy("督政单位"))]
+
+
 def _part_links(user, campaign) -> list[dict]:
+    if campaign.is_government:
+        return [{"key": key, "label": label,
+                 "url": reverse("governance:campaign", kwargs={"pk": campaign.pk}) if key == "governance"
+                 else _part_url(user, campaign, key)} for key, label in GOVERNMENT_PARTS]
     return [{"key": key, "label": label, "url": _part_url(user, campaign, key)} for key, label in PARTS]
 
 
@@ -122,7 +131,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("督导项目已创建（草拟），请确定督导范围后送审。"))
-                return redirect("campaigns:scope", pk=campaign.pk)
+                return redirect("governance:campaign" if campaign.is_government else "campaigns:scope", pk=campaign.pk)
     else:
         from django.utils import timezone
 
@@ -184,6 +193,8 @@ def campaign_scope(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.access_campaign(request.user, pk)
     if not may_manage_campaign(request.user, campaign):
         raise PermissionDenied(_("只有组织督导室（或上级督导室）的工作人员可以确定督导范围。"))
+    if campaign.is_government:  # 督政: the scope is government units, chosen on the governance page
+        return redirect("governance:campaign", pk=campaign.pk)
     result = None
     if request.method == "POST":
         form = ScopeForm(request.POST)
