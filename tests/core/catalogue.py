@@ -138,7 +138,7 @@ def source_files(domain: str) -> list[Path]:
     return found
 
 
-def extract(domain: str) -> list[Entry]:
+def extract(domain: str, warnings: list[str] | None = None) -> list[Entry]:
     """The msgids of src/dudao for one domain, as Django's makemessages extracts them.
 
     The same xgettext call as makemessages (its keywords; templates turned into Python by Django's
@@ -168,6 +168,8 @@ def extract(domain: str) -> list[Entry]:
         )
     if done.returncode != 0:
         raise RuntimeError(f"xgettext failed: {done.stderr}")
+    if warnings is not None:
+        warnings.extend(line for line in done.stderr.splitlines() if "warning:" in line)
     return parse_po(done.stdout)
 
 

@@ -23,8 +23,14 @@ ALIAS = re.compile(r"\b(n?p?gettext(?:_lazy|_noop)?)\s+as\s+(\w+)")
 
 
 @pytest.fixture(scope="module")
-def extracted() -> dict[str, list[catalogue.Entry]]:
-    return {domain: catalogue.extract(domain) for domain in DOMAINS}
+def extraction() -> tuple[dict[str, list[catalogue.Entry]], list[str]]:
+    warnings: list[str] = []
+    return {domain: catalogue.extract(domain, warnings) for domain in DOMAINS}, warnings
+
+
+@pytest.fixture(scope="module")
+def extracted(extraction) -> dict[str, list[catalogue.Entry]]:
+    return extraction[0]
 
 
 def _describe(entries: list[catalogue.Entry]) -> str:
@@ -49,6 +55,12 @@ def test_extraction_sees_known_msgids(extracted):
     assert not any(ref.split("/")[0] in catalogue.SKIPPED_APPS for e in extracted["django"] for ref in e.references)
     js = {e.msgid: e.references for e in extracted["djangojs"]}
     assert js["正在定位…"][0].startswith("visits/static/visits/visit_form.js:")  # gettext() in a .js file
+
+
+def test_no_msgid_both_plain_and_plural(extraction):
+    """One msgid is either plain or plural in a catalogue: used both ways, one of the uses stays Chinese."""
+    mixed = [line for line in extraction[1] if "without plural and with plural" in line]
+    assert not mixed, "\n".join(mixed)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
