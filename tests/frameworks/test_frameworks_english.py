@@ -34,7 +34,7 @@ def test_list_detail_and_draft_read_in_english(cast, client, county_office):
     assert "Top-level indicators: 「2」 have no weight." in detail.text_of(testid="problems")
 
     editing = Html(client.get(reverse("frameworks:edit", args=[framework.pk])))
-    assert "Add sub-indicator" in editing.text and "Change" in editing.texts("a")
+    assert "Add sub-indicator" in editing.text and "Edit" in editing.texts("a")
     adding = Html(client.get(reverse("frameworks:indicator_add", args=[framework.pk])))
     assert "宁乡办学评估 · Draft version 1" in adding.text
 
@@ -43,4 +43,4 @@ def test_a_builtin_reads_in_english(cast, client, builtins):
     _english(client, cast.county_staff)
     detail = Html(client.get(reverse("frameworks:detail", args=[builtins["kaixue-2020"].pk])))
     assert detail.text_of(testid="owner") == "Built-in (read-only)"
-    assert detail.text_of(testid="copy") == "Copy to my office"
+    assert detail.text_of(testid="copy") == "Copy to this office"
