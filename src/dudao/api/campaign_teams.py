@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
 from dudao.access import can_write_anything, get_visible_or_404, school_q
@@ -195,7 +196,7 @@ def add_team_member(request, team_id: int, payload: MemberIn):
     team = svc.access_team(request.user, team_id, manage=True)
     user = svc.member_candidates(campaign=team.campaign, by=request.user).filter(pk=payload.user_id).first()
     if user is None:
-        return problem(400, "该人员不是本督导室（含下级）的督学，也不是您管理的账号。", field="user_id")
+        return problem(400, gettext("该人员不是本督导室（含下级）的督学，也不是您管理的账号。"), field="user_id")
     member = svc.team_member_add(team=team, user=user, kind=payload.kind, section=payload.section, phone=payload.phone,
                                  is_leader=payload.is_leader, by=request.user)
     return Status(201, _member_out(member, True))
@@ -286,7 +287,7 @@ def create_school_tie(request, payload: TieIn):
     school = get_visible_or_404(School.objects.filter(school_q(request.user, write=True)), pk=payload.school_id)
     person = svc.tie_people(request.user).filter(pk=payload.user_id).first()
     if person is None:
-        return problem(400, "该人员不是本督导室的督学，也不是您管理的账号。", field="user_id")
+        return problem(400, gettext("该人员不是本督导室的督学，也不是您管理的账号。"), field="user_id")
     tie = svc.school_tie_add(user=person, school=school, kind=payload.kind, note=payload.note, start=payload.start,
                              end=payload.end, by=request.user)
     return Status(201, _tie_out(tie))

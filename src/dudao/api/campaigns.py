@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -207,11 +208,11 @@ def _data(payload: CampaignIn, office) -> dict | Status:
     if "framework_version_id" in given:
         version = usable_versions(office).filter(pk=given["framework_version_id"]).first()
         if version is None:
-            return problem(400, "只能选用已发布的内置指标体系或本督导室及上级督导室的指标体系。", field="framework_version_id")
+            return problem(400, gettext("只能选用已发布的内置指标体系或本督导室及上级督导室的指标体系。"), field="framework_version_id")
         data["framework_version"] = version
     for name in ("kind", "name", "year"):
         if name in data and data[name] is None:
-            return problem(400, "必填。", field=name)
+            return problem(400, gettext("必填。"), field=name)
     return data
 
 
@@ -252,7 +253,7 @@ def create_campaign(request, payload: CampaignIn):
     if office is None:
         if not offices:
             raise PermissionDenied
-        return problem(400, "请指定您可以组织督导的督导室。", field="office_id")
+        return problem(400, gettext("请指定您可以组织督导的督导室。"), field="office_id")
     data = _data(payload, office)
     if isinstance(data, Status):
         return data
@@ -281,7 +282,7 @@ def update_campaign(request, campaign_id: int, payload: CampaignIn):
 def campaign_action(request, campaign_id: int, action: str, payload: TransitionIn):
     campaign = access_campaign(request.user, campaign_id)
     if action not in workflow.ACTIONS:
-        return problem(400, "未知的操作。", field="action")
+        return problem(400, gettext("未知的操作。"), field="action")
     try:
         campaign_transition(by=request.user, campaign=campaign, action=action, note=payload.note)
     except ValidationError as exc:
@@ -296,7 +297,7 @@ def _spec(request, payload: ScopeIn) -> ScopeSpec | Status:
     if payload.region_code:
         region = Region.objects.visible_to(request.user).filter(code=payload.region_code).first()
         if region is None:
-            return problem(400, "没有该区划代码，或不在您的权限范围内。", field="region_code")
+            return problem(400, gettext("没有该区划代码，或不在您的权限范围内。"), field="region_code")
     return ScopeSpec(mode=payload.mode, region=region, filters=payload.filters, school_ids=payload.school_ids,
                      sample_size=payload.sample_size, strata=payload.strata, seed=payload.seed)
 

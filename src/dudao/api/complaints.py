@@ -9,6 +9,7 @@ scope, with the same phone masking as the pages.
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -89,7 +90,7 @@ def complaint_submit(request, payload: Form[SubmitIn], photos: File[list[Uploade
         return problem(400, refused, field="photos")
     school = School.objects.filter(code=payload.school_code.strip(), is_active=True).first()
     if school is None:
-        return problem(404, "没有找到该学校。", field="school_code")
+        return problem(404, gettext("没有找到该学校。"), field="school_code")
     try:
         complaint = abuse.submit_public(
             request=request, school=school, token=payload.token, answer=payload.answer, website=payload.website,
@@ -114,7 +115,7 @@ def complaint_status(request, code: str):
     complaint = complaint_by_code(code)
     if complaint is None:
         abuse.lookup_failed(address)
-        return problem(404, "没有找到这个查询码。", field="code")
+        return problem(404, gettext("没有找到这个查询码。"), field="code")
     return {
         "school": complaint.school.name, "category": category_labels().get(complaint.category, complaint.category),
         "state": complaint.state, "state_label": complaint.public_state_label, "received_at": complaint.received_at,

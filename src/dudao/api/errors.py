@@ -22,19 +22,22 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext, gettext_lazy
 from ninja import Schema
 from ninja import errors as ninja_errors
 
 from dudao.core.errors import error_body, validation_error_body
 
 logger = logging.getLogger(__name__)
-NOT_FOUND = "未找到，或不在您的权限范围内。"
-FORBIDDEN = "无权执行此操作。"
-CONFLICT = "数据已被他人修改或与现有记录冲突，请刷新后重试。"
-UNPROCESSABLE = "请求数据格式不正确"
-SERVER_ERROR = "服务器内部错误，请稍后重试。"
-HTTP_MESSAGES = {400: "请求无效。", 401: "请先登录，或提供有效的令牌。", 403: FORBIDDEN, 404: NOT_FOUND,
-                 405: "不支持该请求方法。", 413: "请求内容过大。", 429: "请求过于频繁，请稍后再试。", 500: SERVER_ERROR}
+# Chinese by default; in the language of the request (English when the user chose it), like the
+# services' own messages that the API answers (core/errors.py).
+NOT_FOUND = gettext_lazy("未找到，或不在您的权限范围内。")
+FORBIDDEN = gettext_lazy("无权执行此操作。")
+CONFLICT = gettext_lazy("数据已被他人修改或与现有记录冲突，请刷新后重试。")
+SERVER_ERROR = gettext_lazy("服务器内部错误，请稍后重试。")
+HTTP_MESSAGES = {400: gettext_lazy("请求无效。"), 401: gettext_lazy("请先登录，或提供有效的令牌。"), 403: FORBIDDEN,
+                 404: NOT_FOUND, 405: gettext_lazy("不支持该请求方法。"), 413: gettext_lazy("请求内容过大。"),
+                 429: gettext_lazy("请求过于频繁，请稍后再试。"), 500: SERVER_ERROR}
 API_PREFIX = "/api/"
 # where a parameter sits in ninja's error location, not its name
 _LOCATIONS = {"body", "query", "path", "form", "file", "header", "cookie", "payload", "data"}
@@ -71,7 +74,7 @@ def _schema_errors(exc: ninja_errors.ValidationError) -> dict[str, list[str]]:
         if not names and len(loc) == 2 and loc[0] == "file" and isinstance(loc[1], str):
             names = [loc[1]]  # an upload named like its location ("file"): name it all the same
         field = names[-1] if names else "__all__"
-        message = "必填。" if item.get("type") == "missing" else "格式不正确。"
+        message = gettext("必填。") if item.get("type") == "missing" else gettext("格式不正确。")
         errors.setdefault(field, []).append(message)
     return errors
 
@@ -108,7 +111,7 @@ def install(api) -> None:
     def unprocessable(request, exc):
         errors = _schema_errors(exc)
         fields = "、".join(name for name in errors if name != "__all__")
-        detail = f"{UNPROCESSABLE}：{fields}。" if fields else f"{UNPROCESSABLE}。"
+        detail = gettext("请求数据格式不正确：%(fields)s。") % {"fields": fields} if fields else gettext("请求数据格式不正确。")
         return answer(request, 422, error_body(detail, status=422, errors=errors))
 
     @api.exception_handler(ninja_errors.HttpError)
@@ -159,7 +162,7 @@ class ApiErrorShapeMiddleware:
             return response
         status = response.status_code
         # a middleware's JSON refusal that says why (e.g. 请先修改初始密码) keeps its message
-        shaped = JsonResponse(error_body(_own_detail(response) or HTTP_MESSAGES.get(status, "请求失败。"), status=status),
+        shaped = JsonResponse(error_body(_own_detail(response) or HTTP_MESSAGES.get(status, gettext("请求失败。")), status=status),
                               status=status,
                               json_dumps_params={"ensure_ascii": False})
         if response.has_header("Allow"):  # 405 keeps the methods the path takes

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -220,7 +221,7 @@ def create_finding(request, payload: FindingIn):
     if school is None:
         region = Region.objects.visible_to(request.user).filter(code=payload.region_code).first()
         if region is None:
-            return problem(400, "请指定学校，或被督导单位所在区划及单位名称。", field="region_code")
+            return problem(400, gettext("请指定学校，或被督导单位所在区划及单位名称。"), field="region_code")
     if payload.office_id:
         office = next((o for o in offices if o.pk == payload.office_id), None)
         if office is None:

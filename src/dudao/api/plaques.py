@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
 from dudao.api.errors import ErrorOut, invalid, problem
@@ -82,7 +83,7 @@ def get_plaque_address(request):
 def create_plaque_batch(request, payload: BatchIn):
     chosen = [x is not None for x in (payload.zone_id, payload.office_id, payload.school_ids)]
     if sum(chosen) != 1:
-        return problem(400, "请在 zone_id、office_id、school_ids 中指定且只指定一项。")
+        return problem(400, gettext("请在 zone_id、office_id、school_ids 中指定且只指定一项。"))
     if payload.zone_id is not None:
         title, schools = zone_plaque_schools(request.user, payload.zone_id)
     elif payload.office_id is not None:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -374,7 +375,7 @@ def add_visit_photo(request, client_id: uuid.UUID, photo_client_id: Form[uuid.UU
                     caption: Form[str] = ""):
     visit = access_own_visit(request.user, client_id)
     if file.size > MAX_PHOTO_BYTES:
-        return problem(400, "照片过大，单张不超过 15 MB。", field="file")
+        return problem(400, gettext("照片过大，单张不超过 15 MB。"), field="file")
     try:
         photo, created = photo_add(by=request.user, visit=visit, client_id=photo_client_id, raw=file.read(), caption=caption)
     except ValidationError as exc:

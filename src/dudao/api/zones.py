@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
 from dudao.access import sees_office_details
@@ -112,7 +113,7 @@ def create_assignment(request, school_id: int, payload: AssignIn):
     school, office = access_managed_school(request.user, school_id)
     supervisor = Supervisor.objects.filter(office=office, pk=payload.supervisor_id).first()
     if supervisor is None:
-        return problem(400, "该督学不属于负责本校的督导室。", field="supervisor_id")
+        return problem(400, gettext("该督学不属于负责本校的督导室。"), field="supervisor_id")
     try:
         if payload.replace:
             a = services.assignment_reassign(school=school, to=supervisor, on=payload.starts_on, reason=payload.reason, by=request.user)

@@ -150,21 +150,21 @@ class PublicStep:
 
 def public_timeline(complaint: Complaint) -> list[PublicStep]:
     """Received, answered, closed — the dates only, never a note or a name."""
-    from django.utils.translation import gettext as gt
+    from django.utils.translation import gettext
 
-    steps = [PublicStep(complaint.received_at, gt("已受理"))]
+    steps = [PublicStep(complaint.received_at, gettext("已受理"))]
     for event in complaint.events.filter(action__in=[ComplaintAction.TRIAGED, ComplaintAction.CLOSED]).order_by("created_at"):
         if event.action == ComplaintAction.CLOSED:
-            steps.append(PublicStep(event.created_at, gt("已办结")))
+            steps.append(PublicStep(event.created_at, gettext("已办结")))
         else:
             outcome = event.data.get("outcome", "")
             steps.append(PublicStep(event.created_at, {
-                ComplaintOutcome.QUESTION: gt("已答复"),
-                ComplaintOutcome.REFERRED: gt("已转有关部门办理"),
-                ComplaintOutcome.INVESTIGATED: gt("已立案，督促学校整改"),
-                ComplaintOutcome.KEPT_FOR_VISIT: gt("已答复，待督导时现场核实"),
-                ComplaintOutcome.UNFOUNDED: gt("已核实并答复"),
-            }.get(outcome, gt("已处理"))))
+                ComplaintOutcome.QUESTION: gettext("已答复"),
+                ComplaintOutcome.REFERRED: gettext("已转有关部门办理"),
+                ComplaintOutcome.INVESTIGATED: gettext("已立案，督促学校整改"),
+                ComplaintOutcome.KEPT_FOR_VISIT: gettext("已答复，待督导时现场核实"),
+                ComplaintOutcome.UNFOUNDED: gettext("已核实并答复"),
+            }.get(outcome, gettext("已处理"))))
     return steps
 
 
@@ -215,7 +215,7 @@ def complaint_stats(*, user: User, start: date, end: date) -> ComplaintStats:
     """Counts over the complaints the user sees, received between `start` and `end`: by outcome
     (most contacts are questions), category, channel, month and school; response times in days
     (answered_at − received_at) and the share answered by the deadline."""
-    from django.utils.translation import gettext as gt
+    from django.utils.translation import gettext
 
     # Plain tuples, not model instances, and the time zone looked up once: a province's year is
     # thousands of complaints, and building a Complaint and a School per row (plus a thread-local
@@ -263,7 +263,7 @@ def complaint_stats(*, user: User, start: date, end: date) -> ComplaintStats:
                 line.overdue += 1
     labels = category_labels()
     by_outcome = [(code, str(label), outcomes[code]) for code, label in ComplaintOutcome.choices]
-    by_outcome.append(("", gt("待处理"), outcomes[""]))
+    by_outcome.append(("", gettext("待处理"), outcomes[""]))
     return ComplaintStats(
         start=start, end=end, total=total, by_outcome=by_outcome,
         by_category=[(labels.get(code, code), n) for code, n in categories.most_common()],
