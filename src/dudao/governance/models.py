@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from dudao.core.models import BaseModel
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from dudao.people.models import User
 
 
@@ -73,11 +75,11 @@ class SelfState(models.TextChoices):
 
 # The sections of a township's or county's self-assessment report (frameworks.md §4.5 (a), the 强镇
 # outline): field name -> heading.
-REPORT_SECTIONS: list[tuple[str, str]] = [
-    ("report_overview", "一、基本概况"),
-    ("report_work", "二、主要做法和工作成效"),
-    ("report_shortfalls", "三、存在不足及努力方向"),
-    ("report_result", "四、自评结果"),
+REPORT_SECTIONS: list[tuple[str, StrOrPromise]] = [
+    ("report_overview", _("一、基本概况")),
+    ("report_work", _("二、主要做法和工作成效")),
+    ("report_shortfalls", _("三、存在不足及努力方向")),
+    ("report_result", _("四、自评结果")),
 ]
 
 
