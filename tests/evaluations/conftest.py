@@ -21,13 +21,13 @@ def passing(cast, surveys):
 
 @pytest.fixture
 def verification(cast):
-    """A campaign of the 湖南省 office: the province's on-site verification."""
+    """A 督政 campaign of the 湖南省 office: the province's on-site verification."""
     from dudao.campaigns.models import Campaign
     from dudao.frameworks.builtin import frameworks_install_builtin
     from dudao.frameworks.models import FrameworkVersion
     from dudao.regions.models import Office
 
     frameworks_install_builtin()
-    version = FrameworkVersion.objects.filter(state="published").first()
-    return Campaign.objects.create(kind="comprehensive", name="宁乡市优质均衡省级实地核查", office=Office.objects.get(region__code="43"),
+    version = FrameworkVersion.objects.filter(state="published", framework__for_governments=True).first()
+    return Campaign.objects.create(kind="government", name="宁乡市优质均衡省级实地核查", office=Office.objects.get(region__code="43"),
                                    year=2026, framework_version=version, created_by=cast.province_staff)

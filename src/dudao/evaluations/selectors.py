@@ -74,14 +74,11 @@ def creatable_counties(user: User) -> QuerySet[Region]:
 
 
 def campaign_choices(user: User, dossier: Dossier):
-    """The province's campaigns the person sees (督政 where that kind exists), for its verification."""
+    """The province's 督政 campaigns the person sees: its on-site verification of the county."""
     from dudao.campaigns.models import Campaign, CampaignKind
 
     qs = Campaign.objects.visible_to(user).filter(office__region__code=dossier.region.code[:2])
-    government = getattr(CampaignKind, "GOVERNMENT", None)
-    if government is not None:
-        qs = qs.filter(kind=government)
-    return qs.order_by("-id")
+    return qs.filter(kind=CampaignKind.GOVERNMENT).order_by("-id")
 
 
 def dossier_for_area(user: User, *, region_code: str, year: int, kind: str) -> Dossier | None:
