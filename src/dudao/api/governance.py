@@ -258,7 +258,7 @@ def gov_results(request, campaign_id: int):
     c = selectors.access_gov_campaign(request.user, campaign_id)
     if not sees_whole_campaign(request.user, c):
         raise PermissionDenied
-    entries = selectors.entries_for(request.user, c).order_by("-verified_total", "unit__region__code")
+    entries = selectors.entries_for(request.user, c).order_by(*selectors.RESULTS_ORDER)
     return [{"entry_id": e.pk, "unit": e.unit.name, "region": e.unit.region.name,
              "team": e.team.name if e.team_id else "", "self_state": e.self_state, "self_total": e.self_total,
              "verified_total": e.verified_total, "grade": e.grade, "vetoed": e.vetoed} for e in entries]
