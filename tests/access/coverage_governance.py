@@ -24,4 +24,9 @@ COVERAGE: dict[str, str] = {
     "governance:opinion_pdf": "own",
     "governance:findings_register": "own",
     "governance:recheck": "own",
+    "api-1:list_gov_campaigns": "own",
+    "api-1:list_gov_units": "own",
+    "api-1:get_gov_unit": "own",
+    "api-1:save_gov_self": "own",
+    "api-1:gov_results": "own",
 }

@@ -14,7 +14,8 @@ from dudao.demo.build import DEMO_PASSWORD, demo_accounts_table
 from dudao.findings.models import Finding
 from dudao.governance import services
 from dudao.governance.models import CampaignUnit, Opinion, UnitFinding
-from dudao.people.models import User
+from dudao.people.models import Role, User
+from dudao.people.services import role_grant_add
 from dudao.schools.models import School
 
 
@@ -71,3 +72,27 @@ def test_the_township_account_walks_its_work(demo_city, db):
     table = office.get(reverse("governance:results", args=[c.pk])).content.decode()
     scored = CampaignUnit.objects.get(campaign=c, verified_total__isnull=False)
     assert f"{scored.verified_total}" in table
+
+
+def test_the_county_findings_belong_to_the_county_units(demo_city, db):
+    """The older findings against 宁乡市人民政府 and 宁乡市教育局 are linked to their units: an account of
+    the county government reads its own finding (not the bureau's, not a township's); nx_zhenzf reads
+    none of them."""
+    county = Finding.objects.get(school__isnull=True, unit_name="宁乡市人民政府")
+    bureau = Finding.objects.get(school__isnull=True, unit_name="宁乡市教育局")
+    assert county.government_unit.region.code == bureau.government_unit.region.code == "430182"
+    assert bureau.government_unit.parent == county.government_unit
+    township = User.objects.get(username="nx_zhenzf")
+    assert not Finding.objects.visible_to(township).filter(pk__in=[county.pk, bureau.pk]).exists()
+    assert set(Finding.objects.visible_to(township).values_list("government_unit__region__parent__code", flat=True)) \
+        == {"430182"}  # only its township's findings
+    user = User.objects.create_user(username="t_county_gov", password=DEMO_PASSWORD, full_name="宁乡市政府办")
+    role_grant_add(user=user, role=Role.GOVERNMENT_USER, government_unit=county.government_unit)
+    assert list(Finding.objects.visible_to(user).values_list("pk", flat=True)) == [county.pk]
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("findings:detail", args=[county.pk])).status_code == 200
+    assert client.get(reverse("findings:detail", args=[bureau.pk])).status_code == 404
+    # the offices see them as before: the city its own finding on the county, 宁乡 both
+    assert Finding.objects.visible_to(User.objects.get(username="nx_office")).filter(
+        pk__in=[county.pk, bureau.pk]).count() == 2

@@ -20,10 +20,12 @@ def test_demo_ledger(demo_city, db):
     assert set(ledger.values_list("state", flat=True)) == set(FindingState.values)
     assert set(ledger.values_list("source", flat=True)) >= {"visit", "campaign", "evaluation", "monitoring", "other"}
     # 督政: the county government and its bureau (demo/findings.py), and the township's findings of the
-    # 督政 campaign, owned by its government unit (demo/governance.py)
-    assert ledger.filter(school__isnull=True, government_unit__isnull=True).count() == 2
-    assert ledger.filter(school__isnull=True).exclude(government_unit__isnull=True).count() == \
-        ledger.filter(government_problem__isnull=False).count() > 0
+    # 督政 campaign (demo/governance.py): every finding without a school is owned by its government unit
+    assert not ledger.filter(school__isnull=True, government_unit__isnull=True).exists()
+    assert set(ledger.filter(school__isnull=True, government_problem__isnull=True)
+               .values_list("government_unit__name", "government_unit__kind", "unit_name")) == {
+        ("宁乡市人民政府", "government", "宁乡市人民政府"), ("宁乡市教育局", "department", "宁乡市教育局")}
+    assert ledger.filter(government_problem__isnull=False).count() > 0
     counts = ledger_counts(ledger)
     assert counts.overdue > 0 and counts.due_soon > 0 and counts.closed > counts.unfinished
     assert 5 <= counts.avg_days_to_close <= 40 and 5 <= counts.overdue_rate <= 50

@@ -80,6 +80,11 @@ def gov_version() -> FrameworkVersion:
 
 @pytest.fixture
 def gov(cast) -> GovWorld:
+    return build_gov(cast)
+
+
+def build_gov(cast) -> GovWorld:
+    """The world above on the persona cast (the browser tests build it on their committed cast)."""
     office = Office.objects.get(region__code="430182")
     services.units_from_regions(by=cast.county_staff, office=office)
     towns = list(Region.objects.filter(parent__code="430182").order_by("code")[:2])
@@ -123,4 +128,4 @@ def png_upload(name: str = "自评佐证.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
 
 
-__all__ = ["SELF_DEADLINE", "CampaignState", "GovWorld", "move", "png_upload"]
+__all__ = ["SELF_DEADLINE", "CampaignState", "GovWorld", "build_gov", "move", "png_upload"]

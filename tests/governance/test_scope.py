@@ -123,6 +123,39 @@ def test_every_url(cast, gov, walk, client, persona):
 
 
 @pytest.mark.parametrize("persona", EVERYONE)
+def test_every_api_endpoint(cast, gov, walk, client, persona):
+    """The 督政 API as every persona (on site: the unit may no longer save its self-assessment)."""
+    client.force_login(_user(cast, gov, persona))
+    c, a, b = gov.campaign.pk, gov.entry_a.pk, gov.entry_b.pk
+    campaigns = client.get(reverse("api-1:list_gov_campaigns"))
+    assert campaigns.status_code == 200
+    assert [r["id"] for r in campaigns.json()["items"]] == ([c] if _reads_campaign(persona) else []), persona
+    units = client.get(reverse("api-1:list_gov_units", kwargs={"campaign_id": c}))
+    if _reads_campaign(persona):
+        expected = {a, b} if persona in OFFICE else {b} if persona == "gov_b" else {a}
+        assert {r["id"] for r in units.json()} == expected, persona
+    else:
+        assert units.status_code == 404 and units.json()["code"] == "not_found", persona
+    checks = [
+        ("get", "api-1:get_gov_unit", {"campaign_id": c, "entry_id": a}, 200 if _reads_a(persona) else 404),
+        ("get", "api-1:get_gov_unit", {"campaign_id": c, "entry_id": b}, 200 if persona in OFFICE | {"gov_b"} else 404),
+        ("post", "api-1:save_gov_self", {"campaign_id": c, "entry_id": a},
+         _expect(persona, reads=_reads_a(persona), may=persona == "gov_a", ok=400)),
+        ("post", "api-1:save_gov_self", {"campaign_id": c, "entry_id": b},
+         _expect(persona, reads=persona in OFFICE | {"gov_b"}, may=persona == "gov_b", ok=400)),
+        ("get", "api-1:gov_results", {"campaign_id": c},
+         _expect(persona, reads=_reads_campaign(persona), may=persona in OFFICE)),
+    ]
+    for method, name, kwargs, expected in checks:
+        url = reverse(name, kwargs=kwargs)
+        response = (client.post(url, {"sections": {"report_work": "x"}}, content_type="application/json")
+                    if method == "post" else client.get(url))
+        assert response.status_code == expected, (persona, name, kwargs, response.status_code)
+        if expected >= 400:
+            assert set(response.json()) == {"code", "detail", "field", "errors"} and response.json()["detail"]
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
 def test_lists_hold_only_what_the_person_reads(cast, gov, client, persona):
     client.force_login(_user(cast, gov, persona))
     units = client.get(reverse("governance:units")).content.decode()

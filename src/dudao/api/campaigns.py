@@ -169,7 +169,7 @@ class ScopePreviewOut(Schema):
 
 def _out(c: Campaign) -> dict:
     return {"id": c.pk, "name": c.name, "kind": c.kind, "kind_label": str(c.get_kind_display()), "year": c.year,
-            "state": c.state, "state_label": str(c.get_state_display()), "office_id": c.office_id,
+            "state": c.state, "state_label": c.state_label, "office_id": c.office_id,
             "office": c.office.name, "framework_version_id": c.framework_version_id, "unannounced": c.unannounced,
             "onsite_start": c.onsite_start, "onsite_end": c.onsite_end}
 

@@ -16,6 +16,7 @@ from dudao.api import (
     evaluations,
     findings,
     frameworks,
+    governance,
     notifications,
     plaques,
     regions,
@@ -57,6 +58,7 @@ api.add_router("/v1/campaigns", campaign_onsite.router)
 api.add_router("/v1/campaigns", campaign_dashboard.router)
 api.add_router("/v1/evaluations", evaluations.router)
 api.add_router("/v1/survey-results", survey_results.router)
+api.add_router("/v1/governance", governance.router)
 
 
 errors.install(api)  # one error shape for every endpoint (api/errors.py)

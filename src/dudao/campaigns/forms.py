@@ -15,6 +15,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
+def _grouped_versions(versions) -> list:
+    schools = [(v.pk, str(v)) for v in versions if not v.framework.for_governments]
+    governments = [(v.pk, str(v)) for v in versions if v.framework.for_governments]
+    return [("", "---------"), (str(_("学校指标体系")), schools), (str(_("督政（评价政府）指标体系")), governments)]
+
+
 class CampaignForm(forms.ModelForm):
     office = forms.ModelChoiceField(label=_("组织督导室"), queryset=None, required=True)  # type: ignore[arg-type]
 
@@ -44,7 +50,11 @@ class CampaignForm(forms.ModelForm):
         elif len(offices) == 1:
             office_field.initial = offices[0].pk
         if versions is not None:
-            self.fields["framework_version"].queryset = versions  # type: ignore[attr-defined]
+            field = self.fields["framework_version"]
+            field.queryset = versions  # type: ignore[attr-defined]
+            # 督政 campaigns take only the frameworks for governments, the others only the school ones:
+            # two groups, the page shows the group of the chosen kind (the service checks it again)
+            field.choices = _grouped_versions(versions)
         self.order_fields(["office", *PLAN_FIELDS])
 
 

@@ -55,6 +55,18 @@ class CampaignState(models.TextChoices):
     CANCELLED = "cancelled", _("已撤销")
 
 
+# A 督政 campaign's units are governments, not schools: the self-inspection phase is their 自评
+# (被督导单位自评); every other state reads the same for every kind.
+GOVERNMENT_STATE_LABELS = {CampaignState.SELF_INSPECTION.value: _("自评")}
+
+
+def state_label(kind: str, state: str) -> str:
+    """The state's name as a campaign of `kind` shows it."""
+    if kind == CampaignKind.GOVERNMENT and state in GOVERNMENT_STATE_LABELS:
+        return str(GOVERNMENT_STATE_LABELS[state])
+    return str(CampaignState(state).label) if state in CampaignState.values else state
+
+
 class ScopeMode(models.TextChoices):
     REGION = "region", _("区域内全部学校（可筛选）")
     PICKED = "picked", _("指定学校")
@@ -193,6 +205,11 @@ class Campaign(BaseModel):
         """A 督政 campaign: its scope, self-assessment, scoring and opinions are the governance app's
         (per government unit); the school-only steps and pages do not apply."""
         return self.kind == CampaignKind.GOVERNMENT
+
+    @property
+    def state_label(self) -> str:
+        """The state's name for this campaign's kind (督政: 自评 rather than 学校自查)."""
+        return state_label(self.kind, self.state)
 
     @property
     def has_self_inspection(self) -> bool:

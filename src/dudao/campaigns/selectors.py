@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from dudao.access import get_visible_or_404
 from dudao.campaigns import workflow
 from dudao.campaigns.access import result_school_ids_q, sees_whole_campaign
-from dudao.campaigns.models import Campaign, CampaignKind, CampaignSchool, CampaignState
+from dudao.campaigns.models import Campaign, CampaignKind, CampaignSchool, CampaignState, state_label
 
 if TYPE_CHECKING:
     from dudao.frameworks.models import FrameworkVersion
@@ -121,7 +121,7 @@ def phases(campaign: Campaign) -> list[dict]:
         status = "done" if current > index else "current" if current == index else "todo"
         if campaign.state == CampaignState.CANCELLED:
             status = "todo"
-        rows.append({"state": state, "label": CampaignState(state).label, "status": status,
+        rows.append({"state": state, "label": state_label(campaign.kind, state), "status": status,
                      "date": getattr(campaign, date_field) if date_field else None,
                      "date_label": getattr(Campaign._meta.get_field(date_field), "verbose_name", date_field) if date_field else ""})
     return rows
@@ -134,7 +134,7 @@ OTHER_EVENTS = {"create": _("创建"), "update": _("修改实施方案"), "scope
 def events(campaign: Campaign) -> list[dict]:
     """The event log with readable step and state names (other parts log their own actions: shown as stored)."""
     def state(value: str) -> str:
-        return str(CampaignState(value).label) if value in CampaignState.values else value
+        return state_label(campaign.kind, value)
 
     rows = []
     for event in campaign.events.select_related("actor").order_by("created_at", "id"):

@@ -129,7 +129,7 @@ def _check_open(by: User, campaign: Campaign, school_id: int, inspection: SelfIn
         raise PermissionDenied(_("只有参加本次督导的学校本校账号可以填报自查。"))
     if campaign.state not in OPEN_STATES:
         raise ValidationError(_("本次督导当前不在学校自查阶段（%(state)s），不能填报。") % {
-            "state": campaign.get_state_display()})
+            "state": campaign.state_label})
     if inspection is not None and inspection.state == SelfInspectionState.SUBMITTED:
         raise ValidationError(_("自查已提交，不能再修改；如需修改，请联系督导室退回。"))
 

@@ -75,6 +75,11 @@ def _check_plan(campaign: Campaign) -> None:
             errors["framework_version"] = [_("只能选用内置指标体系或本督导室及上级督导室的指标体系。")]
     if campaign.kind not in CampaignKind.values:
         errors["kind"] = [_("请选择督导类型。")]
+    elif "framework_version" not in errors:
+        if campaign.kind == CampaignKind.GOVERNMENT and not version.framework.for_governments:
+            errors["framework_version"] = [_("督政项目只能选用督政（评价政府）的指标体系。")]
+        elif campaign.kind != CampaignKind.GOVERNMENT and version.framework.for_governments:
+            errors["framework_version"] = [_("督政（评价政府）的指标体系只能用于督政项目，请选用学校指标体系。")]
     if campaign.unannounced and campaign.self_deadline:
         errors["self_deadline"] = [_("暗访不提前通知学校，不安排学校自查，请清空自查截止日期。")]
     previous = None
@@ -111,7 +116,7 @@ def _require_editable(by: User, campaign: Campaign) -> None:
         raise PermissionDenied(_("只有组织督导室（或上级督导室）的工作人员可以修改督导项目。"))
     if campaign.state not in workflow.EDITABLE_STATES:
         raise ValidationError(_("督导项目当前状态为“%(state)s”，只有草拟（含退回修改）的项目可以修改。") % {
-            "state": campaign.get_state_display()})
+            "state": campaign.state_label})
 
 
 @transaction.atomic
@@ -189,7 +194,7 @@ def campaign_transition(*, by: User, campaign: Campaign, action: str, note: str 
         raise PermissionDenied(_("您无权执行“%(action)s”：只有%(who)s可以执行。") % {"action": transition.label, "who": who})
     if not transition.applies_to(campaign):
         raise ValidationError(_("督导项目当前状态为“%(state)s”，不能%(action)s。") % {
-            "state": campaign.get_state_display(), "action": transition.label})
+            "state": campaign.state_label, "action": transition.label})
     note = (note or "").strip()
     if transition.needs_note and not note:
         raise ValidationError({"note": [_("请填写%(what)s。") % {"what": transition.note_label}]})

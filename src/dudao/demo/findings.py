@@ -23,8 +23,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dudao.findings.models import Finding, FindingEvent, FindingState
+from dudao.governance.models import GovernmentUnit
 from dudao.people.models import Role, RoleGrant, User
-from dudao.regions.models import Office, Region
+from dudao.regions.models import Office
 from dudao.schools.models import School
 
 REPORTS = [
@@ -237,18 +238,31 @@ def _named(ledger: _Ledger, nx: Office, city: Office, city_user: User, today: da
                                       deadline=today + timedelta(days=60)):
             made.append(ledger.notify(f))
     # Government units (督政): the city office on the county government, the county office on a bureau.
-    county = Region.objects.get(code="430182")
-    f = create(by=city_user, office=city, region=county, unit_name="宁乡市人民政府", category="facilities",
+    # Both are linked to their government unit (the one the 督政 pages and the unit's accounts use).
+    county_government, bureau = _county_units(nx)
+    f = create(by=city_user, office=city, government_unit=county_government, category="facilities",
                severity="serious", source="evaluation", source_label="县域义务教育优质均衡发展督导评估（市级复核）",
                description="县域小学生均教学及辅助用房面积差异系数0.58，高于0.50的标准",
                requirement="制定薄弱学校改扩建计划，两年内达标", responsible_unit="宁乡市人民政府",
                responsible_person="分管副市长", found=50, deadline=300)
     ledger.step(f, "notify", today - timedelta(days=48), by=city_user)
-    f = create(region=county, unit_name="宁乡市教育局", category="management", source="monitoring",
+    f = create(government_unit=bureau, category="management", source="monitoring",
                source_label="教育经费执行情况监测", description="教师培训经费未按年度公用经费预算总额的5%安排",
                requirement="调整预算，足额安排教师培训经费", responsible_unit="宁乡市教育局", found=80, deadline=-45)
     ledger.step(f, "notify", today - timedelta(days=78))
     return made
+
+
+def _county_units(nx: Office) -> tuple[GovernmentUnit, GovernmentUnit]:
+    """宁乡市人民政府 (made from the region tree, as the 督政 demo does) and its department 宁乡市教育局."""
+    from dudao.governance.models import UnitKind
+    from dudao.governance.services import government_name, units_from_regions
+
+    units_from_regions(by=None, office=nx)
+    government = GovernmentUnit.objects.get(region=nx.region, name=government_name(nx.region))
+    bureau, _made = GovernmentUnit.objects.get_or_create(
+        region=nx.region, name="宁乡市教育局", defaults={"kind": UnitKind.DEPARTMENT, "parent": government})
+    return government, bureau
 
 
 def build_ningxiang_findings(seed: int = 2027, today: date | None = None) -> int:

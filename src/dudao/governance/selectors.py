@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -58,6 +58,11 @@ def entries_for(user: User, campaign: Campaign) -> QuerySet[CampaignUnit]:
     if units and campaign.state in UNIT_STATES:
         q |= Q(unit_id__in=sorted(units))
     return qs.filter(q).distinct()
+
+
+# The results table's order (page, Excel, API): best verified total first, units not yet scored last
+# (PostgreSQL sorts NULL first in a descending order, SQLite last: say it).
+RESULTS_ORDER = (F("verified_total").desc(nulls_last=True), "unit__region__code", "id")
 
 
 def access_entry(user: User, campaign: Campaign, pk) -> CampaignUnit:

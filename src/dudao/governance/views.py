@@ -186,7 +186,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.access_gov_campaign(request.user, pk)
     if not sees_whole_campaign(request.user, c):
         raise PermissionDenied
-    entries = list(selectors.entries_for(request.user, c).order_by("-verified_total", "unit__region__code"))
+    entries = list(selectors.entries_for(request.user, c).order_by(*selectors.RESULTS_ORDER))
     return render(request, "governance/results.html", {"campaign": c, "entries": entries})
 
 
@@ -199,7 +199,7 @@ def results_export(request: HttpRequest, pk: int) -> HttpResponse:
     c = selectors.access_gov_campaign(request.user, pk)
     if not sees_whole_campaign(request.user, c):
         raise PermissionDenied
-    entries = selectors.entries_for(request.user, c).order_by("-verified_total", "unit__region__code")
+    entries = selectors.entries_for(request.user, c).order_by(*selectors.RESULTS_ORDER)
     headers = [_("单位"), _("所在区划"), _("督查组"), _("自评状态"), _("自评总分"), _("核查总分"), _("等级"), _("一票否决")]
     rows = ([e.unit.name, e.unit.region.name, e.team.name if e.team else "", e.get_self_state_display(),
              e.self_total, e.verified_total, e.grade, _("是") if e.vetoed else ""] for e in entries)
