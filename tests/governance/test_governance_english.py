@@ -32,6 +32,6 @@ def test_campaign_page_in_english(cast, gov, client):
     english(client)
     client.force_login(cast.county_staff)
     page = client.get(reverse("governance:campaign", args=[gov.campaign.pk]))
-    assert f"{gov.campaign.name} Self-inspection" in ui_texts(page)
+    assert f"{gov.campaign.name} Self-assessment" in ui_texts(page)
     assert ">Government supervision</a>" in page.content.decode()  # the breadcrumb: 督政 as the glossary names it
     assert chinese_ui(page, data=_data(gov)) == []

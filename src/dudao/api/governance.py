@@ -180,7 +180,7 @@ def _detail(user, c: Campaign, e: CampaignUnit) -> dict:
                 for p in e.findings.select_related("finding").order_by("id")] if show else []
     return {**_entry_out(e), "campaign_id": c.pk, "campaign_state": c.state, "campaign_state_label": c.state_label,
             "self_deadline": c.self_deadline, "may_fill": access.may_fill_self(user, e),
-            "sections": [{"name": name, "heading": heading, "text": getattr(e, name)} for name, heading in REPORT_SECTIONS],
+            "sections": [{"name": name, "heading": str(heading), "text": getattr(e, name)} for name, heading in REPORT_SECTIONS],
             "items": items,
             "evidence": [{"id": ev.pk, "name": ev.original_name, "indicator_id": ev.indicator_id, "size": ev.size}
                          for ev in e.evidence.order_by("id")],

@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dudao.core.models import BaseModel
 
@@ -57,7 +58,7 @@ class CampaignState(models.TextChoices):
 
 # A 督政 campaign's units are governments, not schools: the self-inspection phase is their 自评
 # (被督导单位自评); every other state reads the same for every kind.
-GOVERNMENT_STATE_LABELS = {CampaignState.SELF_INSPECTION.value: _("自评")}
+GOVERNMENT_STATE_LABELS = {CampaignState.SELF_INSPECTION.value: pgettext_lazy("campaign state", "自评")}
 
 
 def state_label(kind: str, state: str) -> str:
