@@ -57,6 +57,16 @@ REMIND_BEFORE = (7, 3, 1, 0)  # days before the deadline (0: the day itself)
 REMIND_AFTER = (1, 3, 7)  # days after it
 
 
+def reminder_phase(days_left: int) -> str | None:
+    """"before" or "after" on a reminder day (`days_left` = deadline − today), else None: one rule for
+    the schools' 自查 and the government units' 自评 reminders."""
+    if days_left in REMIND_BEFORE:
+        return "before"
+    if -days_left in REMIND_AFTER:
+        return "after"
+    return None
+
+
 # --- rules ------------------------------------------------------------------------------------------------
 def is_school_account(user: User, school_id: int) -> bool:
     return school_id in school_account_schools(user)
@@ -349,11 +359,8 @@ def self_inspection_reminders(today: date | None = None) -> dict[str, int]:
         deadline = campaign.self_deadline
         assert deadline is not None
         days = (deadline - today).days
-        if days in REMIND_BEFORE:
-            phase = "before"
-        elif -days in REMIND_AFTER:
-            phase = "after"
-        else:
+        phase = reminder_phase(days)
+        if phase is None:
             continue
         submitted = set(SelfInspection.objects.filter(campaign=campaign, state=SelfInspectionState.SUBMITTED)
                         .values_list("school_id", flat=True))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dudao.campaigns.models import Campaign, CampaignKind, CampaignState
-from dudao.campaigns.self_inspection import REMIND_AFTER, REMIND_BEFORE
+from dudao.campaigns.self_inspection import REMIND_AFTER, reminder_phase
 from dudao.governance.models import CampaignUnit, SelfState
 
 
@@ -34,11 +34,8 @@ def self_reminders(today: date | None = None) -> dict[str, int]:
         deadline = campaign.self_deadline
         assert deadline is not None
         days = (deadline - today).days
-        if days in REMIND_BEFORE:
-            phase = "before"
-        elif -days in REMIND_AFTER:
-            phase = "after"
-        else:
+        phase = reminder_phase(days)
+        if phase is None:
             continue
         waiting = list(CampaignUnit.objects.filter(campaign=campaign).exclude(self_state=SelfState.SUBMITTED)
                        .select_related("unit").order_by("unit__region__code", "pk"))
