@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from dudao.api.errors import ErrorOut, invalid, problem
+from dudao.api.rows import MappedRows
 from dudao.campaigns import workflow
 from dudao.campaigns.access import sees_whole_campaign
 from dudao.campaigns.models import Campaign
@@ -216,29 +217,12 @@ def _data(payload: CampaignIn, office) -> dict | Status:
     return data
 
 
-class _Rows:
-    """A queryset the paginator slices (one page is read) and whose rows come out as dicts."""
-
-    def __init__(self, qs) -> None:
-        self.qs = qs
-
-    def all(self) -> "_Rows":
-        return self
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict]:
-        return [_out(c) for c in self.qs[index]]
 
 
 @router.get("/", response=list[CampaignOut], summary="督导项目（按权限范围，可按类型、年度、状态筛选）")
 @paginate(PageNumberPagination, page_size=30)
 def list_campaigns(request, filters: Query[CampaignFilterIn]):
-    return _Rows(campaign_list(user=request.user, filters=CampaignFilters.from_params(filters.dict())))
+    return MappedRows(campaign_list(user=request.user, filters=CampaignFilters.from_params(filters.dict())), _out)
 
 
 @router.get("/{campaign_id}", response=CampaignDetailOut, summary="督导项目详情（实施方案、日期、学校、可执行的操作、办理记录）")

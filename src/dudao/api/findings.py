@@ -18,6 +18,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from dudao.access import finding_offices
 from dudao.api.errors import ErrorOut, invalid, problem
+from dudao.api.rows import MappedRows
 from dudao.findings import workflow
 from dudao.findings.models import Finding, FindingEvidence, FindingSource
 from dudao.findings.selectors import (
@@ -177,30 +178,14 @@ def _detail(request, finding: Finding) -> dict:
     }
 
 
-class _Rows:
-    """A queryset the paginator slices (one page is read) and whose rows come out as dicts."""
-
-    def __init__(self, qs, labels: dict[str, str]) -> None:
-        self.qs, self.labels = qs, labels
-
-    def all(self) -> "_Rows":
-        return self
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict]:
-        return [_out(f, self.labels) for f in self.qs[index]]
 
 
 @router.get("/", response=list[FindingOut], summary="整改台账（按权限范围，可筛选）")
 @paginate(PageNumberPagination, page_size=30)
 def list_findings(request, filters: Query[FindingFilterIn]):
     qs = finding_list(user=request.user, filters=FindingFilters.from_params(filters.dict()))
-    return _Rows(qs.select_related("region"), category_labels())
+    labels = category_labels()
+    return MappedRows(qs.select_related("region"), lambda f: _out(f, labels))
 
 
 @router.get("/{finding_id}", response=FindingDetailOut, summary="问题详情（含全部整改记录、佐证材料和当前可执行的操作）")

@@ -24,6 +24,7 @@ from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from dudao.api.errors import ErrorOut, invalid
+from dudao.api.rows import MappedRows
 from dudao.campaigns.access import sees_whole_campaign
 from dudao.campaigns.models import Campaign, ScoreKind
 from dudao.campaigns.results import load_tree
@@ -192,29 +193,12 @@ def _detail(user, c: Campaign, e: CampaignUnit) -> dict:
             "findings": findings}
 
 
-class _Rows:
-    """The campaigns queryset for the paginator: one page is read, its rows come out as dicts."""
-
-    def __init__(self, qs) -> None:
-        self.qs = qs
-
-    def all(self) -> _Rows:
-        return self
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict]:
-        return [_campaign_out(c) for c in self.qs[index]]
 
 
 @router.get("/campaigns", response=list[GovCampaignOut], summary="督政项目（按权限范围）")
 @paginate(PageNumberPagination, page_size=30)
 def list_gov_campaigns(request):
-    return _Rows(selectors.government_campaigns(request.user))
+    return MappedRows(selectors.government_campaigns(request.user), _campaign_out)
 
 
 @router.get("/campaigns/{campaign_id}/units", response=list[EntryOut], summary="督政项目中本人可见的被督导单位")

@@ -16,6 +16,7 @@ from decimal import Decimal
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from dudao.api.rows import MappedRows
 from dudao.surveys import results
 from dudao.surveys.models import RespondentGroup, Survey
 
@@ -62,23 +63,6 @@ def _survey(user, survey: Survey) -> dict:
             "total": _index(results.survey_total(user, survey))}
 
 
-class _Rows:
-    """The paginator slices the queryset (one page is read); rows come out with their index."""
-
-    def __init__(self, user, qs) -> None:
-        self.user, self.qs = user, qs
-
-    def all(self) -> _Rows:
-        return self
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict]:
-        return [_survey(self.user, s) for s in self.qs[index]]
 
 
 @router.get("", response=list[SurveyOut], summary="问卷调查及其满意度指数（按权限范围）")
@@ -88,7 +72,7 @@ def results_surveys(request, year: int | None = None):
         "-year", "-opens_on", "-id")
     if year:
         qs = qs.filter(year=year)
-    return _Rows(request.user, qs)
+    return MappedRows(qs, lambda s: _survey(request.user, s))
 
 
 class OptionOut(Schema):

@@ -21,6 +21,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from dudao.access import VISIT_FULL_FIELDS, readable_fields
 from dudao.api.errors import ErrorOut, invalid, problem
+from dudao.api.rows import MappedRows
 from dudao.core.sources import readable
 from dudao.schools.selectors import access_school
 from dudao.visits.compliance_cache import compliance_cached
@@ -344,24 +345,9 @@ def list_visits(request, filters: Query[VisitFilterIn]):
     if filters.status in VisitStatus.values:
         qs = qs.filter(status=filters.status)
     labels = code_labels()
-    return _LazyRows(qs.order_by("-visit_date", "-started_at", "-id"), lambda v: _visit_out(request.user, v, labels))
+    return MappedRows(qs.order_by("-visit_date", "-started_at", "-id"), lambda v: _visit_out(request.user, v, labels))
 
 
-class _LazyRows:
-    """A queryset the paginator slices and counts, turned into output rows only for the page."""
-
-    def __init__(self, qs, convert):
-        self.qs, self.convert = qs, convert
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item):
-        rows = self.qs[item]
-        return [self.convert(v) for v in rows] if isinstance(item, slice) else self.convert(rows)
 
 
 @router.get("/{visit_id}", response=VisitDetailOut, summary="督导记录详情")
