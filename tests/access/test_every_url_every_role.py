@@ -72,15 +72,21 @@ from tests.access import (  # noqa: E402
     coverage_campaigns_scoring,
     coverage_campaigns_teams,
     coverage_complaints,
+    coverage_bulletins,
     coverage_core,
+    coverage_documents,
     coverage_evaluations,
     coverage_findings,
     coverage_frameworks,
     coverage_governance,
+    coverage_library,
     coverage_monitoring,
+    coverage_monthly,
     coverage_notifications,
+    coverage_outcomes,
     coverage_people,
     coverage_plaques,
+    coverage_portal,
     coverage_schools,
     coverage_supervisors,
     coverage_surveys,
@@ -91,7 +97,9 @@ from tests.access import (  # noqa: E402
 APP_COVERAGE = (coverage_core, coverage_people, coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
                 coverage_findings, coverage_complaints, coverage_monitoring, coverage_campaigns,
                 coverage_campaigns_teams, coverage_campaigns_scoring, coverage_campaigns_onsite, coverage_frameworks,
-                coverage_campaigns_dashboard, coverage_surveys, coverage_governance, coverage_evaluations)
+                coverage_campaigns_dashboard, coverage_surveys, coverage_governance, coverage_evaluations,
+                coverage_documents, coverage_bulletins, coverage_monthly, coverage_outcomes, coverage_portal,
+                coverage_library)
 for _module in APP_COVERAGE:
     COVERAGE.update(_module.COVERAGE)
 WRITER_PERSONAS = {"admin", "province_staff", "city_staff", "county_staff", "multi"}

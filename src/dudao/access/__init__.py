@@ -54,6 +54,7 @@ from dudao.access.scope import (
     Scope,
     ancestor_codes,
     clear_scope_cache,
+    document_q,
     extend_school_scope,
     framework_q,
     get_scope,
@@ -83,4 +84,5 @@ __all__ = [
     "restricted_fields", "school_q", "sees_area", "sees_complaint_contact", "sees_framework_drafts", "sees_full_visit", "sees_office_details",
     "supervisor_q", "user_q", "visible_users", "write_region_q", "zone_q",
     "questionnaire_q", "survey_q", "may_own_questionnaire", "may_edit_questionnaire", "may_run_survey",
+    "document_q",
 ]

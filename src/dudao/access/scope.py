@@ -364,3 +364,27 @@ def survey_q(user: User, *, write: bool = False) -> Q:
     write: staff only); admins all. Respondents never sign in; supervisors and schools see none."""
     part = _office_region_q(user, "office__", write=write)
     return Q() if part is None else part
+
+
+# --- official documents (issue [11]; docs/documents.md) ---------------------------------------------------
+def document_q(user: User, *, write: bool = False) -> Q:
+    """Documents (documents.Document): the office's own, for the staff and leaders of its region and
+    above (write: staff only), admins all. Once sent to its units (`shared_at`, for draft review or
+    issued), also for whoever reads a recipient: the school's accounts and supervisors (schools they
+    read), a 政府单位用户 (their unit), the offices of a recipient region's subtree (reading only)."""
+    part = _office_region_q(user, "office__", write=write)
+    if part is None:
+        return Q()
+    if write or not getattr(user, "is_authenticated", False):
+        return part
+    scope = get_scope(user)
+    units = []
+    if scope.school_ids:
+        units.append(Q(recipients__school_id__in=sorted(scope.school_ids)))
+    if scope.government_unit_ids:
+        units.append(Q(recipients__government_unit_id__in=sorted(scope.government_unit_ids)))
+    if scope.region_codes:
+        units.append(_under("recipients__region__code", scope.region_codes))
+    if units:
+        part |= Q(shared_at__isnull=False) & reduce(or_, units)
+    return part

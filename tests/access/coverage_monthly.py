@@ -1,0 +1,4 @@
+"""Scope coverage of the monthly app's URLs (see tests/access/test_every_url_every_role.py)."""
+
+OWN_TESTS = "tests/monthly/test_scope.py"
+COVERAGE: dict[str, str] = {}
