@@ -44,6 +44,13 @@ EDITABLE = ("title", "masthead", "addressee", "body", "attachments", "signatory"
 SNAPSHOT = (*EDITABLE, "number", "kind", "issued_on")
 
 
+def keyed(blocks: Iterable[dict]) -> list[dict]:
+    """Every block with a stable `key` (kept across edits): draft-review comments point at it."""
+    import uuid
+
+    return [{**b, "key": b.get("key") or uuid.uuid4().hex[:10]} for b in blocks]
+
+
 def _event(document: Document, action: str, by: User | None, note: str = "") -> DocumentEvent:
     return DocumentEvent.objects.create(document=document, action=action, by=by, note=note[:500])
 
@@ -114,7 +121,7 @@ def create_draft(*, by: User | None, office: Office, kind: str, title: str, body
     fields.setdefault("signatory", office.name)
     fields.setdefault("printer", office.name)
     document = Document.objects.create(
-        office=office, kind=kind, template=template, title=title.strip(), body=list(body), addressee=addressee,
+        office=office, kind=kind, template=template, title=title.strip(), body=keyed(body), addressee=addressee,
         source=source, school=school, region=region or (school.region if school is not None else office.region),
         created_by=by, **fields)
     set_recipients(document, recipients)
@@ -147,6 +154,8 @@ def edit_draft(document: Document, *, by: User, **changes: Any) -> Document:
         raise ValueError(f"unknown document fields: {sorted(unknown)}")
     if "title" in changes and not str(changes["title"]).strip():
         raise ValidationError({"title": _("请填写标题。")})
+    if "body" in changes:
+        changes["body"] = keyed(changes["body"])
     for key, value in changes.items():
         setattr(document, key, value)
     document.save()
@@ -255,6 +264,8 @@ def new_version(document: Document, *, by: User, reason: str, **changes: Any) ->
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"unknown document fields: {sorted(unknown)}")
+    if "body" in changes:
+        changes["body"] = keyed(changes["body"])
     for key, value in changes.items():
         setattr(document, key, value)
     document.save()
