@@ -68,6 +68,7 @@ COVERAGE = {
 from tests.access import (  # noqa: E402
     coverage_campaigns,
     coverage_campaigns_dashboard,
+    coverage_campaigns_documents,
     coverage_campaigns_onsite,
     coverage_campaigns_scoring,
     coverage_campaigns_teams,
@@ -97,7 +98,7 @@ from tests.access import (  # noqa: E402
 APP_COVERAGE = (coverage_core, coverage_people, coverage_schools, coverage_supervisors, coverage_zones, coverage_plaques, coverage_visits, coverage_notifications,
                 coverage_findings, coverage_complaints, coverage_monitoring, coverage_campaigns,
                 coverage_campaigns_teams, coverage_campaigns_scoring, coverage_campaigns_onsite, coverage_frameworks,
-                coverage_campaigns_dashboard, coverage_surveys, coverage_governance, coverage_evaluations,
+                coverage_campaigns_dashboard, coverage_campaigns_documents, coverage_surveys, coverage_governance, coverage_evaluations,
                 coverage_documents, coverage_bulletins, coverage_monthly, coverage_outcomes, coverage_portal,
                 coverage_library)
 for _module in APP_COVERAGE:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from dudao.campaigns import scoring
 from dudao.campaigns.models import Campaign, CampaignSchool, SchoolResult, Score, ScoreKind, SelfInspection
@@ -201,7 +202,7 @@ def campaign_figures(campaign: Campaign, *, school_ids: list[int] | None = None)
 # --- saving a draft: once per source and kind --------------------------------------------------------
 def _may_draft(by: User | None, campaign: Campaign, check: bool) -> None:
     if check and (by is None or not document_access.may_draft(by, campaign.office)):
-        raise PermissionDenied("只有组织督导室的工作人员可以起草本项目的公文。")
+        raise PermissionDenied(_("只有组织督导室的工作人员可以起草本项目的公文。"))
 
 
 def _wording(kind: str, campaign: Campaign, data: dict[str, Any], blocks: list[dict], tables: list[dict]
@@ -268,7 +269,7 @@ def _entry(campaign: Campaign, school: School) -> CampaignSchool:
     entry = (CampaignSchool.objects.filter(campaign=campaign, school=school)
              .select_related("school__region", "team").first())
     if entry is None:
-        raise ValidationError("该学校不在本次督导范围内。")
+        raise ValidationError(_("该学校不在本次督导范围内。"))
     return entry
 
 
@@ -622,7 +623,7 @@ def self_assessment_draft(*, campaign: Campaign, school: School, by: User | None
     with translation.override("zh-hans"):
         _may_draft(by, campaign, check)
         if not campaign.has_self_inspection:
-            raise ValidationError("本项目没有学校自查环节。")
+            raise ValidationError(_("本项目没有学校自查环节。"))
         entry = _entry(campaign, school)
         tree = load_tree(campaign.framework_version)
         own: dict[int, Decimal | None] = {}

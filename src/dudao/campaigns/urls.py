@@ -5,6 +5,7 @@ in its own block (issue [9])."""
 from django.urls import path
 
 from dudao.campaigns.views import campaigns, dashboard, results, self_inspection
+from dudao.campaigns.views import documents as views_documents
 from dudao.campaigns.views import onsite as views_onsite
 from dudao.campaigns.views import teams as team_views
 
@@ -72,4 +73,10 @@ urlpatterns += [
     path("<int:pk>/dashboard/", dashboard.dashboard, name="dashboard"),
     path("<int:pk>/dashboard/export/", dashboard.dashboard_export, name="dashboard_export"),
     path("<int:pk>/summary/", dashboard.summary, name="summary"),
+]
+# --- documents drafted from the campaign's data (campaigns/documents.py): campaigns/views/documents.py ---
+urlpatterns += [
+    path("<int:pk>/documents/<slug:kind>/", views_documents.campaign_document, name="document_draft"),
+    path("<int:pk>/results/<int:school_id>/documents/<slug:kind>/", views_documents.school_document,
+         name="school_document_draft"),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dudao.campaigns import selectors, workflow
 from dudao.campaigns.access import may_manage_campaign, sees_whole_campaign
+from dudao.documents.access import may_draft
 from dudao.campaigns.forms import CampaignForm, ScopeForm
 from dudao.campaigns.models import CampaignKind, CampaignState, ScopeMode
 from dudao.campaigns.selection import STRATA, preview
@@ -232,6 +233,8 @@ def _detail_context(request: HttpRequest, campaign, *, open_action: str = "", fo
         "events": list(selectors.events(campaign)) if whole else [],
         "schools": list(schools[:200]), "school_count": schools.count(),
         "can_edit": may_manage_campaign(request.user, campaign) and campaign.state in workflow.EDITABLE_STATES,
+        # the buttons that draft the 督导通知书 and the summary report (views/documents.py)
+        "may_draft_documents": not campaign.is_government and may_draft(request.user, campaign.office),
         "parts": _part_links(request.user, campaign),
         "plan_fields": [(campaign._meta.get_field(n).verbose_name, getattr(campaign, n))
                         for n in ("purpose", "basis", "scope_text", "time_text", "content", "method", "staffing",

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dudao.campaigns.access import may_manage_campaign, sees_whole_campaign
+from dudao.documents.access import may_draft
 from dudao.campaigns.models import CampaignSchool, SchoolResult
 from dudao.campaigns.onsite import onsite_photos_by_item
 from dudao.campaigns.results import (
@@ -137,6 +138,8 @@ def result_school(request: HttpRequest, pk: int, school_id: int) -> HttpResponse
         "campaign": campaign, "entry": entry, "school": entry.school, "outcome": outcome, "rows": rows,
         "stored": SchoolResult.objects.filter(campaign=campaign, school_id=school_id).first(),
         "office": sees_whole_campaign(request.user, campaign),
+        # the buttons that draft the school's 督导报告, 督导意见书 and 自评报告 (views/documents.py)
+        "may_draft_documents": not campaign.is_government and may_draft(request.user, campaign.office),
     })
 
 
