@@ -4,11 +4,15 @@ once in the one ledger, the unit's report through the findings flow, and re-insp
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
+from dudao.documents import services as document_services
+from dudao.documents.models import Document
 from dudao.findings.models import Finding
 from dudao.findings.services import finding_transition
 from dudao.governance import services
@@ -43,23 +47,66 @@ def test_office_edits_prints_and_gets_the_pdf(cast, scored, client):
     client.force_login(cast.county_staff)
     url = reverse("governance:opinion", args=[c.pk, e.pk])
     assert "核查总分 12 分" in client.get(url).content.decode()
-    form = {"number": "宁督〔2026〕8号", "basis": "依据", "process": "过程", "overall": "总体", "strengths": "成绩",
-            "problems": "问题一", "requirements": "整改要求", "deadline": "2026-12-31", "issued_on": "2026-10-12"}
+    # before anything is saved the PDF is the engine's preview of the drafted text
+    preview = client.get(reverse("governance:opinion_pdf", args=[c.pk, e.pk]))
+    assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
+    assert not Document.objects.exists()
+    form = {"basis": "依据", "process": "过程", "overall": "总体", "strengths": "成绩",
+            "problems": "问题一", "requirements": "整改要求", "deadline": "2026-12-31"}
     assert client.post(url, {**form, "deadline": ""}).status_code == 400
     assert client.post(url, form).status_code == 302
     opinion = Opinion.objects.get(entry=e)
-    assert opinion.number == "宁督〔2026〕8号" and opinion.updated_by == cast.county_staff
+    assert opinion.updated_by == cast.county_staff
+    # saving drafts the document on the engine, to the unit; the number comes at 签发, not from the form
+    doc = Document.objects.get(source=f"governance.CampaignUnit:{e.pk}")
+    assert doc.kind == "opinion" and doc.status == "draft" and doc.number == "" and doc.addressee == scored.unit_a.name
+    assert [r.government_unit_id for r in doc.recipients.all()] == [scored.unit_a.pk]
+    assert [b["text"] for b in doc.body][:3] == ["依据", "一、督导概况", "过程"]
+    assert "整改期限：2026年12月31日。" in [b["text"] for b in doc.body]
     printed = client.get(reverse("governance:opinion_print", args=[c.pk, e.pk])).content.decode()
-    assert "宁督〔2026〕8号" in printed and "2026年10月12日" in printed and "问题一" in printed
+    assert "问题一" in printed and f"关于对{scored.unit_a.name}" in printed
     pdf = client.get(reverse("governance:opinion_pdf", args=[c.pk, e.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    # saved again: the same draft, written again
+    assert client.post(url, {**form, "problems": "问题二"}).status_code == 302
+    assert Document.objects.count() == 1 and "问题二" in str(Document.objects.get().body)
     # the unit reads it from the preliminary opinion on; not another unit, not a school
     for user, status in ((scored.gov_a, 200), (scored.gov_b, 404), (cast.school_user, 404)):
         client.force_login(user)
         assert client.get(reverse("governance:opinion_print", args=[c.pk, e.pk])).status_code == status
     client.force_login(scored.gov_a)
     assert client.get(url).status_code == 403  # reads, never edits
+
+
+def test_the_issued_opinion_is_the_frozen_pdf_and_locked(cast, scored, client):
+    c, e = scored.campaign, scored.entry_a
+    client.force_login(cast.county_staff)
+    url = reverse("governance:opinion", args=[c.pk, e.pk])
+    form = {"basis": "依据", "process": "过程", "overall": "总体", "strengths": "成绩",
+            "problems": "问题一", "requirements": "整改要求", "deadline": "2026-12-31"}
+    client.post(url, form)
+    doc = Document.objects.get()
+    document_services.submit(doc, by=cast.county_staff)
+    document_services.check(doc, by=cast.admin)
+    doc = document_services.issue(doc, by=cast.county_leader)
+    assert doc.number == f"宁教督〔{doc.issued_on.year}〕1号"
+    pdf = client.get(reverse("governance:opinion_pdf", args=[c.pk, e.pk]))
+    assert hashlib.sha256(pdf.content).hexdigest() == doc.current_version.sha256
+    # the form refuses changes once the document left the draft, and says where to go
+    response = client.post(url, {**form, "problems": "改了"})
+    assert response.status_code == 400 and "公文页面" in response.content.decode()
+    assert 'data-testid="opinion-document"' in response.content.decode()
+    assert "改了" not in str(Document.objects.get().body)
+
+
+def test_an_english_drafter_gets_a_chinese_opinion(cast, scored):
+    translation.activate("en")
+    try:
+        draft = services.opinion_draft(scored.entry_a)
+    finally:
+        translation.activate("zh-hans")
+    assert "核查总分 12 分，等级：不合格" in draft.overall and "督导组" in draft.process
 
 
 def test_findings_exactly_once_owned_by_the_unit(cast, scored, client):

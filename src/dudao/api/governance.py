@@ -29,6 +29,7 @@ from dudao.campaigns.access import sees_whole_campaign
 from dudao.campaigns.models import Campaign, ScoreKind
 from dudao.campaigns.results import load_tree
 from dudao.governance import access, selectors, services
+from dudao.governance.documents import opinion_document
 from dudao.governance.models import REPORT_SECTIONS, CampaignUnit, Opinion, UnitScore
 
 router = Router(tags=["督政 governance"])
@@ -175,6 +176,8 @@ def _detail(user, c: Campaign, e: CampaignUnit) -> dict:
                       "self_value": s.value if s else None, "self_choice": s.choice if s else "",
                       "self_note": s.note if s else "", "verified": verified.get(item.id) if show else None})
     opinion = Opinion.objects.filter(entry=e).first() if show else None
+    # the 发文字号 and 成文日期 are the document engine's, given at 签发 (governance/documents.py)
+    document = opinion_document(e) if opinion else None
     findings = [{"finding_id": p.finding_id, "indicator_id": p.indicator_id, "description": p.finding.description,
                  "state": p.finding.state, "state_label": str(p.finding.get_state_display()),
                  "deadline": p.finding.deadline}
@@ -186,7 +189,8 @@ def _detail(user, c: Campaign, e: CampaignUnit) -> dict:
             "evidence": [{"id": ev.pk, "name": ev.original_name, "indicator_id": ev.indicator_id, "size": ev.size}
                          for ev in e.evidence.order_by("id")],
             "sees_result": show, "result": result,
-            "opinion": ({"drafted": True, "number": opinion.number, "issued_on": opinion.issued_on,
+            "opinion": ({"drafted": True, "number": document.number if document else "",
+                         "issued_on": document.issued_on if document else None,
                          "deadline": opinion.deadline} if opinion else {"drafted": False, "number": "",
                                                                          "issued_on": None, "deadline": None})
             if show else None,

@@ -116,9 +116,9 @@ def build_ningxiang_governance(*, password: str, today: date | None = None) -> C
             for code, row in SCORES.items()})
     campaign_transition(by=staff, campaign=campaign, action="preliminary")
     first.refresh_from_db()
+    # the 发文字号 comes from the document engine at 签发 (governance/documents.py)
     services.opinion_save(by=staff, entry=first, data={
-        **{name: getattr(services.opinion_draft(first), name) for name in services.OPINION_FIELDS},
-        "number": f"宁督〔{today.year}〕12号"})
+        name: getattr(services.opinion_draft(first), name) for name in services.OPINION_FIELDS})
     from dudao.findings.services import finding_transition
 
     created, _skipped = services.findings_register(by=staff, entry=first)

@@ -26,14 +26,13 @@ class UnitForm(forms.Form):
 class OpinionForm(forms.ModelForm):
     class Meta:
         model = Opinion
-        fields = ["number", "basis", "process", "overall", "strengths", "problems", "requirements", "deadline",
-                  "issued_on"]
+        # 发文字号 and 成文日期 come from the document engine at 签发 (governance/documents.py)
+        fields = ["basis", "process", "overall", "strengths", "problems", "requirements", "deadline"]
         widgets = {
             "basis": forms.Textarea(attrs={"rows": 2}), "process": forms.Textarea(attrs={"rows": 3}),
             "overall": forms.Textarea(attrs={"rows": 2}), "strengths": forms.Textarea(attrs={"rows": 4}),
             "problems": forms.Textarea(attrs={"rows": 5}), "requirements": forms.Textarea(attrs={"rows": 3}),
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
 

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dudao.access import can_manage_office
@@ -384,7 +384,13 @@ def _describe(problem: Problem) -> str:
 # --- the 督导意见书 ---------------------------------------------------------------------------------------
 def opinion_draft(entry: CampaignUnit) -> Opinion:
     """The opinion's fields drafted from the plan, the team and the result (not saved): the office edits
-    it before it is printed."""
+    it before it is printed. In Chinese whatever the drafter's language: it is the text of an
+    official document (governance/documents.py)."""
+    with translation.override("zh-hans"):
+        return _opinion_draft(entry)
+
+
+def _opinion_draft(entry: CampaignUnit) -> Opinion:
     campaign = entry.campaign
     tree = load_tree(campaign.framework_version)
     result, _notes = outcome(entry, tree)
@@ -414,16 +420,21 @@ def opinion_draft(entry: CampaignUnit) -> Opinion:
                      "%(office)s将适时进行复查。") % {"day": deadline.isoformat(), "office": campaign.office.name}
     return Opinion(entry=entry, basis=campaign.basis or _("根据《教育督导条例》及本次督政实施方案。"), process=process,
                    overall=overall, strengths=strengths, problems=problem_text, requirements=requirements,
-                   deadline=deadline, issued_on=timezone.localdate())
+                   deadline=deadline)
 
 
-OPINION_FIELDS = ("number", "basis", "process", "overall", "strengths", "problems", "requirements", "deadline",
-                  "issued_on")
+# The 发文字号 and 成文日期 are the document engine's, given at 签发 (governance/documents.py).
+OPINION_FIELDS = ("basis", "process", "overall", "strengths", "problems", "requirements", "deadline")
 
 
 def opinion_save(*, by: User, entry: CampaignUnit, data: dict) -> Opinion:
-    """Create (from the draft) or edit the opinion: the office's staff."""
+    """Create (from the draft) or edit the opinion: the office's staff. Its document on the engine
+    (kind "opinion") is drafted or written again with it; refused once that left the draft."""
+    from dudao.governance import documents
+
     _check_manager(by, entry.campaign)
+    if documents.opinion_locked(entry):
+        raise ValidationError(_("督导意见书已送审或印发，不能再修改；印发后的修订请在公文页面进行。"))
     errors: dict[str, list[str]] = {}
     if not (data.get("problems") or "").strip() and not (data.get("overall") or "").strip():
         errors["overall"] = [_("请填写总体评价或存在问题。")]
@@ -436,7 +447,9 @@ def opinion_save(*, by: User, entry: CampaignUnit, data: dict) -> Opinion:
         value = data.get(name)
         setattr(opinion, name, value.strip() if isinstance(value, str) else value)
     opinion.updated_by = by
-    opinion.save()
+    with transaction.atomic():
+        opinion.save()
+        documents.opinion_sync(by=by, entry=entry, opinion=opinion)
     return opinion
 
 

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +21,8 @@ from dudao.core import documents
 from dudao.core.downloads import download_response, stored_file_response
 from dudao.core.errors import add_service_errors, error_dict
 from dudao.governance import access, selectors, services
+from dudao.documents.links import document_url
+from dudao.governance import documents as opinion_documents
 from dudao.governance.forms import OpinionForm, RecheckForm, UnitForm
 from dudao.governance.models import REPORT_SECTIONS, GovernmentUnit, Opinion, UnitEvidence, UnitScore
 
@@ -378,8 +379,10 @@ def opinion(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
         else:
             messages.success(request, _("督导意见书已保存。"))
             return redirect("governance:entry", pk=c.pk, entry=e.pk)
-    return render(request, "governance/opinion_form.html", {"campaign": c, "entry": e, "form": form, "stored": stored},
-                  status=400 if form.errors else 200)
+    document = opinion_documents.opinion_document(e)
+    return render(request, "governance/opinion_form.html", {
+        "campaign": c, "entry": e, "form": form, "stored": stored, "document": document,
+        "document_url": document_url(document.pk) if document else ""}, status=400 if form.errors else 200)
 
 
 def _opinion_for_print(request: HttpRequest, pk: int, entry: int):
@@ -390,27 +393,20 @@ def _opinion_for_print(request: HttpRequest, pk: int, entry: int):
     return c, e, op
 
 
-def _opinion_html(c, e, op) -> str:
-    from dudao.findings.notices import chinese_date
-
-    return render_to_string("governance/opinion_pdf.html", {
-        "c": c, "e": e, "op": op, "date": chinese_date(op.issued_on) if op.issued_on else "",
-        "deadline": chinese_date(op.deadline) if op.deadline else ""})
-
-
 @login_required
 @require_GET
 def opinion_print(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
-    c, e, op = _opinion_for_print(request, pk, entry)
-    return HttpResponse(_opinion_html(c, e, op))
+    """The opinion on the document engine's page (governance/documents.py)."""
+    _c, e, op = _opinion_for_print(request, pk, entry)
+    return HttpResponse(opinion_documents.opinion_html(e, op))
 
 
 @login_required
 @require_GET
 def opinion_pdf(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
-    """The same WeasyPrint route as the 整改通知书 (findings/notices.py → core.documents.html_to_pdf)."""
-    c, e, op = _opinion_for_print(request, pk, entry)
-    pdf = documents.html_to_pdf(_opinion_html(c, e, op))
+    """The engine's PDF: the frozen version once issued, the draft's preview until then."""
+    _c, e, op = _opinion_for_print(request, pk, entry)
+    pdf = opinion_documents.opinion_pdf(e, op)
     return download_response(pdf, f"督导意见书-{e.unit.name}-{e.pk}.pdf", documents.PDF, inline=True)
 
 
