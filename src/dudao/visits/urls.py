@@ -37,4 +37,5 @@ urlpatterns: list = [
     path("log/", views_office.log, name="log"),
     path("log/export/", views_office.log_export, name="log_export"),
     path("<int:pk>/record.pdf", views_office.record_pdf, name="record_pdf"),
+    path("<int:pk>/record/file/", views_office.record_file, name="record_file"),
 ]

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dudao.access import VISIT_FULL_FIELDS, can_manage_office, has_supervisor_record, readable_fields
 from dudao.core.charts import calendar_heatmap, stacked_bar_chart
-from dudao.core.documents import PDF, render_pdf
+from dudao.core.documents import PDF
 from dudao.core.downloads import download_response
 from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response, xlsx_sheets_response
@@ -40,7 +40,10 @@ from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.core.pagination import CappedPaginator
 from dudao.regions.models import Office, Region
 from dudao.regions.selectors import ancestor_codes
+from dudao.documents.links import document_url
 from dudao.visits.compliance_cache import cache_seconds, compliance_cached
+from dudao.visits.documents import RECORD_TITLE, RecordSheet, record_sheet_file
+from dudao.visits.documents import record_pdf as record_sheet_pdf
 from dudao.visits.exports import compliance_notes, compliance_sheets
 from dudao.visits.forms_office import QuotaOverrideForm
 from dudao.visits.models import QuotaPeriod, VisitMode
@@ -73,7 +76,6 @@ PAGE_SIZE = 30
 SCHOOLS_SHOWN = 50  # schools below their rule listed on the page; the Excel file has them all
 CHART_BARS = 30  # bars a compliance chart draws at most (a province has 3,000 supervisors)
 KINDS = ("month", "semester", "year")
-RECORD_TITLE = "责任督学工作记录表"
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -301,14 +303,11 @@ def log_workbook(user, params) -> Workbook:
 # --- the record sheet --------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """责任督学工作记录表 (规程 2014, domain-rules §2.5) of one visit, A4 portrait, to print and sign."""
+def _record_sheet(request: HttpRequest, pk: int) -> RecordSheet:
+    """The sheet as the reader may read it. The school reads the feedback part (methods, topics,
+    opinions, problems); what was observed, the location and a refusal are for the office and the
+    supervisor (access.fields): the sheet prints them only when the reader reads every restricted field."""
     visit = access_visit(request.user, pk)
-    # The school reads the feedback part (methods, topics, opinions, problems); what was observed,
-    # the location and a refusal are for the office and the supervisor (access.fields): the sheet
-    # prints them only when the reader reads every restricted field.
     full = readable_fields(request.user, visit) >= VISIT_FULL_FIELDS
     methods, topics, categories = code_labels()
     # Each problem's finding (整改台账) as of printing, when the reader may see it.
@@ -316,15 +315,29 @@ def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     # 长沙市宁乡市玉潭街道: the county and town below the province, as an address is written
     codes = [c for c in ancestor_codes(visit.school.region_code) if len(c) > 2]
     region_path = "".join(Region.objects.filter(code__in=codes).order_by("code").values_list("name", flat=True))
-    context = {
-        "title": RECORD_TITLE, "visit": visit, "full": full, "region_path": region_path, "methods": labels_of(visit.methods, methods),
-        "topics": labels_of(visit.topics, topics), "problems": problems, "photo_count": visit.photos.count(),
-        "with_findings": any(row.finding is not None for row in problems),
-        "started": timezone.localtime(visit.started_at), "ended": timezone.localtime(visit.ended_at) if visit.ended_at else None,
-        "printed": timezone.localdate(),
-    }
+    return RecordSheet(visit=visit, full=full, region_path=region_path, methods=labels_of(visit.methods, methods),
+                       topics=labels_of(visit.topics, topics), problems=problems, photo_count=visit.photos.count(),
+                       started=visit.started_at, ended=visit.ended_at, printed=timezone.localdate())
+
+
+@login_required
+@require_GET
+def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """责任督学工作记录表 (规程 2014, domain-rules §2.5) of one visit, A4 portrait, to print and sign: the
+    document engine's PDF of the sheet as the reader may read it (visits/documents.py)."""
+    sheet = _record_sheet(request, pk)
+    visit = sheet.visit
     name = f"{visit.visit_date:%Y%m%d}-{visit.school.name}-{RECORD_TITLE}.pdf"
-    return download_response(render_pdf("visits/office_record_pdf.html", context), name, PDF, inline=True)
+    return download_response(record_sheet_pdf(sheet), name, PDF, inline=True)
+
+
+@login_required
+@require_POST
+def record_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """存档为公文: the office keeps the full sheet as a document of kind "record_sheet" and opens it."""
+    sheet = _record_sheet(request, pk)
+    document = record_sheet_file(by=request.user, sheet=sheet)
+    return redirect(document_url(document.pk))
 
 
 # --- quota rules -------------------------------------------------------------------------------------
