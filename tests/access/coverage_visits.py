@@ -33,4 +33,5 @@ COVERAGE: dict[str, str] = {
     "visits:log": "own",
     "visits:log_export": "own",
     "visits:record_pdf": "own",
+    "visits:record_file": "own",
 }

@@ -1,7 +1,7 @@
 """Every office URL of the visits app as every persona (gathered by tests/visits/test_scope.py):
 "visits:compliance", "visits:compliance_export", "visits:not_visited", "visits:not_visited_export",
 "visits:calendar", "visits:rules", "visits:rule_override", "visits:log", "visits:log_export", "visits:record_pdf",
-and the compliance API "api-1:get_compliance".
+"visits:record_file", and the compliance API "api-1:get_compliance".
 
 Offices outside the persona's scope answer 404; an office the persona sees only because of their
 schools (a supervisor, a school, an evaluator) answers 403; a leader may read but not change a
@@ -183,6 +183,32 @@ def test_office_record_sheet_as_every_persona(cast, client, office_world, person
     # a draft is read by the supervisor who writes it, by no one else (not even the admin)
     draft = client.get(reverse("visits:record_pdf", kwargs={"pk": office_world.draft.pk}))
     assert draft.status_code == (200 if persona == "supervisor" else 404), persona
+
+
+FILERS = {"admin", "province_staff", "city_staff", "county_staff"}
+FILES_OWN = {"multi": {"B1", "B2"}}  # staff of 望城: the 望城 schools' sheets only
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_filing_the_record_sheet_as_every_persona(cast, client, office_world, persona):
+    """存档为公文 (visits/documents.py): office staff above the visit's school who read every field; a
+    reader of the visit without both gets 403, anyone else 404."""
+    from dudao.documents.models import Document
+
+    client.force_login(getattr(cast, persona))
+    for key, visit in office_world.visits.items():
+        response = client.post(reverse("visits:record_file", kwargs={"pk": visit.pk}))
+        if key not in EXPECTED[persona]:
+            assert response.status_code == 404, (persona, key, response.status_code)
+        elif persona in FILERS or key in FILES_OWN.get(persona, set()):
+            doc = Document.objects.get(source=f"visits.Visit:{visit.pk}")
+            assert response.status_code == 302 and response["Location"].rstrip("/").endswith(f"/documents/{doc.pk}")
+            assert doc.kind == "record_sheet" and doc.masthead == "" and not doc.recipients.exists()
+        else:
+            assert response.status_code == 403, (persona, key, response.status_code)
+    assert client.get(reverse("visits:record_file", kwargs={"pk": office_world.visits["A1"].pk})).status_code == 405
+    if persona not in FILERS and persona not in FILES_OWN:
+        assert not Document.objects.exists()
 
 
 def test_office_leak_check_names_the_whole_world():

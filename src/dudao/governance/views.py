@@ -20,8 +20,8 @@ from dudao.campaigns.results import load_tree
 from dudao.core import documents
 from dudao.core.downloads import download_response, stored_file_response
 from dudao.core.errors import add_service_errors, error_dict
-from dudao.governance import access, selectors, services
 from dudao.documents.links import document_url
+from dudao.governance import access, selectors, services
 from dudao.governance import documents as opinion_documents
 from dudao.governance.forms import OpinionForm, RecheckForm, UnitForm
 from dudao.governance.models import REPORT_SECTIONS, GovernmentUnit, Opinion, UnitEvidence, UnitScore

@@ -141,6 +141,14 @@ def record_pdf(sheet: RecordSheet) -> bytes:
     return render_pdf(record_document(sheet))
 
 
+def may_file_record(user: User, visit: Visit) -> bool:
+    """Office staff of the visit's office (or above) who read every field of the visit."""
+    from dudao.access import VISIT_FULL_FIELDS, readable_fields
+    from dudao.documents.access import may_draft
+
+    return readable_fields(user, visit) >= VISIT_FULL_FIELDS and may_draft(user, _office(visit))
+
+
 def record_sheet_file(*, by: User, sheet: RecordSheet) -> Document:
     """The office keeps the full sheet as a document (to 审核/签发 and file like its other papers):
     created once per visit, written again while still a draft. Office staff who read every field."""

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from dudao.campaigns import selectors, workflow
 from dudao.campaigns.access import may_manage_campaign, sees_whole_campaign
-from dudao.documents.access import may_draft
 from dudao.campaigns.forms import CampaignForm, ScopeForm
 from dudao.campaigns.models import CampaignKind, CampaignState, ScopeMode
 from dudao.campaigns.selection import STRATA, preview
@@ -31,6 +30,7 @@ from dudao.campaigns.services import (
     scope_spec_of,
 )
 from dudao.core.errors import add_service_errors
+from dudao.documents.access import may_draft
 
 PAGE_SIZE = 30
 # The tabs of a campaign's parts (issue [9] items 3–6), each linking to the page the user may open:

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dudao.campaigns.access import may_manage_campaign, sees_whole_campaign
-from dudao.documents.access import may_draft
 from dudao.campaigns.models import CampaignSchool, SchoolResult
 from dudao.campaigns.onsite import onsite_photos_by_item
 from dudao.campaigns.results import (
@@ -38,6 +37,7 @@ from dudao.campaigns.results import (
 from dudao.campaigns.selectors import access_campaign, result_schools
 from dudao.core.errors import joined_messages
 from dudao.core.excel import xlsx_response
+from dudao.documents.access import may_draft
 
 
 def _office_campaign(request: HttpRequest, pk: int):

@@ -36,6 +36,7 @@ from dudao.access import get_visible_or_404, readable_fields
 from dudao.core.downloads import stored_file_response
 from dudao.core.errors import error_dict, joined_messages
 from dudao.findings.services import policy_for
+from dudao.visits.documents import may_file_record
 from dudao.visits.forms import post_as_data, visit_input
 from dudao.visits.models import LocationStatus, Visit, VisitMode, VisitPhoto, VisitStatus
 from dudao.visits.selectors import (
@@ -374,6 +375,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": problem_rows(request.user, visit, categories, timezone.localdate()),
         "photos": list(visit.photos.all()) if "photos" in reads else [],
         "record_pdf_url": _record_pdf_url(visit) if visit.status == VisitStatus.SUBMITTED else None,
+        # 存档为公文 (visits/documents.py): office staff above the school who read every field
+        "may_file_record": visit.status == VisitStatus.SUBMITTED and may_file_record(request.user, visit),
     })
 
 

@@ -38,9 +38,9 @@ from dudao.core.errors import add_service_errors
 from dudao.core.excel import xlsx_response, xlsx_sheets_response
 from dudao.core.exports import Workbook, capped_count, export_response
 from dudao.core.pagination import CappedPaginator
+from dudao.documents.links import document_url
 from dudao.regions.models import Office, Region
 from dudao.regions.selectors import ancestor_codes
-from dudao.documents.links import document_url
 from dudao.visits.compliance_cache import cache_seconds, compliance_cached
 from dudao.visits.documents import RECORD_TITLE, RecordSheet, record_sheet_file
 from dudao.visits.documents import record_pdf as record_sheet_pdf
