@@ -301,18 +301,6 @@ def _scores_blocks(figures: CampaignFigures, school_id: int) -> list[dict]:
             {"type": "chart", "chart": chart}]
 
 
-def _detail_blocks(figures: CampaignFigures, school_id: int) -> list[dict]:
-    """附件: every item's max, self score and verified score."""
-    verified, own = figures.verified.get(school_id, {}), figures.own.get(school_id, {})
-    rows = []
-    for item in figures.tree.items.values():
-        rows.append([item.code, item.text, points(item.max_score), points(scoring.from_cents(own.get(item.id))),
-                     points(scoring.from_cents(verified.get(item.id)))])
-    return [{"type": "pagebreak"}, {"type": "p", "text": "附件"},
-            {"type": "h1", "text": "指标得分明细"},
-            {"type": "table", "header": ["编号", "指标", "满分", "自评得分", "核查得分"], "rows": rows}]
-
-
 def _result_sentence(figures: CampaignFigures, school_id: int) -> str:
     result = figures.results.get(school_id)
     tree = figures.tree
@@ -428,7 +416,8 @@ def notice_draft(*, campaign: Campaign, by: User | None, check: bool = True) -> 
 # --- 督导报告 (per school) --------------------------------------------------------------------------
 def school_report_blocks(figures: CampaignFigures, entry: CampaignSchool, findings: list) -> list[dict]:
     """The body of a school's report: basic facts, the result with its table and chart, strengths,
-    problems with their state, rectification requirements, and the item detail as its attachment."""
+    problems with their state, rectification requirements. 3–5 pages: the item-by-item detail is the
+    results page's (a 60-item table alone took four more pages and three times the rendering)."""
     campaign, school = figures.campaign, entry.school
     body: list[dict] = [{"type": "p", "text": f"{_basis(campaign)}，{campaign.office.name}"
                                               f"{'于' + _window(campaign) if _window(campaign) else ''}"
@@ -456,7 +445,7 @@ def school_report_blocks(figures: CampaignFigures, entry: CampaignSchool, findin
                                       f"{chinese_date(_deadline(campaign))}前将整改情况书面报送{campaign.office.name}，"
                                       "并在平台上传整改佐证材料。"})
     body.append({"type": "p", "text": f"{campaign.office.name}将适时组织复查，复查结果纳入学校年度考核。"})
-    return body + _detail_blocks(figures, school.pk)
+    return body
 
 
 def school_report_draft(*, campaign: Campaign, school: School, by: User | None, check: bool = True,
@@ -473,11 +462,11 @@ def school_report_draft(*, campaign: Campaign, school: School, by: User | None, 
                 "total": points(result.verified_total) if result else "—", "grade": result.grade if result else "",
                 "rank": result.rank if result else None, "window": _window(campaign),
                 "deadline": chinese_date(_deadline(campaign))}
-        tables = _scores_blocks(figures, school.pk) + _detail_blocks(figures, school.pk)
+        tables = _scores_blocks(figures, school.pk)
         return save_draft(by=by, campaign=campaign, kind=DocumentKind.REPORT, source=school_source(entry),
                           title=f"关于{school.name}{campaign.name}的督导报告", body=body, tables=tables, data=data,
                           recipients=[{"school": school, "name": school.name}], school=school, check=False,
-                          addressee=school.name, attachments=["指标得分明细"])
+                          addressee=school.name)
 
 
 # --- 督导意见书 (per school) ------------------------------------------------------------------------
