@@ -66,13 +66,13 @@ COVERAGE = {
 # Later apps keep their entries in tests/access/coverage_<app>.py; kind "own" means the app's own
 # scope test (named in that module's OWN_TESTS) walks those URLs as every persona.
 from tests.access import (  # noqa: E402
+    coverage_bulletins,
     coverage_campaigns,
     coverage_campaigns_dashboard,
     coverage_campaigns_onsite,
     coverage_campaigns_scoring,
     coverage_campaigns_teams,
     coverage_complaints,
-    coverage_bulletins,
     coverage_core,
     coverage_documents,
     coverage_evaluations,
