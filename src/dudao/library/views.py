@@ -136,7 +136,11 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def notices(request: HttpRequest) -> HttpResponse:
     """Received notices (unread first) and, for offices, the notices they sent with their read counts."""
-    received = CappedPaginator(selectors.received_notices(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = request.GET.get("unread") == "1"
+    rows = selectors.received_notices(request.user)
+    if unread:  # the workbench's count opens exactly these rows
+        rows = rows.filter(my_read_at__isnull=True)
+    received = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     sent_page = None
     sent_rows: list = []
     if request.user.is_authenticated:
@@ -146,7 +150,7 @@ def notices(request: HttpRequest) -> HttpResponse:
             sent_rows = [(n, *services.receipt_counts(n)) for n in sent_page.object_list]
     return render(request, "library/notices.html", {
         "received": received, "received_rows": list(received.object_list), "sent_page": sent_page,
-        "sent_rows": sent_rows, "can_send": bool(_offices(request.user))})
+        "sent_rows": sent_rows, "can_send": bool(_offices(request.user)), "unread": unread})
 
 
 @login_required
