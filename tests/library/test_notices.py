@@ -107,3 +107,14 @@ def test_builtins_are_read_only_and_dates_are_checked(cast, library):
     assert "施行日期不能早于发布日期" in str(error.value)
     with pytest.raises(PermissionDenied):
         services.policy_update(by=cast.multi, policy=library["handbook"], data={"title": "望城改宁乡"})
+
+
+def test_the_unread_filter_lists_exactly_the_unread(cast, client, library):
+    second = services.notice_save(by=cast.county_staff, office=library["ningxiang"], title="第二份通知", body="内容")
+    services.notice_publish(by=cast.county_staff, notice=second)
+    services.notice_mark_read(by=cast.school_user, notice=library["notice"])
+    client.force_login(cast.school_user)
+    unread = client.get(reverse("library:notices"), {"unread": "1"}).content.decode()
+    assert "第二份通知" in unread and library["notice"].title not in unread
+    everything = client.get(reverse("library:notices")).content.decode()
+    assert "第二份通知" in everything and library["notice"].title in everything
