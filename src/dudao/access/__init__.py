@@ -53,6 +53,7 @@ from dudao.access.scope import (
     NO_ROLE,
     Scope,
     ancestor_codes,
+    announcement_q,
     clear_scope_cache,
     document_q,
     extend_school_scope,
@@ -61,6 +62,7 @@ from dudao.access.scope import (
     government_unit_q,
     managed_users_q,
     office_q,
+    policy_q,
     questionnaire_q,
     region_q,
     register_school_scope,
@@ -84,5 +86,6 @@ __all__ = [
     "restricted_fields", "school_q", "sees_area", "sees_complaint_contact", "sees_framework_drafts", "sees_full_visit", "sees_office_details",
     "supervisor_q", "user_q", "visible_users", "write_region_q", "zone_q",
     "questionnaire_q", "survey_q", "may_own_questionnaire", "may_edit_questionnaire", "may_run_survey",
+    "announcement_q", "policy_q",
     "document_q",
 ]

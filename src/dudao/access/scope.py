@@ -388,3 +388,33 @@ def document_q(user: User, *, write: bool = False) -> Q:
     if units:
         part |= Q(shared_at__isnull=False) & reduce(or_, units)
     return part
+
+
+# --- the policy library and 通知公告 (issue [11] item 7; docs/library.md) ---------------------------------
+def policy_q(user: User) -> Q:
+    """Policies (library.Policy): the built-ins for everyone with a role; an office's own entries for the
+    offices of its subtree and above, and for the supervisors and schools under it (their handbook)."""
+    scope = get_scope(user)
+    if scope.everything:
+        return Q()
+    if not getattr(user, "is_authenticated", False) or (scope.is_empty and not scope.government_unit_ids):
+        return _nothing("")
+    q = Q(office__isnull=True)
+    codes = set(scope.region_codes) | _school_region_codes(scope)
+    above = {a for code in codes for a in ancestor_codes(code)} | codes
+    if above:
+        q |= Q(office__region__code__in=sorted(above))
+    if scope.region_codes:
+        q |= _under("office__region__code", scope.region_codes)
+    return q
+
+
+def announcement_q(user: User) -> Q:
+    """Notices (library.Announcement): the sending office's subtree staff and leaders read them all (drafts
+    too); everyone else the published, not withdrawn notices they were sent (their receipt row)."""
+    part = _office_region_q(user, "office__", write=False)
+    if part is None:
+        return Q()
+    if getattr(user, "is_authenticated", False):
+        part |= Q(receipts__user=user, published_at__isnull=False, withdrawn_at__isnull=True)
+    return part
