@@ -184,12 +184,12 @@ def campaign_figures(campaign: Campaign, *, school_ids: list[int] | None = None)
                 figures.verified.setdefault(school_id, {})[item_id] = verified
             if self_c is not None:
                 figures.own.setdefault(school_id, {})[item_id] = self_c
-        notes = (Score.objects.filter(campaign=campaign, kind__in=[ScoreKind.ONSITE, ScoreKind.RECONCILED,
+        note_rows = (Score.objects.filter(campaign=campaign, kind__in=[ScoreKind.ONSITE, ScoreKind.RECONCILED,
                                                                    ScoreKind.REINSPECTION])
                  .exclude(note="").order_by("id").values_list("school_id", "indicator_id", "note"))
         if school_ids is not None:
-            notes = notes.filter(school_id__in=school_ids)
-        for school_id, item_id, note in notes:
+            note_rows = note_rows.filter(school_id__in=school_ids)
+        for school_id, item_id, note in note_rows:
             if note.strip():
                 figures.notes.setdefault((school_id, item_id), []).append(note.strip())
     results = SchoolResult.objects.filter(campaign=campaign)
@@ -403,7 +403,7 @@ def notice_draft(*, campaign: Campaign, by: User | None, check: bool = True) -> 
         schools_table = {"type": "table", "header": ["序号", "学校名称", "所在地区"],
                          "rows": [[str(n), e.school.name, e.school.region.name if e.school.region_id else ""]
                                   for n, e in enumerate(entries, start=1)]}
-        attachment = [{"type": "pagebreak"}, {"type": "p", "text": "附件"},
+        attachment: list[dict] = [{"type": "pagebreak"}, {"type": "p", "text": "附件"},
                       {"type": "h1", "text": f"{campaign.name}学校名单"}, schools_table]
         return save_draft(
             by=by, campaign=campaign, kind=DocumentKind.NOTICE, source=campaign_source(campaign),
@@ -429,7 +429,7 @@ def school_report_blocks(figures: CampaignFigures, entry: CampaignSchool, findin
     if school.address:
         facts += f"，地址：{school.address}"
     body.append({"type": "p", "text": facts + "。"})
-    team = f"由{entry.team.name}" if entry.team_id else "由督导组"
+    team = f"由{entry.team.name}" if entry.team is not None else "由督导组"
     body.append({"type": "p", "text": f"{team}通过听取汇报、查阅资料、实地查看、座谈访谈等方式，对照"
                                       f"《{campaign.framework_version.framework.name}》逐项进行了核查评分。"})
     body.append({"type": "h1", "text": "二、督导结果"})

@@ -56,10 +56,15 @@ def source_of(visit: Visit) -> str:
 def _office(visit: Visit) -> Office:
     from dudao.regions.models import Office
 
-    if visit.supervisor_id and visit.supervisor.office_id:
+    if visit.supervisor is not None and visit.supervisor.office is not None:
         return visit.supervisor.office
-    office = Office.objects.filter(region__code=visit.school.region_code[:6]).first()
-    return office or Office.objects.select_related("region").order_by("region__code").first()
+    # a visit without a supervisor (a campaign's third-party rater): the school's county office, else
+    # the nearest office above it
+    codes = [visit.school.region_code[:n] for n in (6, 4, 2)]
+    office = Office.objects.filter(region__code__in=codes).order_by("-region__code").first()
+    if office is None:
+        raise ValueError(f"no office above school {visit.school_id}")
+    return office
 
 
 def record_blocks(sheet: RecordSheet) -> list[dict]:
@@ -91,7 +96,7 @@ def _record_blocks(sheet: RecordSheet) -> list[dict]:
         else:
             place = str(visit.get_location_status_display())
         rows.append(["现场记录", f"定位：{place}；照片{sheet.photo_count}张"])
-    office = visit.supervisor.office.name if visit.supervisor_id and visit.supervisor.office_id else ""
+    office = visit.supervisor.office.name if visit.supervisor is not None and visit.supervisor.office is not None else ""
     blocks: list[dict] = [
         {"type": "p", "text": f"编号：{visit.visit_date:%Y%m%d}-{visit.pk}　督导室：{office}"},
         {"type": "table", "header": [], "rows": rows},
