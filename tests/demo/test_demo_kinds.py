@@ -1,4 +1,4 @@
-"""Issue [11]: the documents of the demo's 暑期有偿补课 campaign (demo/kinds.py): the notice issued to
+"""Issue [11]: the documents of the demo's 素质教育督导评估 campaign (demo/kinds.py): the notice issued to
 every school of the campaign with its number, four school reports drafted from the results (two
 issued, one published for the portal), the summary report to the government as a draft."""
 
@@ -11,7 +11,7 @@ from dudao.documents.models import Document
 
 
 def test_the_campaign_documents(demo_city, db):
-    campaign = Campaign.objects.get(office__region__code="430182", name__contains="有偿补课")
+    campaign = Campaign.objects.get(office__region__code="430182", name__contains="素质教育中小学校督导评估")
     notice = Document.objects.get(source=campaign_source(campaign), kind="notice")
     assert notice.status == "issued" and notice.number.startswith("宁教督〔") and notice.versions.count() == 1
     assert notice.recipients.count() == CampaignSchool.objects.filter(campaign=campaign).count()

@@ -1,5 +1,5 @@
-"""The documents of 宁乡市's demo campaigns (issue [11] item 1, campaigns/documents.py): the 暑期有偿补课
-专项督导's 督导通知书 issued to its schools, the school reports of a few schools drafted from the results
+"""The documents of 宁乡市's demo campaigns (issue [11] item 1, campaigns/documents.py): the 全面实施素质
+教育中小学校督导评估 (a points framework with results, findings and re-inspection) — its 督导通知书 issued to its schools, the school reports of a few schools drafted from the results
 — two issued, one of them published so that the public portal (/public/) shows it — and the
 campaign's summary report to the government as a draft awaiting 审核. Idempotent."""
 
@@ -27,7 +27,7 @@ def _issue(document: Document, *, staff: User, leader: User, on: date) -> Docume
 
 def build_ningxiang_documents() -> int:
     """Returns the number of documents made (0 the second time)."""
-    campaign = Campaign.objects.filter(office__region__code=NX, name__contains="有偿补课").first()
+    campaign = Campaign.objects.filter(office__region__code=NX, name__contains="素质教育中小学校督导评估").first()
     if campaign is None or Document.objects.filter(source=builders.campaign_source(campaign)).exists():
         return 0
     staff, leader = User.objects.get(username="nx_office"), User.objects.get(username="nx_leader")
@@ -38,6 +38,8 @@ def build_ningxiang_documents() -> int:
     own = RoleGrant.objects.get(user__username="nx_school", role=Role.SCHOOL_USER).schools.get().pk
     ranked = list(SchoolResult.objects.filter(campaign=campaign, rank__isnull=False).exclude(school_id=own)
                   .order_by("rank").values_list("school_id", flat=True)[:REPORTS - 1])
+    if not CampaignSchool.objects.filter(campaign=campaign, school_id=own).exists():
+        own = ranked.pop(0) if ranked else own
     figures = builders.campaign_figures(campaign)
     entries = {e.school_id: e for e in CampaignSchool.objects.filter(campaign=campaign, school_id__in=[own, *ranked])
                .select_related("school")}
@@ -45,9 +47,8 @@ def build_ningxiang_documents() -> int:
                for sid in [own, *ranked] if sid in entries]
     made += len(reports)
     issued_on = campaign.final_date or timezone.localdate()
-    for document in reports[:2]:
-        _issue(document, staff=staff, leader=leader, on=issued_on)
-    if len(reports) > 1:
-        services.publish(reports[1], by=staff)  # the best ranked school's report on the public portal
+    issued = [_issue(document, staff=staff, leader=leader, on=issued_on) for document in reports[:2]]
+    if len(issued) > 1:
+        services.publish(issued[1], by=staff)  # a well-ranked school's report on the public portal
     builders.summary_report_draft(campaign=campaign, by=staff)
     return made + 1
