@@ -173,11 +173,11 @@ def test_tables_repeat_their_header_and_charts_are_images_in_both_files():
     word = Word(io.BytesIO(render_docx(document)))
     assert len(word.inline_shapes) == 1 and len(word.tables) == 1
     assert "w:tblHeader" in word.tables[0].rows[0]._tr.xml
-    assert charts.png(BAR).startswith(b"\x89PNG")
+    assert charts.image(BAR).startswith(b"\xff\xd8\xff")
 
 
 def test_image_blocks_and_attachments_on_a_page_of_their_own():
-    photo = base64.b64encode(charts.png({"kind": "pie", "labels": ["是", "否"], "series": [{"values": [3, 1]}]})).decode()
+    photo = base64.b64encode(charts.image({"kind": "pie", "labels": ["是", "否"], "series": [{"values": [3, 1]}]})).decode()
     document = _doc([{"type": "p", "text": "现将照片附后。"}, {"type": "attachment", "text": "督导现场照片"},
                      {"type": "image", "data": photo, "caption": "照片1"}], attachments=["督导现场照片（1张）"])
     with _pdf(document) as pdf:
@@ -223,7 +223,7 @@ def test_only_data_uris_and_the_font_folders_are_read(tmp_path):
     from dudao.core.documents import html_to_pdf
 
     picture = tmp_path / "p.png"
-    picture.write_bytes(charts.png(BAR))
+    picture.write_bytes(charts.image(BAR))
     font = tmp_path / "x.otf"
     font.write_bytes((fonts.fandol_dir() / "FandolKai-Regular.otf").read_bytes())
     import pdfplumber

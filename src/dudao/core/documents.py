@@ -92,15 +92,31 @@ def _font_bytes(path: str) -> bytes:
     return Path(path).read_bytes()
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The one WeasyPrint call; the GB/T 9704 font faces (core/fonts.py) are available to every template."""
+def html_to_pdf(html: str, *, css: str = "") -> bytes:
+    """The one WeasyPrint call; the GB/T 9704 font faces (core/fonts.py) are available to every template.
+    `css`: a stylesheet given apart from the HTML is parsed once per process (thread) and reused — the
+    document engine's page style would otherwise be parsed again for every document."""
     from weasyprint import HTML
 
     from dudao.core.images import refuse_truncated_images
 
     refuse_truncated_images()  # importing WeasyPrint allowed truncated images in the whole process
-    config, css, fetcher = _renderer()
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[css], font_config=config)
+    config, fonts_css, fetcher = _renderer()
+    stylesheets = [fonts_css]
+    if css:
+        stylesheets.append(_parsed(css, config, fetcher))
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets, font_config=config)
+
+
+def _parsed(css: str, config, fetcher):
+    cache = _LOCAL.__dict__.setdefault("css", {})
+    if (key := (id(config), css)) not in cache:
+        from weasyprint import CSS
+
+        if len(cache) > 16:
+            cache.clear()
+        cache[key] = CSS(string=css, font_config=config, url_fetcher=fetcher)
+    return cache[key]
 
 
 def render_chinese(template: str, context: dict[str, Any]) -> str:

@@ -1,9 +1,9 @@
-"""Charts of a document as PNG images (Pillow; no plotting library): the same bytes go into the PDF
+"""Charts of a document as images (Pillow; no plotting library): the same JPEG bytes go into the PDF
 (a data: URI) and the DOCX (an inline picture), so both show the same figure.
 
 A chart block: ``{"type": "chart", "chart": {"kind": "bar"|"line"|"pie", "title": …, "labels": […],
-"series": [{"name": …, "values": […]}], "unit": "%"}}``. Images are small (1000 × 560 px, palette
-PNG) and memoised by their data: a report rendered as PDF and DOCX draws each chart once.
+"series": [{"name": …, "values": […]}], "unit": "%"}}``. Images are small (1000 × 560 px JPEG) and
+memoised by their data: a report rendered as PDF and DOCX draws each chart once.
 """
 
 from __future__ import annotations
@@ -53,13 +53,13 @@ def normalise(chart: dict[str, Any]) -> dict[str, Any]:
             "unit": str(chart.get("unit") or "")}
 
 
-def png(chart: dict[str, Any]) -> bytes:
-    """The PNG of a chart block's data (memoised on the data)."""
-    return _png(json.dumps(normalise(chart), ensure_ascii=False, sort_keys=True))
+def image(chart: dict[str, Any]) -> bytes:
+    """The JPEG of a chart block's data (memoised on the data)."""
+    return _draw(json.dumps(normalise(chart), ensure_ascii=False, sort_keys=True))
 
 
 @functools.lru_cache(maxsize=256)
-def _png(key: str) -> bytes:
+def _draw(key: str) -> bytes:
     from PIL import Image, ImageDraw
 
     chart = json.loads(key)
@@ -76,8 +76,9 @@ def _png(key: str) -> bytes:
     else:
         _axes(draw, chart, top)
     out = io.BytesIO()
-    # 256 colours are plenty for flat charts: a third of the RGB file, faster to embed.
-    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, "PNG", optimize=False)
+    # JPEG, not PNG: WeasyPrint embeds a JPEG as it is (DCTDecode) but decodes and re-compresses every PNG,
+    # which cost 40 ms a chart; at quality 92 without chroma subsampling lines and text stay clean.
+    image.save(out, "JPEG", quality=92, subsampling=0)
     return out.getvalue()
 
 

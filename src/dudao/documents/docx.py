@@ -159,7 +159,7 @@ def _blocks(doc, blocks: list[dict[str, Any]]) -> list:
             continue
         elif kind == "chart":
             try:
-                raw = charts.png(block.get("chart") or {})
+                raw = charts.image(block.get("chart") or {})
             except charts.ChartError:
                 p = _para(doc, "（图表数据不完整，未能生成图表）")
             else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -135,11 +136,11 @@ def _html_block(block: dict[str, Any]) -> dict[str, Any]:
     kind = block.get("type")
     if kind == "chart":
         try:
-            raw = charts.png(block.get("chart") or {})
+            raw = charts.image(block.get("chart") or {})
         except charts.ChartError:
             return {"type": "p", "text": "（图表数据不完整，未能生成图表）"}
         title = str((block.get("chart") or {}).get("title") or "图表")
-        return {"type": "chart", "src": "data:image/png;base64," + base64.b64encode(raw).decode(), "alt": title}
+        return {"type": "chart", "src": "data:image/jpeg;base64," + base64.b64encode(raw).decode(), "alt": title}
     if kind == "image":
         found = image_bytes(block)
         if found is None:
@@ -163,9 +164,23 @@ def context(document: Document) -> dict[str, Any]:
     }
 
 
-def render_html(document: Document) -> str:
-    return render_chinese("documents/official.html", context(document))
+STYLE_TEMPLATE = "documents/official_style.html"
+
+
+@functools.cache
+def page_css() -> str:
+    """The page style (documents/official_style.html) as plain CSS: the PDF gets it apart from the HTML, parsed
+    once per process (core.documents.html_to_pdf)."""
+    import re
+
+    text = render_chinese(STYLE_TEMPLATE, {})
+    return re.sub(r"</?style>", "", text)
+
+
+def render_html(document: Document, *, inline_style: bool = True) -> str:
+    """The document as a web page (the style inline), or for the PDF without it."""
+    return render_chinese("documents/official.html", {**context(document), "inline_style": inline_style})
 
 
 def render_pdf(document: Document) -> bytes:
-    return html_to_pdf(render_html(document))
+    return html_to_pdf(render_html(document, inline_style=False), css=page_css())
