@@ -101,7 +101,7 @@ def test_grid_of_22_lines_and_28_characters():
 
 
 def test_page_numbers_alternate_sides_below_the_type_area():
-    with _pdf(_doc([{"type": "p", "text": LINE * 3}] * 4)) as pdf:
+    with _pdf(_doc([{"type": "p", "text": LINE * 3}] * 4, cc="", printer="")) as pdf:
         assert len(pdf.pages) >= 3
         for n, page in enumerate(pdf.pages, 1):
             (line,) = _lines(page, inside=False)
@@ -233,3 +233,22 @@ def test_only_data_uris_and_the_font_folders_are_read(tmp_path):
     with pdfplumber.open(io.BytesIO(html_to_pdf(html))) as pdf:
         assert not pdf.pages[0].images
         assert "FandolKai" not in {c["fontname"].split("+")[-1] for c in pdf.pages[0].chars}
+
+
+def test_a_banji_alone_on_the_last_page_is_not_numbered():
+    """Bodies growing line by line: the 版记 sits at the bottom of the last page's 版心 (its last rule on the
+    版心's bottom edge); where it no longer fits beside the signature it goes onto a page of its own, which is
+    not numbered (GB/T 9704 7.5)."""
+    one = "本段正好占满一行文字用于检验版记单独成页的规则"
+    banji = "抄送：长沙市人民政府教育督导室。宁乡市人民政府教育督导室2026年3月5日印发"
+    seen = set()
+    for n in (0, 2, 8):
+        with _pdf(_doc([{"type": "p", "text": f"{one[:22]}{i:04d}"} for i in range(n)])) as pdf:
+            last = pdf.pages[-1]
+            text = "".join(_text(line) for line in _lines(last))
+            assert text.endswith(banji)
+            alone = text == banji
+            seen.add(alone)
+            assert bool(_lines(last, inside=False)) is not alone  # numbered unless the 版记 stands alone
+            assert abs(max(r["bottom"] for r in last.rects + last.lines) - BOTTOM) < 1
+    assert seen == {True, False}

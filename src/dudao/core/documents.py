@@ -96,6 +96,11 @@ def html_to_pdf(html: str, *, css: str = "") -> bytes:
     """The one WeasyPrint call; the GB/T 9704 font faces (core/fonts.py) are available to every template.
     `css`: a stylesheet given apart from the HTML is parsed once per process (thread) and reused — the
     document engine's page style would otherwise be parsed again for every document."""
+    return html_render(html, css=css).write_pdf()
+
+
+def html_render(html: str, *, css: str = ""):
+    """The laid-out WeasyPrint document (pages), for a caller that looks at the pages before writing."""
     from weasyprint import HTML
 
     from dudao.core.images import refuse_truncated_images
@@ -105,7 +110,7 @@ def html_to_pdf(html: str, *, css: str = "") -> bytes:
     stylesheets = [fonts_css]
     if css:
         stylesheets.append(_parsed(css, config, fetcher))
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=stylesheets, font_config=config)
+    return HTML(string=html, url_fetcher=fetcher).render(stylesheets=stylesheets, font_config=config)
 
 
 def _parsed(css: str, config, fetcher):

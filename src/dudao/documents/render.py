@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dudao.core.documents import html_to_pdf, render_chinese
+from dudao.core.documents import html_render, render_chinese
 
 if TYPE_CHECKING:
     from datetime import date
@@ -182,5 +182,26 @@ def render_html(document: Document, *, inline_style: bool = True) -> str:
     return render_chinese("documents/official.html", {**context(document), "inline_style": inline_style})
 
 
+# GB/T 9704 7.5: the 版记 page is not numbered when the 版记 stands alone on it
+BANJI_ALONE = ".gb-end { page: banji; }"
+
+
+def _only_banji(page) -> bool:
+    """The page shows nothing of the flow (no text, no image) — only the 版记 in its footnote area."""
+    from weasyprint.formatting_structure import boxes
+
+    for child in page._page_box.children:
+        if isinstance(child, (boxes.FootnoteAreaBox, boxes.MarginBox)):
+            continue
+        for box in child.descendants():
+            if (isinstance(box, boxes.TextBox) and box.text.strip()) or isinstance(box, boxes.ReplacedBox):
+                return False
+    return True
+
+
 def render_pdf(document: Document) -> bytes:
-    return html_to_pdf(render_html(document, inline_style=False), css=page_css())
+    html, css = render_html(document, inline_style=False), page_css()
+    rendered = html_render(html, css=css)
+    if len(rendered.pages) > 1 and (document.cc or document.printer) and _only_banji(rendered.pages[-1]):
+        rendered = html_render(html, css=css + BANJI_ALONE)
+    return rendered.write_pdf()
