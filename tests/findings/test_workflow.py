@@ -171,7 +171,7 @@ def test_the_whole_road_to_closure(ledger):
     ]
     notice = finding.events.get(action="notify").data["notice"]
     # the number comes from the office's series (documents.DocumentSeries), never typed
-    assert notice["number"].endswith("〔%s〕1号" % notice["issued_on"][:4]) and notice["deadline"] == finding.deadline.isoformat()
+    assert notice["number"].endswith(f"〔{notice['issued_on'][:4]}〕1号") and notice["deadline"] == finding.deadline.isoformat()
 
 
 def test_dispute_gets_an_answer_due_date_from_the_policy(ledger):

@@ -225,7 +225,7 @@ def render_docx(document: Document) -> bytes:
     else:
         number.alignment = center
         docx_run(number, lay.number or " ")
-    _border(number, ("bottom", 18, "%02X%02X%02X" % RED))
+    _border(number, ("bottom", 18, "".join(f"{c:02X}" for c in RED)))
     number.paragraph_format.space_after = Pt(0)
     # 主体
     _para(doc, document.title, align=center, indent=False, font=TITLE_FONT, size=22, bold=True,
