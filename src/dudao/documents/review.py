@@ -260,14 +260,16 @@ def inbox(user: User) -> QuerySet[Document]:
     (`visible_to`); annotated `unread` (issued, and no receipt yet for one of the person's units) and
     `reviewing` (a draft out for comments); those first, then newest."""
     mine = _mine_q(user)
+    nobody = mine is None
     if mine is None:
-        return Document.objects.none()
+        mine = Q(pk__in=[])
     own = DocumentRecipient.objects.filter(mine, document=OuterRef("pk"))
     ids = DocumentRecipient.objects.filter(mine).values("document_id")
-    return (Document.objects.visible_to(user).filter(shared_at__isnull=False, pk__in=ids)
+    documents = (Document.objects.visible_to(user).filter(shared_at__isnull=False, pk__in=ids)
             .annotate(unread=Exists(own.filter(read_at__isnull=True)) & Q(status=DocumentStatus.ISSUED),
                       reviewing=Q(status=DocumentStatus.DRAFT))
             .select_related("office").order_by("-unread", "-reviewing", "-shared_at", "-pk"))
+    return documents.none() if nobody else documents
 
 
 @dataclass
