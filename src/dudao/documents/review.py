@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from dudao.regions.models import Office
 
 MAX_DAYS = 30
-COMMENTABLE = ("h1", "h2", "h3", "p", "table")  # blocks a unit may comment on (not page breaks)
+COMMENTABLE = ("h2", "h3", "p", "table")  # blocks a unit may comment on (not level-1 headings, page breaks)
 
 
 def chinese_date(day: date | None) -> str:
