@@ -100,3 +100,9 @@ class ReviewComment(BaseModel):
     @property
     def is_answered(self) -> bool:
         return bool(self.answer)
+
+
+def open_comments(document) -> models.QuerySet[ReviewComment]:
+    """The comments on the draft not yet answered: while any is left, the draft cannot be submitted
+    (`services.submit`). Here rather than in review.py so that services.py needs no import of it."""
+    return ReviewComment.objects.filter(document=document, answer="")

@@ -37,6 +37,7 @@ from dudao.documents.models import (
     ReviewSettings,
 )
 from dudao.documents.models_review import DEFAULT_REVIEW_DAYS
+from dudao.documents.models_review import open_comments as open_comments  # noqa: F401 - review.open_comments
 
 if TYPE_CHECKING:
     from dudao.people.models import User
@@ -187,11 +188,6 @@ def add_comment(document: Document, *, by: User, text: str, kind: str = CommentK
                                                           "kind": comment.get_kind_display()},
         body=text[:200], url=reverse("documents:review", kwargs={"pk": document.pk}))
     return comment
-
-
-def open_comments(document: Document) -> QuerySet[ReviewComment]:
-    """The comments on the draft not yet answered: while any is left, the draft cannot be submitted."""
-    return ReviewComment.objects.filter(document=document, answer="")
 
 
 @transaction.atomic

@@ -176,7 +176,7 @@ def _move(document: Document, *, to: str, by: User, action: str, note: str = "",
 def submit(document: Document, *, by: User) -> Document:
     """送审: the drafter hands the draft to a checker — not while a unit's comment on the draft is
     unanswered (draft review, documents/review.py)."""
-    from dudao.documents.review import open_comments
+    from dudao.documents.models_review import open_comments
 
     if not access.may_edit(by, document):
         raise PermissionDenied(_("只有草稿可以送审。"))
