@@ -233,3 +233,18 @@ def test_the_reminder_goes_to_unread_units_once_a_day(cast, office):
     assert review.remind_unread(doc, by=cast.county_staff) == 0  # the same day: nobody again
     assert Notification.objects.filter(recipient=a2, title__startswith="请阅读").count() == 1
     assert not Notification.objects.filter(recipient=cast.school_user, title__startswith="请阅读").exists()
+
+
+def test_the_day_before_the_deadline_units_without_comment_are_reminded_once(cast, office):
+    from dudao.people.models import Role, User
+    from dudao.people.services import role_grant_add
+
+    a2 = User.objects.create_user(username="t_a2", password="x", full_name="二中用户")
+    role_grant_add(user=a2, role=Role.SCHOOL_USER, schools=[cast.A2])
+    doc = _sent(cast, office)  # deadline Sat 10 Oct 2026 (worked in lieu); the working day before: Fri 9 Oct
+    review.add_comment(doc, by=cast.school_user, text="已反馈", today=SENT)
+    assert review.remind_before_deadline(dt.date(2026, 10, 8)) == {"reviews": 0, "told": 0}
+    assert review.remind_before_deadline(dt.date(2026, 10, 9)) == {"reviews": 1, "told": 1}
+    assert review.remind_before_deadline(dt.date(2026, 10, 9)) == {"reviews": 1, "told": 0}  # run again: nobody twice
+    reminded = Notification.objects.filter(title__startswith="征求意见即将截止")
+    assert list(reminded.values_list("recipient__username", flat=True)) == ["t_a2"]

@@ -97,6 +97,8 @@ def unit_accounts(recipient: DocumentRecipient) -> QuerySet[User]:
     if recipient.government_unit_id:
         return User.objects.filter(is_active=True, role_grants__role=Role.GOVERNMENT_USER,
                                    role_grants__government_unit_id=recipient.government_unit_id).distinct().order_by("pk")
+    if recipient.region_id is None:
+        return User.objects.none()
     return office_staff(Office.objects.filter(region_id=recipient.region_id).first())
 
 
@@ -319,3 +321,24 @@ def reads_as_office(user: User, document: Document) -> bool:
 
 def commented_on(when: datetime | None) -> str:
     return timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+def remind_before_deadline(today: date | None = None) -> dict[str, int]:
+    """Daily job (documents/schedule.py): on the last working day before a review's deadline, tell the
+    units that have not commented in that round. Once per review and account (dedupe key): running
+    it again, or on the weekend before a Monday deadline, tells nobody twice."""
+    today = today or timezone.localdate()
+    due = DraftReview.objects.filter(deadline=add_workdays(today, 1), document__status=DocumentStatus.DRAFT)
+    told = reviews = 0
+    for row in due.select_related("document__office"):
+        if row.document.reviews.filter(round__gt=row.round).exists():
+            continue  # a later round replaced it
+        commented = set(row.comments.values_list("recipient_id", flat=True))
+        reviews += 1
+        told += _tell_units(row.document.recipients.exclude(pk__in=commented),
+                            title=_("征求意见即将截止：%(title)s") % {"title": row.document.title},
+                            body=_("《%(title)s》（征求意见稿）的反馈将于 %(day)s 截止，贵单位尚未反馈意见。") % {
+                                "title": row.document.title, "day": chinese_date(row.deadline)},
+                            url=reverse("documents:inbox_document", kwargs={"pk": row.document_id}),
+                            dedupe_key=f"documents.review_due:{row.pk}")
+    return {"reviews": reviews, "told": told}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -107,7 +107,7 @@ def inbox_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def inbox_download(request: HttpRequest, pk: int) -> HttpResponse:
+def inbox_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = _shared(request, pk)
     version = document.current_version if document.is_issued else None
     if version is None:
