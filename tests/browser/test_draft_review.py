@@ -76,6 +76,7 @@ def test_office_sends_school_contests_a_paragraph_office_answers_then_submits(br
     answer.get_by_label("处理说明").fill("台账问题已整改，改为“已整改到位，须长效坚持”。")
     answer.get_by_role("button", name="保存答复").click()
     expect(desk.get_by_text("所有意见均已答复")).to_be_visible()
+    screenshot(desk, "draft-review-office")
 
     # The school sees the answer.
     phone.goto(f"{live_server.url}/documents/{doc.pk}/read/")
