@@ -380,6 +380,9 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
     from dudao.demo.library import build_demo_library
 
     build_demo_library()  # 政策法规 (national built-ins, 宁乡's handbook) and a 宁乡 通知公告 with receipts (issue [11] item 7)
+    from dudao.demo.review import build_ningxiang_review
+
+    build_ningxiang_review(accounts)  # 征求意见: a 督导意见书 draft of 宁乡 with the school's comments; an issued 通知 with receipts (issue [11] item 2)
     for account in accounts:
         if account.username == "evaluator":
             account.scope = "望城区 3 所学校；综合督导评估第三方评估组的学校（实地督导期间）"

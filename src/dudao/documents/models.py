@@ -281,3 +281,13 @@ class DocumentEvent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.action}"
+
+
+# Draft review (征求意见): its models live beside, registered here with the app.
+from dudao.documents.models_review import (  # noqa: E402, F401
+    AnswerKind,
+    CommentKind,
+    DraftReview,
+    ReviewComment,
+    ReviewSettings,
+)
