@@ -53,7 +53,7 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
     template = "bulletins/list.html#results" if getattr(request, "htmx", False) else "bulletins/list.html"
     return render(request, template, {
         "page": page, "rows": rows, "filters": filters, "query": filters.as_query(),
-        "years": selectors.bulletin_years(request.user), "offices": selectors.bulletin_offices(request.user),
+        "years": [(str(y), str(y)) for y in selectors.bulletin_years(request.user)], "offices": selectors.bulletin_offices(request.user),
         "states": [*DocumentStatus.choices, (selectors.NOT_DRAFTED, _("待生成公文"))],
         "may_draft": bool(selectors.drafting_offices(request.user))})
 
