@@ -17,13 +17,13 @@ def test_bulletin_pages_in_english(cast, office, world, client):
     bulletin = services.compute(by=cast.county_staff, office=office, campaign=world, today=TODAY)
     english(client)
     client.force_login(cast.county_staff)
-    data = (bulletin.subject, world.name, office.name)
+    data = (bulletin.subject, world.name, office.name, *(e["name"] + e["reason"] for e in bulletin.examples))
     page = client.get(reverse("bulletins:list"))
     assert "Bulletins" in ui_texts(page)
     assert chinese_ui(page, data=data) == []
     page = client.get(reverse("bulletins:detail", args=[bulletin.pk]))
     texts = ui_texts(page)
-    for text in ("Basic figures", "Findings found (items)", "Rectification rate", "Ranking by verified total",
+    for text in ("Overview", "Findings found (items)", "Rectification rate", "Ranking by verified total",
                  "Units to commend", "Units to criticise", "Draft the bulletin document"):
         assert text in texts, text
     assert chinese_ui(page, data=data) == []
