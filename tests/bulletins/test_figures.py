@@ -96,3 +96,23 @@ def test_page_excel_and_document_agree(cast, office, world, client):
                                                   ["3", "测试宁乡三幼", "10.00", "不合格"]]
     picks = {row[1] + row[2]: row[3] for row in rows("典型单位")}
     assert picks["测试宁乡三幼未按要求提交自查报告"] == "否" and picks["测试宁乡一小发现的2个问题已全部整改销号"] == "是"
+
+
+def test_the_type_decides_whom_the_text_names(cast, office, world):
+    praise = services.compute(by=cast.county_staff, office=office, campaign=world, tone="praise", today=TODAY)
+    text = "\n".join(b.get("text", "") for b in services.draft(praise, by=cast.county_staff).body)
+    assert "测试宁乡一小：发现的2个问题已全部整改销号。" in text and "予以通报批评" not in text
+    criticism = services.compute(by=cast.county_staff, office=office, campaign=world, tone="criticism", today=TODAY)
+    text = "\n".join(b.get("text", "") for b in services.draft(criticism, by=cast.county_staff).body)
+    assert "予以通报表扬" not in text and "测试宁乡二中：1个问题逾期未完成整改。" in text
+
+
+def test_a_running_month_is_counted_up_to_today(cast, office, world):
+    """October 2026 seen on 2026-10-10: the complaint of 10-05 and the refused visit of 10-08 count;
+    the figures end on the 10th."""
+    bulletin = services.compute(by=cast.county_staff, office=office, period_kind="month", day=dt.date(2026, 10, 1),
+                                today=dt.date(2026, 10, 10))
+    assert (bulletin.figures["start"], bulletin.figures["end"]) == ("2026-10-01", "2026-10-10")
+    c = services.counts_of(bulletin.figures)
+    assert (c["complaints"], c["refusals"], c["findings"]) == (1, 1, 0)
+    assert bulletin.subject == "关于2026年10月宁乡市教育督导工作情况的通报"

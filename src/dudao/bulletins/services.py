@@ -247,7 +247,7 @@ def compute_figures(office: Office, *, campaign: Campaign | None = None, period:
         ranking_by = "score" if results else "rectification"
     else:
         assert period is not None
-        start, end = period.start, period.end
+        start, end = period.start, min(period.end, today)  # a running period is counted up to today
         school_ids = set(School.objects.filter(is_active=True).under(code).values_list("pk", flat=True))
         findings = Finding.objects.filter(region__code__startswith=code, found_on__range=(start, end))
         visits = Visit.objects.filter(COUNTED, school__region_code__startswith=code, visit_date__range=(start, end))
@@ -393,6 +393,10 @@ def body_blocks(bulletin: Bulletin, *, deadline: date) -> list[dict]:
                    {"type": "p", "text": f"按{by}排名如下："},
                    {"type": "table", "header": ranking["header"], "rows": [[str(v) for v in r] for r in ranking["rows"]]}]
     good, bad = picked(bulletin, "good"), picked(bulletin, "bad")
+    if bulletin.tone == BulletinTone.PRAISE:  # 表扬性通报 names no one to criticise, 批评性 no one to commend
+        bad = []
+    elif bulletin.tone == BulletinTone.CRITICISM:
+        good = []
     n += 1
     blocks.append({"type": "h1", "text": f"{CN_ORDINALS[n - 1]}、主要做法和成效"})
     if good:
