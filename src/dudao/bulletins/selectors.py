@@ -105,7 +105,8 @@ def campaigns_for(user: User, offices: list[Office]) -> list[Campaign]:
 
 
 def read_receipts(bulletin: Bulletin) -> tuple[int, int]:
-    if bulletin.document_id is None:
+    document = bulletin.document
+    if document is None:
         return 0, 0
-    rows = bulletin.document.recipients.all()
+    rows = document.recipients.all()
     return rows.filter(read_at__isnull=False).count(), rows.count()

@@ -150,11 +150,22 @@ def _count(key: str, label: str, value: Any) -> dict[str, Any]:
     return {"key": key, "label": label, "value": value}
 
 
-def _findings_part(findings, today: date) -> tuple[list[dict], list[list], dict[str, Any]]:
-    """Counts, the table rows and per-unit tallies of the findings (cancelled ones left out)."""
+@dataclass
+class _Unit:
+    """One unit's findings: how many, closed, overdue."""
+
+    opened: int = 0
+    closed: int = 0
+    overdue: int = 0
+    school_id: int | None = None
+
+
+def _findings_part(findings, today: date) -> tuple[list[list], dict[str, _Unit], Counter[str]]:
+    """The table rows, per-unit tallies and counts by state of the findings (cancelled ones left out)."""
     from dudao.findings.models import FindingState
 
-    rows, per_unit = [], defaultdict(lambda: {"opened": 0, "closed": 0, "overdue": 0, "school_id": None})
+    rows: list[list] = []
+    per_unit: defaultdict[str, _Unit] = defaultdict(_Unit)
     states: Counter[str] = Counter()
     for f in findings.exclude(state=FindingState.CANCELLED).order_by("found_on", "id"):
         closed = f.state == FindingState.CLOSED
@@ -162,25 +173,25 @@ def _findings_part(findings, today: date) -> tuple[list[dict], list[list], dict[
         state = str(FindingState(f.state).label)
         states["逾期未整改" if overdue else state] += 1
         unit = per_unit[f.unit_name]
-        unit["school_id"] = f.school_id
-        unit["opened"] += 1
-        unit["closed"] += int(closed)
-        unit["overdue"] += int(overdue)
+        unit.school_id = f.school_id
+        unit.opened += 1
+        unit.closed += int(closed)
+        unit.overdue += int(overdue)
         description = f.description if len(f.description) <= 60 else f.description[:59] + "…"
         rows.append([f.unit_name, description, chinese_date(f.found_on), chinese_date(f.deadline),
                      state, "是" if overdue else "否"])
     return rows, per_unit, states
 
 
-def _rectification_ranking(per_unit: dict) -> list[list]:
+def _rectification_ranking(per_unit: dict[str, _Unit]) -> list[list]:
     """Units with findings, by rectification rate (highest first), then fewer overdue; ties share a rank."""
-    units = sorted(per_unit.items(), key=lambda kv: (-kv[1]["closed"] / kv[1]["opened"], kv[1]["overdue"], kv[0]))
+    units = sorted(per_unit.items(), key=lambda kv: (-kv[1].closed / kv[1].opened, kv[1].overdue, kv[0]))
     rows, rank, last = [], 0, None
     for i, (name, u) in enumerate(units, start=1):
-        key = (u["closed"] * 1.0 / u["opened"], u["overdue"])
+        key = (u.closed / u.opened, u.overdue)
         if key != last:
             rank, last = i, key
-        rows.append([rank, name, u["opened"], u["closed"], u["overdue"], percent(u["closed"], u["opened"])])
+        rows.append([rank, name, u.opened, u.closed, u.overdue, percent(u.closed, u.opened)])
     return rows
 
 
@@ -262,8 +273,8 @@ def compute_figures(office: Office, *, campaign: Campaign | None = None, period:
                    _count("quota_met", "达到督导配额的学校（所）", met)]
     rows, per_unit, states = _findings_part(findings, today)
     opened = len(rows)
-    closed = sum(u["closed"] for u in per_unit.values())
-    overdue = sum(u["overdue"] for u in per_unit.values())
+    closed = sum(u.closed for u in per_unit.values())
+    overdue = sum(u.overdue for u in per_unit.values())
     complaints = Complaint.objects.filter(school_id__in=school_ids, received_at__date__range=(start, end)).count()
     refusing = visits if campaign is not None else Visit.objects.filter(
         status=VisitStatus.SUBMITTED, school__region_code__startswith=code, visit_date__range=(start, end))
@@ -275,14 +286,14 @@ def compute_figures(office: Office, *, campaign: Campaign | None = None, period:
     for v in refusals:
         bad.append({"key": f"bad:refused:{v.pk}", "kind": "bad", "school_id": v.school_id, "name": v.school.name,
                     "reason": f"{chinese_date(v.visit_date)}拒绝、阻挠督导或提供虚假材料"})
-    for name, u in sorted(per_unit.items(), key=lambda kv: (-kv[1]["overdue"], kv[0])):
-        if u["overdue"]:
-            bad.append({"key": f"bad:overdue:{name}", "kind": "bad", "school_id": u["school_id"], "name": name,
-                        "reason": f"{u['overdue']}个问题逾期未完成整改"})
-    for name, u in sorted(per_unit.items(), key=lambda kv: (-kv[1]["closed"], kv[0])):
-        if u["closed"] == u["opened"]:
-            good.append({"key": f"good:closed:{name}", "kind": "good", "school_id": u["school_id"], "name": name,
-                         "reason": f"发现的{u['opened']}个问题已全部整改销号"})
+    for name, u in sorted(per_unit.items(), key=lambda kv: (-kv[1].overdue, kv[0])):
+        if u.overdue:
+            bad.append({"key": f"bad:overdue:{name}", "kind": "bad", "school_id": u.school_id, "name": name,
+                        "reason": f"{u.overdue}个问题逾期未完成整改"})
+    for name, u in sorted(per_unit.items(), key=lambda kv: (-kv[1].closed, kv[0])):
+        if u.closed == u.opened:
+            good.append({"key": f"good:closed:{name}", "kind": "good", "school_id": u.school_id, "name": name,
+                         "reason": f"发现的{u.opened}个问题已全部整改销号"})
     if ranking_by == "rectification":
         ranking_header = ["名次", "单位", "发现问题", "已整改销号", "逾期未整改", "整改率"]
         ranking_rows = _rectification_ranking(per_unit)
