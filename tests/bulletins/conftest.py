@@ -25,6 +25,7 @@ from dudao.findings.models import Finding, FindingSource, FindingState
 from dudao.regions.models import Office
 from dudao.visits.models import Visit, VisitBasis, VisitStatus
 from tests.campaigns.conftest import county_campaign, small_version  # noqa: F401 - fixtures
+from tests.visits.conftest import make_supervisor, ningxiang, quota_defaults, record  # noqa: F401 - fixtures
 
 TODAY = dt.date(2026, 11, 1)
 

@@ -116,3 +116,25 @@ def test_a_running_month_is_counted_up_to_today(cast, office, world):
     c = services.counts_of(bulletin.figures)
     assert (c["complaints"], c["refusals"], c["findings"]) == (1, 1, 0)
     assert bulletin.subject == "关于2026年10月宁乡市教育督导工作情况的通报"
+
+
+def test_visits_against_the_quota_of_a_term(cast, office, quota_defaults, make_supervisor, record):
+    """Autumn term 2025 (1 Sep – 31 Jan), the national 2 visits per zone school a term: A1 visited
+    twice (met), A2 once (refused: 拒绝阻挠), A3 never → 3 schools visits 3, visited 2, quota 3, met 1."""
+    from dudao.zones.services import assignment_create
+
+    supervisor = make_supervisor()
+    for school in (cast.A1, cast.A2, cast.A3):
+        assignment_create(supervisor=supervisor, school=school, starts_on=dt.date(2025, 9, 1))
+    record(supervisor, cast.A1, dt.date(2025, 9, 3))
+    record(supervisor, cast.A1, dt.date(2026, 1, 31))
+    record(supervisor, cast.A2, dt.date(2025, 11, 12), refused=True, refusal_note="拒绝提供资料")
+    record(supervisor, cast.A2, dt.date(2026, 2, 1))  # the spring term
+    bulletin = services.compute(by=cast.county_staff, office=office, period_kind="semester",
+                                day=dt.date(2025, 10, 1), today=dt.date(2026, 3, 1))
+    c = services.counts_of(bulletin.figures)
+    assert (c["schools"], c["visits"], c["inspected"], c["quota_schools"], c["quota_met"], c["refusals"]) == (
+        3, 3, 2, 3, 1, 1)
+    assert bulletin.subject == "关于2025—2026学年秋季学期宁乡市教育督导工作情况的通报"
+    assert [(e["name"], e["reason"]) for e in bulletin.examples] == [
+        ("测试宁乡二中", "2025年11月12日拒绝、阻挠督导或提供虚假材料")]
