@@ -41,7 +41,24 @@ def office(cast):
 
 @pytest.fixture
 def world(cast, office, county_campaign):  # noqa: F811 - the fixture above
-    campaign = county_campaign
+    return fill_world(cast, office, county_campaign)
+
+
+def campaign_for(cast, version):
+    """tests/campaigns/conftest.py's `county_campaign`, for a test without the `cast` fixture (browser)."""
+    from dudao.campaigns.models import Campaign, CampaignKind, CampaignSchool
+
+    campaign = Campaign.objects.create(
+        kind=CampaignKind.COMPREHENSIVE, name="测试宁乡综合督导", office=Office.objects.get(region__code="430182"),
+        year=2026, framework_version=version, created_by=cast.county_staff, notice_date=dt.date(2026, 9, 1),
+        self_deadline=dt.date(2026, 9, 15), onsite_start=dt.date(2026, 9, 20), onsite_end=dt.date(2026, 10, 10))
+    for school in (cast.A1, cast.A2, cast.A3):
+        CampaignSchool.objects.create(campaign=campaign, school=school)
+    return campaign
+
+
+def fill_world(cast, office, campaign):
+    """The results, 自查, findings, complaint and refused visit of the module docstring."""
     campaign.state = CampaignState.RECTIFICATION
     campaign.save(update_fields=["state"])
     for rank, (school, total, grade) in enumerate(
