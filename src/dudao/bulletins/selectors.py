@@ -91,7 +91,8 @@ def drafting_offices(user: User) -> list[Office]:
 
 
 def campaigns_for(user: User, offices: list[Office]) -> list[Campaign]:
-    """Campaigns the user reads organised by one of the offices or an office below them, past 草稿."""
+    """Campaigns the user reads organised by one of the offices or an office below them, past 草拟; not
+    督政 (its units are governments, not schools: governance has its own opinion and findings)."""
     from functools import reduce
     from operator import or_
 
@@ -100,7 +101,7 @@ def campaigns_for(user: User, offices: list[Office]) -> list[Campaign]:
     if not offices:
         return []
     under = reduce(or_, [Q(office__region__code__startswith=o.region.code) for o in offices])
-    return list(Campaign.objects.visible_to(user).filter(under).exclude(state="draft")
+    return list(Campaign.objects.visible_to(user).filter(under).exclude(state="draft").exclude(kind="government")
                 .select_related("office__region").order_by("-year", "-id")[:300])
 
 
