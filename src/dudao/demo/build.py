@@ -383,6 +383,9 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
     from dudao.demo.review import build_ningxiang_review
 
     build_ningxiang_review(accounts)  # 征求意见: a 督导意见书 draft of 宁乡 with the school's comments; an issued 通知 with receipts (issue [11] item 2)
+    from dudao.demo.bulletins import build_ningxiang_bulletins
+
+    build_ningxiang_bulletins()  # 通报 on 秋季开学 issued, read by some schools, published (issue [11] item 3)
     for account in accounts:
         if account.username == "evaluator":
             account.scope = "望城区 3 所学校；综合督导评估第三方评估组的学校（实地督导期间）"
