@@ -7,9 +7,9 @@ import io
 from datetime import date
 
 import pytest
-from python_calamine import CalamineWorkbook
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from dudao.documents import services as documents
 from dudao.documents.models import Document, DocumentStatus
