@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from dudao.documents.models import DocumentKind, DocumentStatus
 from dudao.monthly import writing
 from dudao.monthly.figures import month_figures
 from dudao.monthly.models import MonthlySummary
+from dudao.regions.models import Office as OfficeModel
 from dudao.regions.models import RegionLevel
 
 if TYPE_CHECKING:
@@ -49,8 +50,6 @@ def source_of(office: Office, year: int, month: int) -> str:
 
 def _addressee(office: Office) -> str:
     """The office above (a county's summary goes to its city's office), if there is one."""
-    from dudao.regions.models import Office as OfficeModel
-
     parent = office.region.parent_id and OfficeModel.objects.filter(region_id=office.region.parent_id).first()
     return parent.name if parent else ""
 
@@ -65,6 +64,8 @@ def draft_summary(*, by: User | None, office: Office, year: int, month: int, tod
     if office.level not in SUMMARY_LEVELS:
         raise ValidationError({"office": _("只有省、市、县级督导室起草工作月报。")})
     check_month(year, month, today=today)
+    # Two drafts of the same office at once: the office's row lock makes the second wait, then find the first.
+    list(OfficeModel.objects.select_for_update().filter(pk=office.pk).order_by().values_list("pk", flat=True))
     existing = MonthlySummary.objects.filter(office=office, year=year, month=month).select_related("document").first()
     if existing is not None:
         return existing, False
@@ -73,13 +74,8 @@ def draft_summary(*, by: User | None, office: Office, year: int, month: int, tod
         by=by, office=office, kind=DocumentKind.MONTHLY, data={"office": office, "year": year, "month": month},
         title=writing.document_title(figures), body=writing.document_body(figures), addressee=_addressee(office),
         source=source_of(office, year, month), region=office.region, check=check)
-    try:
-        with transaction.atomic():
-            summary = MonthlySummary.objects.create(office=office, year=year, month=month, figures=figures,
-                                                    document=document, generated_at=timezone.now(), generated_by=by)
-    except IntegrityError:  # drafted at the same moment by someone else: theirs stands
-        transaction.set_rollback(True)
-        return MonthlySummary.objects.get(office=office, year=year, month=month), False
+    summary = MonthlySummary.objects.create(office=office, year=year, month=month, figures=figures,
+                                            document=document, generated_at=timezone.now(), generated_by=by)
     return summary, True
 
 
@@ -108,7 +104,6 @@ def draft_last_month(today: date | None = None) -> dict[str, int]:
     """The scheduled job (monthly/schedule.py): on the 1st, last month's draft for every county, city
     and province office that has staff, unless it exists. Idempotent; other days it does nothing."""
     from dudao.people.models import Role, RoleGrant
-    from dudao.regions.models import Office as OfficeModel
 
     today = today or timezone.localdate()
     if today.day != 1:
