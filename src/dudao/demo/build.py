@@ -386,6 +386,9 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
     from dudao.demo.bulletins import build_ningxiang_bulletins
 
     build_ningxiang_bulletins()  # 通报 on 秋季开学 issued, read by some schools, published (issue [11] item 3)
+    from dudao.demo.monthly import build_ningxiang_monthly
+
+    build_ningxiang_monthly()  # 工作月报: last month's issued, this month's draft (issue [11] item 5)
     for account in accounts:
         if account.username == "evaluator":
             account.scope = "望城区 3 所学校；综合督导评估第三方评估组的学校（实地督导期间）"
