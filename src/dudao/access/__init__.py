@@ -55,6 +55,7 @@ from dudao.access.scope import (
     ancestor_codes,
     clear_scope_cache,
     document_q,
+    outcome_decision_q,
     extend_school_scope,
     framework_q,
     get_scope,
@@ -85,4 +86,5 @@ __all__ = [
     "supervisor_q", "user_q", "visible_users", "write_region_q", "zone_q",
     "questionnaire_q", "survey_q", "may_own_questionnaire", "may_edit_questionnaire", "may_run_survey",
     "document_q",
+    "outcome_decision_q",
 ]
