@@ -91,9 +91,9 @@ def _findings(user: User, cards: dict[str, AreaCard], start: date, end: date, to
     for code, card in cards.items():
         qs = visible_findings(user).filter(found_on__gte=start, found_on__lte=end, region__code__startswith=code)
         counts: LedgerCounts = ledger_counts(qs, today=today)
-        card.findings = Figure(counts.total, link("findings:list", {"region": code, **period}))
-        card.unfinished = Figure(counts.unfinished, link("findings:list", {"region": code, "state": "unfinished", **period}))
-        card.overdue = Figure(counts.overdue, link("findings:list", {"region": code, "due": "overdue", **period}))
+        card.findings = Figure(counts.total, link("findings:ledger", {"region": code, **period}))
+        card.unfinished = Figure(counts.unfinished, link("findings:ledger", {"region": code, "state": "unfinished", **period}))
+        card.overdue = Figure(counts.overdue, link("findings:ledger", {"region": code, "due": "overdue", **period}))
         card.rate = rectification_rate(counts)
 
 

@@ -382,9 +382,9 @@ def school_links(sheet: SchoolSheet, year: int, office: Office) -> dict[str, str
     s = sheet.school
     period = {"start": start.isoformat(), "end": end.isoformat()}
     return {
-        "findings": link("findings:list", {"school_id": s.pk, **period}),
-        "open": link("findings:list", {"school_id": s.pk, "state": "unfinished", **period}),
-        "overdue": link("findings:list", {"school_id": s.pk, "due": "overdue", **period}),
+        "findings": link("findings:ledger", {"school_id": s.pk, **period}),
+        "open": link("findings:ledger", {"school_id": s.pk, "state": "unfinished", **period}),
+        "overdue": link("findings:ledger", {"school_id": s.pk, "due": "overdue", **period}),
         "complaints": link("complaints:list", {"school": s.code, **period}),
         "upheld": link("complaints:list", {"school": s.code, "outcome": UPHELD, **period}),
         "monitoring": reverse("monitoring:school", args=[s.pk]),
