@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dudao.access import get_visible_or_404, sees_office_details
+from dudao.access import get_visible_or_404, is_system_admin, sees_office_details
 from dudao.findings.selectors import LedgerCounts
 from dudao.outcomes.models import OutcomeDecision
 
@@ -88,7 +88,7 @@ def office_of_school(school: School) -> Office | None:
     return None
 
 
-def access_sheet_school(user: User, pk) -> tuple[School, Office]:
+def access_sheet_school(user: User, pk) -> tuple[School, Office | None]:
     """A school whose sheet the user reads: seen in their scope (else 404) and read as an office — staff,
     leaders of an office above it, admins (else 403: a school account or supervisor sees the school,
     not its cadre sheet)."""
@@ -96,6 +96,8 @@ def access_sheet_school(user: User, pk) -> tuple[School, Office]:
 
     school = get_visible_or_404(School.objects.visible_to(user).select_related("region"), pk=pk)
     office = office_of_school(school)
+    if office is None and is_system_admin(user):
+        return school, None  # a school of a region without an office yet: the admin still reads it
     if office is None or not sees_office_details(user, office):
         raise PermissionDenied(_("只有督导室工作人员、领导和管理员可以查看结果运用表。"))
     return school, office
@@ -187,10 +189,10 @@ def rectification_rate(counts: LedgerCounts) -> float | None:
     return round(100 * (counts.judged - counts.late) / counts.judged, 1) if counts.judged else None
 
 
-def _schools(user: User, office: Office, only: list[int] | None) -> list[School]:
+def _schools(user: User, code: str, only: list[int] | None) -> list[School]:
     from dudao.schools.models import School
 
-    qs = School.objects.visible_to(user).filter(is_active=True).under(office.region.code)
+    qs = School.objects.visible_to(user).filter(is_active=True).under(code)
     if only is not None:
         qs = School.objects.visible_to(user).filter(pk__in=only)
     return list(qs.select_related("region").order_by("region_code", "code"))
@@ -287,13 +289,14 @@ def _visits(office: Office, sheets: dict[int, SchoolSheet], year: int, today: da
             sheet.visits, sheet.visits_required = row.visits, row.required
 
 
-def school_sheets(*, user: User, office: Office, year: int, today: date | None = None,
+def school_sheets(*, user: User, office: Office | None, year: int, today: date | None = None,
                   only: list[int] | None = None) -> list[SchoolSheet]:
-    """The sheet of every school under the office (or of the schools `only`), in region and code order."""
+    """The sheet of every school under the office (or of the schools `only`), in region and code order.
+    Without an office (a school of a region that has none, read by an admin) there is no quota report."""
     today = today or timezone.localdate()
     start, end = year_bounds(year)
-    code = office.region.code
-    sheets = {s.pk: SchoolSheet(school=s) for s in _schools(user, office, only)}
+    code = office.region.code if office is not None else ""
+    sheets = {s.pk: SchoolSheet(school=s) for s in _schools(user, code, only)}
     if not sheets:
         return []
     _findings(user, sheets, start, end, today, code)
@@ -301,7 +304,8 @@ def school_sheets(*, user: User, office: Office, year: int, today: date | None =
     _campaigns(user, sheets, year, code)
     _monitoring(user, sheets, year, code)
     _surveys(user, sheets, year, code)
-    _visits(office, sheets, year, today)
+    if office is not None:
+        _visits(office, sheets, year, today)
     return list(sheets.values())
 
 
@@ -376,7 +380,7 @@ def link(name: str, query: dict, args: list | None = None) -> str:
     return reverse(name, args=args or []) + "?" + urlencode({k: v for k, v in query.items() if v not in ("", None)})
 
 
-def school_links(sheet: SchoolSheet, year: int, office: Office) -> dict[str, str]:
+def school_links(sheet: SchoolSheet, year: int, office: Office | None) -> dict[str, str]:
     """Each figure of a school's sheet opens exactly its rows in the app that owns it."""
     start, end = year_bounds(year)
     s = sheet.school
@@ -388,5 +392,6 @@ def school_links(sheet: SchoolSheet, year: int, office: Office) -> dict[str, str
         "complaints": link("complaints:list", {"school": s.code, **period}),
         "upheld": link("complaints:list", {"school": s.code, "outcome": UPHELD, **period}),
         "monitoring": reverse("monitoring:school", args=[s.pk]),
-        "visits": link("visits:compliance", {"office": office.pk, "kind": "year", "day": start.isoformat()}),
+        "visits": link("visits:compliance", {"office": office.pk, "kind": "year", "day": start.isoformat()})
+        if office is not None else "",
     }
