@@ -114,6 +114,6 @@ def test_english_page(cast, world, client):
     client.force_login(cast.county_staff)
     client.cookies["django_language"] = "en"
     html = client.get(reverse("outcomes:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Results use" in html and "Rectification on time" in html
+    assert "Use of results" in html and "Rectification on time" in html and "按期整改率" not in html
     html = client.get(reverse("outcomes:cockpit"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Leader's overview" in html
