@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from dudao.findings.selectors import LedgerCounts
-from dudao.outcomes.selectors import UPHELD, link, rectification_rate, year_bounds, year_campaigns, year_surveys
+from dudao.outcomes.selectors import (
+    UPHELD,
+    link,
+    rectification_rate,
+    year_bounds,
+    year_campaigns,
+    year_surveys,
+)
 
 if TYPE_CHECKING:
     from dudao.people.models import User
