@@ -117,3 +117,27 @@ def test_english_page(cast, world, client):
     assert "Use of results" in html and "Rectification on time" in html and "按期整改率" not in html
     html = client.get(reverse("outcomes:cockpit"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Leader's overview" in html
+
+
+def test_large_office_goes_to_the_background_export(cast, world, client, settings):
+    """Above EXPORT_ASYNC_ROWS schools the Excel file is a background job (core/exports.py) whose builder
+    writes the same rows as the file sent at once."""
+    from django.http import QueryDict
+
+    from dudao.core.models import ExportJob
+    from dudao.outcomes.exports import KIND, county_workbook
+
+    client.force_login(cast.county_staff)
+    query = {"office": world.ningxiang.pk, "year": world.year}
+    direct = xlsx_rows(client.get(reverse("outcomes:export"), query))
+    settings.EXPORT_ASYNC_ROWS = 2
+    response = client.get(reverse("outcomes:export"), query)
+    assert response.status_code == 302
+    job = ExportJob.objects.get(kind=KIND, created_by=cast.county_staff)
+    params = QueryDict(mutable=True)
+    for key, values in job.params.items():
+        params.setlist(key, values)
+    book = county_workbook(cast.county_staff, params)
+    (name, headers, rows), = book.sheets
+    assert [list(headers), *[list(r) for r in rows]] == [
+        [("" if c is None else c) for c in row] for row in direct]

@@ -35,12 +35,16 @@ def build_ningxiang_outcomes() -> None:
         decision_record(by=staff, school=school, kind=DecisionKind.INTERVIEW, decided_on=today - timedelta(days=3),
                         basis=f"该校有 {worst['n']} 个问题逾期未整改，依据《督导问责办法》约谈校长，限期整改到位。",
                         finding=example)
+    # the school with most findings closed and none overdue; else (a young ledger) the first school with none overdue
+    late_schools = Finding.objects.filter(overdue).values("school_id")
     closed = (Finding.objects.filter(school__region_code__startswith=NX, state=FindingState.CLOSED)
-              .exclude(school__in=Finding.objects.filter(overdue).values("school_id"))
+              .exclude(school__in=late_schools)
               .values("school_id").annotate(n=Count("id")).order_by("-n", "school_id").first())
-    if closed is not None:
-        school = School.objects.get(pk=closed["school_id"])
-        decision_record(by=staff, school=school, kind=DecisionKind.COMMENDATION, decided_on=today - timedelta(days=10),
-                        basis="本年度督导发现问题全部按期整改销号，在全市督导工作通报中予以表扬。")
-        decision_record(by=staff, school=school, kind=DecisionKind.FUNDING, decided_on=today - timedelta(days=5),
+    good = (School.objects.get(pk=closed["school_id"]) if closed is not None else
+            School.objects.filter(region_code__startswith=NX, is_active=True).exclude(pk__in=late_schools)
+            .order_by("code").first())
+    if good is not None:
+        decision_record(by=staff, school=good, kind=DecisionKind.COMMENDATION, decided_on=today - timedelta(days=10),
+                        basis="本年度督导发现问题按期整改、无逾期未整改问题，在全市督导工作通报中予以表扬。")
+        decision_record(by=staff, school=good, kind=DecisionKind.FUNDING, decided_on=today - timedelta(days=5),
                         basis="按期整改、督导结果优良，安排教育督导经费奖补。")
