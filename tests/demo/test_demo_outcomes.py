@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dudao.demo.build import DEMO_PASSWORD
 from dudao.findings.models import FINISHED_STATES, Finding
 from dudao.outcomes.models import OutcomeDecision
+from dudao.people.models import User
 
 
 def test_decisions_of_the_demo(demo_city, db):
@@ -21,12 +21,14 @@ def test_decisions_of_the_demo(demo_city, db):
         state__in=FINISHED_STATES).exists()
     assert interview.finding is not None and interview.principal_name == interview.school.head_name
     client = Client()
-    assert client.login(username="nx_office", password=DEMO_PASSWORD)
+    client.force_login(User.objects.get(username="nx_office"))
     html = client.get(reverse("schools:detail", args=[interview.school.pk])).content.decode()
     assert interview.basis in html
     sheet = client.get(reverse("outcomes:index"))
     assert sheet.status_code == 200
     assert client.get(reverse("outcomes:cockpit")).status_code == 200
-    client.logout()
-    assert client.login(username="nx_leader", password=DEMO_PASSWORD)
+    client.force_login(User.objects.get(username="nx_school"))  # the school account reads no decision
+    html = client.get(reverse("schools:detail", args=[interview.school.pk]))
+    assert interview.basis not in html.content.decode()
+    client.force_login(User.objects.get(username="nx_leader"))
     assert client.get(reverse("outcomes:school", args=[decisions[1].school.pk])).status_code == 200

@@ -36,7 +36,7 @@ def build_ningxiang_outcomes() -> None:
                         basis=f"该校有 {worst['n']} 个问题逾期未整改，依据《督导问责办法》约谈校长，限期整改到位。",
                         finding=example)
     # the school with most findings closed and none overdue; else (a young ledger) the first school with none overdue
-    late_schools = Finding.objects.filter(overdue).values("school_id")
+    late_schools = Finding.objects.filter(overdue, school__isnull=False).values("school_id")  # NOT IN meets no NULL
     closed = (Finding.objects.filter(school__region_code__startswith=NX, state=FindingState.CLOSED)
               .exclude(school__in=late_schools)
               .values("school_id").annotate(n=Count("id")).order_by("-n", "school_id").first())
