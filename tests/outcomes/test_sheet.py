@@ -141,3 +141,22 @@ def test_large_office_goes_to_the_background_export(cast, world, client, setting
     (name, headers, rows), = book.sheets
     assert [list(headers), *[list(r) for r in rows]] == [
         [("" if c is None else c) for c in row] for row in direct]
+
+
+def test_survey_index_agrees_with_the_survey_results(cast):
+    """The 2026 survey of tests/surveys/results_world.py: A1's valid responses rated 3 + 3 + 2 = 8 items,
+    2 + 2 + 2 = 6 satisfied (the voided one left out) → 6 ÷ 8 = 75.00 %; last year's survey is not on the
+    2026 sheet."""
+    from decimal import Decimal
+
+    from dudao.regions.models import Office
+    from dudao.surveys.results import school_rows
+    from tests.surveys.results_world import build_world as survey_world
+
+    w = survey_world(cast)
+    office = Office.objects.get(region__code="430182")
+    sheets = {s.school.pk: s for s in school_sheets(user=cast.county_leader, office=office, year=2026)}
+    (line,) = sheets[cast.A1.pk].surveys
+    source = {r.key: r for r in school_rows(cast.county_leader, w.survey)}[str(cast.A1.pk)]
+    assert line.rate == source.rate == Decimal("75.00") and line.survey_id == w.survey.pk
+    assert [s.rate for s in sheets[cast.A2.pk].surveys] == [Decimal("83.33")]  # 5 ÷ 6
