@@ -160,3 +160,26 @@ def test_survey_index_agrees_with_the_survey_results(cast):
     source = {r.key: r for r in school_rows(cast.county_leader, w.survey)}[str(cast.A1.pk)]
     assert line.rate == source.rate == Decimal("75.00") and line.survey_id == w.survey.pk
     assert [s.rate for s in sheets[cast.A2.pk].surveys] == [Decimal("83.33")]  # 5 ÷ 6
+
+
+def test_campaign_grades_are_the_results_page_rows(cast, small_version, county_campaign):
+    """The 2026 宁乡 综合督导 of tests/campaigns (hand case, computed): the sheet shows each school's stored
+    grade and verified total — the very row the campaign's results page lists (`ranking_rows`)."""
+    from dudao.campaigns.models import CampaignState
+    from dudao.campaigns.results import campaign_results_compute, ranking_rows
+    from dudao.regions.models import Office
+    from tests.campaigns.scoring_support import hand_case
+    from tests.campaigns.states import move_to
+
+    move_to(county_campaign, CampaignState.SELF_INSPECTION)
+    hand_case(county_campaign, cast)
+    campaign_results_compute(campaign=county_campaign)
+    office = Office.objects.get(region__code="430182")
+    sheets = {s.school.pk: s for s in school_sheets(user=cast.county_staff, office=office, year=2026)}
+    rows = [r for r in ranking_rows(county_campaign) if r["result"] is not None]
+    assert rows
+    for row in rows:
+        (grade,) = sheets[row["school"].pk].campaigns
+        assert (grade.grade, grade.total, grade.rank, grade.vetoed) == (
+            row["result"].grade, row["result"].verified_total, row["result"].rank, row["result"].vetoed)
+    assert not school_sheets(user=cast.county_staff, office=office, year=2025)[0].campaigns  # another year
