@@ -63,6 +63,7 @@ from dudao.access.scope import (
     managed_users_q,
     office_q,
     policy_q,
+    outcome_decision_q,
     questionnaire_q,
     region_q,
     register_school_scope,
@@ -88,4 +89,5 @@ __all__ = [
     "questionnaire_q", "survey_q", "may_own_questionnaire", "may_edit_questionnaire", "may_run_survey",
     "announcement_q", "policy_q",
     "document_q",
+    "outcome_decision_q",
 ]
