@@ -377,6 +377,9 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
 
     build_ningxiang_governance(password=DEMO_PASSWORD)  # 督政: a 教育强镇督导验收 on 宁乡 townships (issue [10] item 1)
     accounts += [DemoAccount(*row) for row in governance_accounts()]
+    from dudao.demo.portal import build_ningxiang_portal
+
+    build_ningxiang_portal()  # 结果公开: a 公示 of supervisor appointments open today; published documents (issue [11] item 4)
     for account in accounts:
         if account.username == "evaluator":
             account.scope = "望城区 3 所学校；综合督导评估第三方评估组的学校（实地督导期间）"
