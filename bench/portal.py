@@ -53,7 +53,7 @@ def _fill(schools) -> str:
         Office(region=r, name=f"{r.name}人民政府教育督导室", level=r.level, created_at=now, updated_at=now)
         for r in areas], ignore_conflicts=True)
     offices = {o.region.code: o for o in Office.objects.select_related("region")}
-    counties = [r for r in areas if r.level == RegionLevel.COUNTY]
+    counties = [r for r in areas if r.level == RegionLevel.COUNTY and r.code[:2] in ("43", "42")]
     by_county: dict[str, list] = {}
     for s in schools:
         by_county.setdefault(s.region_code[:6], []).append(s)
@@ -105,7 +105,9 @@ def _targets(rng: random.Random):
     ids = list(published.values_list("id", flat=True))
     county_years = list(published.values_list("region__code", "issued_on__year").distinct()[:5000])
     counties = sorted({c[:6] for c, _y in county_years})
-    cities = sorted({c[:4] for c in counties})
+    from dudao.regions.models import Region
+
+    cities = sorted(Region.objects.filter(code__in={c[:4] for c in counties}).values_list("code", flat=True))
     school_ids = list(published.filter(school__isnull=False).values("school_id").annotate(n=Count("id"))
                       .values_list("school_id", flat=True)[:5000])
     codes = list(School.objects.filter(pk__in=school_ids).values_list("code", flat=True))

@@ -129,7 +129,11 @@ def test_search_is_bounded_and_limited_per_address(world, client, settings):
     long = "督" * 300
     page = client.get(reverse("portal:search"), {"q": long})
     assert page.status_code == 200 and page.context["q"] == "督" * 40
-    assert client.get(reverse("portal:search"), {"q": "宁教督〔2026〕2号"}).context["page"].paginator.count == 1
+    found = client.get(reverse("portal:search"), {"q": "宁教督〔2026〕2号"}).context["page"]
+    assert [d.pk for d in found] == [world["published"].pk]
+    found = client.get(reverse("portal:search"), {"q": "督导报告 已公开"}).context
+    assert {d.pk for d in found["page"]} == {world["published"].pk, world["other_published"].pk}
+    assert "next_url" not in found and "previous_url" not in found
     schools = client.get(reverse("portal:search"), {"q": "宁乡一小"}).context["schools"]
     assert [s.code for s in schools] == [world["published"].school.code]
     from django.core.cache import cache
@@ -176,3 +180,31 @@ def test_a_withdrawn_document_leaves_the_portal_at_once(world, client, cast):
     services.publish(doc, by=cast.county_staff, public=False)
     assert client.get(reverse("portal:document", args=[doc.pk])).status_code == 404
     assert doc.title not in _text(client.get(reverse("portal:index")))
+
+
+def test_kept_figures_follow_a_withdrawal_at_once(world, client, cast, monkeypatch):
+    """With the figures kept (figures.SECONDS on, as in production) the drill-down counts and the list's
+    size are read from the cache — and a withdrawal (a save of the document) makes them stale at once."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dudao.documents import services
+    from dudao.portal import figures
+
+    cache.clear()
+    monkeypatch.setattr(figures, "SECONDS", 60)
+    url = reverse("portal:index") + "?region=4301"
+    first = client.get(url).context
+    assert [(c.region.code, c.count) for c in first["children"]] == [("430112", 1), ("430182", 2)]
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(url).context["page"].paginator.count == 3
+    with CaptureQueriesContext(connection) as cold:
+        figures.move_on()
+        client.get(url)
+    assert len(warm.captured_queries) < len(cold.captured_queries)
+    services.publish(world["bulletin"], by=cast.county_staff, public=False)
+    after = client.get(url).context
+    assert [(c.region.code, c.count) for c in after["children"]] == [("430112", 1), ("430182", 1)]
+    assert after["page"].paginator.count == 2
+    cache.clear()

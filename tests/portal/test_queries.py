@@ -58,3 +58,16 @@ def test_lists_do_not_grow_with_the_documents(world, cast, client):
     after = [_count(client, url, params) for url, params, _most in urls]
     assert after == before
     assert [n for n, (_url, _p, most) in zip(after, urls, strict=True) if n > most] == [], list(zip(after, urls, strict=True))
+
+
+def test_search_pages_by_one_more_row_without_counting(world, cast, client):
+    """40 matching documents, 20 a page: page 1 links to page 2, page 2 to page 1 and page 3, page 3 (the
+    2 documents left after 40 of the 42 matches… here 40 + the world's 2 published reports) ends."""
+    _more(cast)
+    url = reverse("portal:search")
+    first = client.get(url, {"q": "督导报告"}).context
+    assert len(first["page"]) == 20 and "previous_url" not in first and "page=2" in first["next_url"]
+    third = client.get(url, {"q": "督导报告", "page": "3"}).context
+    # matches: the 40 bulk documents (all titled 批量督导报告N) + the world's published reports (2): 42
+    assert len(third["page"]) == 2 and "next_url" not in third and "page=2" in third["previous_url"]
+    assert client.get(url, {"q": "督导报告", "page": "999"}).context["page"] == []  # bounded, no error

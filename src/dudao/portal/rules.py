@@ -31,6 +31,8 @@ MAX_DAYS = 90
 # Lists: rows per page; the paginator counts at most COUNT_CAP rows (core/pagination.py).
 PER_PAGE = 20
 COUNT_CAP = 3_000
+# Search: pages of results a search may turn (beyond that: narrow the words).
+SEARCH_MAX_PAGES = 10
 # Search: the typed text is cut to this many characters; a visitor may search this often per minute.
 SEARCH_MAX_CHARS = 40
 SEARCHES_PER_IP_PER_MINUTE = 60

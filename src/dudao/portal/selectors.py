@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear, Substr
 from django.http import Http404
+from django.utils.http import urlencode
 
 from dudao.documents.models import Document, DocumentKind, DocumentVersion
 from dudao.portal import rules
+from dudao.portal.figures import kept
 from dudao.portal.models import Publicity
 from dudao.regions.models import Region
 from dudao.regions.selectors import region_ancestors
@@ -53,6 +55,9 @@ class Filters:
     region: Region | None = None
     year: int | None = None
     kind: str = ""
+
+    def key(self) -> str:
+        return urlencode(sorted(self.params().items()))
 
     def params(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -111,6 +116,10 @@ def _grouped(qs: QuerySet[Document], width: int) -> dict[str, int]:
 
 
 def region_drilldown(filters: Filters) -> list[RegionCount]:
+    return kept("drilldown", filters.key(), lambda: _region_drilldown(filters))
+
+
+def _region_drilldown(filters: Filters) -> list[RegionCount]:
     """The regions one level below the chosen one (provinces at the top, then cities, then counties)
     that hold published documents, with their counts, in one or two queries. Counties of a
     direct-controlled municipality hang from the province (11 → 110101): a prefix without a region row
@@ -139,6 +148,10 @@ def breadcrumb(filters: Filters) -> list[Region]:
 
 def years(filters: Filters) -> list[int]:
     """The years that hold published documents in the chosen region and kind (newest first)."""
+    return kept("years", Filters(region=filters.region, kind=filters.kind).key(), lambda: _years(filters))
+
+
+def _years(filters: Filters) -> list[int]:
     qs = filtered(Filters(region=filters.region, kind=filters.kind))
     found = qs.annotate(y=ExtractYear("issued_on")).values_list("y", flat=True).distinct().order_by()
     return sorted({y for y in found if y}, reverse=True)
@@ -175,7 +188,9 @@ def search_documents(q: str) -> QuerySet[Document]:
     """Published documents whose title, 文号 or school name holds the text (every word of it)."""
     qs = published_documents()
     for word in q.split()[:5]:
-        qs = qs.filter(Q(title__icontains=word) | Q(number__icontains=word) | Q(school__name__icontains=word))
+        # the school through a subquery, not a join: the newest-first index is walked and stops at a page
+        schools = School.objects.filter(name__icontains=word).values("pk")
+        qs = qs.filter(Q(title__icontains=word) | Q(number__icontains=word) | Q(school_id__in=schools))
     return document_rows(qs)
 
 
@@ -190,7 +205,12 @@ def search_schools(q: str, limit: int = 10) -> list[School]:
     else:
         for word in words:
             qs = qs.filter(name__icontains=word)
-    return list(qs.select_related("region").only("id", "code", "name", "region__name").order_by("name")[:limit])
+    # by 学校标识码 (its unique index): a common word stops at `limit` schools instead of sorting them all
+    found = list(qs.only("id", "code", "name", "region_id").order_by("code")[:limit])
+    names = dict(Region.objects.filter(pk__in={s.region_id for s in found}).values_list("pk", "name"))
+    for school in found:
+        school.region_name = names.get(school.region_id, "")
+    return found
 
 
 # --- open data ------------------------------------------------------------------------------------

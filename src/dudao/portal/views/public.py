@@ -21,6 +21,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -31,6 +32,7 @@ from dudao.core.pagination import CappedPaginator
 from dudao.core.ratelimit import RateLimited
 from dudao.documents.models import DocumentKind
 from dudao.portal import abuse, rules, selectors
+from dudao.portal.figures import kept
 from dudao.zones.plaques import public_school
 
 
@@ -54,8 +56,25 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return require_GET(wrapper)
 
 
-def _page(request: HttpRequest, qs, per_page: int = rules.PER_PAGE):
-    return CappedPaginator(qs, per_page, cap=rules.COUNT_CAP).get_page(request.GET.get("page"))
+class KeptPaginator(CappedPaginator):
+    """The capped count kept with the portal's figures (figures.py) under `key`; the rows stay live."""
+
+    def __init__(self, object_list, per_page, *, key: str, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.key = key
+
+    @cached_property
+    def count(self) -> int:
+        found, self.capped = kept("count", self.key, lambda: (CappedPaginator.count.func(self), self.capped))
+        return found
+
+
+def _page(request: HttpRequest, qs, per_page: int = rules.PER_PAGE, *, key: str | None = None,
+          cap: int = rules.COUNT_CAP):
+    number = request.GET.get("page")
+    if key is None:
+        return CappedPaginator(qs, per_page, cap=cap).get_page(number)
+    return KeptPaginator(qs, per_page, cap=cap, key=key).get_page(number)
 
 
 def _kinds() -> list[tuple[str, str]]:
@@ -67,7 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """公开结果: the documents the filters choose (newest first, paginated), the regions one level
     down with their counts, the years, and the 公示 open today."""
     filters = selectors.read_filters(request.GET)
-    page = _page(request, selectors.document_rows(selectors.filtered(filters)))
+    page = _page(request, selectors.document_rows(selectors.filtered(filters)), key=f"index:{filters.key()}")
     return render(request, "portal/index.html", {
         "filters": filters, "page": page, "children": selectors.region_drilldown(filters),
         "breadcrumb": selectors.breadcrumb(filters), "years": selectors.years(filters), "kinds": _kinds(),
@@ -123,7 +142,20 @@ def search(request: HttpRequest) -> HttpResponse:
         except RateLimited as exc:
             context["error"], status = exc.message, 429
         else:
-            context["page"] = _page(request, selectors.search_documents(q))
+            # No count: a rare word would make the count read every document a second time; the page
+            # reads one row more than it shows to know whether there is a next page.
+            number = min(int(raw) if (raw := request.GET.get("page", "1")).isdigit() and int(raw) > 0 else 1,
+                         rules.SEARCH_MAX_PAGES)
+            start = (number - 1) * rules.PER_PAGE
+            rows = list(selectors.search_documents(q)[start:start + rules.PER_PAGE + 1])
+            params = request.GET.copy()
+            context["page"] = rows[: rules.PER_PAGE]
+            if number > 1:
+                params["page"] = str(number - 1)
+                context["previous_url"] = "?" + params.urlencode()
+            if len(rows) > rules.PER_PAGE and number < rules.SEARCH_MAX_PAGES:
+                params["page"] = str(number + 1)
+                context["next_url"] = "?" + params.urlencode()
             context["schools"] = selectors.search_schools(q)
     return render(request, "portal/search.html", context, status=status)
 
