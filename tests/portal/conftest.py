@@ -18,6 +18,7 @@ import pytest
 
 from dudao.documents import services
 from dudao.regions.models import Office
+from tests.campaigns.conftest import county_campaign, small_version  # noqa: F401 — fixtures for the grade column
 
 
 def _draft(by, office, title, *, kind="report", school=None):

@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 
 from dudao.documents.models import Document
-from tests.campaigns.conftest import county_campaign, small_version  # noqa: F401 — fixtures
 from tests.portal.conftest import HIDDEN, SHOWN
 from tests.xlsx import xlsx_rows
 
