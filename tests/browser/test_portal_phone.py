@@ -49,7 +49,7 @@ def test_the_portal_on_a_phone(browser_cast, page_for, live_server, monkeypatch)
     assert _fits(page)
     screenshot(page, "portal-school-phone")
 
-    page.get_by_test_id("portal-documents").get_by_text(doc.title).click()
+    page.get_by_test_id("portal-documents").get_by_role("link", name=doc.title).click()
     expect(page.get_by_test_id("portal-document-meta")).to_contain_text(doc.number)
     expect(page.get_by_test_id("portal-pdf")).to_be_visible()
     assert _fits(page)

@@ -68,6 +68,7 @@ def test_lists_search_and_files_hold_only_published_documents(world, client, cas
         assert [t for t in titles_hidden if t in text] == [], page.request["PATH_INFO"]
     everything = _text(pages[0])
     assert all(world[k].title in everything for k in SHOWN)
+    assert f'href="{reverse("portal:school", args=[cast.A1.code])}"' in everything  # the lists link the school pages
     xlsx = client.get(reverse("portal:export_xlsx"))
     rows = xlsx_rows(b"".join(xlsx.streaming_content))
     assert sorted(r[1] for r in rows[1:]) == sorted(world[k].title for k in SHOWN)
