@@ -134,6 +134,10 @@ def test_search_is_bounded_and_limited_per_address(world, client, settings):
     found = client.get(reverse("portal:search"), {"q": "督导报告 已公开"}).context
     assert {d.pk for d in found["page"]} == {world["published"].pk, world["other_published"].pk}
     assert "next_url" not in found and "previous_url" not in found
+    by_school = client.get(reverse("portal:search"), {"q": "测试宁乡一"}).context  # the school's name, not the title's
+    assert [d.pk for d in by_school["page"]] == [world["published"].pk]
+    two_words = client.get(reverse("portal:search"), {"q": "测试宁乡一 督导报告"}).context
+    assert [d.pk for d in two_words["page"]] == [world["published"].pk]
     schools = client.get(reverse("portal:search"), {"q": "宁乡一小"}).context["schools"]
     assert [s.code for s in schools] == [world["published"].school.code]
     from django.core.cache import cache

@@ -13,6 +13,7 @@ Each page costs a fixed number of queries, whatever the number of rows (tests/po
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -186,33 +187,50 @@ def clean_query(raw: str) -> str:
     return " ".join(text.split())[: rules.SEARCH_MAX_CHARS]
 
 
-def search_documents(q: str) -> QuerySet[Document]:
-    """Published documents whose title, 文号 or school name holds the text (every word of it)."""
+SCHOOL_IDS_CAP = 500
+
+
+def search_documents(q: str, school_ids: list[int] | None = None) -> QuerySet[Document]:
+    """Published documents whose title, 文号 or school name holds the text (every word of it).
+    `school_ids`: for a one-word query, the schools whose name holds it when the caller already read
+    them all (search_schools), so the schools are not scanned a second time."""
     qs = published_documents()
-    for word in q.split()[:5]:
-        # the school through a subquery, not a join: the newest-first index is walked and stops at a page
-        schools = School.objects.filter(name__icontains=word).values("pk")
-        qs = qs.filter(Q(title__icontains=word) | Q(number__icontains=word) | Q(school_id__in=schools))
+    words = q.split()[:5]
+    for word in words:
+        if school_ids is not None and len(words) == 1:
+            by_school = Q(school_id__in=school_ids)
+        else:
+            # the school through a subquery, not a join: the newest-first index is walked and stops at a page
+            by_school = Q(school_id__in=School.objects.filter(name__icontains=word).values("pk"))
+        qs = qs.filter(Q(title__icontains=word) | Q(number__icontains=word) | by_school)
     return document_rows(qs)
 
 
-def search_schools(q: str, limit: int = 10) -> list[School]:
-    """Active schools whose name holds the text, or whose 学校标识码 it is: their public pages."""
+def search_schools(q: str, limit: int = 10) -> tuple[list[School], list[int] | None]:
+    """Active schools whose name holds the text, or whose 学校标识码 it is (their public pages, at most
+    `limit`), and — for a one-word query matching at most SCHOOL_IDS_CAP schools — the ids of every school
+    whose name holds it (for search_documents), else None."""
     words = q.split()[:5]
     if not words:
-        return []
-    qs = School.objects.filter(is_active=True)
+        return [], None
     if len(words) == 1 and words[0].isdigit() and len(words[0]) == 10:
-        qs = qs.filter(code=words[0])
+        rows = list(School.objects.filter(code=words[0]).values_list("pk", "code", "name", "region_id", "is_active"))
+        ids = None
     else:
+        qs = School.objects.all()
         for word in words:
             qs = qs.filter(name__icontains=word)
-    # by 学校标识码 (its unique index): a common word stops at `limit` schools instead of sorting them all
-    found = list(qs.only("id", "code", "name", "region_id").order_by("code")[:limit])
-    names = dict(Region.objects.filter(pk__in={s.region_id for s in found}).values_list("pk", "name"))
-    for school in found:
-        school.region_name = names.get(school.region_id, "")
-    return found
+        # by 学校标识码 (its unique index): a common word stops early instead of sorting every match
+        rows = list(qs.order_by("code").values_list("pk", "code", "name", "region_id", "is_active")[: SCHOOL_IDS_CAP + 1])
+        ids = [r[0] for r in rows] if len(words) == 1 and len(rows) <= SCHOOL_IDS_CAP else None
+    shown = [r for r in rows if r[4]][:limit]
+    names = dict(Region.objects.filter(pk__in={r[3] for r in shown}).values_list("pk", "name"))
+    found = []
+    for pk, code, name, region_id, _active in shown:
+        school = School(pk=pk, code=code, name=name, region_id=region_id)
+        setattr(school, "region_name", names.get(region_id, ""))  # noqa: B010 — shown beside the name
+        found.append(school)
+    return found, ids
 
 
 # --- open data ------------------------------------------------------------------------------------
@@ -220,7 +238,7 @@ EXPORT_HEADERS = ("发文字号", "标题", "文种", "发文机关", "成文日
                   "学校名称", "等级", "总分", "网址")
 
 
-def _campaign_results(rows: list[dict]) -> dict[tuple[int, int], tuple[str, str]]:
+def _campaign_results(rows: Sequence[Mapping[str, Any]]) -> dict[int, tuple[str, str]]:
     """(document id, …) → (grade, total) of a school report drafted from a campaign's result: the
     document's `source` names the campaign (campaigns.Campaign:<id>) or the result itself
     (campaigns.SchoolResult:<id>). Only the grade and the verified total, which the report states."""
@@ -242,7 +260,7 @@ def _campaign_results(rows: list[dict]) -> dict[tuple[int, int], tuple[str, str]
         "pk", "campaign_id", "school_id", "grade", "verified_total")
     by_campaign = {(c, s): (g, t) for _pk, c, s, g, t in found}
     by_pk = {pk: (g, t) for pk, _c, _s, g, t in found}
-    out = {}
+    out: dict[int, tuple[str, str]] = {}
     for r in rows:
         source, _sep, ref = (r["source"] or "").partition(":")
         if not ref.isdigit():

@@ -147,7 +147,8 @@ def search(request: HttpRequest) -> HttpResponse:
             number = min(int(raw) if (raw := request.GET.get("page", "1")).isdigit() and int(raw) > 0 else 1,
                          rules.SEARCH_MAX_PAGES)
             start = (number - 1) * rules.PER_PAGE
-            rows = list(selectors.search_documents(q)[start:start + rules.PER_PAGE + 1])
+            context["schools"], school_ids = selectors.search_schools(q)
+            rows = list(selectors.search_documents(q, school_ids)[start:start + rules.PER_PAGE + 1])
             params = request.GET.copy()
             context["page"] = rows[: rules.PER_PAGE]
             if number > 1:
@@ -156,7 +157,6 @@ def search(request: HttpRequest) -> HttpResponse:
             if len(rows) > rules.PER_PAGE and number < rules.SEARCH_MAX_PAGES:
                 params["page"] = str(number + 1)
                 context["next_url"] = "?" + params.urlencode()
-            context["schools"] = selectors.search_schools(q)
     return render(request, "portal/search.html", context, status=status)
 
 
