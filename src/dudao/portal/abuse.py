@@ -14,8 +14,12 @@ from dudao.core.ratelimit import RateLimited, cache_incr, client_ip, keyed_hash
 from dudao.portal import rules
 
 
+def _now() -> float:
+    return time.time()
+
+
 def _check(request: HttpRequest, purpose: str, limit: int, window: int, message: str) -> None:
-    slot = int(time.time() // window)
+    slot = int(_now() // window)
     key = f"portal:{purpose}:{keyed_hash('portal-ip', client_ip(request))[:32]}:{slot}"
     if (cache.get(key) or 0) >= limit:
         raise RateLimited(message)
