@@ -392,6 +392,9 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
     from dudao.demo.outcomes import build_ningxiang_outcomes
 
     build_ningxiang_outcomes()  # 结果运用: the office's 约谈 and 通报表扬 on 宁乡 schools (issue [11] item 6)
+    from dudao.demo.portal import build_ningxiang_portal
+
+    build_ningxiang_portal()  # 结果公开: a 公示 of supervisor appointments open today; published documents (issue [11] item 4)
     for account in accounts:
         if account.username == "evaluator":
             account.scope = "望城区 3 所学校；综合督导评估第三方评估组的学校（实地督导期间）"
