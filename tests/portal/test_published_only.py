@@ -142,9 +142,7 @@ def test_search_is_bounded_and_limited_per_address(world, client, monkeypatch):
     assert [s.code for s in schools] == [world["published"].school.code]
     from django.core.cache import cache
 
-    from dudao.portal import rules
-
-    from dudao.portal import abuse
+    from dudao.portal import abuse, rules
 
     cache.clear()
     monkeypatch.setattr(abuse, "_now", lambda: 1_800_000_000.0)  # one window, whatever the clock does
