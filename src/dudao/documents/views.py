@@ -19,7 +19,15 @@ from dudao.core.downloads import download_response, stored_file_response
 from dudao.core.errors import add_service_errors, joined_messages
 from dudao.documents import access, editing, selectors, services, wording
 from dudao.documents.builtin import PLACEHOLDERS
-from dudao.documents.forms import CreateForm, EditForm, ReasonForm, RevisionForm, SeriesForm, SignForm, TemplateForm
+from dudao.documents.forms import (
+    CreateForm,
+    EditForm,
+    ReasonForm,
+    RevisionForm,
+    SeriesForm,
+    SignForm,
+    TemplateForm,
+)
 from dudao.documents.models import Document, DocumentKind, DocumentStatus, DocumentTemplate
 
 PAGE_SIZE = 30
