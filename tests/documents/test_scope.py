@@ -208,6 +208,8 @@ def test_the_school_reads_only_what_was_sent_to_it(cast, docs, client):
     receipt = docs.issued.recipients.get()
     receipt.refresh_from_db()
     assert receipt.read_by == cast.school_user  # opening it is the read receipt
+    history = client.get(reverse("documents:history", args=[docs.issued.pk])).content.decode()
+    assert "签发印发" in history and "审核通过" not in history and "送审" not in history  # not the office's internal steps
     from dudao.documents import services
 
     services.share(docs.draft, by=cast.county_staff)  # sent as a draft for review: now the school reads it

@@ -77,7 +77,7 @@ def _leader_codes(user: User) -> list[str]:
     from dudao.people.models import Role
 
     return [g.office.region.code for g in user.role_grants.select_related("office__region")
-            if g.role == Role.OFFICE_LEADER and g.office_id]
+            if g.role == Role.OFFICE_LEADER and g.office is not None]
 
 
 def document_list(user: User, filters: DocumentFilters) -> QuerySet[Document]:
@@ -114,3 +114,17 @@ def receipts(document: Document) -> dict[str, int]:
     read = sum(1 for r in rows if r.read_at)
     return {"total": len(rows), "read": read, "unread": len(rows) - read}
 
+
+
+# What a recipient unit sees of the history: the acts addressed to it, not the office's internal
+# 审核/退回 notes (those stay with the office and the offices above).
+UNIT_EVENTS = ("issued", "shared", "version", "published", "unpublished")
+
+
+def events_for(user: User, document: Document) -> list:
+    from dudao.access import sees_office_details
+
+    events = document.events.select_related("by")
+    if not sees_office_details(user, document.office):
+        events = events.filter(action__in=UNIT_EVENTS)
+    return list(events)

@@ -161,7 +161,7 @@ def _detail_context(request: HttpRequest, document: Document, **extra) -> dict:
     default = (document.template.code if document.template and document.template.code else "") or \
         services.default_code(document.office)
     return {
-        "doc": document, "versions": versions, "events": list(document.events.select_related("by")),
+        "doc": document, "versions": versions, "events": selectors.events_for(user, document),
         "recipients": list(document.recipients.select_related("read_by")),
         "receipts": selectors.receipts(document),
         "may_edit": access.may_edit(user, document), "may_check": access.may_check(user, document),
@@ -190,7 +190,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable history (拟稿 … 印发, versions with their SHA-256)."""
     document = selectors.access_document(request.user, pk)
     return render(request, "documents/history.html", {
-        "doc": document, "events": list(document.events.select_related("by")),
+        "doc": document, "events": selectors.events_for(request.user, document),
         "versions": list(document.versions.order_by("version")), "printed_at": timezone.now()})
 
 
