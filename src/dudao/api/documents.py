@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -99,7 +98,7 @@ def get_document(request, document_id: int):
 
 
 @router.get("/{document_id}/pdf", response={200: None, 409: ErrorOut}, summary="下载已印发公文的 PDF（当前版本）")
-def document_pdf(request, document_id: int) -> HttpResponse:
+def document_pdf(request, document_id: int):
     d = selectors.access_document(request.user, document_id)
     version = d.current_version if d.is_issued else None
     if version is None:

@@ -196,15 +196,14 @@ def install_builtin_templates(apps=None) -> int:
     """Create the built-in template of each kind that has none (an existing built-in keeps its
     wording: a later release changes it in a migration of its own). Returns how many were created.
     `apps`: the migration's app registry, or None for the live models."""
-    if apps is None:
-        from dudao.documents.models import DocumentTemplate
-    else:
-        DocumentTemplate = apps.get_model("documents", "DocumentTemplate")  # noqa: N806
-    have = set(DocumentTemplate.objects.filter(office__isnull=True).values_list("kind", flat=True))
+    from django.apps import apps as live
+
+    model: Any = (apps or live).get_model("documents", "DocumentTemplate")
+    have = set(model.objects.filter(office__isnull=True).values_list("kind", flat=True))
     created = 0
     for kind, (name, title, source, body) in BUILTIN.items():
         if kind in have:
             continue
-        DocumentTemplate.objects.create(kind=kind, office=None, name=name, title=title, body=body, source=source)
+        model.objects.create(kind=kind, office=None, name=name, title=title, body=body, source=source)
         created += 1
     return created

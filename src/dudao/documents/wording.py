@@ -76,7 +76,7 @@ def template_copy(*, by: User, office: Office, kind: str) -> DocumentTemplate:
         return own
     base = template_for(kind, office)
     return DocumentTemplate.objects.create(
-        kind=kind, office=office, name=base.name if base else DocumentKind(kind).label,
+        kind=kind, office=office, name=base.name if base else str(DocumentKind(kind).label),
         title=base.title if base else "", masthead=(base.masthead if base else "") or office.name,
         code=(base.code if base else "") or default_code(office), body=base.body if base else "",
         source=base.source if base else "")
