@@ -269,3 +269,22 @@ def test_services_refuse_what_the_rules_refuse(cast, docs):
         wording.series_add(by=cast.multi, office=docs.office, code="宁教督函")
     with pytest.raises(PermissionDenied):
         services.publish(docs.draft, by=cast.county_staff)
+
+
+def test_the_draft_s_schools_are_chosen_on_the_edit_page(cast, docs, client):
+    """Schools chosen become recipients; one still chosen keeps its row (and a read receipt it has);
+    schools outside the office's area cannot be chosen."""
+    services.share(docs.draft, by=cast.county_staff)
+    services.mark_read(docs.draft, by=cast.school_user)
+    client.force_login(cast.county_staff)
+    page = client.get(reverse("documents:edit", args=[docs.draft.pk]))
+    choices = {s.name for s in page.context["form"].fields["schools"].queryset}
+    assert choices == {"测试宁乡一小", "测试宁乡二中", "测试宁乡三幼"}
+    response = client.post(reverse("documents:edit", args=[docs.draft.pk]),
+                           {**_form(docs.draft), "schools": [cast.A1.pk, cast.A3.pk]})
+    assert response.status_code == 302
+    rows = {r.school_id: r for r in Document.objects.get(pk=docs.draft.pk).recipients.all()}
+    assert set(rows) == {cast.A1.pk, cast.A3.pk} and rows[cast.A1.pk].read_by == cast.school_user
+    outside = client.post(reverse("documents:edit", args=[docs.draft.pk]), {**_form(docs.draft), "schools": [cast.B1.pk]})
+    assert outside.status_code == 400
+    assert set(Document.objects.get(pk=docs.draft.pk).recipients.values_list("school_id", flat=True)) == {cast.A1.pk, cast.A3.pk}

@@ -124,3 +124,15 @@ def text_to_attachments(text: str) -> list[str]:
         if name:
             names.append(name[:200])
     return names
+
+
+def school_recipients_set(document, schools) -> None:
+    """The draft's school recipients become `schools`: rows of schools still chosen stay as they are
+    (with their read receipts), the others go; recipients that are not schools are not touched."""
+    from dudao.documents.models import DocumentRecipient
+
+    chosen = {s.pk: s for s in schools}
+    document.recipients.filter(school__isnull=False).exclude(school_id__in=list(chosen)).delete()
+    have = set(document.recipients.filter(school__isnull=False).values_list("school_id", flat=True))
+    DocumentRecipient.objects.bulk_create([DocumentRecipient(document=document, school=s, name=s.name)
+                                           for pk, s in chosen.items() if pk not in have])

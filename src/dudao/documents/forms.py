@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dudao.documents.models import DocumentKind
+from dudao.schools.models import School
 
 
 class CreateForm(forms.Form):
@@ -35,6 +36,15 @@ class EditForm(forms.Form):
     printer = forms.CharField(label=_("印发机关"), max_length=100, required=False)
     upward = forms.BooleanField(label=_("上行文（标注签发人）"), required=False)
     signer_name = forms.CharField(label=_("签发人"), max_length=32, required=False)
+    schools = forms.ModelMultipleChoiceField(
+        label=_("收文学校"), queryset=School.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("送达后，所选学校可以阅读本文并留下阅读回执；按住 Ctrl 可多选。"))
+
+    def __init__(self, *args, schools=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "schools" in self.fields:
+            self.fields["schools"].queryset = schools if schools is not None else School.objects.none()
 
     def clean(self):
         data = super().clean()
@@ -44,6 +54,7 @@ class EditForm(forms.Form):
 
 
 class RevisionForm(EditForm):
+    schools = None  # an issued document keeps the units it went to
     reason = forms.CharField(label=_("修改说明"), max_length=200,
                              help_text=_("修订将生成新版本，原版本保留；发文字号不变。"))
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -110,16 +111,27 @@ def _changes(form: EditForm, document: Document) -> dict:
             "printer": data["printer"].strip(), "upward": data["upward"], "signer_name": data["signer_name"].strip()}
 
 
+def _recipient_schools(user, document: Document):
+    """The schools a draft may go to: those of the office's area the person reads."""
+    from dudao.schools.models import School
+
+    return School.objects.visible_to(user).under(document.office.region.code).order_by("name")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.access_document(request.user, pk)
     if not access.may_edit(request.user, document):
         raise PermissionDenied(_("只有草稿可以修改，且须由本督导室的工作人员修改。"))
-    form = EditForm(request.POST or None, initial=_initial(document))
+    initial = {**_initial(document), "schools": list(document.recipients.filter(school__isnull=False)
+                                                        .values_list("school_id", flat=True))}
+    form = EditForm(request.POST or None, initial=initial, schools=_recipient_schools(request.user, document))
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_draft(document, by=request.user, **_changes(form, document))
+            with transaction.atomic():
+                services.edit_draft(document, by=request.user, **_changes(form, document))
+                editing.school_recipients_set(document, form.cleaned_data["schools"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
