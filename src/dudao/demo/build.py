@@ -377,6 +377,9 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
 
     build_ningxiang_governance(password=DEMO_PASSWORD)  # 督政: a 教育强镇督导验收 on 宁乡 townships (issue [10] item 1)
     accounts += [DemoAccount(*row) for row in governance_accounts()]
+    from dudao.demo.documents import build_ningxiang_documents
+
+    build_ningxiang_documents()  # 公文: built-in templates; 宁乡's documents in every state, one issued and published (issue [11])
     from dudao.demo.library import build_demo_library
 
     build_demo_library()  # 政策法规 (national built-ins, 宁乡's handbook) and a 宁乡 通知公告 with receipts (issue [11] item 7)
