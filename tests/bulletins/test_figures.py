@@ -138,3 +138,20 @@ def test_visits_against_the_quota_of_a_term(cast, office, quota_defaults, make_s
     assert bulletin.subject == "关于2025—2026学年秋季学期宁乡市教育督导工作情况的通报"
     assert [(e["name"], e["reason"]) for e in bulletin.examples] == [
         ("测试宁乡二中", "2025年11月12日拒绝、阻挠督导或提供虚假材料")]
+
+
+def test_the_office_words_the_requirements_in_its_own_bulletin_template(cast, office, world):
+    """The built-in 通报 template (a whole bulletin drafted by hand) is not pasted into a data-drafted one;
+    the office's own copy gives the 工作要求 section."""
+    from dudao.documents.wording import template_copy
+
+    standard = services.compute(by=cast.county_staff, office=office, campaign=world, today=TODAY)
+    text = "\n".join(b.get("text", "") for b in services.draft(standard, by=cast.county_staff).body)
+    assert "（三）督导结果将作为学校年度考核" in text and "{{" not in text and text.count("特此通报。") == 1
+    own = template_copy(by=cast.county_staff, office=office, kind="bulletin")
+    own.body = "一、总体情况\n略\n二、工作要求\n请于{{ deadline }}前向{{ office.name }}书面报告整改结果。\n特此通报。"
+    own.save()
+    reworded = services.compute(by=cast.county_staff, office=office, campaign=world, today=TODAY)
+    text = "\n".join(b.get("text", "") for b in services.draft(reworded, by=cast.county_staff).body)
+    assert f"前向{office.name}书面报告整改结果。" in text and "（三）督导结果将作为" not in text
+    assert text.count("特此通报。") == 1 and "总体情况\n略" not in text

@@ -444,13 +444,25 @@ def body_blocks(bulletin: Bulletin, *, deadline: date) -> list[dict]:
 
 
 def _requirements(bulletin: Bulletin, *, deadline: date) -> list[dict]:
-    """The office's own wording (a 通报 template of the office or above, documents.DocumentTemplate),
-    else the standard text. Template data: office, subject, deadline."""
-    template = documents.template_for(DocumentKind.BULLETIN, bulletin.office)
-    if template is not None and template.body.strip():
-        data = {"office": bulletin.figures["office"], "subject": bulletin.subject, "deadline": chinese_date(deadline)}
-        return [{"type": "p", "text": b["text"]} for b in documents.text_to_blocks(documents.fill(template.body, data))]
+    """The 工作要求 section in the office's own wording — the part after "…、工作要求" of a 通报 template the
+    office (or one above) keeps (documents.DocumentTemplate; data: office, subject, deadline) — else the
+    standard text. The built-in template is a whole bulletin for drafting by hand; its one-line
+    requirement is not used here."""
     office = bulletin.figures["office"]
+    template = documents.template_for(DocumentKind.BULLETIN, bulletin.office)
+    if template is not None and template.office_id is not None and template.body.strip():
+        data = {"office": {"name": office}, "subject": bulletin.subject, "deadline": chinese_date(deadline)}
+        blocks = documents.text_to_blocks(documents.fill(template.body, data))
+        start = next((i for i, b in enumerate(blocks) if b["type"] == "h1" and b["text"].endswith("工作要求")), None)
+        if start is not None:
+            section = []
+            for b in blocks[start + 1:]:
+                if b["type"] == "h1":
+                    break
+                if b["text"] != "特此通报。":
+                    section.append({"type": "p", "text": b["text"]})
+            if section:
+                return section
     return [
         {"type": "p", "text": f"（一）各单位要对照本通报指出的问题，举一反三，逐项整改，于{chinese_date(deadline)}前"
                               f"将整改情况书面报送{office}。"},

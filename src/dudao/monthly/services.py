@@ -70,8 +70,10 @@ def draft_summary(*, by: User | None, office: Office, year: int, month: int, tod
     if existing is not None:
         return existing, False
     figures = month_figures(office, year, month, today=today)
-    document = documents.draft_from_template(
-        by=by, office=office, kind=DocumentKind.MONTHLY, data={"office": office, "year": year, "month": month},
+    # The text is written from the figures (monthly/writing.py); the office's 工作月报 template gives the
+    # masthead only — its body is the outline for a summary drafted by hand.
+    document = documents.create_draft(
+        by=by, office=office, kind=DocumentKind.MONTHLY, template=documents.template_for(DocumentKind.MONTHLY, office),
         title=writing.document_title(figures), body=writing.document_body(figures), addressee=_addressee(office),
         source=source_of(office, year, month), region=office.region, check=check)
     summary = MonthlySummary.objects.create(office=office, year=year, month=month, figures=figures,
