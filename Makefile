@@ -8,7 +8,7 @@ STAMP := var/.stamps
 PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_test
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help demo test test-sqlite test-postgres test-browser bench bench-load lint system-deps python-deps node-deps assets \
+.PHONY: help demo test test-sqlite test-postgres test-browser bench bench-load lint system-deps fonts python-deps node-deps assets \
         postgres messages setup clean
 
 help:
@@ -32,6 +32,15 @@ $(STAMP)/system: | $(STAMP)
 	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $$missing; \
 	fi
+	@touch $@
+
+# --- the free Fandol fonts of the GB/T 9704 PDFs, unpacked from Debian's texlive-lang-chinese without ----
+# installing TeX (scripts/fetch-fonts.sh; docs/documents.md "Layout and fonts"); an office's own font folder
+# (DUDAO_FONT_DIR) wins over them.
+FONT_DIR := build/fonts
+fonts: $(STAMP)/fonts
+$(STAMP)/fonts: scripts/fetch-fonts.sh | $(STAMP)
+	bash scripts/fetch-fonts.sh $(FONT_DIR)
 	@touch $@
 
 # --- Python: a venv with uv, synced from the hash-pinned lock ------------------------------------
@@ -68,7 +77,7 @@ $(STAMP)/assets: $(STAMP)/node | $(STAMP)
 messages: $(STAMP)/python
 	DUDAO_DEBUG=1 $(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules --ignore=build
 
-setup: system-deps python-deps assets
+setup: system-deps fonts python-deps assets
 	@$(MAKE) --no-print-directory messages
 
 # --- PostgreSQL: start it when stopped, install it where missing and allowed ---------------------

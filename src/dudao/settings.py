@@ -227,6 +227,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DUDAO_STATIC_ROOT", BASE_DIR / "build" / "collected"))
 STATICFILES_DIRS = [("vendor", BASE_DIR / "build" / "static" / "vendor")]
+# GB/T 9704 PDFs (docs/documents.md "Layout and fonts"): the free Fandol fonts unpacked by `make fonts`, and an
+# office's own folder of the official fonts (方正小标宋简体, 仿宋_GB2312, 楷体_GB2312, 黑体), which wins per font.
+DOCUMENT_FONT_DIR = Path(os.environ.get("DUDAO_FANDOL_DIR", BASE_DIR / "build" / "fonts"))
+OFFICIAL_FONT_DIR = os.environ.get("DUDAO_FONT_DIR", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

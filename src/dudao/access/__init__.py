@@ -62,6 +62,7 @@ from dudao.access.scope import (
     government_unit_q,
     managed_users_q,
     office_q,
+    outcome_decision_q,
     policy_q,
     questionnaire_q,
     region_q,
@@ -88,4 +89,5 @@ __all__ = [
     "questionnaire_q", "survey_q", "may_own_questionnaire", "may_edit_questionnaire", "may_run_survey",
     "announcement_q", "policy_q",
     "document_q",
+    "outcome_decision_q",
 ]

@@ -418,3 +418,14 @@ def announcement_q(user: User) -> Q:
     if getattr(user, "is_authenticated", False):
         part |= Q(receipts__user=user, published_at__isnull=False, withdrawn_at__isnull=True)
     return part
+# --- results use (结果运用, issue [11] item 6; docs/outcomes.md) --------------------------------------------
+def outcome_decision_q(user: User, *, write: bool = False) -> Q:
+    """Decisions taken on a school's results (outcomes.OutcomeDecision: 约谈, 通报表扬, 问责 …): staff and
+    leaders of an office whose region holds the school (write: staff only), admins all. Cadre matters:
+    the school's own accounts, supervisors and evaluators see none."""
+    scope = get_scope(user)
+    if scope.write_everything if write else scope.everything:
+        return Q()
+    codes = scope.write_region_codes if write else scope.region_codes
+    parts = [Q(school__region_code__startswith=code) for code in codes]
+    return reduce(or_, parts) if parts else _nothing("")

@@ -132,7 +132,7 @@ class FindingIn(Schema):
 class TransitionIn(Schema):
     note: str = ""
     deadline: date | None = None  # "extend": the new deadline
-    number: str = ""  # "notify": the notice's 文号
+    number: str = ""  # ignored (kept for old clients): the notice's 文号 comes from the office's series
 
 
 
@@ -236,8 +236,6 @@ def finding_action(request, finding_id: int, action: str, payload: TransitionIn)
     data = {}
     if payload.deadline:
         data["deadline"] = payload.deadline.isoformat()
-    if payload.number:
-        data["number"] = payload.number
     try:
         finding_transition(by=request.user, finding=finding, action=action, note=payload.note, data=data)
     except ValidationError as exc:

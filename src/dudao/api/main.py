@@ -12,6 +12,7 @@ from dudao.api import (
     campaign_teams,
     campaigns,
     complaints,
+    documents,
     errors,
     evaluations,
     findings,
@@ -59,6 +60,7 @@ api.add_router("/v1/campaigns", campaign_dashboard.router)
 api.add_router("/v1/evaluations", evaluations.router)
 api.add_router("/v1/survey-results", survey_results.router)
 api.add_router("/v1/governance", governance.router)
+api.add_router("/v1/documents", documents.router)
 
 
 errors.install(api)  # one error shape for every endpoint (api/errors.py)

@@ -403,8 +403,7 @@ def notice_draft(*, campaign: Campaign, by: User | None, check: bool = True) -> 
         schools_table = {"type": "table", "header": ["序号", "学校名称", "所在地区"],
                          "rows": [[str(n), e.school.name, e.school.region.name if e.school.region_id else ""]
                                   for n, e in enumerate(entries, start=1)]}
-        attachment: list[dict] = [{"type": "pagebreak"}, {"type": "p", "text": "附件"},
-                      {"type": "h1", "text": f"{campaign.name}学校名单"}, schools_table]
+        attachment: list[dict] = [{"type": "attachment", "text": f"{campaign.name}学校名单"}, schools_table]
         return save_draft(
             by=by, campaign=campaign, kind=DocumentKind.NOTICE, source=campaign_source(campaign),
             title=f"关于开展{campaign.name}的通知", body=body + attachment, tables=attachment, data=data,

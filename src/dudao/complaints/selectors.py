@@ -59,6 +59,7 @@ class ComplaintFilters:
     mine: str = ""
     start: date | None = None
     end: date | None = None
+    region: str = ""  # the school's region code prefix (links from the leader's overview, outcomes app)
 
     @classmethod
     def from_params(cls, params) -> ComplaintFilters:
@@ -70,6 +71,7 @@ class ComplaintFilters:
 
         state = params.get("state", "")
         outcome = params.get("outcome", "")
+        region = (params.get("region") or "").strip()[:12]
         return cls(
             state=state if state in ComplaintState.values or state == "open" else "",
             outcome=outcome if outcome in ComplaintOutcome.values else "",
@@ -78,12 +80,14 @@ class ComplaintFilters:
             overdue="1" if params.get("overdue") == "1" else "",
             mine="1" if params.get("mine") == "1" else "",
             start=day("start"), end=day("end"),
+            region=region if region.isdigit() else "",
         )
 
     def as_query(self) -> dict[str, str]:
         values = {"state": self.state, "outcome": self.outcome, "category": self.category, "school": self.school,
                   "overdue": self.overdue, "mine": self.mine,
-                  "start": self.start.isoformat() if self.start else "", "end": self.end.isoformat() if self.end else ""}
+                  "start": self.start.isoformat() if self.start else "", "end": self.end.isoformat() if self.end else "",
+                  "region": self.region}
         return {k: v for k, v in values.items() if v}
 
 
@@ -108,6 +112,8 @@ def complaint_list(*, user: User, filters: ComplaintFilters) -> QuerySet[Complai
         qs = qs.filter(received_at__date__gte=filters.start)
     if filters.end:
         qs = qs.filter(received_at__date__lte=filters.end)
+    if filters.region:
+        qs = qs.filter(school__region_code__startswith=filters.region)
     return qs.order_by("-received_at", "-id")
 
 

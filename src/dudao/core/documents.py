@@ -4,8 +4,9 @@ The official papers — the plaque (公示牌), the visit record sheet (责任�
 record (受理、核实投诉记录表), the rectification notice (整改通知书) — are rendered here; the document
 engine of a later issue (GB/T 9704 templates) builds on these functions.
 
-- `html_to_pdf(html)`: the one WeasyPrint call. Only `data:` URIs are fetched (photos, QR codes), so
-  rendering never reads a file or the network, and the truncated-image flag WeasyPrint turns on at
+- `html_to_pdf(html)`: the one WeasyPrint call. Only `data:` URIs (photos, QR codes, charts) and the
+  font files of the font folders (core/fonts.py) are fetched, so rendering never reads another file or
+  the network, and the truncated-image flag WeasyPrint turns on at
   import is turned off again (core/images.py).
 - `render_pdf(template, context)`: a template rendered **in Chinese** (an official paper is Chinese
   whatever the language of the person who prints it), then to PDF.
@@ -15,11 +16,16 @@ engine of a later issue (GB/T 9704 templates) builds on these functions.
 
 from __future__ import annotations
 
+import atexit
 import io
+import threading
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from dudao.core import fonts
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -28,19 +34,94 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
+KAI_FONT = "楷体_GB2312"
+SONG_FONT = "宋体"
 RED = (0xCC, 0x00, 0x00)
 
 
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML, URLFetcher
-    from weasyprint.text.fonts import FontConfiguration
+_LOCAL = threading.local()
+
+
+@atexit.register
+def _release() -> None:
+    """Drop the main thread's FontConfiguration before the interpreter tears its modules down (its
+    destructor removes a temporary folder and would fail late in shutdown)."""
+    _LOCAL.__dict__.pop("state", None)
+
+
+def _renderer():
+    """The thread's FontConfiguration, font stylesheet and fetcher, made once: WeasyPrint keeps every
+    @font-face file it loaded in the FontConfiguration, so the 5–8 MB font files are read once per
+    process (thread), not once per document."""
+    state = getattr(_LOCAL, "state", None)
+    key = tuple(str(p) for p in fonts.font_files().values())
+    if state is None or state[0] != key:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = FontConfiguration()
+        fetcher = _fetcher()
+        css = CSS(string=fonts.font_face_css(), font_config=config, url_fetcher=fetcher)
+        state = (key, config, css, fetcher)
+        _LOCAL.state = state
+    return state[1], state[2], state[3]
+
+
+def _fetcher():
+    """data: URIs (photos, charts, QR codes) and font files of the font folders; everything else (other
+    files, the network) is refused."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint import URLFetcher
+    from weasyprint.urls import URLFetcherResponse
+
+    class _Fetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if path.suffix.lower() in fonts.FONT_SUFFIXES and any(
+                        path.is_relative_to(folder) for folder in fonts.font_dirs()):
+                    return URLFetcherResponse(url, body=_font_bytes(str(path)))
+                raise ValueError(f"URI not allowed: {url}")
+            return super().fetch(url, headers)
+
+    return _Fetcher(allowed_protocols={"data"})
+
+
+def _font_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def html_to_pdf(html: str, *, css: str = "") -> bytes:
+    """The one WeasyPrint call; the GB/T 9704 font faces (core/fonts.py) are available to every template.
+    `css`: a stylesheet given apart from the HTML is parsed once per process (thread) and reused — the
+    document engine's page style would otherwise be parsed again for every document."""
+    return html_render(html, css=css).write_pdf()
+
+
+def html_render(html: str, *, css: str = ""):
+    """The laid-out WeasyPrint document (pages), for a caller that looks at the pages before writing."""
+    from weasyprint import HTML
 
     from dudao.core.images import refuse_truncated_images
 
     refuse_truncated_images()  # importing WeasyPrint allowed truncated images in the whole process
-    # Only data: URIs (photos, QR codes): rendering never reads a file or the network.
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())
+    config, fonts_css, fetcher = _renderer()
+    stylesheets = [fonts_css]
+    if css:
+        stylesheets.append(_parsed(css, config, fetcher))
+    return HTML(string=html, url_fetcher=fetcher).render(stylesheets=stylesheets, font_config=config)
+
+
+def _parsed(css: str, config, fetcher):
+    cache = _LOCAL.__dict__.setdefault("css", {})
+    if (key := (id(config), css)) not in cache:
+        from weasyprint import CSS
+
+        if len(cache) > 16:
+            cache.clear()
+        cache[key] = CSS(string=css, font_config=config, url_fetcher=fetcher)
+    return cache[key]
 
 
 def render_chinese(template: str, context: dict[str, Any]) -> str:

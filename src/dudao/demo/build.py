@@ -377,12 +377,30 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
 
     build_ningxiang_governance(password=DEMO_PASSWORD)  # 督政: a 教育强镇督导验收 on 宁乡 townships (issue [10] item 1)
     accounts += [DemoAccount(*row) for row in governance_accounts()]
+    from dudao.demo.documents import build_ningxiang_documents
+
+    build_ningxiang_documents()  # 公文: built-in templates; 宁乡's documents in every state, one issued and published (issue [11])
     from dudao.demo.library import build_demo_library
 
     build_demo_library()  # 政策法规 (national built-ins, 宁乡's handbook) and a 宁乡 通知公告 with receipts (issue [11] item 7)
+    from dudao.demo.review import build_ningxiang_review
+
+    build_ningxiang_review(accounts)  # 征求意见: a 督导意见书 draft of 宁乡 with the school's comments; an issued 通知 with receipts (issue [11] item 2)
+    from dudao.demo.bulletins import build_ningxiang_bulletins
+
+    build_ningxiang_bulletins()  # 通报 on 秋季开学 issued, read by some schools, published (issue [11] item 3)
+    from dudao.demo.monthly import build_ningxiang_monthly
+
+    build_ningxiang_monthly()  # 工作月报: last month's issued, this month's draft (issue [11] item 5)
+    from dudao.demo.outcomes import build_ningxiang_outcomes
+
+    build_ningxiang_outcomes()  # 结果运用: the office's 约谈 and 通报表扬 on 宁乡 schools (issue [11] item 6)
     from dudao.demo.kinds import build_ningxiang_documents
 
     build_ningxiang_documents()  # 督导通知书 issued, school reports drafted, issued and one published (issue [11])
+    from dudao.demo.portal import build_ningxiang_portal
+
+    build_ningxiang_portal()  # 结果公开: a 公示 of supervisor appointments open today; published documents (issue [11] item 4)
     for account in accounts:
         if account.username == "evaluator":
             account.scope = "望城区 3 所学校；综合督导评估第三方评估组的学校（实地督导期间）"

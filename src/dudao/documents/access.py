@@ -15,7 +15,7 @@ from dudao.access import can_manage_office, get_scope
 from dudao.people.models import Role
 
 if TYPE_CHECKING:
-    from dudao.documents.models import Document
+    from dudao.documents.models import Document, DocumentRecipient
     from dudao.people.models import User
     from dudao.regions.models import Office
 
@@ -65,3 +65,30 @@ def is_recipient(user: User, document: Document) -> bool:
         if r.region_id and any(r.region.code.startswith(c) for c in scope.region_codes):
             return True
     return False
+
+
+def own_school_ids(user: User) -> set[int]:
+    """The schools the person holds a school account (学校用户) of — not the schools a supervisor reads."""
+    from dudao.people.models import RoleGrant
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return set(RoleGrant.schools.through.objects.filter(
+        rolegrant__user=user, rolegrant__role=Role.SCHOOL_USER).values_list("school_id", flat=True))
+
+
+def answered_recipients(user: User, document: Document, *, write: bool = False) -> list[DocumentRecipient]:
+    """The recipients the person answers for (read receipts, draft-review comments): a school's own
+    accounts, a 政府单位用户 for their unit, an office's people for a region of their subtree — but
+    never the sending office or those above it (they cover the sender too). `write`: only those who
+    may act (office staff, not leaders) for a region."""
+    scope = get_scope(user)
+    if scope.is_empty and not scope.government_unit_ids:
+        return []
+    schools = own_school_ids(user)
+    sender = document.office.region.code
+    codes = [c for c in (scope.write_region_codes if write else scope.region_codes) if not sender.startswith(c)]
+    return [r for r in document.recipients.select_related("region")
+            if (r.school_id and r.school_id in schools)
+            or (r.government_unit_id and r.government_unit_id in scope.government_unit_ids)
+            or (r.region_id and any(r.region.code.startswith(c) for c in codes))]

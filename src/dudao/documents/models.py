@@ -174,7 +174,12 @@ class Document(BaseModel):
             models.UniqueConstraint(fields=["series", "sequence"], condition=Q(sequence__isnull=False),
                                     name="document_number_once"),
         ]
-        indexes = [models.Index(fields=["office", "kind", "status"], name="document_office_kind")]
+        indexes = [
+            models.Index(fields=["office", "kind", "status"], name="document_office_kind"),
+            # the public portal's lists: published documents newest first (portal/selectors.py)
+            models.Index(fields=["-issued_on", "-published_at", "-id"], name="document_published_newest",
+                         condition=Q(status="issued", published_at__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()
@@ -281,3 +286,13 @@ class DocumentEvent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.action}"
+
+
+# Draft review (征求意见): its models live beside, registered here with the app.
+from dudao.documents.models_review import (  # noqa: E402, F401
+    AnswerKind,
+    CommentKind,
+    DraftReview,
+    ReviewComment,
+    ReviewSettings,
+)

@@ -174,9 +174,15 @@ def _move(document: Document, *, to: str, by: User, action: str, note: str = "",
 
 @transaction.atomic
 def submit(document: Document, *, by: User) -> Document:
-    """送审: the drafter hands the draft to a checker."""
+    """送审: the drafter hands the draft to a checker — not while a unit's comment on the draft is
+    unanswered (draft review, documents/review.py)."""
+    from dudao.documents.models_review import open_comments
+
     if not access.may_edit(by, document):
         raise PermissionDenied(_("只有草稿可以送审。"))
+    unanswered = open_comments(document).count()
+    if unanswered:
+        raise ValidationError(_("还有 %(n)s 条征求意见未答复，请逐条答复后再送审。") % {"n": unanswered})
     return _move(document, to=DocumentStatus.CHECKING, by=by, action=Action.SUBMITTED)
 
 
@@ -299,21 +305,12 @@ def publish(document: Document, *, by: User, public: bool = True) -> Document:
 
 
 def mark_read(document: Document, *, by: User) -> int:
-    """The read receipt of the recipients the person answers for — a school's own accounts (学校用户, not
-    the supervisors who also read the school), a 政府单位用户 for their unit, an office for a region of
-    its subtree — once: the first reader and time stay."""
+    """The read receipt of the recipients the person answers for (access.answered_recipients) — a
+    school's own accounts (学校用户, not the supervisors who also read the school), a 政府单位用户 for
+    their unit, an office for a region of its subtree (not the sender itself) — once: the first
+    reader and time stay."""
     if not Document.objects.filter(pk=document.pk, shared_at__isnull=False).exists():
         return 0
-    from dudao.access import get_scope
-    from dudao.people.models import Role, RoleGrant
-
-    scope = get_scope(by)
-    own_schools = set(RoleGrant.schools.through.objects.filter(
-        rolegrant__user=by, rolegrant__role=Role.SCHOOL_USER).values_list("school_id", flat=True))
-    rows = document.recipients.filter(read_at__isnull=True).select_related("region")
-    mine = [r.pk for r in rows
-            if (r.school_id and r.school_id in own_schools)
-            or (r.government_unit_id and r.government_unit_id in scope.government_unit_ids)
-            or (r.region_id and any(r.region.code.startswith(c) for c in scope.region_codes))]
+    mine = [r.pk for r in access.answered_recipients(by, document) if r.read_at is None]
     return DocumentRecipient.objects.filter(pk__in=mine, read_at__isnull=True).update(
         read_at=timezone.now(), read_by=by)

@@ -325,7 +325,7 @@ def ledger_counts(qs: QuerySet[Finding], *, today: date | None = None) -> Ledger
 
 
 def _group_counts(row: Mapping[str, Any]) -> LedgerCounts:
-    return LedgerCounts(key=row["group"] or "", **{k: v for k, v in row.items() if k != "group"})
+    return LedgerCounts(key=str(row["group"] or ""), **{k: v for k, v in row.items() if k != "group"})
 
 
 AREA_LENGTH = {"city": 4, "county": 6, "township": 9}  # region code widths
@@ -333,8 +333,8 @@ AREA_LENGTH = {"city": 4, "county": 6, "township": 9}  # region code widths
 
 def ledger_groups(qs: QuerySet[Finding], *, by: str, today: date | None = None, limit: int | None = None) -> list[LedgerCounts]:
     """Counts per city, county or township (the region code's first 4, 6 or 9 digits; a unit at a
-    county's own level stays under the county's code), per school (or government unit) or per
-    problem category — one GROUP BY."""
+    county's own level stays under the county's code), per school (or government unit), per school
+    id (`by="school_id"`: the key is the id as text) or per problem category — one GROUP BY."""
     from dudao.regions.models import Region
 
     today = today or timezone.localdate()
@@ -343,11 +343,13 @@ def ledger_groups(qs: QuerySet[Finding], *, by: str, today: date | None = None, 
         base = base.annotate(group=Substr("region__code", 1, AREA_LENGTH[by]))
     elif by == "school":
         base = base.annotate(group=F("unit_name"))
+    elif by == "school_id":  # the school's id (results use, outcomes app): unit names need not be unique
+        base = base.filter(school__isnull=False).annotate(group=F("school_id"))
     elif by == "category":
         base = base.annotate(group=F("category"))
     else:
         raise ValueError(by)
-    rows = {r["group"]: _group_counts(r)
+    rows = {str(r["group"]) if by == "school_id" else r["group"]: _group_counts(r)
             for r in base.values("group").annotate(**_counts(today))}
     if by in AREA_LENGTH:
         names = dict(Region.objects.filter(code__in=list(rows)).values_list("code", "name"))

@@ -390,8 +390,13 @@ def finding_transition(*, by: User, finding: Finding, action: str, note: str = "
         event_data = {"old_deadline": finding.deadline.isoformat(), "deadline": new_deadline.isoformat()}
         finding.deadline = new_deadline
     elif action == "notify":
+        # The 整改通知书 is an official document: numbered from the office's series, dated today, frozen
+        # (findings/notices.py). A typed 文号 is no longer taken.
+        from dudao.findings.notices import issue_notice
+
         finding.notified_at = now
-        event_data = {"notice": {"issued_on": today.isoformat(), "number": str(data.get("number", ""))[:50],
+        notice = issue_notice(finding, by=by, issued_on=today)
+        event_data = {"notice": {"issued_on": today.isoformat(), "number": notice.number, "document_id": notice.pk,
                                  "deadline": finding.deadline.isoformat(), "by": by.display_name}}
     elif action == "report":
         finding.reported_at = now

@@ -79,12 +79,13 @@ class Workbench:
     deadlines: list = field(default_factory=list)  # (finding, days left, days late) of a school user
     evaluator: list[Tile] = field(default_factory=list)
     government: list[Tile] = field(default_factory=list)  # a 政府单位用户: self-assessments due, its findings
+    papers: list[Tile] = field(default_factory=list)  # 公文与通知: documents to check or sign, unread, drafts to comment
     office_name: str = ""
     is_supervisor: bool = False
 
     @property
     def is_empty(self) -> bool:
-        return not (self.office or self.leader or self.school or self.evaluator or self.government)
+        return not (self.office or self.leader or self.school or self.evaluator or self.government or self.papers)
 
 
 def _url(name: str, query: dict | None = None, **kwargs) -> str:
@@ -376,6 +377,29 @@ def _government_tiles(user: User, today: date) -> tuple[list[Tile], list]:
 # --- the page -------------------------------------------------------------------------------------
 
 
+def _paper_tiles(user: User) -> list[Tile]:
+    """公文与通知 (issue [11]): what waits for the person — documents to check or sign (the list's 待我处理
+    filter), documents received and not read, drafts sent for comments, notices not read. Only the
+    counts above zero: an empty tile here would be noise for most people."""
+    from dudao.documents.review import inbox
+    from dudao.documents.selectors import TODO, DocumentFilters, document_list
+    from dudao.library.selectors import received_notices
+
+    received = inbox(user)
+    tiles = [
+        Tile("docs_todo", _("待我审核或签发的公文"),
+             document_list(user, DocumentFilters(status=TODO)).count(), _url("documents:list", {"status": TODO}),
+             urgent=True),
+        Tile("docs_unread", _("未读收文"), received.filter(unread=True).count(), _url("documents:inbox", {"show": "unread"}),
+             urgent=True),
+        Tile("docs_review", _("征求意见稿"), received.filter(reviewing=True).count(),
+             _url("documents:inbox", {"show": "review"}), _("督导室征求本单位意见的稿件")),
+        Tile("notices_unread", _("未读通知"), received_notices(user).filter(my_read_at__isnull=True).count(),
+             _url("library:notices", {"unread": "1"})),
+    ]
+    return [t for t in tiles if t.count]
+
+
 def lands_on_field(user: User) -> bool:
     """Supervisors (and nothing else) land on 我的督导 when they have an active supervisor record."""
     from dudao.supervisors.models import Supervisor, SupervisorStatus
@@ -405,4 +429,6 @@ def workbench(*, user: User, today: date | None = None) -> Workbench:
     if Role.GOVERNMENT_USER in roles:
         bench.government, deadlines = _government_tiles(user, today)
         bench.deadlines = bench.deadlines or deadlines
+    if roles or scope.everything:
+        bench.papers = _paper_tiles(user)
     return bench
