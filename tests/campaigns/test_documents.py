@@ -176,3 +176,15 @@ def test_no_self_assessment_without_self_inspection(inspected, cast):
 def test_the_report_renders(inspected, cast):
     doc = builders.school_report_draft(campaign=inspected, school=cast.A1, by=cast.county_staff)
     assert render_pdf(doc).startswith(b"%PDF")
+
+
+def test_an_offices_own_wording_wins_and_the_tables_follow(inspected, cast):
+    from dudao.documents.models import DocumentTemplate
+
+    DocumentTemplate.objects.create(kind="report", office=inspected.office, name="本室督导报告",
+                                    title="{{ school.name }}督导报告（本室格式）",
+                                    body="一、督导结果\n{{ school.name }}核查总分{{ total }}分，等级{{ grade }}。")
+    doc = builders.school_report_draft(campaign=inspected, school=cast.A1, by=cast.county_staff)
+    assert doc.title == f"{cast.A1.name}督导报告（本室格式）"
+    assert [b["type"] for b in doc.body] == ["h1", "p", "table", "chart"]
+    assert doc.body[1]["text"] == f"{cast.A1.name}核查总分15.33分，等级良好。"

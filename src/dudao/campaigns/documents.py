@@ -210,7 +210,9 @@ def _wording(kind: str, campaign: Campaign, data: dict[str, Any], blocks: list[d
     """The office's own wording of `kind` when it keeps one (filled with `data`, then the tables and
     charts), else the builder's text with the tables and charts in their places."""
     template = docs.template_for(kind, campaign.office)
-    if template is not None and template.body.strip():
+    # the built-in wording (office None) is generic: the builder's own text, written from the data, is
+    # richer; an office's own copy is its choice and wins
+    if template is not None and template.office_id is not None and template.body.strip():
         title = docs.fill(template.title, data) if template.title else ""
         return title, docs.text_to_blocks(docs.fill(template.body, data)) + tables
     return "", blocks
