@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dudao.campaigns.documents import campaign_source
 from dudao.campaigns.models import Campaign, CampaignSchool
-from dudao.demo.kinds import build_ningxiang_documents
+from dudao.demo.kinds import build_ningxiang_campaign_documents
 from dudao.documents.models import Document
 
 
@@ -22,4 +22,4 @@ def test_the_campaign_documents(demo_city, db):
     assert len(published) == 1 and published[0].status == "issued" and published[0].school_id
     summary = Document.objects.get(source=campaign_source(campaign), kind="report")
     assert summary.upward and summary.status == "draft" and summary.addressee == "宁乡市人民政府"
-    assert build_ningxiang_documents() == 0  # idempotent
+    assert build_ningxiang_campaign_documents() == 0  # idempotent

@@ -204,15 +204,15 @@ def test_a_region_receipt_is_not_marked_by_the_sending_office(cast):
     assert services.mark_read(doc, by=cast.county_leader) == 1
 
 
-def test_the_inbox_lists_unread_first_with_counts(cast, office):
-    issued = _issued(cast, office)
+def test_the_inbox_lists_drafts_under_review_then_unread_with_counts(cast, office):
     reviewing = _sent(cast, office)
+    issued = _issued(cast, office)
+    older = _issued(cast, office)
+    services.mark_read(older, by=cast.school_user)
     _draft(cast, office)  # not sent: not in the inbox
     inbox = review.inbox(cast.school_user)
-    assert [d.pk for d in inbox] == [issued.pk, reviewing.pk]
+    assert [d.pk for d in inbox] == [reviewing.pk, issued.pk, older.pk]  # the draft first although older
     assert (inbox.filter(unread=True).count(), inbox.filter(reviewing=True).count()) == (1, 1)
-    services.mark_read(issued, by=cast.school_user)
-    assert [d.pk for d in review.inbox(cast.school_user)] == [reviewing.pk, issued.pk]
     assert not review.inbox(cast.supervisor).exists()  # reads the school, is not its account
     assert not review.inbox(cast.outsider).exists()
 

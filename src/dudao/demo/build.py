@@ -395,9 +395,9 @@ def demo_build(seed: int = 4301) -> tuple[int, int, list[DemoAccount]]:
     from dudao.demo.outcomes import build_ningxiang_outcomes
 
     build_ningxiang_outcomes()  # 结果运用: the office's 约谈 and 通报表扬 on 宁乡 schools (issue [11] item 6)
-    from dudao.demo.kinds import build_ningxiang_documents
+    from dudao.demo.kinds import build_ningxiang_campaign_documents
 
-    build_ningxiang_documents()  # 督导通知书 issued, school reports drafted, issued and one published (issue [11])
+    build_ningxiang_campaign_documents()  # 督导通知书 issued, school reports drafted, issued and one published (issue [11])
     from dudao.demo.portal import build_ningxiang_portal
 
     build_ningxiang_portal()  # 结果公开: a 公示 of supervisor appointments open today; published documents (issue [11] item 4)

@@ -25,7 +25,7 @@ def _issue(document: Document, *, staff: User, leader: User, on: date) -> Docume
     return services.issue(document, by=leader, issued_on=min(on, timezone.localdate()))
 
 
-def build_ningxiang_documents() -> int:
+def build_ningxiang_campaign_documents() -> int:
     """Returns the number of documents made (0 the second time)."""
     campaign = Campaign.objects.filter(office__region__code=NX, name__contains="素质教育中小学校督导评估").first()
     if campaign is None or Document.objects.filter(source=builders.campaign_source(campaign)).exists():

@@ -266,7 +266,7 @@ def inbox(user: User) -> QuerySet[Document]:
     documents = (Document.objects.visible_to(user).filter(shared_at__isnull=False, pk__in=ids)
             .annotate(unread=Exists(own.filter(read_at__isnull=True)) & Q(status=DocumentStatus.ISSUED),
                       reviewing=Q(status=DocumentStatus.DRAFT))
-            .select_related("office").order_by("-unread", "-reviewing", "-shared_at", "-pk"))
+            .select_related("office").order_by("-reviewing", "-unread", "-shared_at", "-pk"))
     return documents.none() if nobody else documents
 
 

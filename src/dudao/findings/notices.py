@@ -164,8 +164,19 @@ def issue_notice(finding: Finding, *, by: User, issued_on: date | None = None) -
     document = documents.create_draft(
         by=by, office=finding.office, kind=KIND, recipients=recipients, source=source_key(finding),
         school=finding.school, region=finding.region, template=template, check=False, **fields)
-    return documents.issue(document, by=by, code=(template.code if template is not None else ""),
+    return documents.issue(document, by=by, code=notice_code(finding, template),
                            issued_on=issued_on or timezone.localdate(), check_rules=False)
+
+
+def notice_code(finding: Finding, template) -> str:
+    """The 机关代字 of the notices: the office's 整改通知书 template's, else a series of their own
+    (宁教督改〔2026〕N号). Notices are issued by the hundred on site (frameworks.md §3.5: "often a form,
+    serial no."), so they never use up the numbers of the office's 通知 and 通报."""
+    from dudao.documents.services import default_code
+
+    if template is not None and template.code:
+        return template.code
+    return f"{default_code(finding.office)}改"
 
 
 def _legacy_issue(finding: Finding) -> dict:
