@@ -103,6 +103,8 @@ test-browser: setup
 
 bench: setup postgres
 	$(PY) bench/run.py
+	$(PY) bench/documents.py
+	$(PY) bench/portal.py
 
 # The documented production set-up (gunicorn, task worker, Redis) under locust; builds the bench database when missing.
 bench-load: setup postgres

@@ -65,9 +65,9 @@ def template_for(kind: str, office: Office) -> DocumentTemplate | None:
     """The office's own wording of `kind`, else the nearest office above with a copy, else the built-in."""
     from dudao.regions.codes import ancestor_codes
 
-    chain = [office.region.code, *reversed(list(ancestor_codes(office.region.code)))]
+    chain = list(reversed(ancestor_codes(office.region.code)))  # the office's own region first
     own = {t.office.region.code: t for t in DocumentTemplate.objects.filter(
-        kind=kind, office__region__code__in=chain).select_related("office__region")}
+        kind=kind, office__region__code__in=chain).select_related("office__region") if t.office is not None}
     for code in chain:
         if code in own:
             return own[code]
@@ -136,7 +136,7 @@ def draft_from_template(*, by: User | None, office: Office, kind: str, data: dic
     title = kwargs.pop("title", "") or (fill(template.title, data) if template and template.title else "")
     blocks = text_to_blocks(fill(template.body, data)) if template and template.body else []
     blocks.extend(kwargs.pop("body", ()))
-    return create_draft(by=by, office=office, kind=kind, title=title or DocumentKind(kind).label, body=blocks,
+    return create_draft(by=by, office=office, kind=kind, title=str(title or DocumentKind(kind).label), body=blocks,
                         template=template, **kwargs)
 
 
